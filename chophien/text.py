@@ -1,0 +1,276 @@
+"""Vietnamese text helpers: normalisation, folding, slugs, collation, money, dates, phones.
+
+Pure functions only; no I/O. Rules follow ../shared/reference/locale_vi.md.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+
+NBSP = "\u00a0"
+DONG = "\u20ab"  # ₫
+
+_COMBINING_TONES = {
+    "\u0300": 1,  # huyền (grave)
+    "\u0309": 2,  # hỏi (hook above)
+    "\u0303": 3,  # ngã (tilde)
+    "\u0301": 4,  # sắc (acute)
+    "\u0323": 5,  # nặng (dot below)
+}
+_VOWEL_MODIFIERS = {"\u0306": "\u0306", "\u0302": "\u0302", "\u031b": "\u031b"}
+
+# Vietnamese alphabet order; letters outside it (f, j, w, z, digits, …) sort after
+# their code point within a separate band so ordering stays total and stable.
+_ALPHABET = [
+    "a", "a\u0306", "a\u0302", "b", "c", "d", "đ", "e", "e\u0302", "f", "g", "h", "i",
+    "j", "k", "l", "m", "n", "o", "o\u0302", "o\u031b", "p", "q", "r", "s", "t", "u",
+    "u\u031b", "v", "w", "x", "y", "z",
+]  # fmt: skip
+_LETTER_RANK = {letter: i + 100 for i, letter in enumerate(_ALPHABET)}
+
+
+def nfc(text: str) -> str:
+    """Return *text* in Unicode NFC form (volunteers' keyboards may produce NFD)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lowercase and remove every Vietnamese diacritic, including đ → d.
+
+    >>> fold("Điện Biên")
+    'dien bien'
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return stripped.replace("đ", "d").replace("Đ", "D").lower()
+
+
+def slugify(text: str) -> str:
+    """ASCII slug: fold diacritics (đ → d), lowercase, non-alphanumerics become '-'.
+
+    >>> slugify("Chè Shan tuyết Hà Giang")
+    'che-shan-tuyet-ha-giang'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def search_key(text: str) -> str:
+    """Fold and strip punctuation so `H'Mông`, `Hmông` and `hmong` compare equal."""
+    return re.sub(r"[^a-z0-9]+", "", fold(text))
+
+
+def collation_key(text: str) -> tuple:
+    """Sort key for Vietnamese alphabetical order (a ă â b c d đ e ê …, tones after base).
+
+    Primary: letters in the Vietnamese alphabet; secondary: tones in dictionary order
+    (ngang, huyền, hỏi, ngã, sắc, nặng); tertiary: case.
+    """
+    primary: list[int] = []
+    tones: list[int] = []
+    cases: list[int] = []
+    for ch in nfc(text):
+        lower = ch.lower()
+        cases.append(0 if ch == lower else 1)
+        if lower == "đ":
+            primary.append(_LETTER_RANK["đ"])
+            tones.append(0)
+            continue
+        parts = unicodedata.normalize("NFD", lower)
+        base, marks = parts[0], parts[1:]
+        letter = base + "".join(m for m in marks if m in _VOWEL_MODIFIERS)
+        tone = next((_COMBINING_TONES[m] for m in marks if m in _COMBINING_TONES), 0)
+        if letter in _LETTER_RANK:
+            primary.append(_LETTER_RANK[letter])
+        elif base.isspace():
+            primary.append(1)
+        elif base.isdigit():
+            primary.append(10 + int(base) if base.isascii() else 50)
+        else:
+            primary.append(1000 + ord(base))
+        tones.append(tone)
+    return (tuple(primary), tuple(tones), tuple(cases))
+
+
+def vi_sorted(items, key=lambda item: item):
+    """Sort *items* in Vietnamese alphabetical order of ``key(item)``."""
+    return sorted(items, key=lambda item: collation_key(key(item)))
+
+
+# --- money -----------------------------------------------------------------
+
+MIN_PRICE = 1_000
+MAX_PRICE = 500_000_000
+
+
+class TextValueError(ValueError):
+    """A value that cannot be converted; carries a Vietnamese and an English message."""
+
+    def __init__(self, vi: str, en: str, example: str = ""):
+        super().__init__(en)
+        self.vi = vi
+        self.en = en
+        self.example = example
+
+
+def group_thousands(number: int) -> str:
+    """1234567 → '1.234.567' (Vietnamese grouping uses '.')."""
+    sign = "-" if number < 0 else ""
+    return sign + f"{abs(number):,}".replace(",", ".")
+
+
+def format_money(amount: int) -> str:
+    """450000 → '450.000 ₫' (no-break space before ₫, as Intl.NumberFormat('vi-VN'))."""
+    return f"{group_thousands(amount)}{NBSP}{DONG}"
+
+
+_PRICE_SUFFIX = re.compile(r"\s*(₫|đ|đồng|vnđ|vnd|d)\s*$", re.IGNORECASE)
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_price(raw: str) -> int:
+    """Parse a whole number of đồng: '450000', '450.000', '450.000 ₫', '450.000đ'.
+
+    Decimal-looking values ('4.5', '4,5'), comma grouping, negatives, values below
+    1.000 ₫ or above 500.000.000 ₫ raise TextValueError.
+    """
+    text = nfc(raw).strip().replace(NBSP, " ")
+    example = "450.000"
+    body = _PRICE_SUFFIX.sub("", text).strip()
+    if body.startswith("-"):
+        raise TextValueError(
+            "giá không được âm", "a price cannot be negative", example
+        )
+    if re.fullmatch(r"\d+", body):
+        value = int(body)
+    elif _GROUPED.fullmatch(body):
+        value = int(body.replace(".", ""))
+    elif re.fullmatch(r"\d+[.,]\d+", body) or re.fullmatch(r"\d{1,3}(,\d{3})+", body):
+        raise TextValueError(
+            f"“{raw}” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, "
+            "nhóm nghìn bằng dấu chấm",
+            f"“{raw}” is ambiguous: a price is a whole number of đồng, "
+            "thousands grouped with dots",
+            example,
+        )
+    else:
+        raise TextValueError(
+            f"“{raw}” không phải là giá tiền; ghi số đồng, hoặc lien-he nếu giá "
+            "thương lượng",
+            f"“{raw}” is not a price; write a whole number of đồng, or lien-he "
+            "when the price is negotiated",
+            example,
+        )
+    if value < MIN_PRICE:
+        raise TextValueError(
+            f"giá {group_thousands(value)} ₫ quá thấp (tối thiểu "
+            f"{group_thousands(MIN_PRICE)} ₫); có phải {group_thousands(value * 1000)}?",
+            f"price {group_thousands(value)} ₫ is too low (minimum "
+            f"{group_thousands(MIN_PRICE)} ₫); did you mean {group_thousands(value * 1000)}?",
+            example,
+        )
+    if value > MAX_PRICE:
+        raise TextValueError(
+            f"giá {group_thousands(value)} ₫ quá cao (tối đa "
+            f"{group_thousands(MAX_PRICE)} ₫)",
+            f"price {group_thousands(value)} ₫ is too high (maximum "
+            f"{group_thousands(MAX_PRICE)} ₫)",
+            example,
+        )
+    return value
+
+
+# --- dates -----------------------------------------------------------------
+
+
+def format_date(day: _dt.date) -> str:
+    """date(2025, 7, 1) → '01/07/2025'."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def parse_date(raw: str) -> _dt.date:
+    """Parse 'dd/mm/yyyy' (Vietnamese) or ISO 'yyyy-mm-dd'."""
+    text = raw.strip()
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return _dt.date(year, month, day)
+        match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return _dt.date(year, month, day)
+    except ValueError:
+        pass
+    raise TextValueError(
+        f"“{raw}” không phải là ngày hợp lệ (ngày/tháng/năm)",
+        f"“{raw}” is not a valid date (day/month/year)",
+        "15/11/2023",
+    )
+
+
+def add_months(day: _dt.date, months: int) -> _dt.date:
+    """Calendar month arithmetic, clamping to the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return _dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+# --- phones ----------------------------------------------------------------
+
+_MOBILE_PREFIXES = ("3", "5", "7", "8", "9")
+
+
+def parse_phone(raw: str) -> str:
+    """Validate a Vietnamese phone number and return it in E.164 (+84…).
+
+    Mobiles: 10 digits starting 03/05/07/08/09 (or +84 and 9 digits).
+    Landlines: 11 digits starting 02 (area code + subscriber number).
+    """
+    text = nfc(raw).strip()
+    digits = re.sub(r"[\s.\-()]", "", text)
+    if digits.startswith("+84"):
+        national = digits[3:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        national = digits[2:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    else:
+        national = None
+    if national is not None and national.isdigit():
+        if len(national) == 9 and national[0] in _MOBILE_PREFIXES:
+            return "+84" + national
+        if len(national) == 10 and national[0] == "2":
+            return "+84" + national
+    raise TextValueError(
+        f"“{raw}” không phải là số điện thoại Việt Nam hợp lệ (di động 10 số bắt đầu "
+        "03, 05, 07, 08, 09; cố định 11 số bắt đầu 02)",
+        f"“{raw}” is not a valid Vietnamese phone number (mobile: 10 digits starting "
+        "03, 05, 07, 08, 09; landline: 11 digits starting 02)",
+        "0912 345 678",
+    )
+
+
+def format_phone(e164: str) -> str:
+    """'+84912345678' → '0912 345 678'; landline '+842033823456' → '0203 3823 456'."""
+    national = "0" + e164[3:]
+    if len(national) == 10:
+        return f"{national[:4]} {national[4:7]} {national[7:]}"
+    return f"{national[:4]} {national[4:8]} {national[8:]}"
+
+
+def did_you_mean(word: str, candidates, cutoff: float = 0.6) -> str | None:
+    """The candidate closest to *word*, compared without diacritics, or None."""
+    import difflib
+
+    by_key = {}
+    for candidate in candidates:
+        by_key.setdefault(search_key(candidate), candidate)
+    matches = difflib.get_close_matches(search_key(word), list(by_key), n=1, cutoff=cutoff)
+    return by_key[matches[0]] if matches else None
