@@ -44,8 +44,8 @@ class Problem:
         text = f"{self.location()}: {labels[self.severity]}: "
         if self.field:
             text += f"{self.field}: "
-        text += self.message(lang).rstrip(".")
-        text += "."
+        message = self.message(lang).rstrip(".")
+        text += message if message.endswith(("?", "!")) else message + "."
         if self.example:
             text += f" {labels['example']}: {self.example}"
         return text
@@ -91,25 +91,33 @@ class ProblemList:
         return len(self.items)
 
 
-def summary(problems: ProblemList, lang: str = "vi") -> str:
-    """Last line of a validation run: `N lỗi trong M tệp`."""
+def summary(problems: ProblemList, lang: str = "vi", files_checked: int | None = None) -> str:
+    """Last line of a validation run: `N lỗi trong M tệp (đã kiểm tra K tệp)`."""
     errors = problems.errors
     files = len({p.path for p in errors})
     warnings = len(problems.warnings)
     if lang == "en":
         text = f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        extras = []
         if warnings:
-            text += f" ({warnings} warning{'s' if warnings != 1 else ''})"
-        return text
-    text = f"{len(errors)} lỗi trong {files} tệp"
-    if warnings:
-        text += f" ({warnings} cảnh báo)"
+            extras.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        if files_checked is not None:
+            extras.append(f"{files_checked} file{'s' if files_checked != 1 else ''} checked")
+    else:
+        text = f"{len(errors)} lỗi trong {files} tệp"
+        extras = []
+        if warnings:
+            extras.append(f"{warnings} cảnh báo")
+        if files_checked is not None:
+            extras.append(f"đã kiểm tra {files_checked} tệp")
+    if extras:
+        text += f" ({', '.join(extras)})"
     return text
 
 
-def render_human(problems: ProblemList, lang: str = "vi") -> str:
+def render_human(problems: ProblemList, lang: str = "vi", files_checked: int | None = None) -> str:
     lines = [p.render(lang) for p in problems.sorted()]
-    lines.append(summary(problems, lang))
+    lines.append(summary(problems, lang, files_checked))
     return "\n".join(lines)
 
 

@@ -1,0 +1,69 @@
+"""Prepare a build without Pelican: load and check content, process photos, list the pages.
+
+Everything that can fail because of content happens here, before anything is written,
+so an invalid tree never leaves a partial site behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .images import ImageCache, ImageProblem, ProcessedImage
+from .loader import Catalogue, load_catalogue
+from .markup import MarkdownRenderer
+from .problems import ProblemList
+
+
+@dataclass
+class Prepared:
+    catalogue: Catalogue
+    problems: ProblemList
+    files_checked: int
+    images: dict[str, ProcessedImage] = field(default_factory=dict)
+    image_cache: ImageCache | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.errors
+
+
+def referenced_images(catalogue: Catalogue):
+    for coop in catalogue.cooperatives.values():
+        if coop.logo:
+            yield coop.logo
+        yield from coop.photos
+    for product in catalogue.products:
+        yield from product.images
+
+
+def process_images(catalogue: Catalogue, content_dir: Path, cache: ImageCache, problems: ProblemList) -> dict[str, ProcessedImage]:
+    processed: dict[str, ProcessedImage] = {}
+    for image in referenced_images(catalogue):
+        if image.source in processed:
+            continue
+        try:
+            processed[image.source] = cache.process(content_dir / image.source, image.source)
+        except ImageProblem as error:
+            path, line, column, label = image.referenced_at
+            problems.add(path, line, column, label, f"“{image.file}”: {error.vi}", f"“{image.file}”: {error.en}")
+    return processed
+
+
+def prepare(
+    content_dir: str | os.PathLike,
+    cache_dir: str | os.PathLike,
+    today: dt.date | None = None,
+    renderer: MarkdownRenderer | None = None,
+    with_images: bool = True,
+) -> Prepared:
+    content = Path(content_dir)
+    catalogue, problems, files_checked = load_catalogue(content, renderer, today)
+    prepared = Prepared(catalogue, problems, files_checked)
+    if with_images:
+        cache = ImageCache(Path(cache_dir) / "images")
+        prepared.image_cache = cache
+        prepared.images = process_images(catalogue, content, cache, problems)
+    return prepared

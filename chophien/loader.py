@@ -1,0 +1,376 @@
+"""Walks content/, parses and checks every file, builds the Catalogue, collects every Problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import reference
+from .markup import MarkdownRenderer, summary
+from .model import (
+    OCOP_VALIDITY_MONTHS,
+    CertificationHeld,
+    Contact,
+    Cooperative,
+    Image,
+    MarketplaceLink,
+    Ocop,
+    Product,
+)
+from .problems import ProblemList
+from .schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, CheckContext, check_mapping, field_label
+from .strictyaml import YamlProblem, parse_front_matter
+from .text import add_months, collation_key, did_you_mean, nfc, slugify
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".avif"}
+
+
+@dataclass
+class Catalogue:
+    """Everything the site is built from, with the indexes listings need."""
+
+    cooperatives: dict[str, Cooperative] = field(default_factory=dict)
+    products: list[Product] = field(default_factory=list)
+    by_cooperative: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_category: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_group: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_province: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_ethnic_group: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_ocop: dict[int, list[Product]] = field(default_factory=lambda: defaultdict(list))
+
+    def index(self) -> None:
+        """Sort products (Vietnamese order) and build every index in one pass."""
+        self.products.sort(key=lambda p: (collation_key(p.name), p.key))
+        for product in self.products:
+            self.by_cooperative[product.cooperative.slug].append(product)
+            self.by_category[product.category.slug].append(product)
+            self.by_group[product.category.group].append(product)
+            province = product.origin_province or product.cooperative.province
+            self.by_province[province.slug].append(product)
+            for group in product.cooperative.ethnic_groups:
+                self.by_ethnic_group[group.slug].append(product)
+            if product.ocop:
+                self.by_ocop[product.ocop.stars].append(product)
+
+
+def product_code(province_code: str, key: str) -> str:
+    """Stable short code from the product's path: '08-K7Q2MX'."""
+    digest = int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:8], "big")
+    chars = []
+    for _ in range(6):
+        digest, rest = divmod(digest, 32)
+        chars.append(CROCKFORD[rest])
+    return f"{province_code}-{''.join(chars)}"
+
+
+class Loader:
+    def __init__(self, content_dir: str | os.PathLike, renderer: MarkdownRenderer | None = None, today: dt.date | None = None):
+        self.root = Path(content_dir)
+        self.problems = ProblemList()
+        self.renderer = renderer or MarkdownRenderer()
+        self.today = today or dt.date.today()
+        self.files_checked = 0
+
+    # -- helpers ---------------------------------------------------------------
+
+    def display(self, path: Path) -> str:
+        """Path as shown in messages: relative to the content folder's parent, NFC, POSIX."""
+        try:
+            shown = path.relative_to(self.root.parent)
+        except ValueError:
+            shown = path
+        return nfc(shown.as_posix())
+
+    def _file_problem(self, path: Path, vi: str, en: str, example: str = "", line: int = 0, col: int = 0, field: str = ""):
+        self.problems.add(self.display(path), line, col, field, vi, en, example)
+
+    def _check_slug(self, path: Path, what_vi: str, what_en: str) -> str:
+        stem = path.stem if path.suffix else path.name
+        if SLUG.fullmatch(stem) and unicodedata.is_normalized("NFC", stem):
+            return stem
+        suggestion = slugify(stem) or "ten-tep"
+        self._file_problem(
+            path,
+            f"tên {what_vi} “{nfc(stem)}” phải là chữ thường không dấu, số và dấu gạch ngang; "
+            f"hãy đổi thành “{suggestion}{path.suffix}”",
+            f"{what_en} name “{nfc(stem)}” must be lowercase ASCII letters, digits and dashes; "
+            f"rename it to “{suggestion}{path.suffix}”",
+            f"{suggestion}{path.suffix}",
+        )
+        return suggestion
+
+    def _parse(self, path: Path, fields, kind: str):
+        self.files_checked += 1
+        try:
+            doc = parse_front_matter(path.read_bytes())
+        except YamlProblem as error:
+            self._file_problem(path, error.vi, error.en, error.example, error.line, error.column)
+            return None, None
+        except OSError as error:
+            self._file_problem(path, f"không đọc được tệp ({error.strerror})", f"cannot read file ({error.strerror})")
+            return None, None
+        ctx = CheckContext(self.display(path), doc, self.problems)
+        before = len(self.problems.errors)
+        values = check_mapping(fields, doc.data, (), ctx)
+        return doc, (values, ctx, len(self.problems.errors) == before)
+
+    def _images(self, entries, folder: Path, rel_folder: str, ctx: CheckContext, where: tuple, default_alt: str) -> tuple[Image, ...]:
+        images = []
+        for index, entry in enumerate(entries or ()):
+            image = self._image(entry["file"], entry.get("alt") or default_alt, folder, rel_folder, ctx, where + (index,))
+            if image:
+                images.append(image)
+        return tuple(images)
+
+    def _image(self, name: str, alt: str, folder: Path, rel_folder: str, ctx: CheckContext, where: tuple) -> Image | None:
+        candidate = folder / name
+        if candidate.is_symlink():
+            ctx.report(where, f"“{name}” là liên kết tượng trưng (symlink); hãy đặt tệp ảnh thật", f"“{name}” is a symlink; put the real image file there")
+            return None
+        if not candidate.is_file():
+            present = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES) if folder.is_dir() else []
+            guess = did_you_mean(name, present) if present else None
+            hint_vi = f"; có phải “{guess}”?" if guess else ""
+            hint_en = f"; did you mean “{guess}”?" if guess else ""
+            ctx.report(
+                where,
+                f"không tìm thấy tệp ảnh “{name}” trong {self.display(folder)}/{hint_vi}",
+                f"image file “{name}” not found in {self.display(folder)}/{hint_en}",
+                guess or "",
+            )
+            return None
+        line, column = ctx.doc.where(where)
+        return Image(name, alt, f"{rel_folder}/{name}", (ctx.path, line, column, field_label(where)))
+
+    @staticmethod
+    def _certifications(entries) -> tuple[CertificationHeld, ...]:
+        held = []
+        for entry in entries or ():
+            if isinstance(entry, dict):
+                held.append(CertificationHeld(entry["type"], entry.get("number", ""), entry.get("issuer", ""), entry.get("valid_until")))
+            else:
+                held.append(CertificationHeld(entry))
+        return tuple(held)
+
+    @staticmethod
+    def _marketplaces(entries) -> tuple[MarketplaceLink, ...]:
+        links = []
+        for entry in entries or ():
+            platform = entry["platform"]
+            if isinstance(platform, reference.Marketplace):
+                links.append(MarketplaceLink(platform.name, entry["url"], platform))
+            else:
+                links.append(MarketplaceLink(platform, entry["url"], reference.marketplace_for_url(entry["url"])))
+        return tuple(links)
+
+    # -- cooperatives ------------------------------------------------------------
+
+    def load_cooperative(self, path: Path) -> Cooperative | None:
+        slug = self._check_slug(path, "tệp", "file")
+        doc, checked = self._parse(path, COOPERATIVE_FIELDS, "cooperative")
+        if doc is None:
+            return None
+        values, ctx, ok = checked
+        contact = Contact(**values.get("contact", {}))
+        if "contact" in values and not contact.any():
+            ctx.report(
+                ("contact",),
+                "cần ít nhất một cách đặt hàng: phone, zalo, messenger hoặc email",
+                "at least one order channel is needed: phone, zalo, messenger or email",
+                "phone: 0912 345 678",
+            )
+            ok = False
+        folder = path.parent / slug
+        rel = f"cooperatives/{slug}"
+        logo = None
+        if "logo" in values:
+            logo = self._image(values["logo"], "", folder, rel, ctx, ("logo",))
+            ok = ok and logo is not None
+        name = values.get("name", "")
+        photos = self._images(values.get("photos"), folder, rel, ctx, ("photos",), name)
+        if len(photos) != len(values.get("photos", ())):
+            ok = False
+        if not ok:
+            return None
+        body_html = self.renderer.render(doc.body)
+        coop = Cooperative(
+            slug=slug,
+            name=name,
+            short_name=values.get("short_name", name),
+            kind=values["kind"],
+            province=values["province"],
+            commune=values.get("commune", ""),
+            address=values.get("address", ""),
+            ethnic_groups=tuple(dict.fromkeys(values.get("ethnic_groups", ()))),
+            founded=values.get("founded"),
+            members=values.get("members"),
+            contact=contact,
+            logo=logo and Image(logo.file, f"Logo {name}", logo.source, logo.referenced_at),
+            photos=photos,
+            certifications=self._certifications(values.get("certifications")),
+            marketplaces=self._marketplaces(values.get("marketplaces")),
+            languages=values.get("languages", ()),
+            name_en=values.get("translations", {}).get("en", {}).get("name", ""),
+            body_html=body_html,
+            source=self.display(path),
+        )
+        return coop
+
+    # -- products --------------------------------------------------------------------
+
+    def load_product(self, path: Path, coop: Cooperative) -> Product | None:
+        slug = self._check_slug(path, "tệp", "file")
+        doc, checked = self._parse(path, PRODUCT_FIELDS, "product")
+        if doc is None:
+            return None
+        values, ctx, ok = checked
+        folder = path.parent
+        rel = f"products/{coop.slug}"
+        name = values.get("name", "")
+        raw_images = values.get("images", ())
+        images = self._images(raw_images, folder, rel, ctx, ("images",), name)
+        if len(images) != len(raw_images):
+            ok = False
+        if not ok:
+            return None
+        ocop = None
+        if "ocop" in values:
+            o = values["ocop"]
+            date = o.get("date")
+            if date and date.year != o["year"]:
+                ctx.report(
+                    ("ocop", "date"),
+                    f"ngày quyết định {date:%d/%m/%Y} không thuộc năm {o['year']}",
+                    f"decision date {date:%d/%m/%Y} is not in year {o['year']}",
+                    f"15/11/{o['year']}",
+                )
+                return None
+            expires = add_months(date, OCOP_VALIDITY_MONTHS) if date else None
+            ocop = Ocop(o["stars"], o["year"], o.get("decision", ""), date, expires)
+        origin = values.get("origin", {})
+        origin_province = origin.get("province")
+        if origin_province == coop.province:
+            origin_province = None
+        override = Contact(**values["order"]) if "order" in values else None
+        body_html = self.renderer.render(doc.body)
+        key = f"{coop.slug}/{slug}"
+        return Product(
+            slug=slug,
+            cooperative=coop,
+            code=values.get("code") or product_code(coop.province.code, key),
+            name=name,
+            category=values["category"],
+            price=values["price"],
+            unit=values.get("unit", ""),
+            min_order=values.get("min_order", ""),
+            images=images,
+            status=values.get("status", "con-hang"),
+            season=tuple(sorted(set(values.get("season", ())), key=lambda m: m)),
+            ocop=ocop,
+            certifications=self._certifications(values.get("certifications")) or (),
+            shelf_life=values.get("shelf_life", ""),
+            origin_commune=origin.get("commune", ""),
+            origin_province=origin_province,
+            contact=coop.contact.merged_with(override),
+            marketplaces=self._marketplaces(values.get("marketplaces")),
+            featured=values.get("featured", False),
+            tags=values.get("tags", ()),
+            name_en=values.get("translations", {}).get("en", {}).get("name", ""),
+            body_html=body_html,
+            source=self.display(path),
+            summary=summary(body_html),
+        )
+
+    # -- the whole tree ------------------------------------------------------------------
+
+    def _md_files(self, folder: Path) -> list[Path]:
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".md" and p.is_file())
+
+    def _duplicates(self, entries: dict[str, list[Path]], what_vi: str, what_en: str) -> None:
+        for slug, paths in sorted(entries.items()):
+            if len(paths) > 1:
+                names = ", ".join(self.display(p) for p in paths)
+                for path in paths:
+                    self._file_problem(
+                        path,
+                        f"{what_vi} “{slug}” bị trùng ở {len(paths)} tệp: {names}; mỗi tệp cần một tên riêng",
+                        f"{what_en} “{slug}” is used by {len(paths)} files: {names}; give each file its own name",
+                    )
+
+    def load(self) -> Catalogue:
+        catalogue = Catalogue()
+        coop_dir = self.root / "cooperatives"
+        product_dir = self.root / "products"
+        if not self.root.is_dir():
+            self._file_problem(self.root, "không tìm thấy thư mục nội dung", "content folder not found")
+            return catalogue
+        coop_files = self._md_files(coop_dir) if coop_dir.is_dir() else []
+        seen: dict[str, list[Path]] = defaultdict(list)
+        for path in coop_files:
+            seen[slugify(path.stem)].append(path)
+        self._duplicates(seen, "Tên hợp tác xã", "Cooperative slug")
+        for path in coop_files:
+            coop = self.load_cooperative(path)
+            if coop is not None and len(seen[slugify(path.stem)]) == 1:
+                catalogue.cooperatives[coop.slug] = coop
+        known_coops = {slugify(p.stem) for p in coop_files}
+
+        codes: dict[str, list[Path]] = defaultdict(list)
+        if product_dir.is_dir():
+            for entry in sorted(product_dir.iterdir()):
+                if entry.is_file() and entry.suffix.lower() == ".md":
+                    self._file_problem(
+                        entry,
+                        "tệp sản phẩm phải nằm trong thư mục mang tên hợp tác xã, "
+                        f"ví dụ content/products/<hop-tac-xa>/{entry.name}",
+                        "a product file must be inside a folder named after its cooperative, "
+                        f"e.g. content/products/<cooperative>/{entry.name}",
+                    )
+                    continue
+                if not entry.is_dir():
+                    continue
+                folder_slug = self._check_slug(entry, "thư mục", "folder")
+                md_files = self._md_files(entry)
+                if folder_slug not in known_coops:
+                    guess = did_you_mean(folder_slug, sorted(known_coops))
+                    hint_vi = f"; có phải “{guess}”?" if guess else ""
+                    hint_en = f"; did you mean “{guess}”?" if guess else ""
+                    self._file_problem(
+                        entry,
+                        f"thư mục sản phẩm không có tệp hợp tác xã content/cooperatives/{folder_slug}.md{hint_vi}",
+                        f"product folder has no cooperative file content/cooperatives/{folder_slug}.md{hint_en}",
+                        f"content/cooperatives/{guess or folder_slug}.md",
+                    )
+                    self.files_checked += len(md_files)
+                    continue
+                coop = catalogue.cooperatives.get(folder_slug)
+                product_slugs: dict[str, list[Path]] = defaultdict(list)
+                for path in md_files:
+                    product_slugs[slugify(path.stem)].append(path)
+                self._duplicates(product_slugs, "Tên sản phẩm", "Product slug")
+                for path in md_files:
+                    if coop is None:  # the cooperative itself has errors; still check the product
+                        self._parse(path, PRODUCT_FIELDS, "product")
+                        continue
+                    product = self.load_product(path, coop)
+                    if product is not None:
+                        codes[product.code].append(path)
+                        catalogue.products.append(product)
+        self._duplicates(codes, "Mã sản phẩm", "Product code")
+        catalogue.index()
+        return catalogue
+
+
+def load_catalogue(content_dir, renderer: MarkdownRenderer | None = None, today: dt.date | None = None) -> tuple[Catalogue, ProblemList, int]:
+    """Load *content_dir*; return the catalogue, every problem, and the number of files checked."""
+    loader = Loader(content_dir, renderer, today)
+    catalogue = loader.load()
+    return catalogue, loader.problems, loader.files_checked

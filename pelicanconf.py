@@ -1,0 +1,66 @@
+"""Pelican settings for Chợ phiên (development). publishconf.py overrides them for production."""
+
+import os
+
+AUTHOR = "Liên minh Hợp tác xã Việt Nam"
+SITENAME = "Chợ phiên"
+SITE_TAGLINE = "Đặc sản từ các hợp tác xã vùng dân tộc thiểu số và miền núi"
+SITEURL = ""
+RELATIVE_URLS = False
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+DEFAULT_DATE = "fs"
+
+# Sample content is marked on every page ("Dữ liệu mẫu"); set False for a real catalogue.
+CHOPHIEN_SAMPLE_DATA = True
+# Photo derivatives are cached outside output/, keyed by content hash.
+CHOPHIEN_CACHE_PATH = os.environ.get("CHOPHIEN_CACHE_PATH", ".cache")
+# Fix "today" (OCOP expiry) for reproducible builds: CHOPHIEN_TODAY=2026-11-27.
+CHOPHIEN_TODAY = os.environ.get("CHOPHIEN_TODAY") or None
+CHOPHIEN_LANG = os.environ.get("CHOPHIEN_LANG", "vi")
+
+PLUGINS = ["chophien.pelican_plugin"]
+
+# Products and cooperatives are not Pelican articles (DESIGN §8): only content/pages is read.
+ARTICLE_PATHS = []
+PAGE_PATHS = ["pages"]
+ARTICLE_EXCLUDES = ["cooperatives", "products", "assessments", "pages"]
+PAGE_EXCLUDES = ["cooperatives", "products", "assessments"]
+STATIC_PATHS = []
+DIRECT_TEMPLATES = []
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+ARTICLE_SAVE_AS = ""
+ARTICLE_URL = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+DELETE_OUTPUT_DIRECTORY = True
+OUTPUT_RETENTION = []
+
+# Autoescape on: only sanitised HTML is marked safe (DESIGN §8).
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+MARKDOWN = {
+    "extension_configs": {"markdown.extensions.sane_lists": {}, "markdown.extensions.tables": {}},
+    "output_format": "html5",
+}

@@ -1,0 +1,114 @@
+"""Shared fixtures: content trees written from dicts, and the sample site built once."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-27"
+
+COOP = """\
+---
+name: Hợp tác xã Chè Shan tuyết Nà Hang
+short_name: HTX Chè Nà Hang
+kind: hop-tac-xa
+province: Tuyên Quang
+commune: Xã Nà Hang
+ethnic_groups: [Tày, Dao]
+founded: 2016
+members: 32
+contact:
+  phone: 0912 345 678
+  zalo: 0912 345 678
+  messenger: htxchenahang
+  email: htxchenahang@example.com
+---
+Hợp tác xã trồng chè trên núi cao.
+"""
+
+PRODUCT = """\
+---
+name: Chè Shan tuyết cổ thụ
+category: che
+price: 450.000
+unit: hộp 200 g
+images:
+  - file: che.jpg
+    alt: Búp chè Shan tuyết
+---
+Búp chè hái từ cây cổ thụ.
+"""
+
+
+def jpeg_bytes(width: int = 640, height: int = 480, colour=(60, 120, 60)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def write_tree(root: Path, files: dict) -> Path:
+    """Write {relative path: str | bytes} under root/content and return the content folder."""
+    content = root / "content"
+    for name, data in files.items():
+        path = content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8")
+    (content / "pages").mkdir(parents=True, exist_ok=True)
+    return content
+
+
+def minimal_tree(**overrides) -> dict:
+    """A valid one-cooperative, one-product tree; overrides replace or add files (None deletes)."""
+    files = {
+        "cooperatives/htx-che-na-hang.md": COOP,
+        "products/htx-che-na-hang/che-shan-tuyet.md": PRODUCT,
+        "products/htx-che-na-hang/che.jpg": jpeg_bytes(),
+    }
+    for name, value in overrides.items():
+        name = name.replace("__", "/")
+        if value is None:
+            files.pop(name, None)
+        else:
+            files[name] = value
+    return files
+
+
+@pytest.fixture
+def tree(tmp_path):
+    def make(files: dict) -> Path:
+        return write_tree(tmp_path, files)
+
+    return make
+
+
+def run_pelican(content: Path, output: Path, *extra: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CHOPHIEN_TODAY=TODAY, CHOPHIEN_CACHE_PATH=str(output.parent / ".cache"))
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"), *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> Path:
+    """The bundled sample catalogue, built once per test run."""
+    out = tmp_path_factory.mktemp("site") / "output"
+    result = run_pelican(ROOT / "content", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
