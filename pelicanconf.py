@@ -64,3 +64,4 @@ MARKDOWN = {
     "extension_configs": {"markdown.extensions.sane_lists": {}, "markdown.extensions.tables": {}},
     "output_format": "html5",
 }
+READERS = {"rst": None}  # pages are Markdown; avoids docutils start-up

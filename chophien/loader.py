@@ -125,6 +125,8 @@ class Loader:
     def _images(self, entries, folder: Path, rel_folder: str, ctx: CheckContext, where: tuple, default_alt: str) -> tuple[Image, ...]:
         images = []
         for index, entry in enumerate(entries or ()):
+            if "file" not in entry:
+                continue  # its file name was already reported
             image = self._image(entry["file"], entry.get("alt") or default_alt, folder, rel_folder, ctx, where + (index,))
             if image:
                 images.append(image)
@@ -294,15 +296,15 @@ class Loader:
     def _md_files(self, folder: Path) -> list[Path]:
         return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".md" and p.is_file())
 
-    def _duplicates(self, entries: dict[str, list[Path]], what_vi: str, what_en: str) -> None:
+    def _duplicates(self, entries: dict[str, list[Path]], what_vi: str, what_en: str, fix_vi: str = "mỗi tệp cần một tên riêng", fix_en: str = "give each file its own name") -> None:
         for slug, paths in sorted(entries.items()):
             if len(paths) > 1:
                 names = ", ".join(self.display(p) for p in paths)
                 for path in paths:
                     self._file_problem(
                         path,
-                        f"{what_vi} “{slug}” bị trùng ở {len(paths)} tệp: {names}; mỗi tệp cần một tên riêng",
-                        f"{what_en} “{slug}” is used by {len(paths)} files: {names}; give each file its own name",
+                        f"{what_vi} “{slug}” bị trùng ở {len(paths)} tệp: {names}; {fix_vi}",
+                        f"{what_en} “{slug}” is used by {len(paths)} files: {names}; {fix_en}",
                     )
 
     def load(self) -> Catalogue:
@@ -364,7 +366,13 @@ class Loader:
                     if product is not None:
                         codes[product.code].append(path)
                         catalogue.products.append(product)
-        self._duplicates(codes, "Mã sản phẩm", "Product code")
+        self._duplicates(
+            codes,
+            "Mã sản phẩm",
+            "Product code",
+            "mỗi sản phẩm cần một mã riêng (trường code)",
+            "give each product its own code (field code)",
+        )
         catalogue.index()
         return catalogue
 

@@ -472,8 +472,11 @@ def _type_name(value) -> tuple[str, str]:
     return "một giá trị", "a single value"
 
 
+FAILED = object()  # a value that could not be converted (None is a valid value: price lien-he)
+
+
 def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
-    """Convert *value* per *spec*; on failure report and return None."""
+    """Convert *value* per *spec*; on failure report and return FAILED."""
     if spec.type in ("mapping",) or (spec.fields and spec.convert is None and spec.type != "image"):
         if not isinstance(value, dict):
             got_vi, got_en = _type_name(value)
@@ -483,7 +486,7 @@ def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
                 f"expected sub-fields, found {got_en}",
                 spec.example,
             )
-            return None
+            return FAILED
         return check_mapping(spec.fields, value, where, ctx)
     if spec.item is not None:
         if isinstance(value, str) and spec.also_scalar:
@@ -501,11 +504,11 @@ def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
                 f"expected a list, found {got_en}",
                 spec.example,
             )
-            return None
+            return FAILED
         results = []
         for index, item in enumerate(value):
             converted = check_item(spec.item, item, where + (index,), ctx)
-            if converted is not None:
+            if converted is not FAILED:
                 results.append(converted)
         return tuple(results)
     if not isinstance(value, str):
@@ -513,7 +516,7 @@ def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
         ctx.report(
             where, f"cần một giá trị, nhưng ở đây là {got_vi}", f"expected one value, found {got_en}", spec.example
         )
-        return None
+        return FAILED
     return _convert(spec, value, where, ctx)
 
 
@@ -524,7 +527,7 @@ def check_item(spec: Field, item, where: tuple, ctx: CheckContext):
     if isinstance(item, str) and spec.type == "image":
         file_spec = spec.fields[0]
         converted = _convert(file_spec, item, where, ctx)
-        return None if converted is None else {"file": converted}
+        return FAILED if converted is FAILED else {"file": converted}
     if isinstance(item, str) and spec.convert is not None:
         return _convert(spec, item, where, ctx)
     return check_value(spec, item, where, ctx)
@@ -535,7 +538,7 @@ def _convert(spec: Field, value: str, where: tuple, ctx: CheckContext):
         converted = spec.convert(value)
     except Invalid as error:
         ctx.report(where, error.vi, error.en, error.example or spec.example)
-        return None
+        return FAILED
     if isinstance(converted, Warned):
         ctx.report(where, converted.vi, converted.en, "", severity="warning")
         return converted.value
@@ -571,7 +574,7 @@ def check_mapping(fields: tuple[Field, ...], data: dict, where: tuple, ctx: Chec
         if isinstance(value, str) and not value.strip():
             continue  # an optional field left empty is the same as leaving it out
         converted = check_value(spec, value, where + (key,), ctx)
-        if converted is not None:
+        if converted is not FAILED:
             result[key] = converted
     for spec in fields:
         if spec.required and spec.name not in data:

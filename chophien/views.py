@@ -194,6 +194,8 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
         },
     )
     for group in groups:
+        if not group_counts[group.slug]:
+            continue  # nothing links to an empty listing
         subcategories = [c for c in categories if c.group == group.slug and category_counts[c.slug]]
         yield from _listing_pages(
             catalogue.by_group.get(group.slug, []),
@@ -204,6 +206,8 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
             extra={"subcategories": subcategories, "category_counts": category_counts},
         )
     for category in categories:
+        if not category_counts[category.slug]:
+            continue
         group = reference.category_group_by_slug(category.group)
         yield from _listing_pages(
             catalogue.by_category.get(category.slug, []),
