@@ -61,5 +61,6 @@ def summary(body_html: str, length: int = 160) -> str:
     text = " ".join(html.unescape(text).split())
     if len(text) <= length:
         return text
-    cut = text[:length].rsplit(" ", 1)[0].rstrip(",.;:–-")
+    cut = text[:length] if text[length] == " " else text[:length].rsplit(" ", 1)[0]
+    cut = cut.rstrip(",.;:–- ")
     return cut + "…"
