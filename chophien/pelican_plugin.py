@@ -44,7 +44,7 @@ class CatalogueGenerator(Generator):
         lang = self.settings.get("CHOPHIEN_LANG", "vi")
         problems = self.prepared.problems
         if problems:
-            print(render_human(problems, lang), file=sys.stderr)
+            print(render_human(problems, lang, self.prepared.files_checked), file=sys.stderr)
         if not self.prepared.ok and not self.settings.get("CHOPHIEN_SHOW_ERRORS"):
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
             raise SystemExit(1)

@@ -1,0 +1,230 @@
+"""Build the sample site with Pelican (once) and check what a buyer and a host would see."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import html5lib
+import pytest
+from conftest import COOP, PRODUCT, ROOT, jpeg_bytes, minimal_tree, run_pelican, write_tree
+from htmlcheck import active_content
+
+from chophien.budgets import CSS_BUDGET, HTML_BUDGET, css_total, measure_site
+from chophien.text import format_money
+
+pytestmark = pytest.mark.build
+
+CONTENT = ROOT / "content"
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append((tag, value))
+            if name == "srcset" and value:
+                self.links.extend((tag, part.strip().split(" ")[0]) for part in value.split(","))
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_page_counts_match_the_content(built_demo):
+    products = [p for p in (CONTENT / "products").glob("*/*.md")]
+    coops = list((CONTENT / "cooperatives").glob("*.md"))
+    product_pages = list((built_demo / "san-pham").glob("*/*/index.html"))
+    coop_pages = list((built_demo / "hop-tac-xa").glob("*/index.html"))
+    assert len(products) >= 60 and len(coops) >= 12
+    assert len(product_pages) == len(products)
+    assert len(coop_pages) == len(coops)
+    for page in ["index.html", "404.html", "danh-muc/index.html", "tinh/index.html", "dan-toc/index.html",
+                 "ocop/index.html", "hop-tac-xa/index.html", "san-pham/index.html", "gioi-thieu/index.html",
+                 "cach-dat-hang/index.html", "dong-gop-noi-dung/index.html"]:
+        assert (built_demo / page).is_file(), page
+
+
+def test_every_internal_link_resolves(built_demo):
+    broken = []
+    for page in html_files(built_demo):
+        for tag, link in parse(page).links:
+            if not link.startswith("/") or link.startswith("//"):
+                continue
+            target = built_demo / unquote(urlsplit(link).path).lstrip("/")
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.append(f"{page.relative_to(built_demo)} → {link}")
+    assert broken == []
+
+
+def test_no_third_party_requests(built_demo):
+    for page in html_files(built_demo):
+        parser = parse(page)
+        for tag, link in parser.links:
+            if tag in ("img", "script", "link", "source", "iframe"):
+                assert link.startswith("/"), (page, link)
+
+
+def test_listings_are_paginated_with_counts(built_demo):
+    all_products = (built_demo / "san-pham/index.html").read_text()
+    total = len(list((CONTENT / "products").glob("*/*.md")))
+    assert f"{total} sản phẩm, đang xem 1–24" in all_products
+    assert 'rel="next" href="/san-pham/page/2/"' in all_products
+    assert (built_demo / "san-pham/page/2/index.html").is_file()
+    assert all_products.count('class="card"') == 24
+
+
+def _product_page(site: Path, coop: str, slug: str) -> str:
+    return (site / "san-pham" / coop / slug / "index.html").read_text(encoding="utf-8")
+
+
+def _front_matter_value(path: Path, key: str) -> str | None:
+    match = re.search(rf"^{key}:\s*(.+)$", path.read_text(encoding="utf-8"), re.M)
+    return match.group(1).strip() if match else None
+
+
+def test_prices_are_formatted_on_every_product_page(built_demo):
+    from chophien.text import parse_price, slugify
+
+    for source in sorted((CONTENT / "products").glob("*/*.md")):
+        raw = _front_matter_value(source, "price")
+        html = _product_page(built_demo, source.parent.name, source.stem)
+        if slugify(raw) == "lien-he":
+            assert '<p class="price"><strong>Liên hệ</strong>' in html, source
+        else:
+            assert f'<p class="price"><strong>{format_money(parse_price(raw))}</strong>' in html, source
+
+
+def test_order_links_carry_the_code_and_message(built_demo):
+    checked = 0
+    for page in (built_demo / "san-pham").glob("*/*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        code = re.search(r"<dt>Mã SP</dt><dd><code>([^<]+)</code>", html).group(1)
+        for tag, link in parse(page).links:
+            if link.startswith("sms:"):
+                body = parse_qs(urlsplit(link).query)["body"][0]
+                assert body.startswith("Chào ") and f"[Mã SP: {code}]" in body and "Số lượng: … Giao đến: …" in body
+                checked += 1
+            if link.startswith("mailto:") and "subject=" in link:
+                assert f"[Mã SP: {code}]" in parse_qs(urlsplit(link).query)["subject"][0]
+            if link.startswith("tel:"):
+                assert re.fullmatch(r"tel:\+84\d{9,10}", link), link
+            if link.startswith("https://zalo.me/"):
+                assert re.fullmatch(r"https://zalo\.me/0\d{9,10}", link), link
+        if "https://zalo.me/" in html or "https://m.me/" in html:
+            assert f'readonly rows="3">Chào ' in html and f"[Mã SP: {code}]" in html
+    assert checked > 30
+
+
+def test_html_is_valid_semantic_and_in_budget(built_demo):
+    measures = measure_site(built_demo)
+    over = [(m.path, m.gzipped) for m in measures if m.over]
+    assert over == []
+    assert css_total(measures) <= CSS_BUDGET
+    assert max(m.gzipped for m in measures if m.path.endswith(".html")) <= HTML_BUDGET
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    for page in html_files(built_demo):
+        text = page.read_text(encoding="utf-8")
+        parser.parse(text)  # raises on any parse error
+        assert '<html lang="vi">' in text
+        assert text.count("<main") == 1
+        for img in re.findall(r"<img [^>]+>", text):
+            assert ' alt="' in img and ' width="' in img and ' height="' in img, img
+
+
+def test_sample_data_is_marked(built_demo):
+    for page in ["index.html", "san-pham/index.html"]:
+        assert "Dữ liệu mẫu" in (built_demo / page).read_text(encoding="utf-8")
+
+
+def test_no_original_photo_is_published(built_demo):
+    originals = {p.name for p in CONTENT.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".heic")}
+    published = {p.name for p in built_demo.rglob("*") if p.is_file()}
+    assert originals and not (originals & published)
+
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>" onmouseover="alert(3)'
+SHORT = '<script>"x onload=y'  # for fields with a short length limit
+
+
+def test_hostile_content_cannot_inject_active_content(tmp_path):
+    coop = (
+        COOP.replace("Hợp tác xã Chè Shan tuyết Nà Hang", f"'HTX {HOSTILE}'")
+        .replace("HTX Chè Nà Hang", f"'Ngắn {SHORT}'")
+        .replace("Xã Nà Hang", f"'Xã {HOSTILE}'")
+        + "<iframe src=https://evil.example></iframe>\n[x](javascript:alert(4))\n{: onclick=alert(5) }\n"
+        "<style>*{}</style><base href=https://evil.example/>\n"
+    )
+    product = (
+        PRODUCT.replace("Chè Shan tuyết cổ thụ", f"'Chè {HOSTILE}'")
+        .replace("hộp 200 g", f"'hộp {SHORT}'")
+        .replace("Búp chè Shan tuyết", f"'alt {HOSTILE}'")
+        .replace("category: che", f"category: che\ntags: ['{SHORT}']\nmin_order: '{SHORT}'")
+        + "<script>alert(6)</script>\n<object data=x></object><embed src=x>\n[d](data:text/html,hi)\n"
+    )
+    page = f"Title: Giới thiệu\nSlug: gioi-thieu\n\n<script>alert(7)</script>\n[x](javascript:alert(8))\n"
+    content = write_tree(
+        tmp_path,
+        minimal_tree(
+            **{
+                "cooperatives/htx-che-na-hang.md": coop,
+                "products/htx-che-na-hang/che-shan-tuyet.md": product,
+                "pages/gioi-thieu.md": page,
+            }
+        ),
+    )
+    out = tmp_path / "output"
+    result = run_pelican(content, out)
+    assert result.returncode == 0, result.stderr
+    pages = html_files(out)
+    assert len(pages) > 5
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        found = active_content(html, allowed_tags={"link", "meta", "script"})
+        assert found == [], (path, found)
+        scripts = re.findall(r"<script[^>]*>", html)
+        assert all(re.fullmatch(r'<script src="/theme/js/copy\.js" defer>', s) for s in scripts), scripts
+        assert "<link" not in html.replace('<link rel="stylesheet" href="/theme/css/site.css">', "").replace(
+            '<link rel="icon" href="/theme/favicon.svg" type="image/svg+xml">', ""
+        )
+    product_html = (out / "san-pham/htx-che-na-hang/che-shan-tuyet/index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in product_html  # shown as text, not run
+
+
+def test_failed_build_leaves_previous_site_untouched_and_no_partial_output(tmp_path):
+    content = write_tree(tmp_path, minimal_tree())
+    out = tmp_path / "output"
+    assert run_pelican(content, out).returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (content / "products/htx-che-na-hang/che-shan-tuyet.md").write_text(PRODUCT.replace("450.000", "4.5"))
+    (content / "products/htx-che-na-hang/moi.md").write_text(PRODUCT.replace("category: che", "category: che\ncode: NEW-1"))
+    result = run_pelican(content, out)
+    assert result.returncode == 1
+    assert "1 lỗi trong 1 tệp" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+    fresh = tmp_path / "fresh-output"
+    assert run_pelican(content, fresh).returncode == 1
+    assert not fresh.exists() or not any(fresh.rglob("*"))
+
+
+def test_bundled_sample_content_validates_clean():
+    from chophien.cli import main
+
+    assert main(["validate", str(CONTENT), "--format", "human", "--no-images"]) == 0
