@@ -34,7 +34,7 @@ def page_kind(rel: str) -> str:
     if rel == "index.html":
         return "home"
     return {
-        "san-pham": "product" if rel.count("/") == 3 else "listing",
+        "san-pham": "product" if rel.count("/") == 3 and "/page/" not in rel else "listing",
         "hop-tac-xa": "cooperative" if rel.count("/") == 2 else "directory",
         "danh-muc": "listing",
         "tinh": "listing",

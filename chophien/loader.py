@@ -30,6 +30,7 @@ from .text import add_months, collation_key, did_you_mean, nfc, slugify
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RESERVED_SLUGS = {"page"}  # /san-pham/page/2/ is a listing page
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".avif"}
 
 
@@ -177,6 +178,14 @@ class Loader:
 
     def load_cooperative(self, path: Path) -> Cooperative | None:
         slug = self._check_slug(path, "tệp", "file")
+        if slug in RESERVED_SLUGS:
+            self._file_problem(
+                path,
+                f"tên “{slug}” dành cho phân trang; hãy đặt tên khác, ví dụ htx-{slug}",
+                f"the name “{slug}” is reserved for pagination; choose another, e.g. htx-{slug}",
+                f"htx-{slug}.md",
+            )
+            return None
         doc, checked = self._parse(path, COOPERATIVE_FIELDS, "cooperative")
         if doc is None:
             return None

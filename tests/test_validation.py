@@ -267,3 +267,11 @@ def test_cli_github_annotations(tree, capsys):
     assert cli_main(["validate", str(content), "--format", "github"]) == 1
     first = capsys.readouterr().out.splitlines()[0]
     assert first.startswith(f"::error file={PRODUCT_PATH},line=4,col=1::{PRODUCT_PATH}:4:1: lỗi: price:")
+
+
+def test_reserved_cooperative_slug(tree):
+    lines, _ = check(tree, {"cooperatives/page.md": COOP})
+    assert lines == [
+        "content/cooperatives/page.md: lỗi: tên “page” dành cho phân trang; hãy đặt tên khác, ví dụ htx-page. "
+        "Ví dụ: htx-page.md"
+    ]
