@@ -128,7 +128,7 @@ def test_order_links_carry_the_code_and_message(built_demo):
             if link.startswith("https://zalo.me/"):
                 assert re.fullmatch(r"https://zalo\.me/0\d{9,10}", link), link
         if "https://zalo.me/" in html or "https://m.me/" in html:
-            assert f'readonly rows="3">Chào ' in html and f"[Mã SP: {code}]" in html
+            assert f'readonly rows="4">Chào ' in html and f"[Mã SP: {code}]" in html
     assert checked > 30
 
 
