@@ -230,3 +230,14 @@ def test_bundled_sample_content_validates_clean():
     from chophien.cli import main
 
     assert main(["validate", str(CONTENT), "--format", "human", "--no-images"]) == 0
+
+
+def test_devserver_mode_shows_problems_as_a_page(tmp_path):
+    content = write_tree(tmp_path, minimal_tree(**{"products/htx-che-na-hang/che-shan-tuyet.md": PRODUCT.replace("450.000", "4.5")}))
+    out = tmp_path / "output"
+    result = run_pelican(content, out, "-e", "CHOPHIEN_SHOW_ERRORS=true")
+    assert result.returncode == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "Nội dung có lỗi" in html
+    assert "content/products/htx-che-na-hang/che-shan-tuyet.md:4:1: lỗi: price: “4.5” không rõ" in html
+    assert not (out / "san-pham").exists()
