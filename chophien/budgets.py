@@ -68,7 +68,10 @@ def css_total(measures: list[Measure]) -> int:
 
 def report(measures: list[Measure]) -> str:
     """A Markdown table: per page type, count, largest and median gzip size, budget."""
-    lines = ["| type | files | median gzip | largest gzip | largest file | budget |", "|---|---:|---:|---:|---|---:|"]
+    lines = [
+        "| type | files | median gzip | largest gzip | largest file | budget |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
     kinds = sorted({m.kind for m in measures})
     for kind in kinds:
         group = sorted((m for m in measures if m.kind == kind), key=lambda m: m.gzipped)

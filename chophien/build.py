@@ -39,7 +39,9 @@ def referenced_images(catalogue: Catalogue):
         yield from product.images
 
 
-def process_images(catalogue: Catalogue, content_dir: Path, cache: ImageCache, problems: ProblemList) -> dict[str, ProcessedImage]:
+def process_images(
+    catalogue: Catalogue, content_dir: Path, cache: ImageCache, problems: ProblemList
+) -> dict[str, ProcessedImage]:
     processed: dict[str, ProcessedImage] = {}
     for image in referenced_images(catalogue):
         if image.source in processed:
@@ -48,7 +50,9 @@ def process_images(catalogue: Catalogue, content_dir: Path, cache: ImageCache, p
             processed[image.source] = cache.process(content_dir / image.source, image.source)
         except ImageProblem as error:
             path, line, column, label = image.referenced_at
-            problems.add(path, line, column, label, f"“{image.file}”: {error.vi}", f"“{image.file}”: {error.en}")
+            problems.add(
+                path, line, column, label, f"“{image.file}”: {error.vi}", f"“{image.file}”: {error.en}"
+            )
     return processed
 
 

@@ -17,7 +17,9 @@ def _default_content() -> str:
 
 def cmd_validate(args) -> int:
     content = Path(args.content_dir)
-    cache = args.cache_dir or os.environ.get("CHOPHIEN_CACHE_PATH") or str(content.resolve().parent / ".cache")
+    cache = (
+        args.cache_dir or os.environ.get("CHOPHIEN_CACHE_PATH") or str(content.resolve().parent / ".cache")
+    )
     prepared = prepare(content, cache, with_images=not args.no_images)
     problems = prepared.problems
     if args.format == "json":
@@ -41,10 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="kiểm tra mọi tệp nội dung, báo mọi lỗi (check every content file, report every problem)",
     )
-    validate.add_argument("content_dir", nargs="?", default=_default_content(), help="thư mục nội dung (default: content)")
+    validate.add_argument(
+        "content_dir", nargs="?", default=_default_content(), help="thư mục nội dung (default: content)"
+    )
     validate.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("CHOPHIEN_LANG", "vi"))
     validate.add_argument("--format", choices=("auto", "human", "github", "json"), default="auto")
-    validate.add_argument("--cache-dir", default=None, help="photo cache folder (default: .cache beside content)")
+    validate.add_argument(
+        "--cache-dir", default=None, help="photo cache folder (default: .cache beside content)"
+    )
     validate.add_argument("--no-images", action="store_true", help="skip decoding photos (faster)")
     validate.set_defaults(func=cmd_validate)
     return parser

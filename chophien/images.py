@@ -72,11 +72,17 @@ def _open(data: bytes):
     except ImageProblem:
         raise
     except Image.DecompressionBombError:
-        raise ImageProblem("ảnh quá lớn, nghi là tệp độc hại", "image too large (decompression bomb)") from None
+        raise ImageProblem(
+            "ảnh quá lớn, nghi là tệp độc hại", "image too large (decompression bomb)"
+        ) from None
     except Image.UnidentifiedImageError:
-        raise ImageProblem("tệp không phải ảnh hoặc định dạng không đọc được", "not an image, or an unreadable format") from None
+        raise ImageProblem(
+            "tệp không phải ảnh hoặc định dạng không đọc được", "not an image, or an unreadable format"
+        ) from None
     except (OSError, SyntaxError, ValueError) as error:
-        raise ImageProblem(f"ảnh bị hỏng hoặc thiếu dữ liệu ({error})", f"image is damaged or truncated ({error})") from None
+        raise ImageProblem(
+            f"ảnh bị hỏng hoặc thiếu dữ liệu ({error})", f"image is damaged or truncated ({error})"
+        ) from None
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "P", "PA"):
         image = image.convert("RGBA")

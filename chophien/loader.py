@@ -73,7 +73,12 @@ def product_code(province_code: str, key: str) -> str:
 
 
 class Loader:
-    def __init__(self, content_dir: str | os.PathLike, renderer: MarkdownRenderer | None = None, today: dt.date | None = None):
+    def __init__(
+        self,
+        content_dir: str | os.PathLike,
+        renderer: MarkdownRenderer | None = None,
+        today: dt.date | None = None,
+    ):
         self.root = Path(content_dir)
         self.problems = ProblemList()
         self.renderer = renderer or MarkdownRenderer()
@@ -90,7 +95,9 @@ class Loader:
             shown = path
         return nfc(shown.as_posix())
 
-    def _file_problem(self, path: Path, vi: str, en: str, example: str = "", line: int = 0, col: int = 0, field: str = ""):
+    def _file_problem(
+        self, path: Path, vi: str, en: str, example: str = "", line: int = 0, col: int = 0, field: str = ""
+    ):
         self.problems.add(self.display(path), line, col, field, vi, en, example)
 
     def _check_slug(self, path: Path, what_vi: str, what_en: str) -> str:
@@ -116,30 +123,46 @@ class Loader:
             self._file_problem(path, error.vi, error.en, error.example, error.line, error.column)
             return None, None
         except OSError as error:
-            self._file_problem(path, f"không đọc được tệp ({error.strerror})", f"cannot read file ({error.strerror})")
+            self._file_problem(
+                path, f"không đọc được tệp ({error.strerror})", f"cannot read file ({error.strerror})"
+            )
             return None, None
         ctx = CheckContext(self.display(path), doc, self.problems)
         before = len(self.problems.errors)
         values = check_mapping(fields, doc.data, (), ctx)
         return doc, (values, ctx, len(self.problems.errors) == before)
 
-    def _images(self, entries, folder: Path, rel_folder: str, ctx: CheckContext, where: tuple, default_alt: str) -> tuple[Image, ...]:
+    def _images(
+        self, entries, folder: Path, rel_folder: str, ctx: CheckContext, where: tuple, default_alt: str
+    ) -> tuple[Image, ...]:
         images = []
         for index, entry in enumerate(entries or ()):
             if "file" not in entry:
                 continue  # its file name was already reported
-            image = self._image(entry["file"], entry.get("alt") or default_alt, folder, rel_folder, ctx, where + (index,))
+            image = self._image(
+                entry["file"], entry.get("alt") or default_alt, folder, rel_folder, ctx, where + (index,)
+            )
             if image:
                 images.append(image)
         return tuple(images)
 
-    def _image(self, name: str, alt: str, folder: Path, rel_folder: str, ctx: CheckContext, where: tuple) -> Image | None:
+    def _image(
+        self, name: str, alt: str, folder: Path, rel_folder: str, ctx: CheckContext, where: tuple
+    ) -> Image | None:
         candidate = folder / name
         if candidate.is_symlink():
-            ctx.report(where, f"“{name}” là liên kết tượng trưng (symlink); hãy đặt tệp ảnh thật", f"“{name}” is a symlink; put the real image file there")
+            ctx.report(
+                where,
+                f"“{name}” là liên kết tượng trưng (symlink); hãy đặt tệp ảnh thật",
+                f"“{name}” is a symlink; put the real image file there",
+            )
             return None
         if not candidate.is_file():
-            present = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES) if folder.is_dir() else []
+            present = (
+                sorted(p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+                if folder.is_dir()
+                else []
+            )
             guess = did_you_mean(name, present) if present else None
             hint_vi = f"; có phải “{guess}”?" if guess else ""
             hint_en = f"; did you mean “{guess}”?" if guess else ""
@@ -158,7 +181,14 @@ class Loader:
         held = []
         for entry in entries or ():
             if isinstance(entry, dict):
-                held.append(CertificationHeld(entry["type"], entry.get("number", ""), entry.get("issuer", ""), entry.get("valid_until")))
+                held.append(
+                    CertificationHeld(
+                        entry["type"],
+                        entry.get("number", ""),
+                        entry.get("issuer", ""),
+                        entry.get("valid_until"),
+                    )
+                )
             else:
                 held.append(CertificationHeld(entry))
         return tuple(held)
@@ -171,7 +201,9 @@ class Loader:
             if isinstance(platform, reference.Marketplace):
                 links.append(MarketplaceLink(platform.name, entry["url"], platform))
             else:
-                links.append(MarketplaceLink(platform, entry["url"], reference.marketplace_for_url(entry["url"])))
+                links.append(
+                    MarketplaceLink(platform, entry["url"], reference.marketplace_for_url(entry["url"]))
+                )
         return tuple(links)
 
     # -- cooperatives ------------------------------------------------------------
@@ -305,7 +337,14 @@ class Loader:
     def _md_files(self, folder: Path) -> list[Path]:
         return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".md" and p.is_file())
 
-    def _duplicates(self, entries: dict[str, list[Path]], what_vi: str, what_en: str, fix_vi: str = "mỗi tệp cần một tên riêng", fix_en: str = "give each file its own name") -> None:
+    def _duplicates(
+        self,
+        entries: dict[str, list[Path]],
+        what_vi: str,
+        what_en: str,
+        fix_vi: str = "mỗi tệp cần một tên riêng",
+        fix_en: str = "give each file its own name",
+    ) -> None:
         for slug, paths in sorted(entries.items()):
             if len(paths) > 1:
                 names = ", ".join(self.display(p) for p in paths)
@@ -386,7 +425,9 @@ class Loader:
         return catalogue
 
 
-def load_catalogue(content_dir, renderer: MarkdownRenderer | None = None, today: dt.date | None = None) -> tuple[Catalogue, ProblemList, int]:
+def load_catalogue(
+    content_dir, renderer: MarkdownRenderer | None = None, today: dt.date | None = None
+) -> tuple[Catalogue, ProblemList, int]:
     """Load *content_dir*; return the catalogue, every problem, and the number of files checked."""
     loader = Loader(content_dir, renderer, today)
     catalogue = loader.load()

@@ -27,10 +27,7 @@ def order_message(product: Product) -> str:
     item = f"[Mã SP: {product.code}] {product.name}"
     if product.unit:
         item += f" – {product.unit}"
-    return (
-        f"Chào {product.cooperative.short_name}, tôi muốn đặt: {item}. "
-        "Số lượng: … Giao đến: …"
-    )
+    return f"Chào {product.cooperative.short_name}, tôi muốn đặt: {item}. Số lượng: … Giao đến: …"
 
 
 def order_subject(product: Product) -> str:
@@ -43,9 +40,7 @@ def order_links(product: Product) -> list[OrderLink]:
     message = order_message(product)
     links: list[OrderLink] = []
     if contact.zalo:
-        links.append(
-            OrderLink("zalo", "Nhắn Zalo", contact.zalo_url, format_phone(contact.zalo))
-        )
+        links.append(OrderLink("zalo", "Nhắn Zalo", contact.zalo_url, format_phone(contact.zalo)))
     if contact.phone:
         links.append(OrderLink("call", "Gọi điện", f"tel:{contact.phone}", format_phone(contact.phone)))
         links.append(

@@ -39,7 +39,9 @@ class CatalogueGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = _today(self.settings)
-        cache_dir = self.settings.get("CHOPHIEN_CACHE_PATH") or str(Path(self.settings["PATH"]).parent / ".cache")
+        cache_dir = self.settings.get("CHOPHIEN_CACHE_PATH") or str(
+            Path(self.settings["PATH"]).parent / ".cache"
+        )
         self.prepared = prepare(self.settings["PATH"], cache_dir, self.today)
         lang = self.settings.get("CHOPHIEN_LANG", "vi")
         problems = self.prepared.problems

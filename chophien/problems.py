@@ -97,7 +97,9 @@ def summary(problems: ProblemList, lang: str = "vi", files_checked: int | None =
     files = len({p.path for p in errors})
     warnings = len(problems.warnings)
     if lang == "en":
-        text = f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        text = (
+            f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        )
         extras = []
         if warnings:
             extras.append(f"{warnings} warning{'s' if warnings != 1 else ''}")

@@ -8,8 +8,9 @@ against a list of Fields, converts every value and collects every problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from . import reference
 from .strictyaml import Document
@@ -263,23 +264,18 @@ def _reference(find: Callable, slugs: Callable, what_vi: str, what_en: str) -> C
 def _province(raw: str):
     province, former = reference.find_province(raw)
     if province is None:
-        return _reference(
-            lambda _: None, reference.provinces, "tỉnh/thành phố", "province"
-        )(raw)
+        return _reference(lambda _: None, reference.provinces, "tỉnh/thành phố", "province")(raw)
     if former:
         return Warned(
             province,
-            f"“{raw}” là tên tỉnh trước năm 2025; nay thuộc {province.full_name}. "
-            f"Hãy ghi `{province.name}`",
+            f"“{raw}” là tên tỉnh trước năm 2025; nay thuộc {province.full_name}. Hãy ghi `{province.name}`",
             f"“{raw}” is a pre-2025 province name; it is now part of {province.full_name}. "
             f"Write `{province.name}`",
         )
     return province
 
 
-_ethnic_group = _reference(
-    reference.find_ethnic_group, reference.ethnic_groups, "dân tộc", "ethnic group"
-)
+_ethnic_group = _reference(reference.find_ethnic_group, reference.ethnic_groups, "dân tộc", "ethnic group")
 _category = _reference(reference.find_category, reference.categories, "danh mục", "category")
 _certification = _reference(
     reference.find_certification, reference.certifications, "chứng nhận", "certification"
@@ -514,7 +510,10 @@ def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
     if not isinstance(value, str):
         got_vi, got_en = _type_name(value)
         ctx.report(
-            where, f"cần một giá trị, nhưng ở đây là {got_vi}", f"expected one value, found {got_en}", spec.example
+            where,
+            f"cần một giá trị, nhưng ở đây là {got_vi}",
+            f"expected one value, found {got_en}",
+            spec.example,
         )
         return FAILED
     return _convert(spec, value, where, ctx)
@@ -588,4 +587,3 @@ def check_mapping(fields: tuple[Field, ...], data: dict, where: tuple, ctx: Chec
 
 
 SCHEMAS = {"cooperative": COOPERATIVE_FIELDS, "product": PRODUCT_FIELDS}
-

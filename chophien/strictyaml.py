@@ -106,9 +106,7 @@ def _translate_parser_error(error: yaml.MarkedYAMLError, offset: int) -> YamlPro
         en = "a Tab character; YAML indentation must use spaces"
         example = "  phone: 0912 345 678"
     elif "mapping values are not allowed" in problem:
-        vi = (
-            "có dấu hai chấm `:` trong giá trị; hãy đặt cả giá trị trong dấu nháy kép"
-        )
+        vi = "có dấu hai chấm `:` trong giá trị; hãy đặt cả giá trị trong dấu nháy kép"
         en = "a colon `:` inside a value; put the whole value in double quotes"
         example = 'address: "Thôn 3: xã Nà Hang"'
     elif "could not find expected ':'" in problem or "simple key" in context:

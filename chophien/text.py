@@ -139,27 +139,21 @@ def parse_price(raw: str) -> int:
     example = "450.000"
     body = _PRICE_SUFFIX.sub("", text).strip()
     if body.startswith("-"):
-        raise TextValueError(
-            "giá không được âm", "a price cannot be negative", example
-        )
+        raise TextValueError("giá không được âm", "a price cannot be negative", example)
     if re.fullmatch(r"\d+", body):
         value = int(body)
     elif _GROUPED.fullmatch(body):
         value = int(body.replace(".", ""))
     elif re.fullmatch(r"\d+[.,]\d+", body) or re.fullmatch(r"\d{1,3}(,\d{3})+", body):
         raise TextValueError(
-            f"“{raw}” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, "
-            "nhóm nghìn bằng dấu chấm",
-            f"“{raw}” is ambiguous: a price is a whole number of đồng, "
-            "thousands grouped with dots",
+            f"“{raw}” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm",
+            f"“{raw}” is ambiguous: a price is a whole number of đồng, thousands grouped with dots",
             example,
         )
     else:
         raise TextValueError(
-            f"“{raw}” không phải là giá tiền; ghi số đồng, hoặc lien-he nếu giá "
-            "thương lượng",
-            f"“{raw}” is not a price; write a whole number of đồng, or lien-he "
-            "when the price is negotiated",
+            f"“{raw}” không phải là giá tiền; ghi số đồng, hoặc lien-he nếu giá thương lượng",
+            f"“{raw}” is not a price; write a whole number of đồng, or lien-he when the price is negotiated",
             example,
         )
     if value < MIN_PRICE:
@@ -172,10 +166,8 @@ def parse_price(raw: str) -> int:
         )
     if value > MAX_PRICE:
         raise TextValueError(
-            f"giá {group_thousands(value)} ₫ quá cao (tối đa "
-            f"{group_thousands(MAX_PRICE)} ₫)",
-            f"price {group_thousands(value)} ₫ is too high (maximum "
-            f"{group_thousands(MAX_PRICE)} ₫)",
+            f"giá {group_thousands(value)} ₫ quá cao (tối đa {group_thousands(MAX_PRICE)} ₫)",
+            f"price {group_thousands(value)} ₫ is too high (maximum {group_thousands(MAX_PRICE)} ₫)",
             example,
         )
     return value

@@ -71,7 +71,10 @@ def related_products(product: Product, catalogue: Catalogue, count: int = RELATE
     """Same cooperative first, then same category; never the product itself."""
     chosen: list[Product] = []
     seen = {product.key}
-    for pool in (catalogue.by_cooperative[product.cooperative.slug], catalogue.by_category[product.category.slug]):
+    for pool in (
+        catalogue.by_cooperative[product.cooperative.slug],
+        catalogue.by_category[product.category.slug],
+    ):
         for candidate in pool:
             if len(chosen) == count:
                 return chosen
@@ -114,8 +117,14 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
     categories = reference.categories()
     category_counts = {c.slug: len(catalogue.by_category.get(c.slug, ())) for c in categories}
     group_counts = {g.slug: len(catalogue.by_group.get(g.slug, ())) for g in groups}
-    provinces = [p for p in vi_sorted(reference.provinces(), key=lambda p: p.name) if catalogue.by_province.get(p.slug)]
-    ethnic = [g for g in vi_sorted(reference.ethnic_groups(), key=lambda g: g.name) if catalogue.by_ethnic_group.get(g.slug)]
+    provinces = [
+        p for p in vi_sorted(reference.provinces(), key=lambda p: p.name) if catalogue.by_province.get(p.slug)
+    ]
+    ethnic = [
+        g
+        for g in vi_sorted(reference.ethnic_groups(), key=lambda g: g.name)
+        if catalogue.by_ethnic_group.get(g.slug)
+    ]
     cooperatives = vi_sorted(catalogue.cooperatives.values(), key=lambda c: c.name)
 
     featured = [p for p in products if p.featured][:FEATURED_COUNT]
@@ -150,7 +159,10 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
                 "related": related_products(product, catalogue),
                 "ocop_valid": ocop_is_valid(product, today),
                 "breadcrumbs": crumbs(
-                    (reference.category_group_by_slug(product.category.group).name, f"danh-muc/{product.category.group}/"),
+                    (
+                        reference.category_group_by_slug(product.category.group).name,
+                        f"danh-muc/{product.category.group}/",
+                    ),
                     (product.category.name, f"danh-muc/{product.category.slug}/"),
                 ),
             },
@@ -174,7 +186,9 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
                 "title": coop.name,
                 "coop": coop,
                 "products": catalogue.by_cooperative.get(coop.slug, []),
-                "breadcrumbs": crumbs(("Hợp tác xã", "hop-tac-xa/"), (coop.province.name, f"tinh/{coop.province.slug}/")),
+                "breadcrumbs": crumbs(
+                    ("Hợp tác xã", "hop-tac-xa/"), (coop.province.name, f"tinh/{coop.province.slug}/")
+                ),
             },
         )
 
@@ -223,7 +237,15 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
         {
             "title": "Sản phẩm theo tỉnh, thành phố",
             "directory_kind": "provinces",
-            "entries": [(p.name, f"tinh/{p.slug}/", len(catalogue.by_province[p.slug]), ", ".join(p.former) if p.former and len(p.former) > 1 else "") for p in provinces],
+            "entries": [
+                (
+                    p.name,
+                    f"tinh/{p.slug}/",
+                    len(catalogue.by_province[p.slug]),
+                    ", ".join(p.former) if p.former and len(p.former) > 1 else "",
+                )
+                for p in provinces
+            ],
             "breadcrumbs": crumbs(),
         },
     )
@@ -245,7 +267,9 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
         {
             "title": "Sản phẩm theo dân tộc",
             "directory_kind": "ethnic_groups",
-            "entries": [(g.name, f"dan-toc/{g.slug}/", len(catalogue.by_ethnic_group[g.slug]), "") for g in ethnic],
+            "entries": [
+                (g.name, f"dan-toc/{g.slug}/", len(catalogue.by_ethnic_group[g.slug]), "") for g in ethnic
+            ],
             "breadcrumbs": crumbs(),
         },
     )
@@ -264,13 +288,21 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
         (p for stars in star_levels for p in catalogue.by_ocop[stars]),
         key=lambda p: (-p.ocop.stars, collation_key(p.name)),
     )
-    star_links = [(f"{stars} sao", f"ocop/{stars}-sao/", len(catalogue.by_ocop[stars])) for stars in star_levels]
+    star_links = [
+        (f"{stars} sao", f"ocop/{stars}-sao/", len(catalogue.by_ocop[stars])) for stars in star_levels
+    ]
     ocop_intro = (
         "OCOP (Chương trình mỗi xã một sản phẩm) xếp hạng sản phẩm từ 3 đến 5 sao; "
         "giấy chứng nhận có hiệu lực 36 tháng."
     )
     yield from _listing_pages(
-        ocop_products, "ocop/", "Sản phẩm OCOP", "ocop", crumbs(), intro=ocop_intro, extra={"star_links": star_links}
+        ocop_products,
+        "ocop/",
+        "Sản phẩm OCOP",
+        "ocop",
+        crumbs(),
+        intro=ocop_intro,
+        extra={"star_links": star_links},
     )
     for stars in star_levels:
         yield from _listing_pages(
@@ -283,4 +315,8 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
             extra={"star_links": star_links},
         )
 
-    yield Page("404.html", "404.html", {"title": "Không tìm thấy trang", "category_groups": groups, "breadcrumbs": []})
+    yield Page(
+        "404.html",
+        "404.html",
+        {"title": "Không tìm thấy trang", "category_groups": groups, "breadcrumbs": []},
+    )

@@ -93,11 +93,23 @@ def tree(tmp_path):
     return make
 
 
-def run_pelican(content: Path, output: Path, *extra: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+def run_pelican(
+    content: Path, output: Path, *extra: str, env_extra: dict | None = None
+) -> subprocess.CompletedProcess:
     env = dict(os.environ, CHOPHIEN_TODAY=TODAY, CHOPHIEN_CACHE_PATH=str(output.parent / ".cache"))
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"), *extra],
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-o",
+            str(output),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+            *extra,
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

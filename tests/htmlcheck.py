@@ -2,7 +2,22 @@
 
 from html.parser import HTMLParser
 
-FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "style", "base", "form", "svg", "math", "frame", "frameset", "applet", "meta", "link"}
+FORBIDDEN_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "base",
+    "form",
+    "svg",
+    "math",
+    "frame",
+    "frameset",
+    "applet",
+    "meta",
+    "link",
+}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "srcset", "poster", "data", "xlink:href"}
 
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import html5lib
 import pytest
-from conftest import COOP, PRODUCT, ROOT, jpeg_bytes, minimal_tree, run_pelican, write_tree
+from conftest import COOP, PRODUCT, ROOT, minimal_tree, run_pelican, write_tree
 from htmlcheck import active_content
 
 from chophien.budgets import CSS_BUDGET, HTML_BUDGET, css_total, measure_site
@@ -53,16 +53,26 @@ def test_page_counts_match_the_content(built_demo):
     assert len(products) >= 60 and len(coops) >= 12
     assert len(product_pages) == len(products)
     assert len(coop_pages) == len(coops)
-    for page in ["index.html", "404.html", "danh-muc/index.html", "tinh/index.html", "dan-toc/index.html",
-                 "ocop/index.html", "hop-tac-xa/index.html", "san-pham/index.html", "gioi-thieu/index.html",
-                 "cach-dat-hang/index.html", "dong-gop-noi-dung/index.html"]:
+    for page in [
+        "index.html",
+        "404.html",
+        "danh-muc/index.html",
+        "tinh/index.html",
+        "dan-toc/index.html",
+        "ocop/index.html",
+        "hop-tac-xa/index.html",
+        "san-pham/index.html",
+        "gioi-thieu/index.html",
+        "cach-dat-hang/index.html",
+        "dong-gop-noi-dung/index.html",
+    ]:
         assert (built_demo / page).is_file(), page
 
 
 def test_every_internal_link_resolves(built_demo):
     broken = []
     for page in html_files(built_demo):
-        for tag, link in parse(page).links:
+        for _tag, link in parse(page).links:
             if not link.startswith("/") or link.startswith("//"):
                 continue
             target = built_demo / unquote(urlsplit(link).path).lstrip("/")
@@ -116,10 +126,14 @@ def test_order_links_carry_the_code_and_message(built_demo):
             continue
         html = page.read_text(encoding="utf-8")
         code = re.search(r"<dt>Mã SP</dt><dd><code>([^<]+)</code>", html).group(1)
-        for tag, link in parse(page).links:
+        for _tag, link in parse(page).links:
             if link.startswith("sms:"):
                 body = parse_qs(urlsplit(link).query)["body"][0]
-                assert body.startswith("Chào ") and f"[Mã SP: {code}]" in body and "Số lượng: … Giao đến: …" in body
+                assert (
+                    body.startswith("Chào ")
+                    and f"[Mã SP: {code}]" in body
+                    and "Số lượng: … Giao đến: …" in body
+                )
                 checked += 1
             if link.startswith("mailto:") and "subject=" in link:
                 assert f"[Mã SP: {code}]" in parse_qs(urlsplit(link).query)["subject"][0]
@@ -128,7 +142,7 @@ def test_order_links_carry_the_code_and_message(built_demo):
             if link.startswith("https://zalo.me/"):
                 assert re.fullmatch(r"https://zalo\.me/0\d{9,10}", link), link
         if "https://zalo.me/" in html or "https://m.me/" in html:
-            assert f'readonly rows="4">Chào ' in html and f"[Mã SP: {code}]" in html
+            assert 'readonly rows="4">Chào ' in html and f"[Mã SP: {code}]" in html
     assert checked > 30
 
 
@@ -178,7 +192,7 @@ def test_hostile_content_cannot_inject_active_content(tmp_path):
         .replace("category: che", f"category: che\ntags: ['{SHORT}']\nmin_order: '{SHORT}'")
         + "<script>alert(6)</script>\n<object data=x></object><embed src=x>\n[d](data:text/html,hi)\n"
     )
-    page = f"Title: Giới thiệu\nSlug: gioi-thieu\n\n<script>alert(7)</script>\n[x](javascript:alert(8))\n"
+    page = "Title: Giới thiệu\nSlug: gioi-thieu\n\n<script>alert(7)</script>\n[x](javascript:alert(8))\n"
     content = write_tree(
         tmp_path,
         minimal_tree(
@@ -213,7 +227,9 @@ def test_failed_build_leaves_previous_site_untouched_and_no_partial_output(tmp_p
     assert run_pelican(content, out).returncode == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (content / "products/htx-che-na-hang/che-shan-tuyet.md").write_text(PRODUCT.replace("450.000", "4.5"))
-    (content / "products/htx-che-na-hang/moi.md").write_text(PRODUCT.replace("category: che", "category: che\ncode: NEW-1"))
+    (content / "products/htx-che-na-hang/moi.md").write_text(
+        PRODUCT.replace("category: che", "category: che\ncode: NEW-1")
+    )
     result = run_pelican(content, out)
     assert result.returncode == 1
     assert "1 lỗi trong 1 tệp" in result.stderr
@@ -233,7 +249,10 @@ def test_bundled_sample_content_validates_clean():
 
 
 def test_devserver_mode_shows_problems_as_a_page(tmp_path):
-    content = write_tree(tmp_path, minimal_tree(**{"products/htx-che-na-hang/che-shan-tuyet.md": PRODUCT.replace("450.000", "4.5")}))
+    content = write_tree(
+        tmp_path,
+        minimal_tree(**{"products/htx-che-na-hang/che-shan-tuyet.md": PRODUCT.replace("450.000", "4.5")}),
+    )
     out = tmp_path / "output"
     result = run_pelican(content, out, "-e", "CHOPHIEN_SHOW_ERRORS=true")
     assert result.returncode == 0

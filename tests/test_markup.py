@@ -12,13 +12,12 @@ HOSTILE = [
     "<object data='x.swf'></object><embed src='x.swf'>",
     "<style>body{display:none}</style>",
     "<base href='https://evil.example/'>",
-    "Paragraph\n{: onclick=\"alert(1)\" }",
+    'Paragraph\n{: onclick="alert(1)" }',
     '<a href="https://ok.example" onmouseover="alert(1)">ok</a>',
     "<svg onload=alert(1)><circle/></svg>",
     "<form action='https://evil.example'><input name=x></form>",
     '<p style="background:url(javascript:alert(1))">x</p>',
 ]
-
 
 
 @pytest.mark.parametrize("source", HOSTILE)
@@ -34,7 +33,9 @@ def test_the_checker_itself_finds_active_content():
 
 
 def test_safe_markdown_survives():
-    html = MarkdownRenderer().render("# Tiêu đề\n\n**Đậm** và [liên kết](https://example.vn).\n\n- một\n- hai\n")
+    html = MarkdownRenderer().render(
+        "# Tiêu đề\n\n**Đậm** và [liên kết](https://example.vn).\n\n- một\n- hai\n"
+    )
     assert "<h2>Tiêu đề</h2>" in html
     assert "<strong>Đậm</strong>" in html
     assert '<a href="https://example.vn" rel="nofollow noopener">liên kết</a>' in html

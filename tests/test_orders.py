@@ -41,7 +41,9 @@ def test_every_channel_in_order_with_exact_links(tree):
 
 
 def test_product_overrides_cooperative_channels(tree):
-    text = PRODUCT.replace("unit: hộp 200 g", "unit: hộp 200 g\norder:\n  zalo: 0987 654 321\n  email: ban-hang@example.com")
+    text = PRODUCT.replace(
+        "unit: hộp 200 g", "unit: hộp 200 g\norder:\n  zalo: 0987 654 321\n  email: ban-hang@example.com"
+    )
     product = load(tree, minimal_tree(**{"products/htx-che-na-hang/che-shan-tuyet.md": text}))
     links = {link.channel: link for link in order_links(product)}
     assert links["zalo"].href == "https://zalo.me/0987654321"

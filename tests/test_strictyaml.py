@@ -28,7 +28,9 @@ def test_every_value_stays_a_string():
 
 
 def test_positions_of_keys_and_list_items():
-    doc = parse("---\nname: A\ncontact:\n  phone: 0912345678\nimages:\n  - file: a.jpg\n  - b.jpg\n---\nBody\n")
+    doc = parse(
+        "---\nname: A\ncontact:\n  phone: 0912345678\nimages:\n  - file: a.jpg\n  - b.jpg\n---\nBody\n"
+    )
     assert doc.where(("name",)) == (2, 1)
     assert doc.where(("contact", "phone")) == (4, 3)
     assert doc.where(("images", 1)) == (7, 5)

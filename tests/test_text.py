@@ -45,7 +45,9 @@ def test_format_money_uses_dots_and_no_break_space():
     assert format_money(1000) == "1.000\u00a0₫"
 
 
-@pytest.mark.parametrize("raw", ["450000", "450.000", "450.000 ₫", "450.000đ", "450.000 đ", "450.000 VNĐ", " 450000 "])
+@pytest.mark.parametrize(
+    "raw", ["450000", "450.000", "450.000 ₫", "450.000đ", "450.000 đ", "450.000 VNĐ", " 450000 "]
+)
 def test_parse_price_accepts_common_spellings(raw):
     assert parse_price(raw) == 450000
 
@@ -92,7 +94,9 @@ def test_parse_phone_to_e164(raw, e164):
     assert parse_phone(raw) == e164
 
 
-@pytest.mark.parametrize("raw", ["091234567", "09123456789", "0112345678", "1900 1234", "abc", "+1 202 555 0100", "0612345678"])
+@pytest.mark.parametrize(
+    "raw", ["091234567", "09123456789", "0112345678", "1900 1234", "abc", "+1 202 555 0100", "0612345678"]
+)
 def test_parse_phone_rejects(raw):
     with pytest.raises(TextValueError) as error:
         parse_phone(raw)
@@ -117,7 +121,21 @@ def test_dates():
 
 def test_vietnamese_alphabetical_order():
     words = ["Đồng Tháp", "Zalo", "Dương", "Ân", "Bắc", "An", "Ăn", "Da", "Ơn", "Ôn", "On", "Ưa", "Ua"]
-    assert vi_sorted(words) == ["An", "Ăn", "Ân", "Bắc", "Da", "Dương", "Đồng Tháp", "On", "Ôn", "Ơn", "Ua", "Ưa", "Zalo"]
+    assert vi_sorted(words) == [
+        "An",
+        "Ăn",
+        "Ân",
+        "Bắc",
+        "Da",
+        "Dương",
+        "Đồng Tháp",
+        "On",
+        "Ôn",
+        "Ơn",
+        "Ua",
+        "Ưa",
+        "Zalo",
+    ]
 
 
 def test_tones_sort_after_base_letter_in_dictionary_order():

@@ -99,7 +99,10 @@ def test_bad_prices(tree, price, message):
     assert lines == [f"{PRODUCT_PATH}:4:1: lỗi: price: {message}{end} Ví dụ: 450.000"]
 
 
-@pytest.mark.parametrize("price, value", [("450000", 450000), ("450.000 ₫", 450000), ("450.000đ", 450000), ("lien-he", None), ("Liên hệ", None)])
+@pytest.mark.parametrize(
+    "price, value",
+    [("450000", 450000), ("450.000 ₫", 450000), ("450.000đ", 450000), ("lien-he", None), ("Liên hệ", None)],
+)
 def test_good_prices(tree, price, value):
     lines, prepared = check(tree, with_product(PRODUCT.replace("price: 450.000", f"price: {price}")))
     assert lines == []
@@ -227,7 +230,9 @@ def test_nested_and_list_errors_are_all_collected(tree):
 def test_yaml_syntax_error_is_located_and_other_files_still_checked(tree):
     files = minimal_tree(
         **{
-            "products/htx-che-na-hang/che-shan-tuyet.md": PRODUCT.replace("unit: hộp 200 g", "unit: hộp: 200 g"),
+            "products/htx-che-na-hang/che-shan-tuyet.md": PRODUCT.replace(
+                "unit: hộp 200 g", "unit: hộp: 200 g"
+            ),
             "products/htx-che-na-hang/b.md": PRODUCT.replace("price: 450.000", "price: 4.5"),
         }
     )
@@ -241,7 +246,9 @@ def test_yaml_syntax_error_is_located_and_other_files_still_checked(tree):
 
 
 def test_ocop_expiry_is_36_months_after_the_decision(tree):
-    text = PRODUCT.replace("unit: hộp 200 g", "unit: hộp 200 g\nocop:\n  stars: 4\n  year: 2023\n  date: 15/11/2023")
+    text = PRODUCT.replace(
+        "unit: hộp 200 g", "unit: hộp 200 g\nocop:\n  stars: 4\n  year: 2023\n  date: 15/11/2023"
+    )
     lines, prepared = check(tree, with_product(text))
     assert lines == []
     assert prepared.catalogue.products[0].ocop.expires.isoformat() == "2026-11-15"

@@ -9,7 +9,11 @@ from chophien.views import Paginator, build_pages, paginate, related_products
 def test_paginate_counts_and_urls():
     pages = list(paginate(list(range(50)), "tinh/lao-cai/", per_page=24))
     assert [len(p.items) for p in pages] == [24, 24, 2]
-    assert [p.url_for(p.number) for p in pages] == ["tinh/lao-cai/", "tinh/lao-cai/page/2/", "tinh/lao-cai/page/3/"]
+    assert [p.url_for(p.number) for p in pages] == [
+        "tinh/lao-cai/",
+        "tinh/lao-cai/page/2/",
+        "tinh/lao-cai/page/3/",
+    ]
     assert pages[0].prev_url is None and pages[0].next_url == "tinh/lao-cai/page/2/"
     assert pages[1].prev_url == "tinh/lao-cai/" and pages[2].next_url is None
     assert (pages[1].first_index, pages[1].last_index) == (25, 48)
@@ -41,8 +45,10 @@ contact:
 
 def test_related_same_cooperative_first_then_same_category(tree):
     def product(name, category="che"):
-        return PRODUCT.replace("Chè Shan tuyết cổ thụ", name).replace("category: che", f"category: {category}").replace(
-            "images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", "images: none\n"
+        return (
+            PRODUCT.replace("Chè Shan tuyết cổ thụ", name)
+            .replace("category: che", f"category: {category}")
+            .replace("images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", "images: none\n")
         )
 
     files = minimal_tree(
@@ -66,12 +72,12 @@ def test_pages_cover_every_listing_and_sort_in_vietnamese_order(tree):
     files = minimal_tree(
         **{
             "cooperatives/htx-mat-ong-dong-van.md": OTHER_COOP,
-            "products/htx-mat-ong-dong-van/dua.md": PRODUCT.replace("Chè Shan tuyết cổ thụ", "Đũa tre").replace(
-                "images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", "images: none\n"
-            ),
-            "products/htx-mat-ong-dong-van/dau.md": PRODUCT.replace("Chè Shan tuyết cổ thụ", "Dầu quế").replace(
-                "images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", "images: none\n"
-            ),
+            "products/htx-mat-ong-dong-van/dua.md": PRODUCT.replace(
+                "Chè Shan tuyết cổ thụ", "Đũa tre"
+            ).replace("images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", "images: none\n"),
+            "products/htx-mat-ong-dong-van/dau.md": PRODUCT.replace(
+                "Chè Shan tuyết cổ thụ", "Dầu quế"
+            ).replace("images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", "images: none\n"),
         }
     )
     catalogue = _catalogue(tree, files)
