@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .text import Bilingual
+
 WIDTHS = (240, 480, 960)
 JPEG_QUALITY = 72
 PIPELINE_VERSION = "jpeg-1"  # part of every cache key: bump when encoding changes
@@ -35,11 +37,8 @@ class ProcessedImage:
     derivatives: tuple[Derivative, ...]
 
 
-class ImageProblem(Exception):
-    def __init__(self, vi: str, en: str):
-        super().__init__(en)
-        self.vi = vi
-        self.en = en
+class ImageProblem(Bilingual):
+    """A photo that cannot be used, as a content problem."""
 
 
 def scaled_size(width: int, height: int, target_width: int) -> tuple[int, int]:

@@ -26,7 +26,7 @@ from .model import (
 from .problems import ProblemList
 from .schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, CheckContext, check_mapping, field_label
 from .strictyaml import YamlProblem, parse_front_matter
-from .text import add_months, collation_key, did_you_mean, nfc, slugify
+from .text import add_months, collation_key, did_you_mean, hint, nfc, slugify
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -164,8 +164,7 @@ class Loader:
                 else []
             )
             guess = did_you_mean(name, present) if present else None
-            hint_vi = f"; có phải “{guess}”?" if guess else ""
-            hint_en = f"; did you mean “{guess}”?" if guess else ""
+            hint_vi, hint_en = hint(guess)
             ctx.report(
                 where,
                 f"không tìm thấy tệp ảnh “{name}” trong {self.display(folder)}/{hint_vi}",
@@ -391,8 +390,7 @@ class Loader:
                 md_files = self._md_files(entry)
                 if folder_slug not in known_coops:
                     guess = did_you_mean(folder_slug, sorted(known_coops))
-                    hint_vi = f"; có phải “{guess}”?" if guess else ""
-                    hint_en = f"; did you mean “{guess}”?" if guess else ""
+                    hint_vi, hint_en = hint(guess)
                     self._file_problem(
                         entry,
                         f"thư mục sản phẩm không có tệp hợp tác xã content/cooperatives/{folder_slug}.md{hint_vi}",

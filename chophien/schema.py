@@ -14,7 +14,16 @@ from typing import Any
 
 from . import reference
 from .strictyaml import Document
-from .text import TextValueError, did_you_mean, nfc, parse_date, parse_phone, parse_price, slugify
+from .text import (
+    Bilingual,
+    did_you_mean,
+    hint,
+    nfc,
+    parse_date,
+    parse_phone,
+    parse_price,
+    slugify,
+)
 
 # --- enumerations (slug → (Vietnamese label, English label)) -------------------
 
@@ -36,15 +45,8 @@ STATUSES = {
 LANGUAGES_EXAMPLE = "[vi, tày]"
 
 
-class Invalid(Exception):
+class Invalid(Bilingual):
     """A value that a converter rejects: messages in vi/en and a correct example."""
-
-    def __init__(self, vi: str, en: str, example: str = "", severity: str = "error"):
-        super().__init__(en)
-        self.vi = vi
-        self.en = en
-        self.example = example
-        self.severity = severity
 
 
 @dataclass
@@ -98,8 +100,7 @@ def _enum(choices: dict) -> Callable[[str], str]:
             if slugify(value) in (slug, slugify(labels[0]), slugify(labels[1])):
                 return slug
         guess = did_you_mean(value, list(choices))
-        hint_vi = f"; có phải `{guess}`?" if guess else ""
-        hint_en = f"; did you mean `{guess}`?" if guess else ""
+        hint_vi, hint_en = hint(guess, "`")
         raise Invalid(
             f"“{raw}” không nằm trong danh sách ({', '.join(choices)}){hint_vi}",
             f"“{raw}” is not one of {', '.join(choices)}{hint_en}",
@@ -136,26 +137,11 @@ def _year(raw: str) -> int:
 
 
 def _price(raw: str) -> int | None:
-    if slugify(raw) == "lien-he":
-        return None
-    try:
-        return parse_price(raw)
-    except TextValueError as error:
-        raise Invalid(error.vi, error.en) from None
+    return None if slugify(raw) == "lien-he" else parse_price(raw)
 
 
-def _phone(raw: str) -> str:
-    try:
-        return parse_phone(raw)
-    except TextValueError as error:
-        raise Invalid(error.vi, error.en) from None
-
-
-def _date(raw: str):
-    try:
-        return parse_date(raw)
-    except TextValueError as error:
-        raise Invalid(error.vi, error.en) from None
+_phone = parse_phone
+_date = parse_date
 
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -251,8 +237,7 @@ def _reference(find: Callable, slugs: Callable, what_vi: str, what_en: str) -> C
             return found
         names = [item.name for item in slugs()] + [item.slug for item in slugs()]
         guess = did_you_mean(raw, names)
-        hint_vi = f"; có phải “{guess}”?" if guess else ""
-        hint_en = f"; did you mean “{guess}”?" if guess else ""
+        hint_vi, hint_en = hint(guess)
         raise Invalid(
             f"không có {what_vi} “{raw}” trong danh mục{hint_vi}",
             f"there is no {what_en} “{raw}” in the reference list{hint_en}",
@@ -535,8 +520,8 @@ def check_item(spec: Field, item, where: tuple, ctx: CheckContext):
 def _convert(spec: Field, value: str, where: tuple, ctx: CheckContext):
     try:
         converted = spec.convert(value)
-    except Invalid as error:
-        ctx.report(where, error.vi, error.en, error.example or spec.example)
+    except Bilingual as error:  # Invalid, or a text helper's TextValueError
+        ctx.report(where, error.vi, error.en, spec.example)
         return FAILED
     if isinstance(converted, Warned):
         ctx.report(where, converted.vi, converted.en, "", severity="warning")
@@ -552,8 +537,7 @@ def check_mapping(fields: tuple[Field, ...], data: dict, where: tuple, ctx: Chec
         spec = by_name.get(key)
         if spec is None:
             guess = did_you_mean(key, list(by_name), cutoff=0.5)
-            hint_vi = f"; có phải `{guess}`?" if guess else ""
-            hint_en = f"; did you mean `{guess}`?" if guess else ""
+            hint_vi, hint_en = hint(guess, "`")
             allowed = ", ".join(by_name)
             ctx.report(
                 where + (key,),

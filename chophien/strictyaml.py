@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .text import nfc
+from .text import Bilingual, nfc
 
 try:
     _Parser = yaml.CParser  # ~7× faster than the pure-Python parser
@@ -25,16 +25,13 @@ MAX_FILE_BYTES = 256 * 1024
 Path = tuple  # ("contact", "phone") or ("images", 0, "file")
 
 
-class YamlProblem(Exception):
+class YamlProblem(Bilingual):
     """A front-matter problem with a 1-based position and messages in vi/en."""
 
     def __init__(self, line: int, column: int, vi: str, en: str, example: str = ""):
-        super().__init__(en)
+        super().__init__(vi, en, example)
         self.line = line
         self.column = column
-        self.vi = vi
-        self.en = en
-        self.example = example
 
 
 @dataclass

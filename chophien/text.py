@@ -104,14 +104,18 @@ MIN_PRICE = 1_000
 MAX_PRICE = 500_000_000
 
 
-class TextValueError(ValueError):
-    """A value that cannot be converted; carries a Vietnamese and an English message."""
+class Bilingual(Exception):
+    """An error about content, worded for a volunteer in Vietnamese and English, with an example."""
 
     def __init__(self, vi: str, en: str, example: str = ""):
         super().__init__(en)
         self.vi = vi
         self.en = en
         self.example = example
+
+
+class TextValueError(Bilingual, ValueError):
+    """A value that cannot be converted."""
 
 
 def group_thousands(number: int) -> str:
@@ -255,6 +259,14 @@ def format_phone(e164: str) -> str:
     if len(national) == 10:
         return f"{national[:4]} {national[4:7]} {national[7:]}"
     return f"{national[:4]} {national[4:8]} {national[8:]}"
+
+
+def hint(guess: str | None, quote: str = "“”") -> tuple[str, str]:
+    """'; có phải “x”?' / '; did you mean “x”?' for a guess, or empty strings."""
+    if not guess:
+        return "", ""
+    shown = f"{quote[0]}{guess}{quote[-1]}"
+    return f"; có phải {shown}?", f"; did you mean {shown}?"
 
 
 def did_you_mean(word: str, candidates, cutoff: float = 0.6) -> str | None:
