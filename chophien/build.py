@@ -42,17 +42,21 @@ def referenced_images(catalogue: Catalogue):
 def process_images(
     catalogue: Catalogue, content_dir: Path, cache: ImageCache, problems: ProblemList
 ) -> dict[str, ProcessedImage]:
-    processed: dict[str, ProcessedImage] = {}
+    """Derivatives for every referenced photo; each unusable one becomes a Problem at its reference."""
+    references: dict[str, list] = {}
     for image in referenced_images(catalogue):
-        if image.source in processed:
-            continue
-        try:
-            processed[image.source] = cache.process(content_dir / image.source, image.source)
-        except ImageProblem as error:
-            path, line, column, label = image.referenced_at
-            problems.add(
-                path, line, column, label, f"“{image.file}”: {error.vi}", f"“{image.file}”: {error.en}"
-            )
+        references.setdefault(image.source, []).append(image)
+    results = cache.process_all([(content_dir / source, source) for source in references])
+    processed: dict[str, ProcessedImage] = {}
+    for source, result in results.items():
+        if isinstance(result, ImageProblem):
+            for image in references[source]:
+                path, line, column, label = image.referenced_at
+                problems.add(
+                    path, line, column, label, f"“{image.file}”: {result.vi}", f"“{image.file}”: {result.en}"
+                )
+        else:
+            processed[source] = result
     return processed
 
 

@@ -78,7 +78,7 @@ class CatalogueGenerator(Generator):
         media.mkdir(parents=True, exist_ok=True)
         cache = self.prepared.image_cache
         for processed in self.prepared.images.values():
-            for derivative in processed.derivatives:
+            for derivative in processed.files():
                 target = media / derivative.name
                 if not target.exists():
                     shutil.copyfile(cache.path_of(derivative), target)

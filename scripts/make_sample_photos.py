@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import random
 import sys
 from pathlib import Path
@@ -273,6 +274,100 @@ def save(image: Image.Image, target: Path) -> None:
         raise ValueError(f"cannot write sample {target.name}: use .jpg, .png or .webp")
 
 
+# --- photos that exercise the pipeline's hard cases (issue "Photos") --------------------------
+#
+# Each is drawn like the others, then stored the awkward way real phones and scanners do.
+
+
+def _exif_rotated_with_gps(image: Image.Image) -> bytes:
+    """A landscape-stored JPEG with Orientation=6 (shown portrait) and a GPS position, as phones write."""
+    from PIL import ExifTags
+
+    stored = image.convert("RGB").transpose(Image.Transpose.ROTATE_90)  # what the sensor wrote
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "SampleCam"
+    exif[ExifTags.Base.Model] = "Ảnh mẫu 1"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (12.0, 2.0, 30.0)  # Lạc Dương, Lâm Đồng (sample)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (108.0, 26.0, 15.0)
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=JPEG_QUALITY, exif=exif.tobytes(), comment=b"sample comment")
+    return buffer.getvalue()
+
+
+def _transparent_png(image: Image.Image) -> bytes:
+    """A product cut out on a transparent background (as from a background-removal app)."""
+    rgba = image.convert("RGBA")
+    mask = Image.new("L", rgba.size, 0)
+    ImageDraw.Draw(mask).ellipse(
+        (rgba.width // 8, rgba.height // 8, rgba.width * 7 // 8, rgba.height * 7 // 8), fill=255
+    )
+    rgba.putalpha(mask)
+    buffer = io.BytesIO()
+    rgba.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _heic(image: Image.Image) -> bytes:
+    """An iPhone-style HEIC."""
+    import pillow_heif
+
+    heif = pillow_heif.from_pillow(image.convert("RGB"))
+    buffer = io.BytesIO()
+    heif.save(buffer, quality=60)
+    return buffer.getvalue()
+
+
+def _cmyk_jpeg(image: Image.Image) -> bytes:
+    """A CMYK JPEG, as print shops deliver brochure photos (no embedded profile)."""
+    buffer = io.BytesIO()
+    image.convert("RGB").convert("CMYK").save(buffer, "JPEG", quality=JPEG_QUALITY)
+    return buffer.getvalue()
+
+
+def _grey_16bit_png(image: Image.Image) -> bytes:
+    """A 16-bit greyscale PNG, as from a flatbed scanner."""
+    grey = image.convert("L")
+    wide = Image.new("I;16", grey.size)
+    wide.putdata([value * 257 for value in grey.tobytes()])
+    buffer = io.BytesIO()
+    wide.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+SPECIAL = {
+    "products/htx-ca-phe-lang-biang/lan-rung-nuoi-cay-mo-3.jpg": (
+        (1200, 1600),
+        "hoa",
+        _exif_rotated_with_gps,
+    ),
+    "products/htx-det-tho-cam-mai-chau/tui-tho-cam-3.png": ((1000, 1000), "vai-may-mac", _transparent_png),
+    "products/to-hop-tac-ong-mat-dong-van/mat-ong-bac-ha-3.heic": (
+        (1512, 2016),
+        "mat-ong-nong-san-khac",
+        _heic,
+    ),
+    "products/htx-ca-phe-lang-biang/ca-phe-arabica-cau-dat-3.jpg": ((1200, 900), "ca-phe-ca-cao", _cmyk_jpeg),
+    "products/htx-det-tho-cam-mai-chau/khan-tho-cam-thai-2.png": ((900, 600), "vai-may-mac", _grey_16bit_png),
+    "products/htx-det-tho-cam-mai-chau/homestay-ban-lac-3.jpg": ((2400, 800), "du-lich-cong-dong", None),
+}
+
+
+def draw_special(rel: str, content: Path) -> bytes:
+    (width, height), theme, store = SPECIAL[rel]
+    image = draw_photo(theme, seed_for(content / rel, content)).resize(
+        (width, height), Image.Resampling.LANCZOS
+    )
+    if store is None:
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        return buffer.getvalue()
+    return store(image)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("content", nargs="?", default=str(ROOT / "content"), help="content folder")
@@ -280,7 +375,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     content = Path(args.content).resolve()
     written = skipped = 0
+    for rel in SPECIAL:
+        target = content / rel
+        if target.exists() and not args.force:
+            skipped += 1
+            continue
+        target.write_bytes(draw_special(rel, content))
+        written += 1
     for target, kind, theme in wanted_files(content):
+        if target.relative_to(content).as_posix() in SPECIAL:
+            continue
         if target.exists() and not args.force:
             skipped += 1
             continue

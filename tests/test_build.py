@@ -11,6 +11,7 @@ import html5lib
 import pytest
 from conftest import COOP, PRODUCT, ROOT, minimal_tree, run_pelican, write_tree
 from htmlcheck import active_content
+from PIL import Image
 
 from chophien.budgets import CSS_BUDGET, HTML_BUDGET, css_total, measure_site
 from chophien.text import format_money
@@ -260,3 +261,43 @@ def test_devserver_mode_shows_problems_as_a_page(tmp_path):
     assert "Nội dung có lỗi" in html
     assert "content/products/htx-che-na-hang/che-shan-tuyet.md:4:1: lỗi: price: “4.5” không rõ" in html
     assert not (out / "san-pham").exists()
+
+
+def test_product_page_pictures(built_demo):
+    html = _product_page(built_demo, "to-hop-tac-ong-mat-dong-van", "mat-ong-bac-ha")
+    pictures = re.findall(r"<picture>(.*?)</picture>", html, re.S)
+    gallery = [p for p in pictures if 'alt="Chai mật ong' in p or "HEIC" in p or "Hoa bạc hà" in p]
+    assert len(gallery) == 3
+    first, *rest = gallery
+    assert 'fetchpriority="high"' in first and 'loading="lazy"' not in first
+    for picture in rest:
+        assert (
+            'loading="lazy"' in picture and 'decoding="async"' in picture and "fetchpriority" not in picture
+        )
+    for picture in gallery:
+        sources = re.findall(r'<source type="image/(avif|webp)" srcset="([^"]+)"', picture)
+        assert [kind for kind, _ in sources] == ["avif", "webp"]
+        img = re.search(r"<img [^>]+>", picture).group(0)
+        width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', img).groups())
+        src = re.search(r' src="([^"]+)"', img).group(1)
+        with Image.open(built_demo / src.lstrip("/")) as shown:
+            assert shown.size == (width, height) and shown.format == "JPEG"
+        for _kind, srcset in sources:
+            for candidate in srcset.split(", "):
+                url, descriptor = candidate.split(" ")
+                with Image.open(built_demo / url.lstrip("/")) as variant:
+                    assert f"{variant.width}w" == descriptor
+    # The HEIC from an iPhone is published as AVIF/WebP/JPEG, never as HEIC.
+    assert ".heic" not in html
+
+
+def test_every_published_image_is_metadata_free(built_demo):
+    media = list((built_demo / "media").iterdir())
+    assert len(media) > 500
+    for path in media:
+        data = path.read_bytes()
+        assert b"Exif\x00\x00" not in data and b"xmpmeta" not in data, path.name
+        with Image.open(path) as image:
+            assert not image.getexif() and "exif" not in image.info and "icc_profile" not in image.info, (
+                path.name
+            )
