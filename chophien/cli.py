@@ -33,6 +33,28 @@ def cmd_validate(args) -> int:
     return 1 if problems.errors else 0
 
 
+def cmd_images(args) -> int:
+    from .loader import load_catalogue
+    from .photo_tools import check_photos, fix_photos
+
+    content = Path(args.content_dir)
+    catalogue, problems, _files = load_catalogue(content)
+    if problems.errors:
+        print(render_human(problems, args.lang))
+        return 1
+    if args.fix:
+        for shrunk in fix_photos(catalogue, content, problems):
+            print(("Đã thu nhỏ " if args.lang == "vi" else "Shrunk ") + shrunk.render(content))
+    seen = check_photos(catalogue, content, problems)
+    for problem in problems.sorted():
+        print(problem.render(args.lang))
+    if args.lang == "en":
+        print(f"{len(problems)} photo problem{'s' if len(problems) != 1 else ''} in {seen} photos checked")
+    else:
+        print(f"{len(problems)} vấn đề về ảnh (đã kiểm tra {seen} ảnh)")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chophien",
@@ -53,6 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--no-images", action="store_true", help="skip decoding photos (faster)")
     validate.set_defaults(func=cmd_validate)
+    images = sub.add_parser(
+        "images",
+        help="kiểm tra ảnh gốc: quá nhỏ, quá nặng, thiếu mô tả; --fix thu nhỏ ảnh quá lớn (check original photos)",
+    )
+    images.add_argument(
+        "content_dir", nargs="?", default=_default_content(), help="thư mục nội dung (default: content)"
+    )
+    images.add_argument("--check", action="store_true", help="chỉ kiểm tra (mặc định) / only check (default)")
+    images.add_argument(
+        "--fix",
+        action="store_true",
+        help="thu nhỏ ảnh quá lớn tại chỗ (2048 px, chất lượng 85, bỏ siêu dữ liệu)",
+    )
+    images.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("CHOPHIEN_LANG", "vi"))
+    images.set_defaults(func=cmd_images)
     return parser
 
 

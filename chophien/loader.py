@@ -8,7 +8,7 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import reference
@@ -143,7 +143,7 @@ class Loader:
                 entry["file"], entry.get("alt") or default_alt, folder, rel_folder, ctx, where + (index,)
             )
             if image:
-                images.append(image)
+                images.append(replace(image, alt_missing=not entry.get("alt")))
         return tuple(images)
 
     def _image(

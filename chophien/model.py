@@ -19,6 +19,7 @@ class Image:
     source: str  # content-relative POSIX path, e.g. "products/htx-a/che.jpg"
     # Where the content references it: (file, line, column, field), for image problems.
     referenced_at: tuple = field(default=(), compare=False)
+    alt_missing: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

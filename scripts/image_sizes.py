@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Table of derivative sizes per width and format, against the photo budgets of DESIGN §5.
+
+Measures the sample photos referenced by content/ and, because the samples are smooth
+placeholders, also a synthetic busy scene (thousands of shapes and texture: harder to
+compress than most real photos) so the budgets are tested against a pessimistic case.
+
+    .venv/bin/python scripts/image_sizes.py [CONTENT_DIR]
+"""
+
+import random
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter
+
+from chophien.build import prepare
+from chophien.images import ImageCache
+
+BUDGETS = {480: 35 * 1024, 240: 10 * 1024}
+
+
+def detailed_photo(path: Path) -> None:
+    """A 12 MP scene of thousands of overlapping shapes with texture: edges at every scale."""
+    rng = random.Random(20261127)
+    width, height = 4032, 3024
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for size in (900, 300, 100, 30, 10):
+        for _ in range(int(1.2 * width * height / (size * size * 8))):
+            x, y = rng.randrange(width), rng.randrange(height)
+            w, h = rng.randint(size // 2, size), rng.randint(size // 2, size)
+            colour = tuple(rng.randrange(256) for _ in range(3))
+            if rng.random() < 0.5:
+                draw.ellipse((x, y, x + w, y + h), fill=colour)
+            else:
+                draw.line((x, y, x + w, y + h), fill=colour, width=max(1, size // 10))
+    noise = Image.effect_noise((width, height), 24).convert("RGB")
+    Image.blend(image, noise, 0.15).filter(ImageFilter.SMOOTH).save(path, "JPEG", quality=92)
+
+
+def table(rows: dict, title: str) -> str:
+    lines = [
+        f"\n{title}\n",
+        "| width | format | photos | median | largest | budget |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for (width, fmt), sizes in sorted(rows.items()):
+        budget = BUDGETS.get(width)
+        lines.append(
+            f"| {width} | {fmt} | {len(sizes)} | {statistics.median(sizes) / 1024:.1f} KB | {max(sizes) / 1024:.1f} KB | "
+            f"{f'{budget // 1024} KB' if budget else '–'} |"
+        )
+    return "\n".join(lines)
+
+
+def collect(processed, cache) -> dict:
+    rows: dict = {}
+    for image in processed:
+        for d in image.derivatives:
+            if d.width in (240, 480, 960):
+                rows.setdefault((d.width, d.format), []).append(cache.path_of(d).stat().st_size)
+    return rows
+
+
+def main() -> int:
+    content = Path(sys.argv[1] if len(sys.argv) > 1 else "content")
+    prepared = prepare(content, ".cache")
+    print(
+        table(
+            collect(prepared.images.values(), prepared.image_cache), f"Sample photos ({len(prepared.images)})"
+        )
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        photo = Path(tmp) / "detailed.jpg"
+        detailed_photo(photo)
+        cache = ImageCache(Path(tmp) / "cache", workers=1)
+        processed = cache.process(photo, "detailed.jpg")
+        print(
+            table(
+                collect([processed], cache),
+                "Synthetic busy 12 MP scene (pessimistic: edges and texture at every scale)",
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
