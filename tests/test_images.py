@@ -296,3 +296,12 @@ def test_photo_with_product_names_in_vietnamese_file_names(tree):
         ),
     )
     assert lines == []
+
+
+def test_unreadable_file_is_a_problem(tmp_path):
+    unreadable = tmp_path / "locked.jpg"
+    unreadable.mkdir()  # reading a directory fails like a permission or disk error would
+    result = ImageCache(tmp_path / "cache", workers=1).process_all([(unreadable, "products/x/locked.jpg")])
+    problem = result["products/x/locked.jpg"]
+    assert isinstance(problem, ImageProblem)
+    assert problem.vi == "không đọc được tệp ảnh (Is a directory)"
