@@ -47,6 +47,7 @@ devserver: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/chophien validate $(INPUTDIR)
+	$(BIN)/chophien docs --check
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

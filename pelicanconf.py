@@ -25,6 +25,13 @@ CHOPHIEN_LANG = os.environ.get("CHOPHIEN_LANG", "vi")
 
 PLUGINS = ["chophien.pelican_plugin"]
 
+# The /admin/ page (Decap CMS, docs/cms.md): the GitHub repository it opens pull requests on
+# (GitHub Actions sets GITHUB_REPOSITORY) and the OAuth proxy that logs editors in.
+CHOPHIEN_CMS_REPO = os.environ.get("CHOPHIEN_CMS_REPO") or os.environ.get("GITHUB_REPOSITORY", "")
+CHOPHIEN_CMS_BRANCH = os.environ.get("CHOPHIEN_CMS_BRANCH", "main")
+CHOPHIEN_CMS_AUTH_URL = os.environ.get("CHOPHIEN_CMS_AUTH_URL", "")
+CHOPHIEN_CMS_AUTH_ENDPOINT = os.environ.get("CHOPHIEN_CMS_AUTH_ENDPOINT", "")
+
 # Products and cooperatives are not Pelican articles (DESIGN §8): only content/pages is read.
 ARTICLE_PATHS = []
 PAGE_PATHS = ["pages"]
@@ -55,7 +62,9 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
-DELETE_OUTPUT_DIRECTORY = True
+# The catalogue generator removes what it no longer produces and skips unchanged pages
+# (content-hash fingerprints), so the output folder is not emptied on every build.
+DELETE_OUTPUT_DIRECTORY = False
 OUTPUT_RETENTION = []
 
 # Autoescape on: only sanitised HTML is marked safe (DESIGN §8).

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assessment_loader import load_assessments
 from .images import ImageCache, ImageProblem, ProcessedImage
 from .loader import Catalogue, load_catalogue
 from .markup import MarkdownRenderer
@@ -68,7 +69,12 @@ def prepare(
     with_images: bool = True,
 ) -> Prepared:
     content = Path(content_dir)
+    markdown_cache = Path(cache_dir) / "markdown.json"
+    renderer = renderer or MarkdownRenderer.with_disk_cache(markdown_cache)
     catalogue, problems, files_checked = load_catalogue(content, renderer, today)
+    renderer.save(markdown_cache)
+    catalogue.assessments, assessment_files = load_assessments(content, problems, catalogue.cooperatives)
+    files_checked += assessment_files
     prepared = Prepared(catalogue, problems, files_checked)
     if with_images:
         cache = ImageCache(Path(cache_dir) / "images")

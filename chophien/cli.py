@@ -1,4 +1,4 @@
-"""The `chophien` command: validate content (more commands arrive with later issues)."""
+"""The `chophien` command: validate content; new / import / export / docs for volunteers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .build import prepare
-from .problems import render_github, render_human, render_json
+from .problems import render_github, render_human, render_json, render_markdown
 
 
 def _default_content() -> str:
@@ -30,7 +30,96 @@ def cmd_validate(args) -> int:
             if annotations:
                 print(annotations)
         print(render_human(problems, args.lang, prepared.files_checked))
+    if args.summary:
+        with open(args.summary, "a", encoding="utf-8") as summary_file:
+            summary_file.write(render_markdown(problems, args.lang, prepared.files_checked) + "\n")
     return 1 if problems.errors else 0
+
+
+def cmd_new(args) -> int:
+    from .scaffold import ScaffoldError, new_cooperative, new_product
+
+    content = Path(args.content_dir)
+    ask = input if sys.stdin.isatty() and not args.no_input else None
+    try:
+        if args.kind == "cooperative":
+            given = {("name",): args.name, ("kind",): args.coop_kind, ("province",): args.province}
+            given[("contact", "phone")] = args.phone
+            path = new_cooperative(content, given, ask, args.slug)
+        else:
+            if not args.cooperative:
+                raise ScaffoldError(
+                    "cần tên tệp hợp tác xã: chophien new product <hop-tac-xa>",
+                    "the cooperative is needed: chophien new product <cooperative>",
+                )
+            given = {("name",): args.name, ("category",): args.category, ("price",): args.price}
+            given[("unit",)] = args.unit
+            path = new_product(content, args.cooperative, given, ask, args.slug, tuple(args.image or ()))
+    except ScaffoldError as error:
+        print(f"lỗi: {error.vi}" if args.lang == "vi" else f"error: {error.en}", file=sys.stderr)
+        return 1
+    print(
+        f"Đã tạo {path.as_posix()}: mở tệp, bỏ dấu # ở các trường muốn điền, rồi chạy chophien validate"
+        if args.lang == "vi"
+        else f"Created {path.as_posix()}: open it, remove the # of the fields to fill in, then run chophien validate"
+    )
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .spreadsheet import import_spreadsheet
+
+    result = import_spreadsheet(Path(args.file), Path(args.content_dir), args.skip_invalid, not args.dry_run)
+    for problem in result.problems.sorted():
+        print(problem.render(args.lang))
+    vi = args.lang == "vi"
+    for change in result.changes if result.written or not result.problems.errors else ():
+        verb = ("tạo" if change.created else "cập nhật") if vi else ("create" if change.created else "update")
+        if not result.written:
+            verb = ("sẽ " if vi else "would ") + verb
+        print(f"{verb}: {change.path.as_posix()}")
+    if result.problems.errors and not result.written:
+        print(
+            f"{len(result.problems.errors)} lỗi; chưa ghi tệp nào. Sửa bảng tính rồi chạy lại "
+            "(hoặc dùng --skip-invalid để ghi các dòng đúng)"
+            if vi
+            else f"{len(result.problems.errors)} errors; nothing written. Fix the spreadsheet and run again "
+            "(or use --skip-invalid to write the valid rows)"
+        )
+        return 1
+    if result.invalid_rows:
+        print(("Bỏ qua các dòng lỗi: " if vi else "Skipped invalid rows: ") + ", ".join(result.invalid_rows))
+    created = sum(c.created for c in result.changes)
+    updated = len(result.changes) - created
+    done = "đã ghi" if result.written else "chưa ghi (--dry-run)"
+    print(
+        f"{created} tệp mới, {updated} tệp cập nhật, {result.unchanged} dòng không đổi; {done}"
+        if vi
+        else f"{created} new, {updated} updated, {result.unchanged} unchanged; "
+        + ("written" if result.written else "not written (--dry-run)")
+    )
+    return 1 if result.invalid_rows else 0
+
+
+def cmd_export(args) -> int:
+    from .spreadsheet import COOPERATIVES, PRODUCTS, export_spreadsheet
+
+    kind = COOPERATIVES if args.sheet == "hop-tac-xa" else PRODUCTS
+    count = export_spreadsheet(Path(args.content_dir), Path(args.file), args.template, kind)
+    print(f"Đã ghi {args.file} ({count} dòng)" if args.lang == "vi" else f"Wrote {args.file} ({count} rows)")
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from .guide import sync_guides
+
+    drifted = sync_guides(Path(args.root), check=args.check)
+    for path in drifted:
+        if args.check:
+            print(f"{path}: phần sinh từ schema đã cũ; chạy `chophien docs` để cập nhật")
+        else:
+            print(f"đã cập nhật {path}")
+    return 1 if args.check and drifted else 0
 
 
 def cmd_images(args) -> int:
@@ -74,7 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache-dir", default=None, help="photo cache folder (default: .cache beside content)"
     )
     validate.add_argument("--no-images", action="store_true", help="skip decoding photos (faster)")
+    validate.add_argument(
+        "--summary", metavar="FILE", help="thêm bảng Markdown các lỗi vào FILE (e.g. $GITHUB_STEP_SUMMARY)"
+    )
     validate.set_defaults(func=cmd_validate)
+    _add_volunteer_commands(sub)
     images = sub.add_parser(
         "images",
         help="kiểm tra ảnh gốc: quá nhỏ, quá nặng, thiếu mô tả; --fix thu nhỏ ảnh quá lớn (check original photos)",
@@ -91,6 +184,55 @@ def build_parser() -> argparse.ArgumentParser:
     images.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("CHOPHIEN_LANG", "vi"))
     images.set_defaults(func=cmd_images)
     return parser
+
+
+def _add_volunteer_commands(sub) -> None:
+    """`new`, `import`, `export`, `docs`: the volunteers' path (issue 4)."""
+    lang = {"choices": ("vi", "en"), "default": os.environ.get("CHOPHIEN_LANG", "vi")}
+    new = sub.add_parser(
+        "new",
+        help="tạo tệp hợp tác xã / sản phẩm mới từ mẫu có chú thích (new file from a commented template)",
+    )
+    new.add_argument("kind", choices=("cooperative", "product"), help="cooperative | product")
+    new.add_argument("cooperative", nargs="?", help="hợp tác xã của sản phẩm (tên tệp hoặc tên)")
+    new.add_argument("--content", dest="content_dir", default=_default_content())
+    new.add_argument("--name", help="tên / name")
+    new.add_argument("--kind", dest="coop_kind", help="loại hình (hop-tac-xa, to-hop-tac, …)")
+    new.add_argument("--province", help="tỉnh / province")
+    new.add_argument("--phone", help="số điện thoại / phone")
+    new.add_argument("--category", help="danh mục / category")
+    new.add_argument("--price", help="giá / price (450.000 hoặc lien-he)")
+    new.add_argument("--unit", help="đơn vị bán / unit (hộp 200 g)")
+    new.add_argument("--image", action="append", help="ảnh (lặp lại được); được chép vào thư mục sản phẩm")
+    new.add_argument("--slug", help="tên tệp, nếu không muốn tự đặt theo tên / file name")
+    new.add_argument("--no-input", action="store_true", help="không hỏi; thiếu thông tin thì báo lỗi")
+    new.add_argument("--lang", **lang)
+    new.set_defaults(func=cmd_new)
+    imp = sub.add_parser(
+        "import",
+        help="tạo/cập nhật tệp từ bảng tính .xlsx hoặc .csv (create or update files from a spreadsheet)",
+    )
+    imp.add_argument("file", help="FILE.xlsx | FILE.csv")
+    imp.add_argument("--content", dest="content_dir", default=_default_content())
+    imp.add_argument("--skip-invalid", action="store_true", help="ghi các dòng đúng, liệt kê các dòng lỗi")
+    imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi / check only")
+    imp.add_argument("--lang", **lang)
+    imp.set_defaults(func=cmd_import)
+    exp = sub.add_parser(
+        "export", help="ghi danh mục ra bảng tính cùng mẫu (write the catalogue as a spreadsheet)"
+    )
+    exp.add_argument("file", help="FILE.xlsx (cả hai trang tính) | FILE.csv (một loại, xem --sheet)")
+    exp.add_argument("--content", dest="content_dir", default=_default_content())
+    exp.add_argument("--sheet", choices=("san-pham", "hop-tac-xa"), default="san-pham", help="cho .csv")
+    exp.add_argument("--template", action="store_true", help="chỉ dòng tiêu đề: bảng tính mẫu để điền")
+    exp.add_argument("--lang", **lang)
+    exp.set_defaults(func=cmd_export)
+    docs = sub.add_parser(
+        "docs", help="sinh phần tra cứu trường trong hướng dẫn từ schema (--check: báo khi lệch)"
+    )
+    docs.add_argument("--root", default=".", help="thư mục gốc của kho (default: .)")
+    docs.add_argument("--check", action="store_true", help="không ghi; thoát 1 nếu hướng dẫn đã cũ")
+    docs.set_defaults(func=cmd_docs)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ import time
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .text import Bilingual
@@ -357,31 +357,42 @@ class ImageCache:
         return self.dir / tag[:2] / derivative.name
 
     def process_all(self, jobs: list[tuple[Path, str]]) -> dict[str, ProcessedImage | ImageProblem]:
-        """Process every (path, source); cached ones are read back, new ones encoded in parallel."""
+        """Process every (path, source); cached ones are read back, new ones encoded in parallel.
+
+        Identical files (same bytes under different names or folders) are encoded once.
+        """
         results: dict[str, ProcessedImage | ImageProblem] = {}
-        pending = []
+        pending: dict[str, list[tuple[Path, str]]] = {}  # cache key (or path when unreadable) → jobs
         for path, source in jobs:
             try:
-                cached = _load_index(self.dir, _cache_key(path.read_bytes()), source)
+                key = _cache_key(path.read_bytes())
             except OSError:
-                cached = None  # the job reports the read error
+                key = f"unreadable:{path}"  # the job reports the read error
+            cached = _load_index(self.dir, key, source) if not key.startswith("unreadable:") else None
             if cached is None:
-                pending.append((path, source))
+                pending.setdefault(key, []).append((path, source))
             else:
                 results[source] = cached
-        progress = Progress(len(pending), self.progress_stream) if len(pending) > 1 else None
-        if self.workers > 1 and len(pending) > 1:
-            with ProcessPoolExecutor(max_workers=min(self.workers, len(pending))) as pool:
-                futures = [pool.submit(_job, str(path), source, str(self.dir)) for path, source in pending]
+        firsts = [group[0] for group in pending.values()]
+        progress = Progress(len(firsts), self.progress_stream) if len(firsts) > 1 else None
+        outcomes = []
+        if self.workers > 1 and len(firsts) > 1:
+            with ProcessPoolExecutor(max_workers=min(self.workers, len(firsts))) as pool:
+                futures = [pool.submit(_job, str(path), source, str(self.dir)) for path, source in firsts]
                 for future in futures:
-                    self._collect(future.result(), results)
+                    outcomes.append(future.result())
                     if progress:
                         progress.step()
         else:
-            for path, source in pending:
-                self._collect(_job(str(path), source, str(self.dir)), results)
+            for path, source in firsts:
+                outcomes.append(_job(str(path), source, str(self.dir)))
                 if progress:
                     progress.step()
+        for outcome, group in zip(outcomes, pending.values(), strict=True):
+            self._collect(outcome, results)
+            first = results[group[0][1]]
+            for _path, source in group[1:]:
+                results[source] = first if isinstance(first, ImageProblem) else replace(first, source=source)
         return results
 
     def _collect(self, outcome, results) -> None:

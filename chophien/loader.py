@@ -46,6 +46,8 @@ class Catalogue:
     by_province: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
     by_ethnic_group: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
     by_ocop: dict[int, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    # Surveys and scoring models (chophien.assessment.Assessments), set by build.prepare.
+    assessments: object = None
 
     def index(self) -> None:
         """Sort products (Vietnamese order) and build every index in one pass."""
@@ -60,6 +62,15 @@ class Catalogue:
                 self.by_ethnic_group[group.slug].append(product)
             if product.ocop:
                 self.by_ocop[product.ocop.stars].append(product)
+
+
+def _spaces_in_name(name: str, fixed: str) -> tuple[str, str, str]:
+    """Message for a file name with invisible spaces at its start or end."""
+    return (
+        f"tên “{name}” có dấu cách thừa ở đầu hoặc cuối (khó nhìn thấy); hãy đổi tên thành “{fixed}”",
+        f"the name “{name}” has extra spaces at its start or end (hard to see); rename it to “{fixed}”",
+        fixed,
+    )
 
 
 def product_code(province_code: str, key: str) -> str:
@@ -84,6 +95,7 @@ class Loader:
         self.renderer = renderer or MarkdownRenderer()
         self.today = today or dt.date.today()
         self.files_checked = 0
+        self.digests: dict[str, str] = {}  # displayed path → content hash, for page fingerprints
 
     # -- helpers ---------------------------------------------------------------
 
@@ -105,6 +117,9 @@ class Loader:
         if SLUG.fullmatch(stem) and unicodedata.is_normalized("NFC", stem):
             return stem
         suggestion = slugify(stem) or "ten-tep"
+        if stem != stem.strip() and SLUG.fullmatch(stem.strip()):
+            self._file_problem(path, *_spaces_in_name(path.name, suggestion + path.suffix))
+            return suggestion
         self._file_problem(
             path,
             f"tên {what_vi} “{nfc(stem)}” phải là chữ thường không dấu, số và dấu gạch ngang; "
@@ -118,7 +133,9 @@ class Loader:
     def _parse(self, path: Path, fields, kind: str):
         self.files_checked += 1
         try:
-            doc = parse_front_matter(path.read_bytes())
+            raw = path.read_bytes()
+            self.digests[self.display(path)] = hashlib.sha256(raw).hexdigest()[:16]
+            doc = parse_front_matter(raw)
         except YamlProblem as error:
             self._file_problem(path, error.vi, error.en, error.example, error.line, error.column)
             return None, None
@@ -128,6 +145,8 @@ class Loader:
             )
             return None, None
         ctx = CheckContext(self.display(path), doc, self.problems)
+        for vi, en in doc.warnings:
+            self.problems.add(self.display(path), 1, 0, "", vi, en, severity="warning")
         before = len(self.problems.errors)
         values = check_mapping(fields, doc.data, (), ctx)
         return doc, (values, ctx, len(self.problems.errors) == before)
@@ -163,6 +182,11 @@ class Loader:
                 if folder.is_dir()
                 else []
             )
+            spaced = [p.name for p in folder.iterdir() if p.name.strip() == name] if folder.is_dir() else []
+            if spaced:
+                vi, en, example = _spaces_in_name(spaced[0], name)
+                ctx.report(where, vi, en, example)
+                return None
             guess = did_you_mean(name, present) if present else None
             hint_vi, hint_en = hint(guess)
             ctx.report(
@@ -263,6 +287,7 @@ class Loader:
             name_en=values.get("translations", {}).get("en", {}).get("name", ""),
             body_html=body_html,
             source=self.display(path),
+            digest=self.digests[self.display(path)],
         )
         return coop
 
@@ -328,12 +353,18 @@ class Loader:
             name_en=values.get("translations", {}).get("en", {}).get("name", ""),
             body_html=body_html,
             source=self.display(path),
+            digest=self.digests[self.display(path)] + coop.digest,
             summary=summary(body_html),
         )
 
     # -- the whole tree ------------------------------------------------------------------
 
     def _md_files(self, folder: Path) -> list[Path]:
+        for path in sorted(folder.iterdir()):
+            # "che.md " (a trailing space added by a phone or a zip tool) would be skipped silently.
+            if path.name != path.name.rstrip() and path.name.rstrip().lower().endswith(".md"):
+                self.files_checked += 1
+                self._file_problem(path, *_spaces_in_name(path.name, path.name.strip()))
         return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".md" and p.is_file())
 
     def _duplicates(

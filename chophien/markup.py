@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
+import os
 import re
+import tempfile
+from pathlib import Path
 
 import markdown
 import nh3
@@ -36,21 +40,47 @@ def sanitize(raw_html: str) -> str:
     )
 
 
+RENDER_VERSION = "1"  # bump when EXTENSIONS or the allowlist change: the disk cache is keyed by it
+
+
 class MarkdownRenderer:
-    """Renders Markdown bodies, caching by content hash (bodies repeat across rebuilds)."""
+    """Renders Markdown bodies, caching by content hash; the cache can persist between builds."""
 
     def __init__(self, cache: dict | None = None):
         self._md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
         self.cache: dict[str, str] = cache if cache is not None else {}
+        self.added = 0
+        self.used: set[str] = set()
+
+    @classmethod
+    def with_disk_cache(cls, path: Path) -> MarkdownRenderer:
+        try:
+            cache = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            cache = {}
+        return cls(cache if isinstance(cache, dict) else {})
+
+    def save(self, path: Path) -> None:
+        """Write back (atomically) the entries this build used, when that differs from what was read."""
+        if not self.added and len(self.used) == len(self.cache):
+            return
+        kept = {key: self.cache[key] for key in self.used}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(kept, handle, ensure_ascii=False)
+        os.replace(tmp, path)
 
     def render(self, text: str) -> str:
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        key = hashlib.sha256((RENDER_VERSION + text).encode("utf-8")).hexdigest()
+        self.used.add(key)
         cached = self.cache.get(key)
         if cached is None:
             # Headings inside a story start at h2: the page's h1 is the item's name.
             body = re.sub(r"^(#{1,5}) ", lambda m: "#" + m.group(1) + " ", text, flags=re.M)
             cached = sanitize(self._md.reset().convert(body))
             self.cache[key] = cached
+            self.added += 1
         return cached
 
 

@@ -108,6 +108,7 @@ class Cooperative:
     name_en: str
     body_html: str
     source: str  # content-relative path of the .md file
+    digest: str = field(default="", compare=False)  # content hash: what its pages depend on
 
     @property
     def kind_label(self) -> str:
@@ -144,6 +145,7 @@ class Product:
     body_html: str
     source: str
     summary: str = field(default="", compare=False)
+    digest: str = field(default="", compare=False)  # own and cooperative's content hashes
 
     @property
     def key(self) -> str:

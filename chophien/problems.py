@@ -151,3 +151,28 @@ def render_json(problems: ProblemList) -> str:
         ensure_ascii=False,
         indent=2,
     )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(problems: ProblemList, lang: str = "vi", files_checked: int | None = None) -> str:
+    """A Markdown table for a CI job summary ($GITHUB_STEP_SUMMARY): one row per problem."""
+    title = "Kiểm tra nội dung" if lang != "en" else "Content check"
+    lines = [f"### {title}: {summary(problems, lang, files_checked)}", ""]
+    if not problems:
+        lines.append("✅ " + ("Không có lỗi." if lang != "en" else "No problems."))
+        return "\n".join(lines)
+    labels = _LABELS["en" if lang == "en" else "vi"]
+    header = ("Tệp", "Dòng", "Trường", "Mức", "Vấn đề", "Ví dụ") if lang != "en" else (
+        "File", "Line", "Field", "Severity", "Problem", "Example")  # fmt: skip
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|---|---:|---|---|---|---|")
+    for p in problems.sorted():
+        example = f"`{_cell(p.example)}`" if p.example else ""
+        lines.append(
+            f"| `{_cell(p.path)}` | {p.line or ''} | {_cell(p.field)} | {labels[p.severity]} | "
+            f"{_cell(p.message(lang))} | {example} |"
+        )
+    return "\n".join(lines)

@@ -8,17 +8,15 @@ and value keeps its line and column for error messages.
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass
 
 import yaml
 
+from .normalise import UTF16, UTF16_WARNING, EncodingProblem, decode_bytes, repair_front_matter
 from .text import Bilingual, nfc
 
-try:
-    _Parser = yaml.CParser  # ~7× faster than the pure-Python parser
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Parser = None
+# libyaml's parser (~7× faster than the pure-Python one); only its events are used.
+_Parser = getattr(yaml, "CBaseLoader", None)
 
 MAX_FILE_BYTES = 256 * 1024
 
@@ -42,6 +40,7 @@ class Document:
     positions: dict
     body: str
     body_line: int  # 1-based line where the Markdown body starts
+    warnings: tuple[tuple[str, str], ...] = ()  # (vi, en) about input that was read after repair
 
     def where(self, path: Path) -> tuple[int, int]:
         """Position of *path*, falling back to its nearest located parent."""
@@ -53,20 +52,17 @@ class Document:
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 (BOM accepted) → NFC text with LF line ends."""
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
+    """UTF-8 (BOM accepted) or UTF-16 → NFC text with LF line ends."""
+    return decode_with_encoding(raw)[0]
+
+
+def decode_with_encoding(raw: bytes) -> tuple[str, str]:
+    """NFC text with LF line ends, and the encoding it was read from (normalise.decode_bytes)."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise YamlProblem(
-            line,
-            0,
-            "tệp không phải UTF-8; hãy lưu lại với mã hoá UTF-8",
-            "file is not UTF-8; save it again with UTF-8 encoding",
-        ) from None
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+        text, encoding = decode_bytes(raw)
+    except EncodingProblem as error:
+        raise YamlProblem(error.line, 0, error.vi, error.en) from None
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n")), encoding
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -92,13 +88,21 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     )
 
 
-def _translate_parser_error(error: yaml.MarkedYAMLError, offset: int) -> YamlProblem:
+def _char_at(source: str, mark) -> str:
+    lines = source.split("\n")
+    if mark is None or mark.line >= len(lines):
+        return ""
+    line = lines[mark.line]
+    return line[mark.column] if mark.column < len(line) else ""
+
+
+def _translate_parser_error(error: yaml.MarkedYAMLError, offset: int, source: str = "") -> YamlProblem:
     mark = error.problem_mark or error.context_mark
     line = (mark.line + 1 + offset) if mark else offset + 1
     column = (mark.column + 1) if mark else 1
     problem = (error.problem or "").lower()
     context = (error.context or "").lower()
-    if "\\t" in problem or "\t" in problem or "tab" in problem:
+    if "\\t" in problem or "\t" in problem or "tab" in problem or _char_at(source, mark) == "\t":
         vi = "có ký tự Tab; YAML chỉ cho phép thụt đầu dòng bằng dấu cách"
         en = "a Tab character; YAML indentation must use spaces"
         example = "  phone: 0912 345 678"
@@ -128,7 +132,8 @@ def _translate_parser_error(error: yaml.MarkedYAMLError, offset: int) -> YamlPro
 class _EventReader:
     def __init__(self, source: str, offset: int):
         self.offset = offset  # lines before the YAML starts (the opening `---`)
-        self.parser = _Parser(source) if _Parser else yaml.SafeLoader(source)
+        self.source = source
+        self.parser = _Parser(source) if _Parser else yaml.BaseLoader(source)
         self.positions: dict = {}
 
     def pos(self, event) -> tuple[int, int]:
@@ -220,7 +225,7 @@ class _EventReader:
                 )
             return data
         except yaml.MarkedYAMLError as error:
-            raise _translate_parser_error(error, self.offset) from None
+            raise _translate_parser_error(error, self.offset, self.source) from None
         except yaml.YAMLError as error:  # reader errors (control characters)
             raise YamlProblem(
                 self.offset + 1,
@@ -243,9 +248,9 @@ def parse_front_matter(raw: bytes) -> Document:
             f"tệp quá lớn ({len(raw) // 1024} KB; tối đa {MAX_FILE_BYTES // 1024} KB)",
             f"file too large ({len(raw) // 1024} KB; at most {MAX_FILE_BYTES // 1024} KB)",
         )
-    text = decode(raw)
+    text, encoding = decode_with_encoding(raw)
     front, body, body_line = split_front_matter(text)
-    reader = _EventReader(front, offset=1)
+    reader = _EventReader(repair_front_matter(front), offset=1)
     data = reader.document()
     if data is None or data == "":
         data = {}
@@ -258,4 +263,27 @@ def parse_front_matter(raw: bytes) -> Document:
             "name: Chè Shan tuyết",
         )
     reader.positions.setdefault((), (2, 1))
-    return Document(data, reader.positions, body, body_line)
+    warnings = (UTF16_WARNING,) if encoding == UTF16 else ()
+    return Document(data, reader.positions, body, body_line, warnings)
+
+
+def parse_yaml_file(raw: bytes) -> Document:
+    """Parse a whole YAML file (no `---` front matter, no body), e.g. a survey's survey.yaml."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlProblem(
+            1,
+            1,
+            f"tệp quá lớn ({len(raw) // 1024} KB; tối đa {MAX_FILE_BYTES // 1024} KB)",
+            f"file too large ({len(raw) // 1024} KB; at most {MAX_FILE_BYTES // 1024} KB)",
+        )
+    text, encoding = decode_with_encoding(raw)
+    reader = _EventReader(repair_front_matter(text), offset=0)
+    data = reader.document()
+    if data is None or data == "":
+        data = {}
+    if not isinstance(data, dict):
+        raise YamlProblem(
+            1, 1, "tệp phải là các dòng `trường: giá trị`", "the file must be `field: value` lines"
+        )
+    reader.positions.setdefault((), (1, 1))
+    return Document(data, reader.positions, "", 0, (UTF16_WARNING,) if encoding == UTF16 else ())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from markupsafe import Markup
+
 from .images import ProcessedImage
 from .model import Image
 from .schema import KINDS, STATUSES
@@ -54,11 +56,67 @@ FILTERS = {
 GLOBALS: dict = {}
 
 
+DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"
+
+
+def _srcset(siteurl: str, variants) -> str:
+    return ", ".join(f"{siteurl}/media/{d.name} {d.width}w" for d in variants)
+
+
+def picture_markup(info: ProcessedImage | None, alt: str, siteurl: str, sizes: str, eager: bool, css_class: str) -> Markup:
+    """`<picture>` with AVIF and WebP sources and a JPEG `<img>` (explicit size, lazy unless eager)."""
+    if info is None or not info.derivatives:
+        return Markup('<span class="{} nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>').format(
+            css_class
+        )
+    main = info.fallback(480)
+    loading = ' fetchpriority="high" decoding="async"' if eager else ' loading="lazy" decoding="async"'
+    return Markup(
+        '<picture><source type="image/avif" srcset="{avif}" sizes="{sizes}">'
+        '<source type="image/webp" srcset="{webp}" sizes="{sizes}">'
+        '<img class="{cls}" src="{src}" srcset="{jpg}" sizes="{sizes}" width="{w}" height="{h}" alt="{alt}" '
+        'style="background:{colour}"{loading}></picture>'
+    ).format(
+        avif=_srcset(siteurl, info.variants("avif")),
+        webp=_srcset(siteurl, info.variants("webp")),
+        jpg=_srcset(siteurl, info.variants("jpg")),
+        sizes=sizes,
+        cls=css_class,
+        src=f"{siteurl}/media/{main.name}",
+        w=main.width,
+        h=main.height,
+        alt=alt,
+        colour=info.colour,
+        loading=Markup(loading),
+    )
+
+
 def install(env, images: dict[str, ProcessedImage], settings) -> None:
-    """Add the catalogue-specific globals to a Jinja environment."""
+    """Add the catalogue-specific globals to a Jinja environment.
+
+    `picture` and `card` are memoised: a product's card appears on a dozen listing pages and
+    its photos' markup never changes within a build, so each is rendered once.
+    """
+    pictures: dict = {}
+    cards: dict = {}
+    modules: dict = {}
 
     def photo(image: Image | None) -> ProcessedImage | None:
         return images.get(image.source) if image else None
 
+    def picture(image: Image | None, siteurl: str = "", sizes: str = DEFAULT_SIZES, eager: bool = False, css_class: str = "") -> Markup:
+        key = (image, siteurl, sizes, eager, css_class)
+        if key not in pictures:
+            pictures[key] = picture_markup(photo(image), image.alt if image else "", siteurl, sizes, eager, css_class)
+        return pictures[key]
+
+    def card(product, siteurl: str = "") -> Markup:
+        key = (product.key, siteurl)
+        if key not in cards:
+            if siteurl not in modules:
+                modules[siteurl] = env.get_template("_macros.html").make_module({"SITEURL": siteurl})
+            cards[key] = Markup(modules[siteurl].product_card(product))
+        return cards[key]
+
     env.filters.update(FILTERS)
-    env.globals["photo"] = photo
+    env.globals.update(photo=photo, picture_html=picture, card=card)

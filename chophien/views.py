@@ -112,6 +112,9 @@ def _listing_pages(items, base_url, title, kind, breadcrumbs, intro="", extra=No
 
 def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
     """Every page of the catalogue, in a stable order."""
+    # Imported here: assessment_views builds on this module's Page and crumbs.
+    from .assessment_views import assessment_pages, cooperative_results
+
     products = catalogue.products
     groups = reference.category_groups()
     categories = reference.categories()
@@ -186,6 +189,7 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
                 "title": coop.name,
                 "coop": coop,
                 "products": catalogue.by_cooperative.get(coop.slug, []),
+                "assessment_results": cooperative_results(catalogue.assessments, coop.slug),
                 "breadcrumbs": crumbs(
                     ("Hợp tác xã", "hop-tac-xa/"), (coop.province.name, f"tinh/{coop.province.slug}/")
                 ),
@@ -314,6 +318,8 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
             intro=ocop_intro,
             extra={"star_links": star_links},
         )
+
+    yield from assessment_pages(catalogue.assessments, catalogue)
 
     yield Page(
         "404.html",

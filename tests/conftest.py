@@ -55,6 +55,19 @@ def jpeg_bytes(width: int = 640, height: int = 480, colour=(60, 120, 60)) -> byt
     return buffer.getvalue()
 
 
+def cp1258(text: str) -> bytes:
+    """Text as Windows saves it in Windows-1258: base letters, tone marks as combining characters."""
+    import unicodedata
+
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
 def write_tree(root: Path, files: dict) -> Path:
     """Write {relative path: str | bytes} under root/content and return the content folder."""
     content = root / "content"

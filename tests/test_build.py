@@ -43,7 +43,8 @@ def parse(path: Path) -> Links:
 
 
 def html_files(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    """Pages buyers load; /admin/ is the editors' CMS, checked in tests/test_cms.py."""
+    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "admin")
 
 
 def test_page_counts_match_the_content(built_demo):
@@ -152,7 +153,9 @@ def test_html_is_valid_semantic_and_in_budget(built_demo):
     over = [(m.path, m.gzipped) for m in measures if m.over]
     assert over == []
     assert css_total(measures) <= CSS_BUDGET
-    assert max(m.gzipped for m in measures if m.path.endswith(".html")) <= HTML_BUDGET
+    # /danh-gia/ pages have their own 30 KB budget (charts and tables), checked through `over`.
+    pages = [m for m in measures if m.path.endswith(".html") and m.kind != "assessment"]
+    assert max(m.gzipped for m in pages) <= HTML_BUDGET
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     for page in html_files(built_demo):
         text = page.read_text(encoding="utf-8")
@@ -301,3 +304,26 @@ def test_every_published_image_is_metadata_free(built_demo):
             assert not image.getexif() and "exif" not in image.info and "icc_profile" not in image.info, (
                 path.name
             )
+
+
+def test_rebuild_renders_only_changed_pages_and_removes_stale_ones(tmp_path):
+    second = PRODUCT.replace("Chè Shan tuyết cổ thụ", "Chè búp Nà Hang")
+    content = write_tree(tmp_path, minimal_tree(**{"products/htx-che-na-hang/che-bup.md": second}))
+    out = tmp_path / "output"
+    first = run_pelican(content, out)
+    assert first.returncode == 0
+    assert "Trang: " in first.stderr and " 0 không đổi" in first.stderr
+    again = run_pelican(content, out)
+    assert " 0 dựng mới, " in again.stderr
+    (content / "products/htx-che-na-hang/che-bup.md").write_text(second.replace("450.000", "460.000"))
+    edited = run_pelican(content, out)
+    rendered = int(re.search(r"Trang: (\d+) dựng mới", edited.stderr).group(1))
+    assert 0 < rendered < 15
+    assert "460.000" in (out / "san-pham/htx-che-na-hang/che-bup/index.html").read_text()
+    assert "460.000" in (out / "san-pham/index.html").read_text()
+    (content / "products/htx-che-na-hang/che-bup.md").unlink()
+    removed = run_pelican(content, out)
+    assert removed.returncode == 0
+    assert not (out / "san-pham/htx-che-na-hang/che-bup").exists()
+    assert "Chè búp Nà Hang" not in (out / "san-pham/index.html").read_text()
+    assert (out / "san-pham/htx-che-na-hang/che-shan-tuyet/index.html").is_file()

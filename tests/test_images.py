@@ -305,3 +305,17 @@ def test_unreadable_file_is_a_problem(tmp_path):
     problem = result["products/x/locked.jpg"]
     assert isinstance(problem, ImageProblem)
     assert problem.vi == "không đọc được tệp ảnh (Is a directory)"
+
+
+def test_identical_files_in_different_folders_are_encoded_once(tmp_path):
+    data = jpeg_bytes(500, 400)
+    jobs = []
+    for folder in ("a", "b", "c"):
+        path = tmp_path / folder / "same.jpg"
+        path.parent.mkdir()
+        path.write_bytes(data)
+        jobs.append((path, f"products/{folder}/same.jpg"))
+    cache = ImageCache(tmp_path / "cache", workers=2)
+    results = cache.process_all(jobs)
+    assert cache.encoded == 1
+    assert [results[source].source for _path, source in jobs] == [source for _path, source in jobs]

@@ -54,3 +54,15 @@ def test_summary_cuts_at_a_word():
     text = summary(html, 30)
     assert text == "Chè ngon Chè ngon Chè ngon Chè…"
     assert summary("<p>A &amp; B</p><p>second</p>") == "A & B"
+
+
+def test_disk_cache_round_trip(tmp_path):
+    path = tmp_path / "markdown.json"
+    first = MarkdownRenderer.with_disk_cache(path)
+    html = first.render("**Chè**")
+    first.save(path)
+    second = MarkdownRenderer.with_disk_cache(path)
+    assert second.cache == first.cache
+    second._md = None  # a cache hit must not need the Markdown engine
+    assert second.render("**Chè**") == html
+    assert second.added == 0

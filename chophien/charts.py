@@ -1,0 +1,247 @@
+"""Deterministic inline SVG charts — horizontal bars, 100% stacked bars, a radar — for the assessment pages.
+
+Every chart is an `<svg role="img">` labelled by its own `<title>` and `<desc>`; the page puts
+the same numbers in a table beside it. Charts draw only what they are given: a hidden value
+arrives as None and is drawn as a dashed "ẩn" box of no particular size, never as a length.
+No scripts, no `data-*` attributes, no per-mark tooltips; coordinates are rounded to 0.1 so
+the same input gives the same bytes. The 320-unit-wide viewBox keeps 12-unit text legible on
+a 360 px phone; colours are light-to-dark ramps that stay distinct when printed in grey.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+WIDTH = 320
+FONT = 12
+INK = "#1f2a1f"
+MUTED = "#5b665b"
+GRID = "#cfcabd"
+HIDDEN_STROKE = "#6b6b6b"
+
+# Ordinal ramps (light → dark): levels 0–5, equipment classes from none to flexible automation.
+LEVEL_COLOURS = ("#e8efe2", "#c3dbb5", "#8fbf83", "#5a9a5c", "#2f6b3a", "#163d21")
+EQUIPMENT_COLOURS = ("#f4e9dc", "#e2c49f", "#c98f55", "#9c5a25", "#5e300f")
+SERIES_COLOURS = ("#2f6b3a", "#b5541c", "#23408e", "#6b3a8e")
+SERIES_DASHES = ("", "6 3", "2 2", "8 3 2 3")
+HIDDEN_TEXT = "ẩn"
+
+
+def number(value: float, decimals: int = 1) -> str:
+    """Vietnamese decimal: 12.5 → '12,5', 70.0 → '70'."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
+    return text.replace(".", ",")
+
+
+def percent(value: float) -> str:
+    """70 → '70%', 7.14 → '7,1%' (no space, locale_vi.md)."""
+    return f"{number(value)}%"
+
+
+def _n(value: float) -> str:
+    """A coordinate: at most one decimal, no '-0'."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _text_on(colour: str) -> str:
+    """Ink or white, whichever reads better on *colour*."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#fff" if 0.299 * red + 0.587 * green + 0.114 * blue < 140 else INK
+
+
+def _svg(chart_id: str, title: str, description: str, height: float, body: list[str]) -> Markup:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_n(height)}" role="img" '
+        f'aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" font-size="{FONT}" fill="{INK}">'
+        f'<title id="{escape(chart_id)}-t">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-d">{escape(description)}</desc>'
+    )
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def _label(x: float, y: float, text: str, anchor: str = "start", **attributes: str) -> str:
+    extra = "".join(f' {name.replace("_", "-")}="{escape(value)}"' for name, value in attributes.items())
+    anchor_attr = "" if anchor == "start" else f' text-anchor="{anchor}"'
+    return f'<text x="{_n(x)}" y="{_n(y)}"{anchor_attr}{extra}>{escape(text)}</text>'
+
+
+def _hidden_box(x: float, y: float, width: float, height: float, text: str = HIDDEN_TEXT) -> list[str]:
+    parts = [
+        f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}" fill="#fff" '
+        f'stroke="{HIDDEN_STROKE}" stroke-dasharray="3 2"/>'
+    ]
+    if width >= 6 * len(text) + 6:
+        parts.append(_label(x + width / 2, y + height / 2 + 4, text, "middle", fill=MUTED))
+    return parts
+
+
+# --- horizontal bars -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # None: hidden
+    text: str  # the value as shown at the end of the bar
+    group: str = ""  # a heading drawn above the first bar of each group
+    series: int = 0
+
+
+def bar_chart(
+    chart_id: str, title: str, description: str, bars: Sequence[Bar], maximum: float | None = None
+) -> Markup:
+    """One horizontal bar per item, label above it, value after it; groups get a heading."""
+    top = max([b.value for b in bars if b.value is not None] + [0])
+    scale_max = maximum or top or 1
+    # Room after the longest bar for its value text (about 6.6 units a character at 12 units).
+    track = WIDTH - 8 - 6.6 * max([len(b.text) for b in bars] + [4])
+    body: list[str] = []
+    y = 2.0
+    group = None
+    for bar in bars:
+        if bar.group and bar.group != group:
+            group = bar.group
+            body.append(_label(0, y + 13, _fit(bar.group, 46), font_weight="bold"))
+            y += 19
+        if bar.label:
+            body.append(_label(0, y + 12, _fit(bar.label, 50)))
+            y += 16
+        if bar.value is None:
+            body.extend(_hidden_box(0, y, 44, 15))
+        else:
+            colour = SERIES_COLOURS[bar.series % len(SERIES_COLOURS)]
+            width = max(0.0, min(1.0, bar.value / scale_max)) * track
+            body.append(f'<rect x="0" y="{_n(y)}" width="{_n(width)}" height="15" fill="{colour}"/>')
+            body.append(_label(width + 4, y + 12, bar.text))
+        y += 24
+    return _svg(chart_id, title, description, y + 2, body)
+
+
+# --- 100% stacked bars -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StackRow:
+    label: str
+    total: int | None  # None: the whole row is hidden
+    values: Sequence[int | None]  # one per category; None: hidden
+
+
+def _legend(categories: Sequence[str], colours: Sequence[str], y: float) -> tuple[list[str], float]:
+    longest = max(len(c) for c in categories)
+    item_width = 6.4 * longest + 20
+    columns = max(1, min(len(categories), int(WIDTH // item_width)))
+    column_width = WIDTH / columns
+    parts = []
+    for index, label in enumerate(categories):
+        row, column = divmod(index, columns)
+        x, top = column * column_width, y + row * 17
+        parts.append(
+            f'<rect x="{_n(x)}" y="{_n(top + 2)}" width="11" height="11" fill="{colours[index]}" stroke="{MUTED}" stroke-width=".5"/>'
+        )
+        parts.append(_label(x + 15, top + 12, label))
+    rows = math.ceil(len(categories) / columns)
+    return parts, y + rows * 17
+
+
+def stacked_bar_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    rows: Sequence[StackRow],
+    colours: Sequence[str],
+) -> Markup:
+    """Each row one bar split by category shares; hidden shares merge into one dashed box at the end."""
+    body, y = _legend(categories, colours, 2)
+    y += 6
+    for row in rows:
+        body.append(_label(0, y + 12, _fit(row.label, 52)))
+        y += 15
+        if not row.total:
+            body.extend(_hidden_box(0, y, WIDTH, 18, "ẩn: quá ít phiếu"))
+            y += 26
+            continue
+        x = 0.0
+        for value, colour in zip(row.values, colours[: len(row.values)], strict=True):
+            if not value:
+                continue
+            width = WIDTH * value / row.total
+            body.append(
+                f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="18" fill="{colour}" stroke="#fff" stroke-width=".5"/>'
+            )
+            share = percent(100 * value / row.total)
+            if width >= 6.2 * len(share) + 4:
+                body.append(_label(x + width / 2, y + 13, share, "middle", fill=_text_on(colour)))
+            x += width
+        if any(v is None for v in row.values) and WIDTH - x > 0.05:
+            body.extend(_hidden_box(x, y, WIDTH - x, 18))
+        y += 26
+    return _svg(chart_id, title, description, y, body)
+
+
+# --- radar ---------------------------------------------------------------------------
+
+
+def radar_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    axes: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    maximum: int = 5,
+) -> Markup:
+    """Pillar averages on spokes, rings at every whole level; one dashed style per series."""
+    cx, cy, radius = WIDTH / 2, 124.0, 92.0
+    count = len(axes)
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        r = radius * value / maximum
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    body = []
+    for ring in range(1, maximum + 1):
+        points = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(i, ring) for i in range(count)))
+        body.append(f'<polygon points="{points}" fill="none" stroke="{GRID}" stroke-width=".8"/>')
+        x, y = point(0, ring)
+        body.append(_label(x + 3, y + 4, str(ring), font_size="9", fill=MUTED))
+    for index, axis in enumerate(axes):
+        x, y = point(index, maximum)
+        body.append(
+            f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{GRID}" stroke-width=".8"/>'
+        )
+        lx, ly = point(index, maximum * 1.12)
+        anchor = "middle" if abs(lx - cx) < 4 else ("start" if lx > cx else "end")
+        body.append(_label(lx, ly + (4 if abs(ly - cy) < radius else (0 if ly < cy else 9)), axis, anchor))
+    for number_, (_name, values) in enumerate(series):
+        colour = SERIES_COLOURS[number_ % len(SERIES_COLOURS)]
+        dash = SERIES_DASHES[number_ % len(SERIES_DASHES)]
+        points = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(i, v) for i, v in enumerate(values)))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(
+            f'<polygon points="{points}" fill="{colour}" fill-opacity=".18" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+        )
+        for x, y in (point(i, v) for i, v in enumerate(values)):
+            body.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{colour}"/>')
+    height = cy + radius + 30
+    if len(series) > 1:
+        for number_, (name, _values) in enumerate(series):
+            colour = SERIES_COLOURS[number_ % len(SERIES_COLOURS)]
+            dash = SERIES_DASHES[number_ % len(SERIES_DASHES)]
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            body.append(
+                f'<line x1="0" y1="{_n(height)}" x2="24" y2="{_n(height)}" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+            )
+            body.append(_label(30, height + 4, _fit(name, 46)))
+            height += 17
+    return _svg(chart_id, title, description, height, body)

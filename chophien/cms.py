@@ -1,0 +1,218 @@
+"""Decap CMS for people who won't touch YAML: the /admin/ page and its config.yml, from the schema.
+
+Every form field comes from chophien/schema.py (label and help in Vietnamese, required,
+example), every choice from the reference data, so the forms cannot drift from what
+`chophien validate` accepts (tests/test_cms.py walks both). Edits go through the
+editorial workflow: each save is a branch and a pull request, validated like any other.
+Photos upload beside the file that uses them, as the content format requires.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from markupsafe import escape
+
+from . import reference
+from .schema import COOPERATIVE_FIELDS, KINDS, PRODUCT_FIELDS, STATUSES, Field
+
+# Admin is for editors, not buyers: it may load the CMS from a CDN (pinned, with SRI).
+DECAP_VERSION = "3.16.3"
+DECAP_SCRIPT = f"https://cdn.jsdelivr.net/npm/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"
+DECAP_INTEGRITY = "sha384-A/Gdn928CNLufmnGWGs9RM4Q9o8bSNLeJERqBFrBjwzL7FRpoLT3MPF8Tl0+Wd2p"
+
+PATTERNS = {
+    "phone": (r"^[0-9 +().-]{9,20}$", "Số điện thoại Việt Nam, ví dụ 0912 345 678"),
+    "email": (r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$", "Địa chỉ email, ví dụ ten@example.com"),
+    "url": (r"^https://\S+$", "Địa chỉ phải bắt đầu bằng https://"),
+    "price": (r"^(\d[\d.]*\s*(₫|đ|đồng|VND|vnd)?|lien-he|liên hệ)$", "Số đồng tròn (450.000) hoặc lien-he"),
+    "date": (r"^\d{1,2}/\d{1,2}/\d{4}$", "Ngày/tháng/năm, ví dụ 15/11/2023"),
+    "code": (r"^[A-Za-z0-9][A-Za-z0-9-]{2,15}$", "3–16 chữ cái không dấu, số, dấu -"),
+}
+
+
+def label(spec: Field) -> str:
+    """Short Vietnamese label: the help text up to its first ':', ';', ',' or '('."""
+    text = spec.help_vi
+    for mark in (":", ";", ",", "("):
+        text = text.split(mark, 1)[0]
+    return text.strip() or spec.name
+
+
+def hint(spec: Field) -> str:
+    example = spec.example if "\n" not in spec.example else spec.example.replace("\n", " ")
+    return f"{spec.help_vi}. Ví dụ: {example}"
+
+
+def options(spec: Field) -> list[dict] | None:
+    """Choices of an enum or reference field, as Decap select options (value = what the file holds)."""
+    kind = spec.type
+    if kind == "enum":
+        labels = {"kind": KINDS, "status": STATUSES}[spec.name]
+        return [{"label": vi, "value": slug} for slug, (vi, _en) in labels.items()]
+    if kind == "province":
+        return [{"label": p.name, "value": p.name} for p in reference.provinces()]
+    if kind == "ethnic_group":
+        return [{"label": g.name, "value": g.name} for g in reference.ethnic_groups()]
+    if kind == "category":
+        groups = {g.slug: g.name for g in reference.category_groups()}
+        return [{"label": f"{groups[c.group]} › {c.name}", "value": c.slug} for c in reference.categories()]
+    if kind == "certification":
+        return [{"label": c.name, "value": c.slug} for c in reference.certifications()]
+    if kind == "int" and spec.name == "month":
+        return [{"label": f"Tháng {m}", "value": str(m)} for m in range(1, 13)]
+    return None
+
+
+def widget(spec: Field) -> dict:
+    """One Decap field for one schema Field."""
+    field: dict = {"label": label(spec), "name": spec.name, "required": spec.required, "hint": hint(spec)}
+    item = spec.item
+    if spec.type == "mapping":
+        field.update(widget="object", collapsed=not spec.required, fields=[widget(f) for f in spec.fields])
+    elif item is not None and item.type == "image":
+        field.update(widget="list", fields=[widget(f) for f in item.fields], collapsed=False)
+        if spec.required:
+            field["min"] = 1
+    elif item is not None and item.fields:
+        field.update(widget="list", fields=[widget(f) for f in item.fields])
+    elif item is not None and options(item) is not None:
+        field.update(widget="select", multiple=True, options=options(item))
+    elif item is not None:
+        field.update(widget="list")
+    elif options(spec) is not None:
+        field.update(widget="select", options=options(spec))
+    elif spec.type == "bool":
+        field.update(widget="boolean", default=False)
+    elif spec.type in ("int", "year"):
+        field.update(widget="number", value_type="int")
+        if spec.type == "year":
+            field["min"] = 1900
+    elif spec.type == "file":
+        field.update(widget="image", choose_url=False)
+    else:
+        field["widget"] = "string"
+        if spec.type in PATTERNS:
+            field["pattern"] = list(PATTERNS[spec.type])
+    return field
+
+
+def _body(label_vi: str) -> dict:
+    return {"label": label_vi, "name": "body", "widget": "markdown", "required": False}
+
+
+def _common(label_vi: str, singular: str, folder: str) -> dict:
+    return {
+        "label": label_vi,
+        "label_singular": singular,
+        "folder": folder,
+        "create": True,
+        "extension": "md",
+        "format": "frontmatter",
+        "identifier_field": "name",
+        "slug": "{{slug}}",
+        "summary": "{{name}}",
+    }
+
+
+def config(cooperatives: list[tuple[str, str]], settings: dict | None = None) -> dict:
+    """The Decap configuration: one collection of cooperatives, one of products per cooperative.
+
+    *cooperatives* is [(slug, name)]. A product's folder must be its cooperative's slug
+    and Decap cannot compute a folder from a field without writing that field into the
+    file, so each cooperative gets its own product collection.
+    """
+    settings = settings or {}
+    backend = {
+        "name": "github",
+        "repo": settings.get("CHOPHIEN_CMS_REPO") or "OWNER/REPO",
+        "branch": settings.get("CHOPHIEN_CMS_BRANCH") or "main",
+        "open_authoring": True,
+        "commit_messages": {
+            "create": "Thêm {{collection}} “{{slug}}” (qua CMS)",
+            "update": "Sửa {{collection}} “{{slug}}” (qua CMS)",
+            "delete": "Xoá {{collection}} “{{slug}}” (qua CMS)",
+            "uploadMedia": "Tải ảnh “{{path}}” (qua CMS)",
+            "deleteMedia": "Xoá ảnh “{{path}}” (qua CMS)",
+        },
+    }
+    for key, setting in (
+        ("base_url", "CHOPHIEN_CMS_AUTH_URL"),
+        ("auth_endpoint", "CHOPHIEN_CMS_AUTH_ENDPOINT"),
+    ):
+        if settings.get(setting):
+            backend[key] = settings[setting]
+    coop_collection = {
+        "name": "hop-tac-xa",
+        **_common("Hợp tác xã", "Hợp tác xã", "content/cooperatives"),
+        # Logo and photos go in content/cooperatives/<slug>/, referenced by bare file name.
+        "media_folder": "{{filename}}",
+        "public_folder": "",
+        "fields": [widget(f) for f in COOPERATIVE_FIELDS] + [_body("Câu chuyện của hợp tác xã")],
+    }
+    collections = [coop_collection]
+    # One list shared by every product collection: YAML writes it once (&id001) and aliases it.
+    product_fields = [widget(f) for f in PRODUCT_FIELDS] + [_body("Mô tả sản phẩm")]
+    for slug, name in cooperatives:
+        collections.append(
+            {
+                "name": f"san-pham-{slug}",
+                **_common(f"Sản phẩm · {name}", "Sản phẩm", f"content/products/{slug}"),
+                # Product photos sit beside the product file, referenced by bare file name.
+                "media_folder": "",
+                "public_folder": "",
+                "fields": product_fields,
+            }
+        )
+    return {
+        "backend": backend,
+        "publish_mode": "editorial_workflow",
+        "local_backend": True,
+        "locale": "vi",
+        **({"site_url": settings["SITEURL"]} if settings.get("SITEURL") else {}),
+        "media_folder": "content/cooperatives",
+        "public_folder": "",
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "collections": collections,
+    }
+
+
+def config_yaml(cooperatives: list[tuple[str, str]], settings: dict | None = None) -> str:
+    header = (
+        "# Sinh tự động từ chophien/schema.py và dữ liệu tham chiếu khi dựng trang; đừng sửa tay.\n"
+        "# Generated from chophien/schema.py and the reference data at build time; do not edit.\n"
+    )
+    return header + yaml.safe_dump(
+        config(cooperatives, settings), allow_unicode=True, sort_keys=False, width=1000
+    )
+
+
+ADMIN_HTML = """<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>Quản lý nội dung · {sitename}</title>
+<link href="config.yml" type="text/yaml" rel="cms-config-url">
+</head>
+<body data-pagefind-ignore="all">
+<noscript>Trang quản lý nội dung cần JavaScript. Bạn vẫn có thể sửa tệp trực tiếp trên GitHub: xem trang Đóng góp nội dung.</noscript>
+<script src="{script}" integrity="{integrity}" crossorigin="anonymous"></script>
+</body>
+</html>
+"""
+
+
+def admin_html(sitename: str = "Chợ phiên") -> str:
+    return ADMIN_HTML.format(sitename=escape(sitename), script=DECAP_SCRIPT, integrity=DECAP_INTEGRITY)
+
+
+def write_admin(output: Path, cooperatives: list[tuple[str, str]], settings: dict | None = None) -> None:
+    """Write output/admin/index.html and output/admin/config.yml."""
+    folder = output / "admin"
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = settings or {}
+    (folder / "index.html").write_text(admin_html(settings.get("SITENAME", "Chợ phiên")), encoding="utf-8")
+    (folder / "config.yml").write_text(config_yaml(cooperatives, settings), encoding="utf-8")

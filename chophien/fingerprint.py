@@ -1,0 +1,87 @@
+"""Page fingerprints: a page is re-rendered only when something it shows has changed.
+
+A page's fingerprint hashes its whole context, with each cooperative and product replaced by
+the hash of its source file(s), plus a build-wide part (templates, settings, photos, code).
+Content hashes, not mtimes: a fresh clone in CI has new mtimes and the same fingerprints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .model import Cooperative, Product
+
+
+def _walk(value, out: list) -> None:
+    if isinstance(value, (Product, Cooperative)):
+        out.append(f"<{value.digest}>")
+    elif value is None or isinstance(value, (str, int, float, bool, dt.date)):
+        out.append(repr(value))
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for item in value:
+            _walk(item, out)
+        out.append("]")
+    elif isinstance(value, dict):
+        out.append("{")
+        for key in sorted(value, key=repr):
+            out.append(repr(key))
+            _walk(value[key], out)
+        out.append("}")
+    elif dataclasses.is_dataclass(value):
+        out.append(type(value).__name__ + "(")
+        for f in dataclasses.fields(value):
+            _walk(getattr(value, f.name), out)
+        out.append(")")
+    else:
+        out.append(repr(value))
+
+
+def fingerprint(context: dict, build_digest: str) -> str:
+    parts: list = [build_digest]
+    _walk(context, parts)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def files_digest(paths) -> str:
+    """Hash of the bytes of every file under the given paths (templates, static assets)."""
+    digest = hashlib.sha256()
+    for root in paths:
+        root = Path(root)
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(path.as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+class PageState:
+    """The fingerprint each output file had when written, kept beside the photo cache."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.previous: dict[str, str] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            self.previous = {}
+        self.current: dict[str, str] = {}
+
+    def unchanged(self, name: str, value: str, output_file: Path) -> bool:
+        self.current[name] = value
+        return self.previous.get(name) == value and output_file.exists()
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w") as handle:
+            json.dump(self.current, handle, sort_keys=True)
+        os.replace(tmp, self.path)
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -1,0 +1,142 @@
+"""The /admin/ CMS config is generated from the schema: every field, widget, required flag and choice."""
+
+import re
+
+import pytest
+import yaml
+
+from chophien import reference
+from chophien.budgets import measure_site
+from chophien.cms import DECAP_INTEGRITY, DECAP_SCRIPT, config, config_yaml
+from chophien.schema import COOPERATIVE_FIELDS, KINDS, PRODUCT_FIELDS, STATUSES, Field
+
+COOPS = [("htx-che-na-hang", "Hợp tác xã Chè Nà Hang"), ("htx-mat-ong", "HTX Mật ong")]
+
+REFERENCE_CHOICES = {
+    "province": lambda: [p.name for p in reference.provinces()],
+    "ethnic_group": lambda: [g.name for g in reference.ethnic_groups()],
+    "category": lambda: [c.slug for c in reference.categories()],
+    "certification": lambda: [c.slug for c in reference.certifications()],
+    "enum": None,
+}
+SCALAR_WIDGETS = {
+    "text": "string", "messenger": "string", "platform": "string", "phone": "string", "email": "string",
+    "url": "string", "price": "string", "date": "string", "code": "string",
+    "int": "number", "year": "number", "bool": "boolean", "file": "image",
+}  # fmt: skip
+
+
+def values(field: dict) -> list[str]:
+    return [option["value"] for option in field["options"]]
+
+
+def expected_choices(spec: Field) -> list[str] | None:
+    if spec.type == "enum":
+        return list({"kind": KINDS, "status": STATUSES}[spec.name])
+    if spec.type in REFERENCE_CHOICES:
+        return REFERENCE_CHOICES[spec.type]()
+    if spec.name == "month":
+        return [str(m) for m in range(1, 13)]
+    return None
+
+
+def assert_matches(specs: tuple[Field, ...], fields: list[dict], where: str) -> None:
+    """Every schema Field has exactly one CMS field, with the right widget, required flag and choices."""
+    by_name = {f["name"]: f for f in fields}
+    assert sorted(by_name) == sorted(spec.name for spec in specs), where
+    for spec in specs:
+        field = by_name[spec.name]
+        at = f"{where}.{spec.name}"
+        assert field["required"] is spec.required, at
+        assert field["label"] and field["hint"].startswith(spec.help_vi), at
+        item = spec.item
+        if spec.type == "mapping":
+            assert field["widget"] == "object", at
+            assert_matches(spec.fields, field["fields"], at)
+        elif item is not None and item.fields:
+            assert field["widget"] == "list", at
+            assert_matches(item.fields, field["fields"], at)
+            if item.type == "image":
+                assert field["fields"][0]["widget"] == "image", at
+        elif item is not None and expected_choices(item) is not None:
+            assert (field["widget"], field["multiple"]) == ("select", True), at
+            assert values(field) == expected_choices(item), at
+        elif item is not None:
+            assert field["widget"] == "list", at
+        elif expected_choices(spec) is not None:
+            assert field["widget"] == "select", at
+            assert values(field) == expected_choices(spec), at
+        else:
+            assert field["widget"] == SCALAR_WIDGETS[spec.type], at
+
+
+def collections():
+    return {c["name"]: c for c in yaml.safe_load(config_yaml(COOPS))["collections"]}
+
+
+def test_cooperative_form_matches_the_schema():
+    coop = collections()["hop-tac-xa"]
+    assert coop["fields"][-1] == {
+        "label": "Câu chuyện của hợp tác xã", "name": "body", "widget": "markdown", "required": False,
+    }  # fmt: skip
+    assert_matches(COOPERATIVE_FIELDS, coop["fields"][:-1], "cooperative")
+    assert (coop["folder"], coop["media_folder"], coop["public_folder"]) == (
+        "content/cooperatives",
+        "{{filename}}",
+        "",
+    )
+
+
+@pytest.mark.parametrize("slug", [slug for slug, _ in COOPS])
+def test_product_form_per_cooperative_matches_the_schema(slug):
+    products = collections()[f"san-pham-{slug}"]
+    assert products["fields"][-1]["name"] == "body"
+    assert_matches(PRODUCT_FIELDS, products["fields"][:-1], "product")
+    # Photos upload beside the product file and are written as bare file names.
+    assert (products["folder"], products["media_folder"], products["public_folder"]) == (
+        f"content/products/{slug}",
+        "",
+        "",
+    )
+    assert products["label"] == f"Sản phẩm · {dict(COOPS)[slug]}"
+
+
+def test_pull_request_workflow_and_vietnamese_interface():
+    settings = {"CHOPHIEN_CMS_REPO": "lienminh/chophien", "CHOPHIEN_CMS_AUTH_URL": "https://auth.example.org"}
+    cms = config(COOPS, settings)
+    assert cms["publish_mode"] == "editorial_workflow"
+    assert cms["backend"]["name"] == "github" and cms["backend"]["open_authoring"] is True
+    assert (cms["backend"]["repo"], cms["backend"]["base_url"]) == (
+        "lienminh/chophien",
+        "https://auth.example.org",
+    )
+    assert cms["locale"] == "vi"
+    assert cms["slug"] == {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"}
+
+
+def test_product_fields_are_written_once_in_the_yaml():
+    text = config_yaml([(f"htx-{n}", f"HTX {n}") for n in range(50)])
+    assert text.count("name: price") == 1
+    assert len(text) < 40_000
+
+
+def test_price_pattern_accepts_what_the_schema_accepts():
+    price = next(f for f in collections()["san-pham-htx-mat-ong"]["fields"] if f["name"] == "price")
+    pattern = re.compile(price["pattern"][0])
+    for good in ["450000", "450.000", "450.000 ₫", "lien-he"]:
+        assert pattern.fullmatch(good), good
+    assert not pattern.fullmatch("bốn trăm")
+
+
+@pytest.mark.build
+def test_admin_is_built_with_one_pinned_script_outside_budgets(built_demo):
+    html = (built_demo / "admin/index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert '<body data-pagefind-ignore="all">' in html
+    assert re.findall(r'(?:src|href)="([^"]+)"', html) == ["config.yml", DECAP_SCRIPT]
+    assert f'integrity="{DECAP_INTEGRITY}" crossorigin="anonymous"' in html
+    assert "@3.16.3/" in DECAP_SCRIPT
+    built = yaml.safe_load((built_demo / "admin/config.yml").read_text(encoding="utf-8"))
+    product_collections = [c for c in built["collections"] if c["name"].startswith("san-pham-")]
+    assert len(product_collections) == len(list((built_demo / "hop-tac-xa").glob("*/index.html")))
+    assert not [m.path for m in measure_site(built_demo) if m.path.startswith("admin/")]
