@@ -333,6 +333,7 @@ class Aggregates:
     median_level: int
     mean_total: float
     equipment_groups: tuple[str, ...]
+    known: dict[tuple, int] = field(default_factory=dict)  # consenting cooperatives' part of a count
 
 
 def _averages(model: ScoringModel, responses: Sequence[Response]) -> PillarAverages:
@@ -360,12 +361,20 @@ def aggregate(survey: Survey, equipment_groups: Sequence[Sequence[str]] = ()) ->
     cells: dict[tuple, int] = {("n",): len(responses)}
     relations: list[tuple[tuple, list[tuple]]] = []
 
-    def count_into(prefix: tuple, members: Sequence[Response]) -> None:
-        cells[prefix + ("n",)] = len(members)
+    known: dict[tuple, int] = {}  # the part of each count whose own results are public anyway
+
+    def counts(members: Sequence[Response]) -> dict[tuple, int]:
+        result = {("n",): len(members)}
         for level in levels:
-            cells[prefix + ("level", level)] = sum(1 for r in members if r.score.level == level)
+            result[("level", level)] = sum(1 for r in members if r.score.level == level)
         for kind in kinds:
-            cells[prefix + ("equipment", kind)] = sum(1 for r in members if r.equipment == kind)
+            result[("equipment", kind)] = sum(1 for r in members if r.equipment == kind)
+        return result
+
+    def count_into(prefix: tuple, members: Sequence[Response]) -> None:
+        public = [r for r in members if survey.own_results and r.consent and r.cooperative]
+        cells.update({prefix + tail: value for tail, value in counts(members).items()})
+        known.update({prefix + tail: value for tail, value in counts(public).items()})
         relations.append((prefix + ("n",), [prefix + ("level", lv) for lv in levels]))
         relations.append((prefix + ("n",), [prefix + ("equipment", e) for e in kinds]))
 
@@ -374,6 +383,7 @@ def aggregate(survey: Survey, equipment_groups: Sequence[Sequence[str]] = ()) ->
     for categories in dict.fromkeys(multi):
         key = ("equipment-group", group_key(categories))
         cells[key] = sum(cells[("equipment", c)] for c in categories)
+        known[key] = sum(known[("equipment", c)] for c in categories)
         relations.append((key, [("equipment", c) for c in categories]))
 
     groups: dict[str, list[str]] = {}
@@ -411,6 +421,7 @@ def aggregate(survey: Survey, equipment_groups: Sequence[Sequence[str]] = ()) ->
         median,
         mean_total,
         tuple(group_key(g) for g in dict.fromkeys(multi)),
+        known,
     )
 
 
@@ -460,29 +471,40 @@ def hidden_cells(aggregates: Aggregates, threshold: int = DEFAULT_THRESHOLD) -> 
     cells = aggregates.cells
     if cells[("n",)] < threshold:
         return set(cells) - {("n",)}
-    return suppress_small_cells(cells, aggregates.relations, threshold, fixed=[("n",)], priority=_priority)
+    return suppress_small_cells(
+        cells, aggregates.relations, threshold, fixed=[("n",)], priority=_priority, known=aggregates.known
+    )
 
 
 def published_view(aggregates: Aggregates, hidden: set[tuple], threshold: int) -> PublishedSurvey:
     """The figures with every *hidden* cell replaced by None; a group's averages only with its count.
 
-    Nothing else of the aggregates passes through, so what a page shows cannot depend on the
-    value of a hidden cell.
+    An average (and the national median and mean) is also withheld when, apart from cooperatives
+    whose own results are public, fewer than *threshold* respondents are left in it. Nothing
+    else of the aggregates passes through, so what a page shows cannot depend on the value of a
+    hidden cell.
     """
     n = aggregates.cells[("n",)]
     values = {key: (None if key in hidden else value) for key, value in aggregates.cells.items()}
-    averages = {}
-    for key, value in aggregates.averages.items():
-        count_key = ("n",) if key == ("all",) else key + ("n",)
-        averages[key] = None if values[count_key] is None or n < threshold else value
-    few = n < threshold
+
+    def summarised(count_key: tuple) -> bool:
+        count = values[count_key]
+        if count is None or n < threshold:
+            return False
+        return not 0 < count - aggregates.known.get(count_key, 0) < threshold
+
+    averages = {
+        key: value if summarised(("n",) if key == ("all",) else key + ("n",)) else None
+        for key, value in aggregates.averages.items()
+    }
+    national = summarised(("n",))
     return PublishedSurvey(
         n,
         values,
         averages,
-        {} if few else aggregates.groups,
-        None if few else aggregates.median_level,
-        None if few else aggregates.mean_total,
+        aggregates.groups if n >= threshold else {},
+        aggregates.median_level if national else None,
+        aggregates.mean_total if national else None,
         threshold,
         aggregates.equipment_groups,
     )

@@ -25,10 +25,24 @@ Relation = tuple[Key, Sequence[Key]]  # (total, parts): total == sum(parts)
 DEFAULT_THRESHOLD = 5
 
 
-def primary_cells(cells: Mapping[Key, int], threshold: int, fixed: Iterable[Key] = ()) -> set[Key]:
-    """Cells whose count is positive but below *threshold* (zeros disclose nobody)."""
+def primary_cells(
+    cells: Mapping[Key, int],
+    threshold: int,
+    fixed: Iterable[Key] = (),
+    known: Mapping[Key, int] | None = None,
+) -> set[Key]:
+    """Cells whose count is positive but below *threshold* (zeros disclose nobody).
+
+    *known* counts, per cell, respondents whose own answers are public anyway (a cooperative
+    that agreed to show its result): a cell is also small when what remains unknown is.
+    """
     keep = set(fixed)
-    return {key for key, value in cells.items() if 0 < value < threshold and key not in keep}
+    known = known or {}
+    return {
+        key
+        for key, value in cells.items()
+        if key not in keep and (0 < value < threshold or 0 < value - known.get(key, 0) < threshold)
+    }
 
 
 def determined_cells(relations: Sequence[Relation], hidden: set[Key]) -> set[Key]:
@@ -86,12 +100,13 @@ def suppress_small_cells(
     threshold: int = DEFAULT_THRESHOLD,
     fixed: Iterable[Key] = (),
     priority: Callable[[Key], int] = lambda key: 0,
+    known: Mapping[Key, int] | None = None,
 ) -> set[Key]:
     """Every cell to hide: the small ones, and complements so none of them can be recomputed.
 
     *fixed* cells (the number of respondents, say) are always published and never chosen as
-    complements. First no relation may hold exactly one hidden cell: its complement is the
-    publishable cell of that relation with the lowest *priority* class (inner cells before
+    complements; *known* is passed to `primary_cells`. First no relation may hold exactly one
+    hidden cell: its complement is the publishable cell of that relation with the lowest *priority* class (inner cells before
     totals, say), then a non-zero count, then the one that also completes the most other such
     relations — which closes rectangles in a two-way table —, then the smallest count, then
     the order of *cells*. Then, while linear algebra still recovers a small cell from several
@@ -99,7 +114,7 @@ def suppress_small_cells(
     """
     fixed = set(fixed)
     position = {key: index for index, key in enumerate(cells)}
-    primary = primary_cells(cells, threshold, fixed)
+    primary = primary_cells(cells, threshold, fixed, known)
     hidden = set(primary)
     by_cell: dict[Key, list[int]] = {}
     for index, (total, parts) in enumerate(relations):

@@ -186,6 +186,13 @@ def test_primary_cells_are_small_and_positive():
     assert primary_cells(cells, 5, fixed=["b"]) == {"c"}
 
 
+def test_counts_a_reader_already_knows_do_not_count_towards_the_threshold():
+    # e: 12 respondents, 9 of them cooperatives whose own results are public: 3 remain unknown
+    cells = {"d": 5, "e": 12, "f": 4, "g": 8}
+    known = {"d": 5, "e": 9, "f": 4, "g": 1}
+    assert primary_cells(cells, 5, known=known) == {"e", "f"}  # d: nobody unknown; f: small anyway
+
+
 def test_one_small_cell_is_protected_by_a_rectangle():
     cells, relations = two_way([[10, 3, 20], [8, 9, 12], [15, 11, 7]])
     hidden = suppress_small_cells(cells, relations, 5, fixed=[("all",)])
@@ -246,8 +253,8 @@ def test_no_small_cell_is_ever_recoverable_random_tables():
 
 
 @pytest.fixture(scope="module")
-def sample_survey():
-    prepared = prepare(ROOT / "content", ROOT / ".cache", with_images=False)
+def sample_survey(tmp_path_factory):
+    prepared = prepare(ROOT / "content", tmp_path_factory.mktemp("cache"), with_images=False)
     assert prepared.ok
     assessments = prepared.catalogue.assessments
     survey = next(s for s in assessments.surveys if s.has_microdata)
@@ -276,8 +283,18 @@ def test_publishing_hides_small_cells_and_protects_them(sample_survey):
     assert hidden - primary, "complementary cells"
     assert determined_cells(aggregates.relations, hidden) & primary == set()
     assert not [key for key, value in published.values.items() if value and value < survey.threshold]
-    for (dimension, group), averages in ((k, v) for k, v in published.averages.items() if k != ("all",)):
-        assert (averages is None) == (published.value((dimension, group, "n")) is None)
+    assert sum(aggregates.known.get(key, 0) for key in published.values if len(key) == 3) > 0
+    exposed = [
+        key
+        for key, value in published.values.items()
+        if key != ("n",) and value and 0 < value - aggregates.known.get(key, 0) < survey.threshold
+    ]
+    assert exposed == []
+    for key, averages in published.averages.items():
+        count_key = ("n",) if key == ("all",) else key + ("n",)
+        count = published.value(count_key)
+        withheld = count is None or 0 < count - aggregates.known.get(count_key, 0) < survey.threshold
+        assert (averages is None) == withheld, key
 
 
 def test_published_view_does_not_depend_on_hidden_values(sample_survey):
@@ -507,8 +524,8 @@ def test_published_figures_are_checked_against_the_model(tree):
     ]
 
 
-def test_bundled_assessments_load_clean():
-    prepared = prepare(ROOT / "content", ROOT / ".cache", with_images=False)
+def test_bundled_assessments_load_clean(tmp_path):
+    prepared = prepare(ROOT / "content", tmp_path / ".cache", with_images=False)
     assert [p.render() for p in prepared.problems.sorted() if "assessments" in p.path] == []
     slugs = [s.slug for s in prepared.catalogue.assessments.surveys]
     assert slugs == ["khao-sat-mau-2026", "khao-sat-htx-2022"]

@@ -29,8 +29,8 @@ RESPONSES = ROOT / "content/assessments" / SAMPLE / "responses.csv"
 
 
 @pytest.fixture(scope="module")
-def assessments():
-    prepared = prepare(ROOT / "content", ROOT / ".cache", with_images=False)
+def catalogue(tmp_path_factory):
+    prepared = prepare(ROOT / "content", tmp_path_factory.mktemp("cache"), with_images=False)
     assert prepared.ok
     return prepared.catalogue
 
@@ -101,8 +101,8 @@ def test_sample_data_is_labelled_on_pages_and_downloads(built_demo):
     assert document["survey"]["sample_data"] is True and "Dữ liệu mẫu" in document["notes"][0]
 
 
-def test_downloads_hide_exactly_the_hidden_cells(built_demo, assessments):
-    published = publish_all(assessments.assessments)[SAMPLE]
+def test_downloads_hide_exactly_the_hidden_cells(built_demo, catalogue):
+    published = publish_all(catalogue.assessments)[SAMPLE]
     hidden = {key for key, value in published.values.items() if value is None}
     assert len(hidden) > 20
     rows = list(csv.DictReader(io.StringIO(read(built_demo, f"danh-gia/{SAMPLE}/du-lieu.csv"))))
@@ -154,9 +154,8 @@ def _render(pages) -> dict[str, str]:
     }
 
 
-def test_no_page_or_download_depends_on_a_hidden_value(assessments, monkeypatch):
+def test_no_page_or_download_depends_on_a_hidden_value(catalogue, monkeypatch):
     """Change every hidden count and average to something else: every output stays byte-identical."""
-    catalogue = assessments
     real = _render(assessment_views.assessment_pages(catalogue.assessments, catalogue))
     survey = next(s for s in catalogue.assessments.surveys if s.slug == SAMPLE)
     groups = [
@@ -202,8 +201,8 @@ def test_no_respondent_level_data_or_participation_is_published(built_demo):
     assert "Kết quả đánh giá" not in read(built_demo, "hop-tac-xa/cong-ty-cacao-ea-kar/index.html")
 
 
-def test_own_result_on_the_cooperative_page_is_its_score(built_demo, assessments):
-    (result,) = assessments.assessments.results_for("htx-nong-san-y-ty")
+def test_own_result_on_the_cooperative_page_is_its_score(built_demo, catalogue):
+    (result,) = catalogue.assessments.results_for("htx-nong-san-y-ty")
     html = read(built_demo, "hop-tac-xa/htx-nong-san-y-ty/index.html")
     level = result.survey.model.level(result.score.level).label
     assert f"<strong>{level}</strong> · {result.score.total}/320 điểm" in html
@@ -227,8 +226,8 @@ def test_charts_are_valid_svg_and_pages_have_no_script(built_demo):
     assert charts_seen >= 15
 
 
-def test_every_hidden_national_cell_is_marked_on_the_survey_page(built_demo, assessments):
-    published = publish_all(assessments.assessments)[SAMPLE]
+def test_every_hidden_national_cell_is_marked_on_the_survey_page(built_demo, catalogue):
+    published = publish_all(catalogue.assessments)[SAMPLE]
     national = [k for k, v in published.values.items() if v is None and k[0] in ("level", "equipment")]
     html = read(built_demo, f"danh-gia/{SAMPLE}/index.html")
     assert html.count('<td class="sup">ẩn</td>') == 2 * len(national)  # count and share columns
