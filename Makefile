@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install html clean regenerate serve devserver check test lint
+.PHONY: help install html clean regenerate serve devserver check test lint bench
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
@@ -54,3 +54,6 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check chophien tests scripts
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --write

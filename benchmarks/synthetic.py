@@ -29,7 +29,20 @@ from chophien.strictyaml import parse_front_matter  # noqa: E402
 from chophien.text import group_thousands, slugify  # noqa: E402
 
 KINDS = ["hop-tac-xa", "hop-tac-xa", "hop-tac-xa", "to-hop-tac", "doanh-nghiep", "ho-kinh-doanh"]
-GROUPS = ["H'Mông", "Dao", "Tày", "Thái", "Nùng", "Mường", "Hà Nhì", "Ê Đê", "Gia Rai", "Ba Na", "Khmer", "Cơ Ho"]
+GROUPS = [
+    "H'Mông",
+    "Dao",
+    "Tày",
+    "Thái",
+    "Nùng",
+    "Mường",
+    "Hà Nhì",
+    "Ê Đê",
+    "Gia Rai",
+    "Ba Na",
+    "Khmer",
+    "Cơ Ho",
+]
 PLACES = ["Bản Phố", "Tả Van", "Nậm Cang", "Hồ Thầu", "Sà Phìn", "Lũng Cú", "Mường Lò", "Tú Lệ", "Ea Kar",
           "Krông Bông", "Tri Tôn", "Cầu Kè", "Đăk Tô", "Lạc Dương", "Pác Ngòi", "Y Tý", "Phìn Hồ", "Bát Xát"]  # fmt: skip
 SIZES = ["gói 500 g", "hộp 200 g", "kg", "chai 500 ml", "túi 1 kg", "hộp quà", "chiếc", "bộ"]
@@ -130,7 +143,9 @@ def generate(out: Path, products: int, per_coop: int, articles: Path | None, see
             (folder / f"{stem}.md").write_text(text, encoding="utf-8")
             if articles:
                 name = text.split("\n", 2)[1].removeprefix("name: ")
-                (articles / f"{slug}-{stem}.md").write_text(article_text(data, body, made + p, name), encoding="utf-8")
+                (articles / f"{slug}-{stem}.md").write_text(
+                    article_text(data, body, made + p, name), encoding="utf-8"
+                )
         made += count
 
 

@@ -71,7 +71,7 @@ def prepare(
     content = Path(content_dir)
     markdown_cache = Path(cache_dir) / "markdown.json"
     renderer = renderer or MarkdownRenderer.with_disk_cache(markdown_cache)
-    catalogue, problems, files_checked = load_catalogue(content, renderer, today)
+    catalogue, problems, files_checked = load_catalogue(content, renderer, today, cache_dir)
     renderer.save(markdown_cache)
     catalogue.assessments, assessment_files = load_assessments(content, problems, catalogue.cooperatives)
     files_checked += assessment_files

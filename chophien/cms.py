@@ -183,8 +183,9 @@ def config_yaml(cooperatives: list[tuple[str, str]], settings: dict | None = Non
         "# Sinh tự động từ chophien/schema.py và dữ liệu tham chiếu khi dựng trang; đừng sửa tay.\n"
         "# Generated from chophien/schema.py and the reference data at build time; do not edit.\n"
     )
-    return header + yaml.safe_dump(
-        config(cooperatives, settings), allow_unicode=True, sort_keys=False, width=1000
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10× faster at 10,000 products
+    return header + yaml.dump(
+        config(cooperatives, settings), Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000
     )
 
 

@@ -17,12 +17,15 @@ from pathlib import Path
 
 from .model import Cooperative, Product
 
+_PLAIN = (str, int, float, bool, dt.date, type(None))
+_memo: dict[int, tuple[object, str]] = {}  # id → (object, text) for frozen reference records
+
 
 def _walk(value, out: list) -> None:
-    if isinstance(value, (Product, Cooperative)):
-        out.append(f"<{value.digest}>")
-    elif value is None or isinstance(value, (str, int, float, bool, dt.date)):
+    if isinstance(value, _PLAIN):
         out.append(repr(value))
+    elif isinstance(value, (Product, Cooperative)):
+        out.append(f"<{value.digest}>")
     elif isinstance(value, (list, tuple)):
         out.append("[")
         for item in value:
@@ -35,12 +38,26 @@ def _walk(value, out: list) -> None:
             _walk(value[key], out)
         out.append("}")
     elif dataclasses.is_dataclass(value):
-        out.append(type(value).__name__ + "(")
+        frozen = type(value).__dataclass_params__.frozen
+        memo = _memo.get(id(value)) if frozen else None
+        if memo is not None and memo[0] is value:
+            out.append(memo[1])
+            return
+        parts = [type(value).__name__ + "("]
         for f in dataclasses.fields(value):
-            _walk(getattr(value, f.name), out)
-        out.append(")")
+            _walk(getattr(value, f.name), parts)
+        parts.append(")")
+        text = "\x1f".join(parts)
+        if frozen:  # provinces, categories, order links…: the same objects on thousands of pages
+            _memo[id(value)] = (value, text)
+        out.append(text)
     else:
         out.append(repr(value))
+
+
+def reset() -> None:
+    """Forget memoised records (between builds of a long-running devserver)."""
+    _memo.clear()
 
 
 def fingerprint(context: dict, build_digest: str) -> str:

@@ -20,14 +20,14 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from . import templating
+from . import __version__, templating
+from . import fingerprint as fingerprints
 from .build import prepare
 from .cms import write_admin
+from .fingerprint import PageState, files_digest, fingerprint
 from .markup import sanitize
 from .problems import render_human
 from .text import collation_key
-from . import __version__
-from .fingerprint import PageState, files_digest, fingerprint
 from .views import Page, build_pages
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class CatalogueGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = _today(self.settings)
+        fingerprints.reset()
         cache_dir = self.settings.get("CHOPHIEN_CACHE_PATH") or str(
             Path(self.settings["PATH"]).parent / ".cache"
         )
@@ -71,11 +72,14 @@ class CatalogueGenerator(Generator):
                 settings[key] = json.dumps(self.settings[key], sort_keys=True)
             except TypeError:
                 continue
-        photos = sorted((source, [d.name for d in image.files()]) for source, image in self.prepared.images.items())
+        photos = sorted(
+            (source, [d.name for d in image.files()]) for source, image in self.prepared.images.items()
+        )
         parts = [
             __version__,
             self.today.isoformat(),
             files_digest(self.env.loader.searchpath if hasattr(self.env.loader, "searchpath") else []),
+            files_digest(sorted(Path(__file__).parent.glob("*.py"))),  # rendering code
             json.dumps(settings, sort_keys=True),
             json.dumps(photos),
         ]

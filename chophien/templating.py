@@ -63,12 +63,14 @@ def _srcset(siteurl: str, variants) -> str:
     return ", ".join(f"{siteurl}/media/{d.name} {d.width}w" for d in variants)
 
 
-def picture_markup(info: ProcessedImage | None, alt: str, siteurl: str, sizes: str, eager: bool, css_class: str) -> Markup:
+def picture_markup(
+    info: ProcessedImage | None, alt: str, siteurl: str, sizes: str, eager: bool, css_class: str
+) -> Markup:
     """`<picture>` with AVIF and WebP sources and a JPEG `<img>` (explicit size, lazy unless eager)."""
     if info is None or not info.derivatives:
-        return Markup('<span class="{} nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>').format(
-            css_class
-        )
+        return Markup(
+            '<span class="{} nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>'
+        ).format(css_class)
     main = info.fallback(480)
     loading = ' fetchpriority="high" decoding="async"' if eager else ' loading="lazy" decoding="async"'
     return Markup(
@@ -104,10 +106,18 @@ def install(env, images: dict[str, ProcessedImage], settings) -> None:
     def photo(image: Image | None) -> ProcessedImage | None:
         return images.get(image.source) if image else None
 
-    def picture(image: Image | None, siteurl: str = "", sizes: str = DEFAULT_SIZES, eager: bool = False, css_class: str = "") -> Markup:
+    def picture(
+        image: Image | None,
+        siteurl: str = "",
+        sizes: str = DEFAULT_SIZES,
+        eager: bool = False,
+        css_class: str = "",
+    ) -> Markup:
         key = (image, siteurl, sizes, eager, css_class)
         if key not in pictures:
-            pictures[key] = picture_markup(photo(image), image.alt if image else "", siteurl, sizes, eager, css_class)
+            pictures[key] = picture_markup(
+                photo(image), image.alt if image else "", siteurl, sizes, eager, css_class
+            )
         return pictures[key]
 
     def card(product, siteurl: str = "") -> Markup:

@@ -6,6 +6,7 @@ Pure functions only; no I/O. Rules follow ../shared/reference/locale_vi.md.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 
@@ -61,36 +62,36 @@ def search_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", fold(text))
 
 
+@functools.lru_cache(maxsize=4096)
+def _char_collation(ch: str) -> tuple[int, int, int]:
+    """(letter rank, tone rank, case) of one character."""
+    lower = ch.lower()
+    case = 0 if ch == lower else 1
+    if lower == "đ":
+        return _LETTER_RANK["đ"], 0, case
+    parts = unicodedata.normalize("NFD", lower)
+    base, marks = parts[0], parts[1:]
+    letter = base + "".join(m for m in marks if m in _VOWEL_MODIFIERS)
+    tone = next((_COMBINING_TONES[m] for m in marks if m in _COMBINING_TONES), 0)
+    if letter in _LETTER_RANK:
+        rank = _LETTER_RANK[letter]
+    elif base.isspace():
+        rank = 1
+    elif base.isdigit():
+        rank = 10 + int(base) if base.isascii() else 50
+    else:
+        rank = 1000 + ord(base)
+    return rank, tone, case
+
+
 def collation_key(text: str) -> tuple:
     """Sort key for Vietnamese alphabetical order (a ă â b c d đ e ê …, tones after base).
 
     Primary: letters in the Vietnamese alphabet; secondary: tones in dictionary order
     (ngang, huyền, hỏi, ngã, sắc, nặng); tertiary: case.
     """
-    primary: list[int] = []
-    tones: list[int] = []
-    cases: list[int] = []
-    for ch in nfc(text):
-        lower = ch.lower()
-        cases.append(0 if ch == lower else 1)
-        if lower == "đ":
-            primary.append(_LETTER_RANK["đ"])
-            tones.append(0)
-            continue
-        parts = unicodedata.normalize("NFD", lower)
-        base, marks = parts[0], parts[1:]
-        letter = base + "".join(m for m in marks if m in _VOWEL_MODIFIERS)
-        tone = next((_COMBINING_TONES[m] for m in marks if m in _COMBINING_TONES), 0)
-        if letter in _LETTER_RANK:
-            primary.append(_LETTER_RANK[letter])
-        elif base.isspace():
-            primary.append(1)
-        elif base.isdigit():
-            primary.append(10 + int(base) if base.isascii() else 50)
-        else:
-            primary.append(1000 + ord(base))
-        tones.append(tone)
-    return (tuple(primary), tuple(tones), tuple(cases))
+    keys = [_char_collation(ch) for ch in nfc(text)]
+    return (tuple(k[0] for k in keys), tuple(k[1] for k in keys), tuple(k[2] for k in keys))
 
 
 def vi_sorted(items, key=lambda item: item):
