@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install html clean regenerate serve devserver check test lint bench
+.PHONY: help install html clean regenerate serve devserver check test lint bench audit publish rollback
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
@@ -21,6 +21,7 @@ help:
 	@echo "make check      validate content ($(INPUTDIR)/)"
 	@echo "make test       set up and run the whole test suite"
 	@echo "make serve      serve $(OUTPUTDIR)/ without rebuilding"
+	@echo "make audit      quality gates: two builds, budgets, HTML, links, axe, Lighthouse, photos (docs/quality-gates.md)"
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -57,3 +58,32 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write
+
+# Production build, then an atomic release switch on the host (docs/publishing.md):
+#   make publish PUBLISH_TARGET=deploy@host.example.vn:/srv/chophien [CHOPHIEN_SITEURL=https://…] [PUBLISH_KEEP=5]
+publish: $(STAMP)
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
+	$(BIN)/python scripts/publish.py publish $(OUTPUTDIR)
+
+rollback: $(STAMP)
+	$(BIN)/python scripts/publish.py rollback
+
+# Quality gates (docs/quality-gates.md). Installs its own tools: Playwright into the venv, the
+# pinned npm tools (Nu checker, axe-core, Lighthouse) from audit/package-lock.json; Java and
+# Chromium come from the system (CHROME_PATH, else /usr/bin/chromium). Skipping gates is for
+# local use only: make audit AUDIT_ARGS="--skip lighthouse".
+AUDITCONF ?= $(PUBLISHCONF)
+AUDIT_ARGS ?=
+AUDIT_PY := $(VENV)/.audit-installed
+AUDIT_NODE := audit/node_modules/.installed
+
+$(AUDIT_PY): $(STAMP) audit/requirements.txt
+	$(BIN)/python -m pip install --quiet -r audit/requirements.txt
+	touch $(AUDIT_PY)
+
+$(AUDIT_NODE): audit/package.json audit/package-lock.json
+	npm ci --prefix audit --ignore-scripts --no-audit --no-fund
+	touch $(AUDIT_NODE)
+
+audit: $(STAMP) $(AUDIT_PY) $(AUDIT_NODE)
+	$(BIN)/python scripts/audit.py --content $(INPUTDIR) --settings $(AUDITCONF) $(AUDIT_ARGS)

@@ -74,3 +74,7 @@ MARKDOWN = {
     "output_format": "html5",
 }
 READERS = {"rst": None}  # pages are Markdown; avoids docutils start-up
+
+# Production post-processing (publishconf.py turns these on): minified HTML/CSS, .br/.gz siblings.
+CHOPHIEN_MINIFY = False
+CHOPHIEN_PRECOMPRESS = False

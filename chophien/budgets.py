@@ -11,7 +11,9 @@ ASSESSMENT_HTML_BUDGET = 30 * 1024  # /danh-gia/ pages carry charts and tables (
 CSS_BUDGET = 8 * 1024
 JS_BUDGET = 6 * 1024
 # /admin/ is the editors' CMS (docs/cms.md), not a page buyers load: outside the budgets.
-EXCLUDED = ("admin/",)
+# The Pagefind bundle loads only when the search box is used: its budget is the first-search
+# total (DESIGN §5), measured in a browser by tests/test_search_browser.py (docs/search.md).
+EXCLUDED = ("admin/", "tim-kiem/pagefind/")
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,14 @@ def gzip_size(data: bytes) -> int:
 
 
 def page_kind(rel: str) -> str:
+    rel = rel.removeprefix("en/")  # English pages (/en/...) have the same types
     top = rel.split("/", 1)[0]
     if rel == "index.html":
         return "home"
+    if rel.count("/") == 1 and top in ("danh-muc", "tinh", "dan-toc"):
+        return "directory"  # the lists of categories, provinces, ethnic groups (no product cards)
+    if top in ("hop-tac-xa", "san-pham") and rel.endswith("/in/index.html"):
+        return "page"  # a printable sheet with QR codes (/hop-tac-xa/<coop>/in/)
     return {
         "san-pham": "product" if rel.count("/") == 3 and "/page/" not in rel else "listing",
         "hop-tac-xa": "cooperative" if rel.count("/") == 2 else "directory",

@@ -14,16 +14,18 @@ import logging
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from . import __version__, templating
+from . import __version__, postprocess, templating
 from . import fingerprint as fingerprints
 from .build import prepare
 from .cms import write_admin
+from .discovery import Discovery, page_head_global
 from .fingerprint import PageState, files_digest, fingerprint
 from .markup import sanitize
 from .problems import render_human
@@ -31,6 +33,7 @@ from .text import collation_key
 from .views import Page, build_pages
 
 logger = logging.getLogger(__name__)
+_active = None  # the catalogue generator of the build in progress (for the `finalized` step)
 
 
 def _today(settings) -> dt.date:
@@ -44,7 +47,11 @@ class CatalogueGenerator(Generator):
     """Writes product, cooperative, listing and home pages from content/ (not Pelican articles)."""
 
     def __init__(self, *args, **kwargs):
+        global _active
         super().__init__(*args, **kwargs)
+        _active = None
+        self.started_ns = time.time_ns()
+        self.writer = None
         self.today = _today(self.settings)
         fingerprints.reset()
         cache_dir = self.settings.get("CHOPHIEN_CACHE_PATH") or str(
@@ -62,7 +69,12 @@ class CatalogueGenerator(Generator):
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
             raise SystemExit(1)
         templating.install(self.env, self.prepared.images, self.settings)
+        # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
+        self.discovery = Discovery(
+            self.env, self.settings, self.prepared, cache_dir, self.output_path, self.today
+        )
         self.build_digest = self._build_digest()
+        _active = self
 
     def _build_digest(self) -> str:
         """Everything besides a page's own context that changes its bytes."""
@@ -111,7 +123,8 @@ class CatalogueGenerator(Generator):
             problems = [Markup.escape(p.render()) for p in self.prepared.problems.sorted()]
             self._write(writer, Page("", "errors.html", {"title": "Nội dung có lỗi", "problems": problems}))
             return
-        for page in build_pages(self.prepared.catalogue, self.today):
+        pages = list(build_pages(self.prepared.catalogue, self.today))
+        for page in pages:
             self._write(writer, page)
         coops = sorted(self.prepared.catalogue.cooperatives.values(), key=lambda c: collation_key(c.name))
         write_admin(Path(self.output_path), [(c.slug, c.name) for c in coops], self.settings)
@@ -124,16 +137,55 @@ class CatalogueGenerator(Generator):
                 self.state.current[f"media/{derivative.name}"] = "media"
                 if not target.exists():
                     shutil.copyfile(cache.path_of(derivative), target)
+        self.discovery.write_files(Path(self.output_path), self.state, pages, writer._written_files)
+        self.writer = writer
+
+    def finish(self) -> None:
+        """After every generator: assets, headers files, minify, stale files, compression, state."""
         output = Path(self.output_path)
+        if not self.prepared.ok:
+            return
         root = os.path.realpath(output)
-        for written in writer._written_files:  # Pelican's own pages (content/pages)
+        for written in getattr(self.writer, "_written_files", ()):  # Pelican's own pages (content/pages)
             name = os.path.relpath(os.path.realpath(written), root)
             if not name.startswith(".."):
                 self.state.current.setdefault(Path(name).as_posix(), "pelican")
+        minify = bool(self.settings.get("CHOPHIEN_MINIFY"))
+        for relative, hashed in self.settings.get("CHOPHIEN_ASSETS", {}).items():
+            source, target = output / "theme" / relative, output / "theme" / hashed
+            self.state.current[f"theme/{hashed}"] = "asset"
+            if source.is_file() and (
+                not target.exists() or target.stat().st_mtime_ns < source.stat().st_mtime_ns
+            ):
+                shutil.copyfile(source, target)
+                if minify and target.suffix == ".css":
+                    postprocess.minify_file(target)
+        for name, text in (
+            ("_headers", postprocess.headers_file()),
+            (".htaccess", postprocess.htaccess_file()),
+        ):
+            self.state.current[name] = "headers"
+            path = output / name
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+        if minify:
+            for path in output.rglob("*.html"):
+                if (
+                    path.stat().st_mtime_ns >= self.started_ns
+                    and not path.relative_to(output).parts[0] == "admin"
+                ):
+                    postprocess.minify_file(path)
         removed = remove_stale(output, set(self.state.previous) - set(self.state.current))
+        self.discovery.index_search(output, self.state)  # after stale pages are gone, before compression
+        compressed = 0
+        if self.settings.get("CHOPHIEN_PRECOMPRESS"):
+            for path in postprocess.compressible(output):
+                compressed += postprocess.compress_file(path)
+            postprocess.remove_orphan_siblings(output)
         self.state.save()
         print(
-            f"Trang: {self.rendered} dựng mới, {self.unchanged} không đổi, {removed} tệp cũ đã xoá",
+            f"Trang: {self.rendered} dựng mới, {self.unchanged} không đổi, {removed} tệp cũ đã xoá"
+            + (f", {compressed} tệp nén mới" if compressed else ""),
             file=sys.stderr,
         )
 
@@ -160,8 +212,27 @@ def _sanitise_page(instance) -> None:
 
 
 def _add_template_helpers(pelican) -> None:
-    pelican.settings.setdefault("JINJA_FILTERS", {}).update(templating.FILTERS)
-    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(templating.GLOBALS)
+    settings = pelican.settings
+    static = Path(settings["THEME"]) / "static"
+    assets = {
+        path.relative_to(static).as_posix(): postprocess.asset_name(path.relative_to(static).as_posix(), path)
+        for pattern in ("css/*.css", "js/*.js")
+        for path in sorted(static.glob(pattern))
+    }
+    settings["CHOPHIEN_ASSETS"] = assets
+
+    def asset(relative: str) -> str:
+        """URL path of a theme file under its fingerprinted name (long-cached by hosts)."""
+        return f"theme/{assets.get(relative, relative)}"
+
+    settings.setdefault("JINJA_FILTERS", {}).update(templating.FILTERS)
+    settings.setdefault("JINJA_GLOBALS", {}).update(templating.GLOBALS, asset=asset)
+    settings["JINJA_GLOBALS"]["page_head"] = page_head_global  # content/pages need it too
+
+
+def _finalize(_pelican) -> None:
+    if _active is not None:
+        _active.finish()
 
 
 def get_generators(_pelican):
@@ -172,3 +243,4 @@ def register() -> None:
     signals.initialized.connect(_add_template_helpers)
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(_sanitise_page)
+    signals.finalized.connect(_finalize)

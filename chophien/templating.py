@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from .images import ProcessedImage
 from .model import Image
+from .postprocess import CSP_META
 from .schema import KINDS, STATUSES
 from .text import format_date, format_money, format_phone, group_thousands
 
@@ -53,7 +54,14 @@ FILTERS = {
     "status_label": status_label,
     "number": number,
 }
-GLOBALS: dict = {}
+
+
+def asset(relative: str) -> str:
+    """URL path of a theme file; the Pelican adapter replaces this with fingerprinted names."""
+    return f"theme/{relative}"
+
+
+GLOBALS: dict = {"asset": asset, "CSP": CSP_META}
 
 
 DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"
@@ -130,3 +138,6 @@ def install(env, images: dict[str, ProcessedImage], settings) -> None:
 
     env.filters.update(FILTERS)
     env.globals.update(photo=photo, picture_html=picture, card=card)
+    # Macros are imported without context (Jinja then compiles _macros.html once, not once per
+    # page); they read SITEURL from here. Links are SITEURL-based: RELATIVE_URLS is not used.
+    env.globals["SITEURL"] = settings.get("SITEURL", "")

@@ -114,6 +114,7 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
     """Every page of the catalogue, in a stable order."""
     # Imported here: assessment_views builds on this module's Page and crumbs.
     from .assessment_views import assessment_pages, cooperative_results
+    from .discovery import discovery_pages
 
     products = catalogue.products
     groups = reference.category_groups()
@@ -320,6 +321,7 @@ def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
         )
 
     yield from assessment_pages(catalogue.assessments, catalogue)
+    yield from discovery_pages(catalogue)  # /tim-kiem/ and the printable QR sheets
 
     yield Page(
         "404.html",

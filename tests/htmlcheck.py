@@ -48,3 +48,10 @@ def active_content(html: str, allowed_tags=frozenset()) -> list[str]:
     finder = _Finder(allowed_tags)
     finder.feed(html)
     return finder.found
+
+
+def without_json_ld(html: str) -> str:
+    """*html* without its JSON-LD blocks: data for search engines, never run (tests/test_discovery_build.py)."""
+    import re
+
+    return re.sub(r'<script type="application/ld\+json">[^<]*</script>', "", html)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import html5lib
 import pytest
@@ -13,6 +13,7 @@ from conftest import COOP, PRODUCT, ROOT, minimal_tree, run_pelican, write_tree
 from htmlcheck import active_content
 from PIL import Image
 
+from chophien.audit import broken_links, html_files, parse_page
 from chophien.budgets import CSS_BUDGET, HTML_BUDGET, css_total, measure_site
 from chophien.text import format_money
 
@@ -21,30 +22,9 @@ pytestmark = pytest.mark.build
 CONTENT = ROOT / "content"
 
 
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[tuple[str, str]] = []
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.links.append((tag, value))
-            if name == "srcset" and value:
-                self.links.extend((tag, part.strip().split(" ")[0]) for part in value.split(","))
-
-
-def parse(path: Path) -> Links:
-    parser = Links()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
-
-
-def html_files(site: Path) -> list[Path]:
-    """Pages buyers load; /admin/ is the editors' CMS, checked in tests/test_cms.py."""
-    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "admin")
+def links(path: Path) -> list[tuple[str, str]]:
+    """(tag, URL) of every href/src/srcset entry of a page, read by the audit's one parser."""
+    return [(tag, value) for tag, _attr, value in parse_page(path.read_text(encoding="utf-8")).links]
 
 
 def test_page_counts_match_the_content(built_demo):
@@ -72,22 +52,17 @@ def test_page_counts_match_the_content(built_demo):
 
 
 def test_every_internal_link_resolves(built_demo):
-    broken = []
-    for page in html_files(built_demo):
-        for _tag, link in parse(page).links:
-            if not link.startswith("/") or link.startswith("//"):
-                continue
-            target = built_demo / unquote(urlsplit(link).path).lstrip("/")
-            if not (target.is_file() or (target / "index.html").is_file()):
-                broken.append(f"{page.relative_to(built_demo)} → {link}")
-    assert broken == []
+    # The same checker as `make audit` (chophien/audit.py): files, directories and #fragments.
+    assert broken_links(built_demo) == []
 
 
 def test_no_third_party_requests(built_demo):
     for page in html_files(built_demo):
-        parser = parse(page)
-        for tag, link in parser.links:
-            if tag in ("img", "script", "link", "source", "iframe"):
+        # The canonical address and feed links name the site's public address; browsers do not fetch them.
+        html = page.read_text(encoding="utf-8")
+        addresses = set(re.findall(r'<link rel="(?:canonical|alternate)"[^>]* href="([^"]+)"', html))
+        for tag, link in links(page):
+            if tag in ("img", "script", "link", "source", "iframe") and link not in addresses:
                 assert link.startswith("/"), (page, link)
 
 
@@ -128,7 +103,7 @@ def test_order_links_carry_the_code_and_message(built_demo):
             continue
         html = page.read_text(encoding="utf-8")
         code = re.search(r"<dt>Mã SP</dt><dd><code>([^<]+)</code>", html).group(1)
-        for _tag, link in parse(page).links:
+        for _tag, link in links(page):
             if link.startswith("sms:"):
                 body = parse_qs(urlsplit(link).query)["body"][0]
                 assert (
@@ -214,13 +189,19 @@ def test_hostile_content_cannot_inject_active_content(tmp_path):
     assert len(pages) > 5
     for path in pages:
         html = path.read_text(encoding="utf-8")
-        found = active_content(html, allowed_tags={"link", "meta", "script"})
+        found = active_content(html, allowed_tags={"link", "meta", "script", "form"})
         assert found == [], (path, found)
+        forms = re.findall(r"<form [^>]*>", html)  # only the site's own search forms
+        assert all(re.search(r' action="/tim-kiem/" method="get"', form) for form in forms), forms
         scripts = re.findall(r"<script[^>]*>", html)
-        assert all(re.fullmatch(r'<script src="/theme/js/copy\.js" defer>', s) for s in scripts), scripts
-        assert "<link" not in html.replace('<link rel="stylesheet" href="/theme/css/site.css">', "").replace(
-            '<link rel="icon" href="/theme/favicon.svg" type="image/svg+xml">', ""
-        )
+        allowed_script = r'<script src="/theme/js/(copy|search-loader)\.[0-9a-f]{10}\.js" defer>|<script type="application/ld\+json">'
+        assert all(re.fullmatch(allowed_script, s) for s in scripts), scripts
+        for data in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
+            assert "<" not in data and json.loads(data)  # data, never markup that could end the element
+        links = re.findall(r"<link [^>]*>", html)
+        own = r'href="/theme/(css/(site|print-sheet)\.[0-9a-f]{10}\.css|favicon\.svg)"'
+        address = r'rel="(canonical|alternate)"[^>]* href="http://127\.0\.0\.1:8000/'  # not requested
+        assert all(re.search(own, link) or re.search(address, link) for link in links), links
     product_html = (out / "san-pham/htx-che-na-hang/che-shan-tuyet/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in product_html  # shown as text, not run
 

@@ -1,0 +1,71 @@
+"""When each content file was first published and last changed, for feeds and the sitemap.
+
+Products have no date field: the dates come from git — the first and the last commit that
+touched the file — so a clean checkout always gives the same feeds. A file git does not know
+(a tree outside a repository, a new file not yet committed) falls back to its modification time.
+CI needs the full history (`fetch-depth: 0`): in a shallow clone every file dates from the one
+commit it has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+UTC = dt.UTC
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args], cwd=cwd, capture_output=True, text=True, check=False
+        )
+    except OSError:  # no git on this machine
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def git_dates(content_dir: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """{path: (first commit time, last commit time)} for committed files under *content_dir*.
+
+    Paths are relative to the content folder's parent, as the loader shows them
+    ("content/products/htx-a/che.md").
+    """
+    content_dir = Path(content_dir).resolve()
+    root = content_dir.parent
+    prefix = _git(root, "rev-parse", "--show-prefix")
+    if prefix is None:
+        return {}
+    prefix = prefix.strip()
+    log = _git(root, "log", "--format=\x1e%ct", "--name-only", "--no-renames", "--", content_dir.name)
+    if not log:
+        return {}
+    dates: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    for commit in log.split("\x1e")[1:]:  # newest first
+        lines = commit.strip("\n").split("\n")
+        when = dt.datetime.fromtimestamp(int(lines[0]), UTC)
+        for name in lines[1:]:
+            if not name or not name.startswith(prefix):
+                continue
+            rel = name[len(prefix) :]
+            last = dates[rel][1] if rel in dates else when
+            dates[rel] = (when, last)  # older commits come later: the first one wins last
+    return dates
+
+
+def file_dates(content_dir: Path, sources) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """(published, updated) for each of *sources* (paths relative to the content folder's parent)."""
+    known = git_dates(content_dir)
+    root = Path(content_dir).resolve().parent
+    dates = {}
+    for source in sources:
+        if source in known:
+            dates[source] = known[source]
+            continue
+        try:
+            mtime = dt.datetime.fromtimestamp(int((root / source).stat().st_mtime), UTC)
+        except OSError:
+            mtime = dt.datetime.fromtimestamp(0, UTC)
+        dates[source] = (mtime, mtime)
+    return dates

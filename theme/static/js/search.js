@@ -1,0 +1,158 @@
+/* Chợ phiên search: Pagefind's JS API with our own result list (name, price, producer,
+   thumbnail). Loaded by search-loader.js on first use of the form. */
+(function () {
+  var form = document.getElementById("tim-kiem");
+  var base = form.getAttribute("data-base") || "";
+  var input = form.elements.q;
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[name]"));
+  var status = document.getElementById("trang-thai");
+  var list = document.getElementById("ket-qua");
+  var more = document.getElementById("them");
+  var PAGE = 12;
+  var results = [];
+  var shown = 0;
+  var run = 0;
+  var timer;
+
+  var ready = import(base + "/tim-kiem/pagefind/pagefind.js").then(function (pagefind) {
+    return pagefind.options({ baseUrl: base + "/", noWorker: true }).then(function () {
+      return pagefind;
+    });
+  });
+
+  function node(tag, className, text) {
+    var element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text) element.textContent = text;
+    return element;
+  }
+
+  function chosenFilters() {
+    var chosen = {};
+    var any = false;
+    selects.forEach(function (select) {
+      if (select.value) {
+        chosen[select.name] = select.value;
+        any = true;
+      }
+    });
+    return any ? chosen : null;
+  }
+
+  function remember(query, chosen) {
+    var params = new URLSearchParams();
+    if (query) params.set("q", query);
+    Object.keys(chosen || {}).forEach(function (key) {
+      params.set(key, chosen[key]);
+    });
+    var search = params.toString();
+    history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
+  }
+
+  function restore() {
+    var params = new URLSearchParams(location.search);
+    if (params.get("q")) input.value = params.get("q");
+    selects.forEach(function (select) {
+      var value = params.get(select.name);
+      if (value) select.value = value;
+    });
+  }
+
+  function hit(data) {
+    var meta = data.meta || {};
+    var item = node("li", "hit");
+    var link = node("a");
+    link.href = data.url;
+    if (meta.image) {
+      var picture = node("picture");
+      if (meta.image_webp) {
+        var source = node("source");
+        source.type = "image/webp";
+        source.srcset = meta.image_webp;
+        picture.appendChild(source);
+      }
+      var image = node("img");
+      image.src = meta.image;
+      image.alt = "";
+      image.width = 80;
+      image.height = 60;
+      image.loading = "lazy";
+      picture.appendChild(image);
+      link.appendChild(picture);
+    }
+    link.appendChild(node("span", "name", meta.title || data.url));
+    item.appendChild(link);
+    if (meta.price) item.appendChild(node("span", "price", meta.price));
+    var where = [meta.coop, meta.place].filter(Boolean).join(" · ");
+    if (where) item.appendChild(node("span", "meta", where));
+    return item;
+  }
+
+  function showMore(mine) {
+    var slice = results.slice(shown, shown + PAGE);
+    shown += slice.length;
+    return Promise.all(
+      slice.map(function (result) {
+        return result.data();
+      })
+    ).then(function (pages) {
+      if (mine !== run) return;
+      pages.forEach(function (page) {
+        list.appendChild(hit(page));
+      });
+      more.hidden = shown >= results.length;
+    });
+  }
+
+  function search() {
+    var mine = ++run;
+    var query = input.value.trim();
+    var chosen = chosenFilters();
+    remember(query, chosen);
+    if (!query && !chosen) {
+      list.textContent = "";
+      status.textContent = "";
+      more.hidden = true;
+      return;
+    }
+    status.textContent = "Đang tìm…";
+    ready
+      .then(function (pagefind) {
+        return pagefind.search(query || null, chosen ? { filters: chosen } : {});
+      })
+      .then(function (found) {
+        if (mine !== run) return;
+        results = found.results;
+        shown = 0;
+        list.textContent = "";
+        return showMore(mine).then(function () {
+          if (mine !== run) return;
+          var about = query ? " cho “" + query + "”" : "";
+          status.textContent = results.length
+            ? results.length + " kết quả" + about
+            : "Không tìm thấy kết quả" + about + ". Thử từ khác, bỏ bớt bộ lọc, hoặc duyệt theo mục bên dưới.";
+        });
+      })
+      .catch(function () {
+        if (mine === run) status.textContent = "Chưa tải được công cụ tìm kiếm. Hãy duyệt theo mục bên dưới.";
+      });
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(search, 200);
+  });
+  selects.forEach(function (select) {
+    select.addEventListener("change", search);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    search();
+  });
+  more.addEventListener("click", function () {
+    showMore(run);
+  });
+  restore();
+  search();
+})();
