@@ -239,8 +239,7 @@ class _EventReader:
                 dispose()
 
 
-def parse_front_matter(raw: bytes) -> Document:
-    """Parse a content file's bytes into a strict, located Document."""
+def _check_size(raw: bytes) -> None:
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(
             1,
@@ -248,6 +247,11 @@ def parse_front_matter(raw: bytes) -> Document:
             f"tệp quá lớn ({len(raw) // 1024} KB; tối đa {MAX_FILE_BYTES // 1024} KB)",
             f"file too large ({len(raw) // 1024} KB; at most {MAX_FILE_BYTES // 1024} KB)",
         )
+
+
+def parse_front_matter(raw: bytes) -> Document:
+    """Parse a content file's bytes into a strict, located Document."""
+    _check_size(raw)
     text, encoding = decode_with_encoding(raw)
     front, body, body_line = split_front_matter(text)
     reader = _EventReader(repair_front_matter(front), offset=1)
@@ -269,13 +273,7 @@ def parse_front_matter(raw: bytes) -> Document:
 
 def parse_yaml_file(raw: bytes) -> Document:
     """Parse a whole YAML file (no `---` front matter, no body), e.g. a survey's survey.yaml."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise YamlProblem(
-            1,
-            1,
-            f"tệp quá lớn ({len(raw) // 1024} KB; tối đa {MAX_FILE_BYTES // 1024} KB)",
-            f"file too large ({len(raw) // 1024} KB; at most {MAX_FILE_BYTES // 1024} KB)",
-        )
+    _check_size(raw)
     text, encoding = decode_with_encoding(raw)
     reader = _EventReader(repair_front_matter(text), offset=0)
     data = reader.document()
