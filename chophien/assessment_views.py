@@ -75,17 +75,21 @@ def _crumbs(*extra):
 # --- per-survey figures ----------------------------------------------------------------
 
 
+def _count_bars(published: PublishedSurvey, items: list[tuple[str, tuple]]) -> tuple[list, list]:
+    """Bars and table rows (count, share) for labelled cells; suppressed cells shown as hidden."""
+    bars, rows = [], []
+    for label, key in items:
+        value = published.value(key)
+        share = published.percent(key)
+        text = HIDDEN if value is None else f"{value} ({percent(share)})"
+        bars.append(Bar(label, value, text))
+        rows.append((label, (_count(value), Cell(HIDDEN, True) if share is None else Cell(percent(share)))))
+    return bars, rows
+
+
 def level_figure(survey: Survey, published: PublishedSurvey) -> Figure:
     model = survey.model
-    bars, rows = [], []
-    for level in model.levels:
-        value = published.value(("level", level.number))
-        share = published.percent(("level", level.number))
-        text = HIDDEN if value is None else f"{value} ({percent(share)})"
-        bars.append(Bar(level.label, value, text))
-        rows.append(
-            (level.label, (_count(value), Cell(HIDDEN, True) if share is None else Cell(percent(share))))
-        )
+    bars, rows = _count_bars(published, [(level.label, ("level", level.number)) for level in model.levels])
     described = "; ".join(f"{b.label}: {b.text}" for b in bars)
     chart = charts.bar_chart(
         "c-muc",
@@ -132,15 +136,7 @@ def pillar_figure(survey: Survey, published: PublishedSurvey) -> Figure | None:
 
 def equipment_figure(survey: Survey, published: PublishedSurvey) -> Figure:
     model = survey.model
-    bars, rows = [], []
-    for equipment in model.equipment:
-        value = published.value(("equipment", equipment.key))
-        share = published.percent(("equipment", equipment.key))
-        text = HIDDEN if value is None else f"{value} ({percent(share)})"
-        bars.append(Bar(equipment.name, value, text))
-        rows.append(
-            (equipment.name, (_count(value), Cell(HIDDEN, True) if share is None else Cell(percent(share))))
-        )
+    bars, rows = _count_bars(published, [(e.name, ("equipment", e.key)) for e in model.equipment])
     described = "; ".join(f"{b.label}: {b.text}" for b in bars)
     chart = charts.bar_chart(
         "c-thiet-bi",

@@ -456,18 +456,23 @@ def _type_name(value) -> tuple[str, str]:
 FAILED = object()  # a value that could not be converted (None is a valid value: price lien-he)
 
 
+def _wrong_shape(ctx: CheckContext, where: tuple, value, expected_vi: str, expected_en: str, example: str):
+    """Report a value of the wrong shape (e.g. a list where sub-fields were expected); return FAILED."""
+    got_vi, got_en = _type_name(value)
+    ctx.report(
+        where,
+        f"cần {expected_vi}, nhưng ở đây là {got_vi}",
+        f"expected {expected_en}, found {got_en}",
+        example,
+    )
+    return FAILED
+
+
 def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
     """Convert *value* per *spec*; on failure report and return FAILED."""
     if spec.type in ("mapping",) or (spec.fields and spec.convert is None and spec.type != "image"):
         if not isinstance(value, dict):
-            got_vi, got_en = _type_name(value)
-            ctx.report(
-                where,
-                f"cần các trường con, nhưng ở đây là {got_vi}",
-                f"expected sub-fields, found {got_en}",
-                spec.example,
-            )
-            return FAILED
+            return _wrong_shape(ctx, where, value, "các trường con", "sub-fields", spec.example)
         return check_mapping(spec.fields, value, where, ctx)
     if spec.item is not None:
         if isinstance(value, str) and spec.also_scalar:
@@ -478,14 +483,7 @@ def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
         if isinstance(value, str) and spec.type == "list" and value.strip():
             value = [value]  # `tags: chè` means a one-item list
         if not isinstance(value, list):
-            got_vi, got_en = _type_name(value)
-            ctx.report(
-                where,
-                f"cần một danh sách, nhưng ở đây là {got_vi}",
-                f"expected a list, found {got_en}",
-                spec.example,
-            )
-            return FAILED
+            return _wrong_shape(ctx, where, value, "một danh sách", "a list", spec.example)
         results = []
         for index, item in enumerate(value):
             converted = check_item(spec.item, item, where + (index,), ctx)
@@ -493,14 +491,7 @@ def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
                 results.append(converted)
         return tuple(results)
     if not isinstance(value, str):
-        got_vi, got_en = _type_name(value)
-        ctx.report(
-            where,
-            f"cần một giá trị, nhưng ở đây là {got_vi}",
-            f"expected one value, found {got_en}",
-            spec.example,
-        )
-        return FAILED
+        return _wrong_shape(ctx, where, value, "một giá trị", "one value", spec.example)
     return _convert(spec, value, where, ctx)
 
 

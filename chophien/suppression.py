@@ -45,6 +45,19 @@ def primary_cells(
     }
 
 
+def _subtract(target: dict, source: dict, column: int) -> None:
+    """target -= target[column] × source (sparse rows of exact fractions), dropping zeros."""
+    factor = target.get(column)
+    if not factor:
+        return
+    for c, v in source.items():
+        value = target.get(c, Fraction(0)) - factor * v
+        if value:
+            target[c] = value
+        else:
+            target.pop(c, None)
+
+
 def determined_cells(relations: Sequence[Relation], hidden: set[Key]) -> set[Key]:
     """Hidden cells that the relations and the published cells determine exactly.
 
@@ -67,28 +80,14 @@ def determined_cells(relations: Sequence[Relation], hidden: set[Key]) -> set[Key
     pivots: dict[int, dict[int, Fraction]] = {}  # column → its reduced row
     for row in rows:
         for column, pivot_row in pivots.items():
-            factor = row.get(column)
-            if factor:
-                for c, v in pivot_row.items():
-                    value = row.get(c, Fraction(0)) - factor * v
-                    if value:
-                        row[c] = value
-                    else:
-                        row.pop(c, None)
+            _subtract(row, pivot_row, column)
         if not row:
             continue
         column = min(row)
         scale = row[column]
         row = {c: v / scale for c, v in row.items()}
         for other in pivots.values():
-            factor = other.get(column)
-            if factor:
-                for c, v in row.items():
-                    value = other.get(c, Fraction(0)) - factor * v
-                    if value:
-                        other[c] = value
-                    else:
-                        other.pop(c, None)
+            _subtract(other, row, column)
         pivots[column] = row
     keys = {column: key for key, column in order.items()}
     return {keys[column] for column, row in pivots.items() if len(row) == 1}
