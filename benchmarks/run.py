@@ -44,7 +44,7 @@ def run(args: list[str], cwd: Path) -> dict:
     measured = json.loads(lines[-1])
     if measured["exit"]:
         raise RuntimeError(result.stderr[-3000:])
-    match = re.search(r"Trang: (\d+) dựng mới, (\d+) không đổi", result.stderr)
+    match = re.search(r"Trang: (\d+) dựng mới", result.stderr)
     measured["rendered"] = int(match.group(1)) if match else None
     return measured
 

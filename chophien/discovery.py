@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,12 +200,30 @@ def is_html_page(url: str) -> bool:
     return url == "" or url.endswith("/")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+def _place(path: Path, extra: ExtraFile) -> None:
+    if extra.cached is not None:  # a QR code: hard-linked, one directory entry and no copy
+        try:
+            os.link(extra.cached, path)
+            return
+        except FileExistsError:
+            path.unlink()
+            os.link(extra.cached, path)
+            return
+        except FileNotFoundError:
+            raise
+        except OSError:  # another file system, or links not allowed: copy the bytes
+            pass
+    with open(path, "wb") as handle:
+        handle.write(extra.produce())
+
+
+def _write(path: Path, extra: ExtraFile) -> None:
+    """Most extra files land in a page's folder, which exists: make folders only when needed."""
+    try:
+        _place(path, extra)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _place(path, extra)
 
 
 @dataclass(frozen=True)
@@ -214,6 +231,7 @@ class ExtraFile:
     name: str  # relative to the output folder
     key: str  # changes whenever the bytes would
     produce: Callable[[], bytes]
+    cached: Path | None = None  # an immutable cache file with these bytes
 
 
 def _text_file(name: str, text: str) -> ExtraFile:
@@ -240,7 +258,9 @@ class Extras:
         self.qr.ensure([seo.absolute(base, url) for url in qr_pages])
         for url in qr_pages:
             address = seo.absolute(base, url)
-            yield ExtraFile(f"{url}{QR_FILE}", f"qr:{address}", lambda a=address: self.qr.read(a))
+            yield ExtraFile(
+                f"{url}{QR_FILE}", f"qr:{address}", lambda a=address: self.qr.read(a), self.qr.path_of(address)
+            )
 
         sources = [p.source for p in catalogue.products] + [c.source for c in catalogue.cooperatives.values()]
         dates = file_dates(self.content_dir, sources)
@@ -288,7 +308,7 @@ class Extras:
         for extra in self.files(pages, pelican_pages):
             if state.unchanged(extra.name, extra.key, output / extra.name):
                 continue
-            _write_atomic(output / extra.name, extra.produce())
+            _write(output / extra.name, extra)
             self.written += 1
         return self.written
 

@@ -11,10 +11,12 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
@@ -34,6 +36,28 @@ from .views import Page, build_pages
 
 logger = logging.getLogger(__name__)
 _active = None  # the catalogue generator of the build in progress (for the `finalized` step)
+_forked = None  # (generator, pages) that forked render workers inherit
+PARALLEL_FROM = 200  # fewer pages render faster in this process than a fork costs
+
+
+def render_workers(settings) -> int:
+    """CHOPHIEN_JOBS (setting or environment variable), else the cores this process may use."""
+    value = settings.get("CHOPHIEN_JOBS") or os.environ.get("CHOPHIEN_JOBS")
+    if value:
+        return max(1, int(value))
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _render_chunk(indices: range) -> int:
+    generator, pages = _forked
+    for index in indices:
+        generator._render(pages[index])
+    return len(indices)
 
 
 def _today(settings) -> dt.date:
@@ -61,6 +85,10 @@ class CatalogueGenerator(Generator):
         output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
         self.state = PageState(Path(cache_dir) / f"pages-{output_key}.json")
         self.rendered = self.unchanged = 0
+        self.workers_used = 1
+        self._folders: set[str] = set()  # output folders known to exist
+        self.minify = bool(self.settings.get("CHOPHIEN_MINIFY"))
+        self.precompress = bool(self.settings.get("CHOPHIEN_PRECOMPRESS"))
         lang = self.settings.get("CHOPHIEN_LANG", "vi")
         problems = self.prepared.problems
         if problems:
@@ -68,6 +96,9 @@ class CatalogueGenerator(Generator):
         if not self.prepared.ok and not self.settings.get("CHOPHIEN_SHOW_ERRORS"):
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
             raise SystemExit(1)
+        # Templates cannot change during a build (each devserver rebuild makes a new generator):
+        # without this, Jinja stats every template file on every include, ~25 times per page.
+        self.env.auto_reload = False
         templating.install(self.env, self.prepared.images, self.settings)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
         self.discovery = Discovery(
@@ -100,32 +131,67 @@ class CatalogueGenerator(Generator):
     def generate_context(self):
         self.context["chophien_catalogue"] = self.prepared.catalogue
 
-    def _write(self, writer, page: Page) -> None:
+    def _changed(self, page: Page) -> bool:
         value = fingerprint(page.context, self.build_digest)
         if self.state.unchanged(page.save_as, value, Path(self.output_path) / page.save_as):
             self.unchanged += 1
-            return
-        self.rendered += 1
+            return False
+        return True
+
+    def _render(self, page: Page) -> None:
+        """Render one page and write it (minified and compressed when the settings ask)."""
         template = self.get_template(page.template.removesuffix(".html"))
-        writer.write_file(
-            page.save_as,
-            template,
-            self.context,
-            relative_urls=self.settings.get("RELATIVE_URLS", False),
-            override_output=False,
-            page_url=page.url,
-            **page.context,
+        context = dict(self.context)
+        context.update(localsiteurl=None, output_file=page.save_as, page_url=page.url)
+        context.update(page.context)
+        path = os.path.join(self.output_path, page.save_as)
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        postprocess.write_page(
+            Path(path),
+            template.render(context),
+            minify=self.minify and page.save_as.endswith(".html"),
+            precompress=self.precompress,
         )
+
+    def _render_all(self, writer, pages: list[Page]) -> None:
+        """Render *pages*, on every core when there are many (forked workers share the context)."""
+        global _forked
+        paths = [os.path.join(self.output_path, page.save_as) for page in pages]
+        clashes = sorted(set(paths) & set(writer._written_files))
+        if clashes:  # a content/pages page with a catalogue URL
+            raise RuntimeError(f"Trang trùng địa chỉ với trang của danh mục: {', '.join(clashes)}")
+        writer._written_files.update(paths)
+        self.rendered += len(pages)
+        workers = render_workers(self.settings)
+        if workers < 2 or len(pages) < PARALLEL_FROM:
+            for page in pages:
+                self._render(page)
+            return
+        for name in {page.template for page in pages}:
+            self.get_template(name.removesuffix(".html"))  # compiled once, before forking
+        size = max(16, len(pages) // (workers * 8))
+        chunks = [range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
+        _forked = (self, pages)
+        self.workers_used = workers
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for _done in pool.map(_render_chunk, chunks):
+                    pass
+        finally:
+            _forked = None
 
     def generate_output(self, writer):
         if not self.prepared.ok:
             self.state.forget()  # the error page replaces the home page: nothing is current
             problems = [Markup.escape(p.render()) for p in self.prepared.problems.sorted()]
-            self._write(writer, Page("", "errors.html", {"title": "Nội dung có lỗi", "problems": problems}))
+            error_page = Page("", "errors.html", {"title": "Nội dung có lỗi", "problems": problems})
+            self._render_all(writer, [error_page])
             return
         pages = list(build_pages(self.prepared.catalogue, self.today))
-        for page in pages:
-            self._write(writer, page)
+        self._render_all(writer, [page for page in pages if self._changed(page)])
         coops = sorted(self.prepared.catalogue.cooperatives.values(), key=lambda c: collation_key(c.name))
         write_admin(Path(self.output_path), [(c.slug, c.name) for c in coops], self.settings)
         media = Path(self.output_path) / "media"
@@ -168,11 +234,13 @@ class CatalogueGenerator(Generator):
             path = output / name
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 path.write_text(text, encoding="utf-8")
-        if minify:
+        if minify:  # pages written by Pelican itself; the catalogue's were minified as rendered
             for path in output.rglob("*.html"):
+                relative = path.relative_to(output)
                 if (
                     path.stat().st_mtime_ns >= self.started_ns
-                    and not path.relative_to(output).parts[0] == "admin"
+                    and relative.parts[0] != "admin"
+                    and self.state.current.get(relative.as_posix(), "pelican") == "pelican"
                 ):
                     postprocess.minify_file(path)
         removed = remove_stale(output, set(self.state.previous) - set(self.state.current))
@@ -184,7 +252,9 @@ class CatalogueGenerator(Generator):
             postprocess.remove_orphan_siblings(output)
         self.state.save()
         print(
-            f"Trang: {self.rendered} dựng mới, {self.unchanged} không đổi, {removed} tệp cũ đã xoá"
+            f"Trang: {self.rendered} dựng mới"
+            + (f" ({self.workers_used} tiến trình)" if self.workers_used > 1 else "")
+            + f", {self.unchanged} không đổi, {removed} tệp cũ đã xoá"
             + (f", {compressed} tệp nén mới" if compressed else ""),
             file=sys.stderr,
         )

@@ -88,18 +88,22 @@ def minify_file(path: Path) -> bool:
     return True
 
 
-def compress_file(path: Path) -> int:
-    """Write path.gz and path.br when missing or stale; return how many were written."""
+def _squeezers(suffix: str):
     import brotli
 
-    data = None
-    written = 0
-    quality = STATIC_BROTLI_QUALITY if path.suffix in STATIC_SUFFIXES else HTML_BROTLI_QUALITY
-    source_mtime = path.stat().st_mtime_ns
-    for suffix, squeeze in (
+    quality = STATIC_BROTLI_QUALITY if suffix in STATIC_SUFFIXES else HTML_BROTLI_QUALITY
+    return (
         (".gz", lambda d: gzip.compress(d, compresslevel=9, mtime=0)),
         (".br", lambda d: brotli.compress(d, quality=quality)),
-    ):
+    )
+
+
+def compress_file(path: Path) -> int:
+    """Write path.gz and path.br when missing or stale; return how many were written."""
+    data = None
+    written = 0
+    source_mtime = path.stat().st_mtime_ns
+    for suffix, squeeze in _squeezers(path.suffix):
         target = path.with_name(path.name + suffix)
         if target.exists() and target.stat().st_mtime_ns >= source_mtime:
             continue
@@ -108,6 +112,21 @@ def compress_file(path: Path) -> int:
         _write_atomic(target, squeeze(data))
         written += 1
     return written
+
+
+def write_page(path: Path, text: str, minify: bool = False, precompress: bool = False) -> None:
+    """Write a rendered page, minified and with its .gz/.br siblings when asked.
+
+    Done where the page is rendered (in each render worker), so a cold publish build minifies
+    and compresses on every core; the later whole-folder passes find these files up to date.
+    """
+    data = (minify_html(text) if minify else text).encode("utf-8")
+    with open(path, "wb") as handle:
+        handle.write(data)
+    if precompress and path.suffix in TEXT_SUFFIXES and len(data) >= MIN_COMPRESS_BYTES:
+        for suffix, squeeze in _squeezers(path.suffix):
+            with open(path.with_name(path.name + suffix), "wb") as handle:
+                handle.write(squeeze(data))
 
 
 def compressible(output: Path):

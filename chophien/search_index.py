@@ -14,6 +14,7 @@ smaller (docs/search.md). Pagefind does not fold đ, so words with đ are indexe
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -86,6 +87,7 @@ class SearchRecord:
     meta: tuple[tuple[str, str], ...]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # words repeat across thousands of products
 def search_form(text: str) -> str:
     """Lowercase, without tone and vowel marks, đ kept: the form Pagefind compares words in."""
     decomposed = unicodedata.normalize("NFD", text.lower())

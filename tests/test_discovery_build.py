@@ -297,3 +297,15 @@ def test_search_bundle_is_byte_identical_across_builds(tmp_path):
         again = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
         assert again == first
     assert list((bundle / "filter").iterdir())
+
+
+def test_qr_codes_are_linked_from_the_cache_and_replaced_when_the_address_changes(tmp_path):
+    content = write_tree(tmp_path, minimal_tree())
+    out = tmp_path / "output"
+    url = "san-pham/htx-che-na-hang/che-shan-tuyet/"
+    for base in ("https://a.example.vn", "https://b.example.vn/cho"):
+        result = run_pelican(content, out, "-e", f'SITEURL="{base}"')
+        assert result.returncode == 0, result.stderr
+        qr = out / url / "qr.svg"
+        assert decode(rasterise(qr.read_bytes())) == [f"{base}/{url}"]
+        assert qr.stat().st_nlink == 2  # the output file is the cache file: no copy written

@@ -102,3 +102,42 @@ def test_compression_skips_fresh_siblings(tmp_path):
 
 def test_minify_keeps_text():
     assert minify_html("<p>\n  Chè   ngon\n</p>\n") == "<p>Chè ngon</p>"
+
+
+def test_pages_rendered_on_several_cores_equal_pages_rendered_in_one(tmp_path):
+    """Past PARALLEL_FROM pages, forked workers render, minify and compress: same bytes as one process."""
+    many = {
+        f"products/htx-che-na-hang/che-{number:03d}.md": PRODUCT_TEMPLATE.format(number=number, price=100 + number)
+        for number in range(230)
+    }
+    content = write_tree(tmp_path, minimal_tree(**many))
+    sites = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs-{jobs}"
+        result = run_pelican(
+            content,
+            out,
+            "-s",
+            str(ROOT / "publishconf.py"),
+            env_extra={"CHOPHIEN_SITEURL": "https://cho.example.vn", "CHOPHIEN_JOBS": jobs},
+        )
+        assert result.returncode == 0, result.stderr
+        assert ("(2 tiến trình)" in result.stderr) == (jobs == "2")
+        sites[jobs] = _files(out)
+    assert sites["1"] == sites["2"]
+    page = "san-pham/htx-che-na-hang/che-229/index.html"
+    assert "Chè búp số 229" in sites["2"][page].decode() and "\n\n" not in sites["2"][page].decode()
+    assert brotli.decompress(sites["2"][page + ".br"]) == sites["2"][page]
+
+
+PRODUCT_TEMPLATE = """\
+---
+name: Chè búp số {number}
+category: che
+price: {price}.000
+images:
+  - file: che.jpg
+    alt: Búp chè
+---
+Chè búp hái tay, lô số {number}.
+"""
