@@ -252,10 +252,15 @@ class Extras:
         self.base = seo.public_base(settings)
         self.written = 0
 
-    def files(self, pages, pelican_pages: list[str]) -> Iterator[ExtraFile]:
+    def files(self, pages, pelican_pages: list[str], build_digest: str = "") -> Iterator[ExtraFile]:
+        """Every extra file with a key that changes whenever its bytes would.
+
+        QR codes and feeds are keyed by what they are made from (the address; the content hashes
+        and dates of the products shown, plus *build_digest*: code, templates, settings, photos),
+        so an unchanged one costs a comparison, not a rendering.
+        """
         catalogue, base, images = self.catalogue, self.base, self.images
         qr_pages = [p.url for p in catalogue.products] + [c.url for c in catalogue.cooperatives.values()]
-        self.qr.ensure([seo.absolute(base, url) for url in qr_pages])
         for url in qr_pages:
             address = seo.absolute(base, url)
             yield ExtraFile(
@@ -267,19 +272,32 @@ class Extras:
         newest = max(
             (d[1] for d in dates.values()), default=dt.datetime(self.today.year, 1, 1, tzinfo=dt.UTC)
         )
+
         sitename = self.settings.get("SITENAME", "")
-        yield _text_file(
-            SITE_FEED, feeds.site_feed(base, sitename, catalogue.products, dates, images, newest)
+        tagline = self.settings.get("SITE_TAGLINE", "")
+
+        def inputs(products, *more) -> str:
+            parts = [build_digest, base, sitename, tagline, self.today.isoformat(), *map(str, more)]
+            parts += [f"{p.digest}{dates[p.source]}" for p in products]
+            return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+        everything = inputs(catalogue.products, newest)
+        yield ExtraFile(
+            SITE_FEED,
+            f"feed:{everything}",
+            lambda: feeds.site_feed(base, sitename, catalogue.products, dates, images, newest).encode(),
         )
         for coop in catalogue.cooperatives.values():
             products = catalogue.by_cooperative.get(coop.slug, [])
-            yield _text_file(
-                f"{coop.url}{FEED_FILE}", feeds.cooperative_feed(base, coop, products, dates, images)
+            yield ExtraFile(
+                f"{coop.url}{FEED_FILE}",
+                f"feed:{inputs(products, coop.digest, dates[coop.source])}",
+                lambda c=coop, ps=products: feeds.cooperative_feed(base, c, ps, dates, images).encode(),
             )
-        tagline = self.settings.get("SITE_TAGLINE", "")
-        yield _text_file(
+        yield ExtraFile(
             MERCHANT_FEED,
-            feeds.merchant_feed(base, sitename, tagline, catalogue.products, images, self.today),
+            f"merchant:{everything}",
+            lambda: feeds.merchant_feed(base, sitename, tagline, catalogue.products, images, self.today).encode(),
         )
 
         lastmod = {p.url: dates[p.source][1].date() for p in catalogue.products}
@@ -302,12 +320,16 @@ class Extras:
             yield _text_file(name, text)
         yield _text_file("robots.txt", feeds.robots_txt(base, seo.base_path(base)))
 
-    def write(self, output: Path, state: PageState, pages, pelican_pages: list[str]) -> int:
+    def write(self, output: Path, state: PageState, pages, pelican_pages: list[str], build_digest: str = "") -> int:
         """Write what changed; every file is registered in *state* (written or not)."""
         output = Path(output)
-        for extra in self.files(pages, pelican_pages):
-            if state.unchanged(extra.name, extra.key, output / extra.name):
-                continue
+        todo = [
+            extra
+            for extra in self.files(pages, pelican_pages, build_digest)
+            if not state.unchanged(extra.name, extra.key, os.path.join(output, extra.name))
+        ]
+        self.qr.ensure([extra.key.removeprefix("qr:") for extra in todo if extra.cached is not None])
+        for extra in todo:
             _write(output / extra.name, extra)
             self.written += 1
         return self.written
@@ -326,7 +348,7 @@ class Discovery:
         # False skips Pagefind (the previous bundle stays): quick local rebuilds of huge catalogues.
         self.search_enabled = settings.get("CHOPHIEN_SEARCH_INDEX", True) is not False
 
-    def write_files(self, output: Path, state: PageState, pages, written_files) -> None:
+    def write_files(self, output: Path, state: PageState, pages, written_files, build_digest: str = "") -> None:
         """QR codes, feeds, sitemap and robots.txt, after the pages (*written_files*: Pelican's own)."""
         root = os.path.realpath(output)
         ours = {page.save_as for page in pages}
@@ -335,7 +357,7 @@ class Discovery:
             name = Path(os.path.relpath(os.path.realpath(written), root)).as_posix()
             if not name.startswith("..") and name.endswith(".html") and name not in ours:
                 pelican_pages.append(name)
-        self.extras.write(output, state, pages, pelican_pages)
+        self.extras.write(output, state, pages, pelican_pages, build_digest)
 
     def index_search(self, output: Path, state: PageState) -> None:
         """Run Pagefind over the product and cooperative pages, unless none of them changed."""

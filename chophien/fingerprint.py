@@ -18,39 +18,60 @@ from pathlib import Path
 from .model import Cooperative, Product
 
 _PLAIN = (str, int, float, bool, dt.date, type(None))
+_PLAIN_TYPES = frozenset({str, int, float, bool, dt.date, dt.datetime, type(None)})
 _memo: dict[int, tuple[object, str]] = {}  # id → (object, text) for frozen reference records
+_fields: dict[type, tuple[tuple[str, ...], bool] | None] = {}  # dataclass → (field names, frozen)
+
+
+def _dataclass_fields(kind: type) -> tuple[tuple[str, ...], bool] | None:
+    if kind not in _fields:
+        _fields[kind] = (
+            (tuple(f.name for f in dataclasses.fields(kind)), kind.__dataclass_params__.frozen)
+            if dataclasses.is_dataclass(kind)
+            else None
+        )
+    return _fields[kind]
 
 
 def _walk(value, out: list) -> None:
-    if isinstance(value, _PLAIN):
+    kind = type(value)  # exact types first: this runs ~50 times per page
+    if kind in _PLAIN_TYPES:
         out.append(repr(value))
-    elif isinstance(value, (Product, Cooperative)):
+    elif kind is Product or kind is Cooperative:
         out.append(f"<{value.digest}>")
-    elif isinstance(value, (list, tuple)):
+    elif kind is list or kind is tuple:
         out.append("[")
         for item in value:
             _walk(item, out)
         out.append("]")
-    elif isinstance(value, dict):
+    elif kind is dict:
         out.append("{")
         for key in sorted(value, key=repr):
             out.append(repr(key))
             _walk(value[key], out)
         out.append("}")
-    elif dataclasses.is_dataclass(value):
-        frozen = type(value).__dataclass_params__.frozen
+    elif (described := _dataclass_fields(kind)) is not None:
+        names, frozen = described
         memo = _memo.get(id(value)) if frozen else None
         if memo is not None and memo[0] is value:
             out.append(memo[1])
             return
-        parts = [type(value).__name__ + "("]
-        for f in dataclasses.fields(value):
-            _walk(getattr(value, f.name), parts)
+        parts = [kind.__name__ + "("]
+        for name in names:
+            _walk(getattr(value, name), parts)
         parts.append(")")
         text = "\x1f".join(parts)
         if frozen:  # provinces, categories, order links…: the same objects on thousands of pages
             _memo[id(value)] = (value, text)
         out.append(text)
+    elif isinstance(value, _PLAIN):  # subclasses (a str enum, a bool-like int)
+        out.append(repr(value))
+    elif isinstance(value, (Product, Cooperative)):
+        out.append(f"<{value.digest}>")
+    elif isinstance(value, (list, tuple)):
+        _walk(list(value), out)
+    elif isinstance(value, dict):
+        _walk(dict(value), out)
     else:
         out.append(repr(value))
 
@@ -58,6 +79,7 @@ def _walk(value, out: list) -> None:
 def reset() -> None:
     """Forget memoised records (between builds of a long-running devserver)."""
     _memo.clear()
+    _fields.clear()
 
 
 def fingerprint(context: dict, build_digest: str) -> str:
@@ -89,15 +111,15 @@ class PageState:
             self.previous = {}
         self.current: dict[str, str] = {}
 
-    def unchanged(self, name: str, value: str, output_file: Path) -> bool:
+    def unchanged(self, name: str, value: str, output_file: str | os.PathLike) -> bool:
         self.current[name] = value
-        return self.previous.get(name) == value and output_file.exists()
+        return self.previous.get(name) == value and os.path.exists(output_file)
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w") as handle:
-            json.dump(self.current, handle, sort_keys=True)
+        with os.fdopen(fd, "w") as handle:  # dumps, not dump: the C encoder, ~10× faster
+            handle.write(json.dumps(self.current, sort_keys=True))
         os.replace(tmp, self.path)
 
     def forget(self) -> None:

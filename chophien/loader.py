@@ -53,7 +53,7 @@ class Catalogue:
 
     def index(self) -> None:
         """Sort products (Vietnamese order) and build every index in one pass."""
-        self.products.sort(key=lambda p: (collation_key(p.name), p.key))
+        self.products.sort(key=lambda p: p.sort_key or (collation_key(p.name), p.key))
         for product in self.products:
             self.by_cooperative[product.cooperative.slug].append(product)
             self.by_category[product.category.slug].append(product)
@@ -102,6 +102,9 @@ class Loader:
         self.digests: dict[str, str] = {}  # displayed path → content hash, for page fingerprints
         self._displayed: dict[Path, str] = {}
         self._folders: dict[Path, dict[str, os.DirEntry]] = {}
+        self._read: dict[Path, tuple[bytes, str]] = {}  # bytes and SHA-256 of files read once
+        self._parsed_problems: list = []  # what the last _parse reported for its file
+        self._parse_key: str | None = None  # and its parse-cache key
 
     # -- helpers ---------------------------------------------------------------
 
@@ -139,17 +142,65 @@ class Loader:
         )
         return suggestion
 
+    def _read_file(self, path: Path) -> tuple[bytes, str]:
+        """A content file's bytes and SHA-256 (raises OSError), read once per build."""
+        read = self._read.pop(path, None)
+        if read is None:
+            raw = path.read_bytes()
+            read = raw, hashlib.sha256(raw).hexdigest()
+        return read
+
+    def _cached_object(self, path: Path, kind: str, depends: str):
+        """(the object loaded from these exact bytes by an earlier build or None, its cache key).
+
+        A cooperative or product whose file (and, for a product, cooperative) is unchanged and
+        whose photos are all still there is taken whole from the cache: no parsing, checking,
+        Markdown or object building. Anything else goes the long way, which reports problems.
+        """
+        if self.parse_cache is None:
+            return None, None
+        try:
+            self._read[path] = raw, full_digest = self._read_file(path)
+        except OSError:
+            return None, None  # _parse reports it
+        key = f"object:{kind}:{self.display(path)}:{full_digest}:{depends}"
+        cached = self.parse_cache.get(key)
+        if cached is None:
+            return None, key
+        loaded, problems = cached
+        if isinstance(loaded, Product):
+            images, folder = loaded.images, path.parent
+        else:
+            images, folder = (loaded.logo, *loaded.photos) if loaded.logo else loaded.photos, path.parent / loaded.slug
+        for image in images:
+            entry = self._folder(folder).get(image.file)
+            if entry is None or entry.is_symlink() or not entry.is_file():
+                self.parse_cache.forget(key)
+                return None, key
+        del self._read[path]
+        self.files_checked += 1
+        self.digests[self.display(path)] = full_digest[:16]
+        self.problems.items.extend(problems)
+        return loaded, key
+
+    def _remember(self, key: str | None, loaded, parse_key: str | None) -> None:
+        """Cache a loaded object in place of its file's parse entry (what it was built from)."""
+        if key is not None and self.parse_cache is not None:
+            self.parse_cache.put(key, (loaded, list(self._parsed_problems)))
+            self.parse_cache.forget(parse_key)
+
     def _parse(self, path: Path, fields, kind: str):
         self.files_checked += 1
+        self._parsed_problems, self._parse_key = [], None
         try:
-            raw = path.read_bytes()
-            full_digest = hashlib.sha256(raw).hexdigest()
+            raw, full_digest = self._read_file(path)
             self.digests[self.display(path)] = full_digest[:16]
-            cache_key = f"{kind}:{self.display(path)}:{full_digest}"
+            cache_key = self._parse_key = f"{kind}:{self.display(path)}:{full_digest}"
             cached = self.parse_cache.get(cache_key) if self.parse_cache else None
             if cached is not None:
                 doc, values, problems = cached
                 self.problems.items.extend(problems)
+                self._parsed_problems = problems
                 ok = not any(p.severity == "error" for p in problems)
                 return doc, (values, CheckContext(self.display(path), doc, self.problems), ok)
             doc = parse_front_matter(raw)
@@ -167,6 +218,7 @@ class Loader:
             self.problems.add(self.display(path), 1, 0, "", vi, en, severity="warning")
         values = check_mapping(fields, doc.data, (), ctx)
         added = self.problems.items[start:]
+        self._parsed_problems = list(added)
         if self.parse_cache is not None:
             self.parse_cache.put(cache_key, (doc, values, list(added)))
         return doc, (values, ctx, not any(p.severity == "error" for p in added))
@@ -273,6 +325,9 @@ class Loader:
                 f"htx-{slug}.md",
             )
             return None
+        cached, object_key = self._cached_object(path, "cooperative", "")
+        if cached is not None:
+            return cached
         doc, checked = self._parse(path, COOPERATIVE_FIELDS, "cooperative")
         if doc is None:
             return None
@@ -321,12 +376,19 @@ class Loader:
             source=self.display(path),
             digest=self.digests[self.display(path)],
         )
+        self._remember(object_key, coop, self._parse_key)
         return coop
 
     # -- products --------------------------------------------------------------------
 
     def load_product(self, path: Path, coop: Cooperative) -> Product | None:
+        before = len(self.problems.items)
         slug = self._check_slug(path, "tệp", "file")
+        object_key = None
+        if len(self.problems.items) == before:  # a file name that needs fixing goes the long way
+            cached, object_key = self._cached_object(path, "product", coop.digest)
+            if cached is not None and cached.cooperative is coop:
+                return cached
         doc, checked = self._parse(path, PRODUCT_FIELDS, "product")
         if doc is None:
             return None
@@ -361,7 +423,7 @@ class Loader:
         override = Contact(**values["order"]) if "order" in values else None
         body_html = self.renderer.render(doc.body)
         key = f"{coop.slug}/{slug}"
-        return Product(
+        product = Product(
             slug=slug,
             cooperative=coop,
             code=values.get("code") or product_code(coop.province.code, key),
@@ -387,7 +449,10 @@ class Loader:
             source=self.display(path),
             digest=self.digests[self.display(path)] + coop.digest,
             summary=summary(body_html),
+            sort_key=(collation_key(name), key),
         )
+        self._remember(object_key, product, self._parse_key)
+        return product
 
     # -- the whole tree ------------------------------------------------------------------
 
@@ -512,6 +577,9 @@ class ParseCache:
     def put(self, key: str, value) -> None:
         self.used[key] = value
 
+    def forget(self, key: str | None) -> None:
+        self.used.pop(key, None)
+
     def save(self) -> None:
         if self.used.keys() == self.entries.keys():
             return
@@ -537,6 +605,7 @@ def checking_code_digest(today: dt.date) -> str:
         "text.py",
         "model.py",
         "loader.py",
+        "markup.py",  # loaded objects hold rendered Markdown
     ):
         path = package / name
         if path.exists():

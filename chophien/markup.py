@@ -68,7 +68,7 @@ class MarkdownRenderer:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(kept, handle, ensure_ascii=False)
+            handle.write(json.dumps(kept, ensure_ascii=False))
         os.replace(tmp, path)
 
     def render(self, text: str) -> str:

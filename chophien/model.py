@@ -146,6 +146,7 @@ class Product:
     source: str
     summary: str = field(default="", compare=False)
     digest: str = field(default="", compare=False)  # own and cooperative's content hashes
+    sort_key: tuple = field(default=(), compare=False, repr=False)  # Vietnamese order, then key
 
     @property
     def key(self) -> str:

@@ -8,6 +8,7 @@ and the previous site untouched.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -75,6 +76,7 @@ class CatalogueGenerator(Generator):
         super().__init__(*args, **kwargs)
         _active = None
         self.started_ns = time.time_ns()
+        pause_gc()
         self.writer = None
         self.today = _today(self.settings)
         fingerprints.reset()
@@ -95,6 +97,7 @@ class CatalogueGenerator(Generator):
             print(render_human(problems, lang, self.prepared.files_checked), file=sys.stderr)
         if not self.prepared.ok and not self.settings.get("CHOPHIEN_SHOW_ERRORS"):
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
+            resume_gc()
             raise SystemExit(1)
         # Templates cannot change during a build (each devserver rebuild makes a new generator):
         # without this, Jinja stats every template file on every include, ~25 times per page.
@@ -133,7 +136,7 @@ class CatalogueGenerator(Generator):
 
     def _changed(self, page: Page) -> bool:
         value = fingerprint(page.context, self.build_digest)
-        if self.state.unchanged(page.save_as, value, Path(self.output_path) / page.save_as):
+        if self.state.unchanged(page.save_as, value, os.path.join(self.output_path, page.save_as)):
             self.unchanged += 1
             return False
         return True
@@ -203,11 +206,19 @@ class CatalogueGenerator(Generator):
                 self.state.current[f"media/{derivative.name}"] = "media"
                 if not target.exists():
                     shutil.copyfile(cache.path_of(derivative), target)
-        self.discovery.write_files(Path(self.output_path), self.state, pages, writer._written_files)
+        self.discovery.write_files(
+            Path(self.output_path), self.state, pages, writer._written_files, self.build_digest
+        )
         self.writer = writer
 
     def finish(self) -> None:
         """After every generator: assets, headers files, minify, stale files, compression, state."""
+        try:
+            self._finish()
+        finally:
+            resume_gc(freeze=True)
+
+    def _finish(self) -> None:
         output = Path(self.output_path)
         if not self.prepared.ok:
             return
@@ -258,6 +269,27 @@ class CatalogueGenerator(Generator):
             + (f", {compressed} tệp nén mới" if compressed else ""),
             file=sys.stderr,
         )
+
+
+def pause_gc() -> None:
+    """Pause cyclic garbage collection for a build (reference counting frees memory as usual).
+
+    Collections walk every live object: with a 10,000-product catalogue loaded, they cost
+    ~0.4 s of a 2.5 s rebuild, and a build makes little cyclic garbage. A devserver's previous
+    build was frozen by resume_gc: its leftovers are collected here, once.
+    """
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+    gc.disable()
+
+
+def resume_gc(freeze: bool = False) -> None:
+    """Collection on again; *freeze* first moves this build's objects out of its reach, so
+    re-enabling does not start a collection over all of them before the process ends."""
+    if freeze:
+        gc.freeze()
+    gc.enable()
 
 
 def remove_stale(output: Path, names: set[str]) -> int:

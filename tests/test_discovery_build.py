@@ -309,3 +309,24 @@ def test_qr_codes_are_linked_from_the_cache_and_replaced_when_the_address_change
         qr = out / url / "qr.svg"
         assert decode(rasterise(qr.read_bytes())) == [f"{base}/{url}"]
         assert qr.stat().st_nlink == 2  # the output file is the cache file: no copy written
+
+
+def test_feeds_follow_an_edit_and_only_the_edited_cooperatives_feed_is_rewritten(tmp_path):
+    content = _two_coops(tmp_path)
+    out = tmp_path / "output"
+    assert run_pelican(content, out, "-e", "CHOPHIEN_SEARCH_INDEX=false").returncode == 0
+    feeds = {
+        name: (out / name).stat().st_mtime_ns
+        for name in ("hop-tac-xa/htx-che-na-hang/atom.xml", "hop-tac-xa/htx-ong-dong-van/atom.xml")
+    }
+    product = content / "products/htx-che-na-hang/che-shan-tuyet.md"
+    product.write_text(product.read_text().replace("450.000", "480.000"), encoding="utf-8")
+    assert run_pelican(content, out, "-e", "CHOPHIEN_SEARCH_INDEX=false").returncode == 0
+    assert (out / "hop-tac-xa/htx-ong-dong-van/atom.xml").stat().st_mtime_ns == feeds[
+        "hop-tac-xa/htx-ong-dong-van/atom.xml"
+    ]
+    assert (out / "hop-tac-xa/htx-che-na-hang/atom.xml").stat().st_mtime_ns > feeds[
+        "hop-tac-xa/htx-che-na-hang/atom.xml"
+    ]
+    assert "480.000" in (out / "hop-tac-xa/htx-che-na-hang/atom.xml").read_text()
+    assert "<g:price>480000 VND</g:price>" in (out / "san-pham/google-merchant.xml").read_text()
