@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assessment_loader import load_assessments
+from .filestat import FileHashes
 from .images import ImageCache, ImageProblem, ProcessedImage
 from .loader import Catalogue, load_catalogue
 from .markup import MarkdownRenderer
@@ -41,13 +42,17 @@ def referenced_images(catalogue: Catalogue):
 
 
 def process_images(
-    catalogue: Catalogue, content_dir: Path, cache: ImageCache, problems: ProblemList
+    catalogue: Catalogue,
+    content_dir: Path,
+    cache: ImageCache,
+    problems: ProblemList,
+    hashes: FileHashes | None = None,
 ) -> dict[str, ProcessedImage]:
     """Derivatives for every referenced photo; each unusable one becomes a Problem at its reference."""
     references: dict[str, list] = {}
     for image in referenced_images(catalogue):
         references.setdefault(image.source, []).append(image)
-    results = cache.process_all([(content_dir / source, source) for source in references])
+    results = cache.process_all([(content_dir / source, source) for source in references], hashes)
     processed: dict[str, ProcessedImage] = {}
     for source, result in results.items():
         if isinstance(result, ImageProblem):
@@ -71,7 +76,8 @@ def prepare(
     content = Path(content_dir)
     markdown_cache = Path(cache_dir) / "markdown.json"
     renderer = renderer or MarkdownRenderer.with_disk_cache(markdown_cache)
-    catalogue, problems, files_checked = load_catalogue(content, renderer, today, cache_dir)
+    hashes = FileHashes(Path(cache_dir) / "file-hashes.pickle")
+    catalogue, problems, files_checked = load_catalogue(content, renderer, today, cache_dir, hashes)
     renderer.save(markdown_cache)
     catalogue.assessments, assessment_files = load_assessments(content, problems, catalogue.cooperatives)
     files_checked += assessment_files
@@ -79,5 +85,6 @@ def prepare(
     if with_images:
         cache = ImageCache(Path(cache_dir) / "images")
         prepared.image_cache = cache
-        prepared.images = process_images(catalogue, content, cache, problems)
+        prepared.images = process_images(catalogue, content, cache, problems, hashes)
+    hashes.save()
     return prepared

@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from .filestat import FileHashes
 from .text import Bilingual
 
 WIDTHS = (240, 480, 960)
@@ -252,7 +253,11 @@ def render_derivatives(data: bytes, stem: str, key: str, out_dir: Path) -> Proce
 
 
 def _cache_key(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:24] + "-" + settings_key()
+    return _key_of(hashlib.sha256(data).hexdigest())
+
+
+def _key_of(sha256: str) -> str:
+    return sha256[:24] + "-" + settings_key()
 
 
 def _index_path(cache_dir: Path, key: str) -> Path:
@@ -356,16 +361,20 @@ class ImageCache:
         tag = derivative.name.rsplit("-", 2)[-2]  # "<stem>-<tag>-<width>.<ext>"
         return self.dir / tag[:2] / derivative.name
 
-    def process_all(self, jobs: list[tuple[Path, str]]) -> dict[str, ProcessedImage | ImageProblem]:
+    def process_all(
+        self, jobs: list[tuple[Path, str]], hashes: FileHashes | None = None
+    ) -> dict[str, ProcessedImage | ImageProblem]:
         """Process every (path, source); cached ones are read back, new ones encoded in parallel.
 
         Identical files (same bytes under different names or folders) are encoded once.
+        *hashes* remembers each photo's content hash between builds (read only when changed).
         """
+        hashes = hashes or FileHashes()
         results: dict[str, ProcessedImage | ImageProblem] = {}
         pending: dict[str, list[tuple[Path, str]]] = {}  # cache key (or path when unreadable) → jobs
         for path, source in jobs:
             try:
-                key = _cache_key(path.read_bytes())
+                key = _key_of(hashes.sha256(path))
             except OSError:
                 key = f"unreadable:{path}"  # the job reports the read error
             cached = _load_index(self.dir, key, source) if not key.startswith("unreadable:") else None

@@ -7,6 +7,7 @@ import hashlib
 import os
 import pickle
 import re
+import shutil
 import tempfile
 import unicodedata
 from collections import defaultdict
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import reference
+from .filestat import FileHashes
 from .markup import MarkdownRenderer, summary
 from .model import (
     OCOP_VALIDITY_MONTHS,
@@ -92,9 +94,11 @@ class Loader:
         renderer: MarkdownRenderer | None = None,
         today: dt.date | None = None,
         parse_cache: ParseCache | None = None,
+        hashes: FileHashes | None = None,
     ):
         self.root = Path(content_dir)
         self.parse_cache = parse_cache
+        self.hashes = hashes or FileHashes()
         self.problems = ProblemList()
         self.renderer = renderer or MarkdownRenderer()
         self.today = today or dt.date.today()
@@ -102,9 +106,8 @@ class Loader:
         self.digests: dict[str, str] = {}  # displayed path → content hash, for page fingerprints
         self._displayed: dict[Path, str] = {}
         self._folders: dict[Path, dict[str, os.DirEntry]] = {}
-        self._read: dict[Path, tuple[bytes, str]] = {}  # bytes and SHA-256 of files read once
         self._parsed_problems: list = []  # what the last _parse reported for its file
-        self._parse_key: str | None = None  # and its parse-cache key
+        self._parse_key: tuple | None = None  # and its parse-cache key
 
     # -- helpers ---------------------------------------------------------------
 
@@ -142,14 +145,6 @@ class Loader:
         )
         return suggestion
 
-    def _read_file(self, path: Path) -> tuple[bytes, str]:
-        """A content file's bytes and SHA-256 (raises OSError), read once per build."""
-        read = self._read.pop(path, None)
-        if read is None:
-            raw = path.read_bytes()
-            read = raw, hashlib.sha256(raw).hexdigest()
-        return read
-
     def _cached_object(self, path: Path, kind: str, depends: str):
         """(the object loaded from these exact bytes by an earlier build or None, its cache key).
 
@@ -160,10 +155,10 @@ class Loader:
         if self.parse_cache is None:
             return None, None
         try:
-            self._read[path] = raw, full_digest = self._read_file(path)
+            full_digest = self.hashes.sha256(path)
         except OSError:
             return None, None  # _parse reports it
-        key = f"object:{kind}:{self.display(path)}:{full_digest}:{depends}"
+        key = (f"object:{kind}", self.display(path), full_digest, depends)
         cached = self.parse_cache.get(key)
         if cached is None:
             return None, key
@@ -177,13 +172,12 @@ class Loader:
             if entry is None or entry.is_symlink() or not entry.is_file():
                 self.parse_cache.forget(key)
                 return None, key
-        del self._read[path]
         self.files_checked += 1
         self.digests[self.display(path)] = full_digest[:16]
         self.problems.items.extend(problems)
         return loaded, key
 
-    def _remember(self, key: str | None, loaded, parse_key: str | None) -> None:
+    def _remember(self, key: tuple | None, loaded, parse_key: tuple | None) -> None:
         """Cache a loaded object in place of its file's parse entry (what it was built from)."""
         if key is not None and self.parse_cache is not None:
             self.parse_cache.put(key, (loaded, list(self._parsed_problems)))
@@ -193,9 +187,10 @@ class Loader:
         self.files_checked += 1
         self._parsed_problems, self._parse_key = [], None
         try:
-            raw, full_digest = self._read_file(path)
+            raw = path.read_bytes()
+            full_digest = self.hashes.sha256(path, raw)
             self.digests[self.display(path)] = full_digest[:16]
-            cache_key = self._parse_key = f"{kind}:{self.display(path)}:{full_digest}"
+            cache_key = self._parse_key = (kind, self.display(path), full_digest)
             cached = self.parse_cache.get(cache_key) if self.parse_cache else None
             if cached is not None:
                 doc, values, problems = cached
@@ -457,12 +452,16 @@ class Loader:
     # -- the whole tree ------------------------------------------------------------------
 
     def _md_files(self, folder: Path) -> list[Path]:
-        for path in sorted(folder.iterdir()):
+        entries = self._folder(folder)  # listed once: photos are looked up in the same listing
+        files = []
+        for name in sorted(entries):
             # "che.md " (a trailing space added by a phone or a zip tool) would be skipped silently.
-            if path.name != path.name.rstrip() and path.name.rstrip().lower().endswith(".md"):
+            if name != name.rstrip() and name.rstrip().lower().endswith(".md"):
                 self.files_checked += 1
-                self._file_problem(path, *_spaces_in_name(path.name, path.name.strip()))
-        return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".md" and p.is_file())
+                self._file_problem(folder / name, *_spaces_in_name(name, name.strip()))
+            elif os.path.splitext(name)[1].lower() == ".md" and entries[name].is_file():
+                files.append(folder / name)
+        return files
 
     def _duplicates(
         self,
@@ -552,45 +551,70 @@ class Loader:
 
 
 class ParseCache:
-    """Parsed and checked front matter, keyed by file content and the checking code's version.
+    """Checked front matter and loaded objects, keyed by file content and the checking code's version.
 
-    Parsing and checking are ~60% of loading 10,000 files; an unchanged file (same bytes, same
-    schema, strict loader, reference data and year) gives the same document, values and problems.
-    The pickle lives in the local build cache (.cache/), which only this tool writes.
+    Parsing, checking and building objects are most of loading 10,000 files; an unchanged file
+    (same bytes, same schema, strict loader, reference data and year) gives the same result.
+    Entries are pickled in one file per cooperative (its own file and its products' files), so
+    a one-product edit rewrites a few kilobytes, not the whole cache. The folder lives in the
+    local build cache (.cache/), which only this tool writes.
     """
 
-    def __init__(self, path: Path):
-        self.path = path
-        try:
-            with path.open("rb") as handle:
-                self.entries: dict = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
-            self.entries = {}
-        self.used: dict = {}
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.loaded: dict[str, dict] = {}  # shard → entries as read
+        self.used: dict[str, dict] = {}  # shard → entries this build used or added
 
-    def get(self, key: str):
-        value = self.entries.get(key)
+    @staticmethod
+    def shard_of(key: tuple) -> str:
+        """'content/products/<coop>/<file>.md' and 'content/cooperatives/<coop>.md' → '<coop>'."""
+        parts = key[1].split("/")
+        name = parts[-2] if len(parts) >= 3 and parts[-3] == "products" else parts[-1].removesuffix(".md")
+        return re.sub(r"[^a-z0-9-]", "_", name.lower()) or "_"
+
+    def _entries(self, shard: str) -> dict:
+        entries = self.loaded.get(shard)
+        if entries is None:
+            try:
+                with (self.folder / f"{shard}.pickle").open("rb") as handle:
+                    entries = pickle.load(handle)
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+                entries = {}
+            self.loaded[shard] = entries if isinstance(entries, dict) else {}
+        return self.loaded[shard]
+
+    def get(self, key: tuple):
+        shard = self.shard_of(key)
+        value = self._entries(shard).get(key)
         if value is not None:
-            self.used[key] = value
+            self.used.setdefault(shard, {})[key] = value
         return value
 
-    def put(self, key: str, value) -> None:
-        self.used[key] = value
+    def put(self, key: tuple, value) -> None:
+        shard = self.shard_of(key)
+        self._entries(shard)
+        self.used.setdefault(shard, {})[key] = value
 
-    def forget(self, key: str | None) -> None:
-        self.used.pop(key, None)
+    def forget(self, key: tuple | None) -> None:
+        if key is not None:
+            self.used.get(self.shard_of(key), {}).pop(key, None)
 
     def save(self) -> None:
-        if self.used.keys() == self.entries.keys():
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
-        for old in self.path.parent.glob("parsed-*.pickle"):  # caches of older checking code
-            if old != self.path:
+        """Rewrite the shards whose entries changed; remove those of cooperatives that are gone."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for shard, entries in self.used.items():
+            if entries.keys() == self.loaded.get(shard, {}).keys():
+                continue
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / f"{shard}.pickle")
+        for old in self.folder.glob("*.pickle"):
+            if old.stem not in self.used:
                 old.unlink(missing_ok=True)
+        for old in self.folder.parent.glob("parsed-*"):  # caches of older checking code
+            if old != self.folder:
+                shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
 
 
 def checking_code_digest(today: dt.date) -> str:
@@ -620,13 +644,14 @@ def load_catalogue(
     renderer: MarkdownRenderer | None = None,
     today: dt.date | None = None,
     cache_dir: str | os.PathLike | None = None,
+    hashes: FileHashes | None = None,
 ) -> tuple[Catalogue, ProblemList, int]:
     """Load *content_dir*; return the catalogue, every problem, and the number of files checked."""
     today = today or dt.date.today()
     parse_cache = None
     if cache_dir is not None:
-        parse_cache = ParseCache(Path(cache_dir) / f"parsed-{checking_code_digest(today)}.pickle")
-    loader = Loader(content_dir, renderer, today, parse_cache)
+        parse_cache = ParseCache(Path(cache_dir) / f"parsed-{checking_code_digest(today)}")
+    loader = Loader(content_dir, renderer, today, parse_cache, hashes)
     catalogue = loader.load()
     if parse_cache is not None:
         parse_cache.save()

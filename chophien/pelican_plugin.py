@@ -89,6 +89,7 @@ class CatalogueGenerator(Generator):
         self.rendered = self.unchanged = 0
         self.workers_used = 1
         self._folders: set[str] = set()  # output folders known to exist
+        self.our_paths: set[str] = set()  # files this generator rendered (the writer lists them too)
         self.minify = bool(self.settings.get("CHOPHIEN_MINIFY"))
         self.precompress = bool(self.settings.get("CHOPHIEN_PRECOMPRESS"))
         lang = self.settings.get("CHOPHIEN_LANG", "vi")
@@ -167,6 +168,7 @@ class CatalogueGenerator(Generator):
         if clashes:  # a content/pages page with a catalogue URL
             raise RuntimeError(f"Trang trùng địa chỉ với trang của danh mục: {', '.join(clashes)}")
         writer._written_files.update(paths)
+        self.our_paths.update(paths)
         self.rendered += len(pages)
         workers = render_workers(self.settings)
         if workers < 2 or len(pages) < PARALLEL_FROM:
@@ -187,6 +189,7 @@ class CatalogueGenerator(Generator):
             _forked = None
 
     def generate_output(self, writer):
+        self.writer = writer
         if not self.prepared.ok:
             self.state.forget()  # the error page replaces the home page: nothing is current
             problems = [Markup.escape(p.render()) for p in self.prepared.problems.sorted()]
@@ -204,12 +207,19 @@ class CatalogueGenerator(Generator):
             for derivative in processed.files():
                 target = media / derivative.name
                 self.state.current[f"media/{derivative.name}"] = "media"
-                if not target.exists():
-                    shutil.copyfile(cache.path_of(derivative), target)
+                if not target.exists():  # cache files are never changed in place: share them
+                    try:
+                        os.link(cache.path_of(derivative), target)
+                    except OSError:  # another file system, or links not allowed
+                        shutil.copyfile(cache.path_of(derivative), target)
         self.discovery.write_files(
-            Path(self.output_path), self.state, pages, writer._written_files, self.build_digest
+            Path(self.output_path), self.state, pages, self.pelican_files(), self.build_digest
         )
-        self.writer = writer
+
+    def pelican_files(self) -> list[str]:
+        """Files Pelican's own generators wrote (content/pages), not the catalogue's."""
+        written = getattr(self.writer, "_written_files", ())
+        return [name for name in written if name not in self.our_paths]
 
     def finish(self) -> None:
         """After every generator: assets, headers files, minify, stale files, compression, state."""
@@ -223,7 +233,7 @@ class CatalogueGenerator(Generator):
         if not self.prepared.ok:
             return
         root = os.path.realpath(output)
-        for written in getattr(self.writer, "_written_files", ()):  # Pelican's own pages (content/pages)
+        for written in self.pelican_files():
             name = os.path.relpath(os.path.realpath(written), root)
             if not name.startswith(".."):
                 self.state.current.setdefault(Path(name).as_posix(), "pelican")
