@@ -61,6 +61,7 @@ bench: $(STAMP)
 
 # Production build, then an atomic release switch on the host (docs/publishing.md):
 #   make publish PUBLISH_TARGET=deploy@host.example.vn:/srv/chophien [CHOPHIEN_SITEURL=https://…] [PUBLISH_KEEP=5]
+#   make publish PUBLISH_TARGET=ftp://user@ftp.host.vn/public_html PUBLISH_FTP_PASSWORD=…   (FTP(S) with lftp)
 publish: $(STAMP)
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
 	$(BIN)/python scripts/publish.py publish $(OUTPUTDIR)

@@ -165,7 +165,11 @@ def headers_file() -> str:
 
 
 def htaccess_file() -> str:
-    """`.htaccess` for Apache shared hosting: headers, caching, precompressed files, no sources."""
+    """`.htaccess` for Apache shared hosting: headers, caching, precompressed files, no sources.
+
+    Paths may start with /releases/<id>/: FTP publishing serves each release from its folder
+    through a rewrite in the document root (chophien/publish_ftp.py).
+    """
     header_lines = "\n".join(
         f'  Header always set {name} "{value}"' for name, value in SECURITY_HEADERS.items()
     )
@@ -180,11 +184,11 @@ AddType application/manifest+json .webmanifest
 <IfModule mod_headers.c>
 {header_lines}
   Header always set Content-Security-Policy "{CSP}"
-  <If "%{{REQUEST_URI}} =~ m#^/admin/#">
+  <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/admin/#">
     Header always set Content-Security-Policy "{ADMIN_CSP}"
   </If>
   Header set Cache-Control "{SHORT_CACHE}"
-  <If "%{{REQUEST_URI}} =~ m#^/(media|theme/css|theme/js)/#">
+  <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/(media|theme/css|theme/js)/#">
     Header set Cache-Control "{LONG_CACHE}"
   </If>
 </IfModule>
