@@ -80,6 +80,7 @@ def bench(size: int, work: Path) -> dict:
         *work.glob(".cache/pages-*.json"),
         *work.glob(".cache/parsed-*"),
         work / ".cache/markdown.json",
+        work / ".cache/file-hashes.pickle",
     ]:
         shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
     cold = run(["content", "-o", "out", "-s", conf, "-q"], work)
