@@ -1,0 +1,71 @@
+"""File hashes remembered by stat signature: unchanged files are not read again, edits always are."""
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from chophien.filestat import FileHashes
+
+OLD = 1_700_000_000  # a modification time long past
+
+
+def old_file(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    os.utime(path, (OLD, OLD))
+    return path
+
+
+def later(hashes: FileHashes) -> FileHashes:
+    """As if hashing happened 10 s from now: the files' ctimes (just now) are no longer racy."""
+    hashes.now += 10
+    return hashes
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path, monkeypatch):
+    path = old_file(tmp_path / "che.md", b"name: Ch\xc3\xa8\n")
+    memo = tmp_path / "hashes.pickle"
+    first = later(FileHashes(memo))
+    digest = first.sha256(path)
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    first.save()
+
+    def refuse(self):
+        raise AssertionError(f"read {self} again")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert FileHashes(memo).sha256(path) == digest
+
+
+def test_an_edit_is_seen_even_with_the_same_size_and_mtime(tmp_path):
+    path = old_file(tmp_path / "che.md", b"price: 450.000\n")
+    memo = tmp_path / "hashes.pickle"
+    first = later(FileHashes(memo))
+    before = first.sha256(path)
+    first.save()
+    assert first.used  # remembered
+    time.sleep(0.05)  # past the kernel's timestamp tick (the racy case is the next test's)
+    old_file(path, b"price: 460.000\n")  # same size, mtime set back: ctime still moves
+    assert FileHashes(memo).sha256(path) == hashlib.sha256(b"price: 460.000\n").hexdigest() != before
+
+
+def test_a_file_changed_just_now_is_never_remembered(tmp_path):
+    path = tmp_path / "che.md"
+    path.write_bytes(b"name: Ch\xc3\xa8\n")  # ctime is now: an edit within the clock tick could hide
+    hashes = FileHashes(tmp_path / "hashes.pickle")
+    hashes.sha256(path)
+    assert hashes.used == {}
+
+
+def test_a_broken_memo_is_ignored(tmp_path):
+    memo = tmp_path / "hashes.pickle"
+    memo.write_bytes(b"not a pickle")
+    path = old_file(tmp_path / "che.md", b"x")
+    assert FileHashes(memo).sha256(path) == hashlib.sha256(b"x").hexdigest()
+
+
+def test_a_missing_file_raises_for_the_caller_to_report(tmp_path):
+    with pytest.raises(OSError):
+        FileHashes().sha256(tmp_path / "missing.md")
