@@ -145,12 +145,13 @@ class Loader:
         )
         return suggestion
 
-    def _cached_object(self, path: Path, kind: str, depends: str):
+    def _cached_object(self, path: Path, kind: str, coop: Cooperative | None = None):
         """(the object loaded from these exact bytes by an earlier build or None, its cache key).
 
-        A cooperative or product whose file (and, for a product, cooperative) is unchanged and
-        whose photos are all still there is taken whole from the cache: no parsing, checking,
-        Markdown or object building. Anything else goes the long way, which reports problems.
+        A cooperative or product whose file (and, for a product, cooperative: the very object
+        loaded this build) is unchanged and whose photos are all still there is taken whole from
+        the cache: no parsing, checking, Markdown or object building. Anything else goes the long
+        way, which reports problems.
         """
         if self.parse_cache is None:
             return None, None
@@ -158,11 +159,14 @@ class Loader:
             full_digest = self.hashes.sha256(path)
         except OSError:
             return None, None  # _parse reports it
-        key = (f"object:{kind}", self.display(path), full_digest, depends)
+        key = (f"object:{kind}", self.display(path), full_digest, coop.digest if coop else "")
         cached = self.parse_cache.get(key)
         if cached is None:
             return None, key
         loaded, problems = cached
+        if coop is not None and loaded.cooperative is not coop:  # its cooperative was rebuilt
+            self.parse_cache.forget(key)
+            return None, key
         if isinstance(loaded, Product):
             images, folder = loaded.images, path.parent
         else:
@@ -320,7 +324,7 @@ class Loader:
                 f"htx-{slug}.md",
             )
             return None
-        cached, object_key = self._cached_object(path, "cooperative", "")
+        cached, object_key = self._cached_object(path, "cooperative")
         if cached is not None:
             return cached
         doc, checked = self._parse(path, COOPERATIVE_FIELDS, "cooperative")
@@ -381,8 +385,8 @@ class Loader:
         slug = self._check_slug(path, "tệp", "file")
         object_key = None
         if len(self.problems.items) == before:  # a file name that needs fixing goes the long way
-            cached, object_key = self._cached_object(path, "product", coop.digest)
-            if cached is not None and cached.cooperative is coop:
+            cached, object_key = self._cached_object(path, "product", coop)
+            if cached is not None:
                 return cached
         doc, checked = self._parse(path, PRODUCT_FIELDS, "product")
         if doc is None:

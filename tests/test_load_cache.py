@@ -76,3 +76,20 @@ def test_warnings_survive_the_cache(tree):
     _, again, _ = load(content)
     assert len(first) == 1 and "trước năm 2025" in first[0]
     assert again == first
+
+
+def test_a_cooperative_whose_photo_went_and_came_back_is_rebuilt_with_its_products(tree):
+    """Same bytes, but the cached objects are not trusted while a photo is missing: the
+    cooperative is reported, then rebuilt with its products, each file counted once."""
+    coop_with_photo = COOP.replace("members: 32\n", "members: 32\nphotos:\n  - file: vuon.jpg\n")
+    files = minimal_tree(**{COOP_FILE: coop_with_photo, "cooperatives/htx-che-na-hang/vuon.jpg": b"x"})
+    content = tree(files)
+    load(content)
+    photo = content / "cooperatives/htx-che-na-hang/vuon.jpg"
+    photo.rename(photo.with_name("moved.jpg"))
+    _, problems, _ = load(content)
+    assert len(problems) == 1 and "vuon.jpg" in problems[0]
+    photo.with_name("moved.jpg").rename(photo)
+    catalogue, problems, checked = load(content)
+    assert problems == [] and checked == 2
+    assert catalogue.products[0].cooperative is catalogue.cooperatives["htx-che-na-hang"]
