@@ -26,6 +26,23 @@ class PublishError(Exception):
     pass
 
 
+INSTALL_HINTS = {
+    "rsync": "apt-get install rsync",
+    "ssh": "apt-get install openssh-client",
+    "lftp": "apt-get install lftp",
+}
+
+
+def run_tool(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """subprocess.run, with a missing program reported as a PublishError naming how to install it."""
+    try:
+        return subprocess.run(command, capture_output=True, text=True, **kwargs)
+    except FileNotFoundError:
+        program = command[0]
+        hint = INSTALL_HINTS.get(program, f"apt-get install {program}")
+        raise PublishError(f"chưa cài {program} trên máy này (Debian/Ubuntu: {hint})") from None
+
+
 @dataclass(frozen=True)
 class Target:
     """`user@host:/srv/chophien` (SSH) or `/srv/chophien` (a local or mounted folder)."""
@@ -51,7 +68,7 @@ class Target:
     def shell(self, script: str, ssh: list[str]) -> str:
         """Run a POSIX shell script on the host; return its output."""
         command = ["sh", "-c", script] if self.host is None else [*ssh, self.host, script]
-        result = subprocess.run(command, capture_output=True, text=True)
+        result = run_tool(command)
         if result.returncode:
             raise PublishError(result.stderr.strip() or f"lệnh thất bại: {script}")
         return result.stdout
@@ -124,7 +141,7 @@ def publish(
     rsync += [output.rstrip("/") + "/", target.rsync_path(f"releases/{release}/")]
     if dry_run:
         return [" ".join(shlex.quote(part) for part in rsync)]
-    result = subprocess.run(rsync, capture_output=True, text=True)
+    result = run_tool(rsync)
     if result.returncode:
         raise PublishError(result.stderr.strip())
     log.append(f"đã tải lên releases/{release}")

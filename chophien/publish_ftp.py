@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .publish import RELEASE_NAME, PublishError, previous_release, releases_to_prune
+from .publish import RELEASE_NAME, PublishError, previous_release, releases_to_prune, run_tool
 
 SWITCH_FILE = ".htaccess"
 SWITCH_RULE = re.compile(r"^RewriteRule \^\(\.\*\)\$ releases/([^/\s]+)/\$1 \[L\]$", re.M)
@@ -106,11 +105,9 @@ class Lftp:
 
     def run(self, commands: list[str]) -> str:
         t = self.target
-        result = subprocess.run(
+        result = run_tool(
             ["lftp", "--norc", "--env-password", "-u", t.user, "-p", str(t.port), f"ftp://{t.host}"],
             input=self.script(commands),
-            capture_output=True,
-            text=True,
             env=dict(os.environ, LFTP_PASSWORD=self.password),
         )
         if result.returncode:

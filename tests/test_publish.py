@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import shutil
 import threading
 import time
 
@@ -98,3 +99,13 @@ def test_visitors_never_see_a_missing_or_half_site(tmp_path):
         stop.set()
         thread.join()
     assert seen <= {"A", "B"}
+
+
+def test_a_missing_rsync_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name in ("sh", "mkdir", "readlink", "ls"):  # what reading the target needs; no rsync
+        (tools / name).symlink_to(shutil.which(name))
+    monkeypatch.setenv("PATH", str(tools))
+    with pytest.raises(PublishError, match="chưa cài rsync .*apt-get install rsync"):
+        publish(site(tmp_path, "one", "x"), Target.parse(str(tmp_path / "host")), "20261127-100000-aaaa")

@@ -170,3 +170,10 @@ def test_visitors_never_see_a_missing_or_half_site(tmp_path, server):
         thread.join()
     assert failures == []
     assert seen == set(names)
+
+
+def test_a_missing_lftp_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no programs at all
+    target = FtpTarget("127.0.0.1", 21, "chophien", "/")
+    with pytest.raises(PublishError, match="chưa cài lftp .*apt-get install lftp"):
+        publish(site(tmp_path, "one", "x"), target, "20261127-100000-aaaa", PASSWORD)
