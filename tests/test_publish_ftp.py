@@ -1,6 +1,7 @@
 """FTP(S) publishing with lftp, against a real FTP server (pyftpdlib) on this machine."""
 
 import datetime as dt
+import ipaddress
 import os
 import shutil
 import socket
@@ -38,8 +39,6 @@ def self_signed(folder):
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
-    import ipaddress
-
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
