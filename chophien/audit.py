@@ -44,6 +44,7 @@ from chophien.budgets import (
     gzip_size,
     page_kind,
 )
+from chophien.images import ACCEPTED_FORMATS, ACCEPTED_SUFFIXES
 
 KB = 1024
 # DESIGN §5, first view at 360 px: everything the browser fetches while loading the page.
@@ -57,7 +58,8 @@ HTML_BUDGETS = {kind: HTML_BUDGET for kind in PAGE_TYPES} | {"assessment": ASSES
 # Loaded only when the search box is used, and budgeted as "first search query ≤ 300 KB"
 # (DESIGN §5), not as an optional enhancement.
 SEARCH_ASSETS = re.compile(r"(^|/)pagefind/")
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".tif", ".tiff", ".heic", ".heif"}
+# Accepted photo formats, plus image files that must never be published at all.
+IMAGE_SUFFIXES = ACCEPTED_SUFFIXES | {".gif", ".tif", ".tiff"}
 CAMERA_ONLY_SUFFIXES = {".heic", ".heif"}  # never served to buyers: always re-encoded
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
@@ -488,7 +490,8 @@ def image_metadata(path: Path) -> list[str]:
         if marker in data:
             found.add(name)
     try:
-        with Image.open(io.BytesIO(data)) as im:
+        # Only the accepted decoders: the audit must not run Ghostscript on a published file either.
+        with Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS)) as im:
             exif = im.getexif()
             if len(exif):
                 found.add("EXIF")

@@ -59,7 +59,13 @@ def process_images(
             for image in references[source]:
                 path, line, column, label = image.referenced_at
                 problems.add(
-                    path, line, column, label, f"“{image.file}”: {result.vi}", f"“{image.file}”: {result.en}"
+                    path,
+                    line,
+                    column,
+                    label,
+                    f"“{image.file}”: {result.vi}",
+                    f"“{image.file}”: {result.en}",
+                    result.example,
                 )
         else:
             processed[source] = result

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .filestat import FileHashes
-from .text import Bilingual
+from .text import Bilingual, slugify
 
 WIDTHS = (240, 480, 960)
 # (extension, MIME type, Pillow save options). Order = order of <source> elements: best first.
@@ -34,7 +34,7 @@ FORMATS = (
 )
 SHARE_SIZE = (1200, 630)  # Open Graph / Zalo preview
 SHARE_QUALITY = 80
-PIPELINE_VERSION = 2  # bump when decoding or encoding changes: every cache key changes
+PIPELINE_VERSION = 3  # bump when decoding or encoding changes: every cache key changes
 MAX_PIXELS = 50_000_000  # admits a 48 MP phone photo (8000×6000), refuses decompression bombs
 CHECK_MIN_WIDTH = 480
 CHECK_MAX_BYTES = 8 * 1024 * 1024
@@ -42,6 +42,22 @@ CHECK_MAX_PIXELS = 48_000_000
 FIX_LONG_EDGE = 2048
 FIX_QUALITY = 85
 PLACEHOLDER_SIZE = 1
+# The one list of photo formats the project accepts (Pillow's format name → file extensions).
+# The loader, the schema, `chophien images`, `chophien new` and the audit all use it, and no
+# other decoder is ever run: a file is recognised by its first bytes before Pillow sees it.
+ACCEPTED_FORMATS = {
+    "JPEG": (".jpg", ".jpeg"),
+    "PNG": (".png",),
+    "WEBP": (".webp",),
+    "AVIF": (".avif",),
+    "HEIF": (".heic", ".heif"),
+}
+ACCEPTED_SUFFIXES = frozenset(suffix for suffixes in ACCEPTED_FORMATS.values() for suffix in suffixes)
+ACCEPTED_LIST = ".jpg, .jpeg, .png, .webp, .avif, .heic, .heif"  # as volunteers read it
+HEAD_BYTES = 512  # enough for every signature below, including a long ISO-BMFF `ftyp` box
+MAX_ASPECT = 3  # longest side at most 3× the shortest on a page; a longer photo is cropped
+MAX_OUTPUT_SIDE = 16383  # WebP's limit, the smallest of the three encoders'
+MAX_STEM = 60  # characters of the original name kept in derivative names
 
 
 def settings_key() -> str:
@@ -75,9 +91,35 @@ def cover_box(width: int, height: int, target_width: int, target_height: int) ->
         crop_width = round(height * target_ratio)
         left = (width - crop_width) // 2
         return left, 0, left + crop_width, height
-    crop_height = round(width / target_ratio)
+    crop_height = max(1, round(width / target_ratio))
     top = (height - crop_height) // 2
     return 0, top, width, top + crop_height
+
+
+def display_box(width: int, height: int, max_aspect: int = MAX_ASPECT) -> tuple[int, int, int, int]:
+    """The part of a photo shown on pages: all of it, unless one side is over *max_aspect* × the other.
+
+    A long phone screenshot (1080×18500) keeps its top (where it starts to make sense); a very wide
+    panorama keeps its centre. Every derivative then stays far inside the encoders' size limits and a
+    page never holds a 10-screen-long image.
+    """
+    if height > width * max_aspect:
+        return 0, 0, width, width * max_aspect
+    if width > height * max_aspect:
+        crop_width = height * max_aspect
+        left = (width - crop_width) // 2
+        return left, 0, left + crop_width, height
+    return 0, 0, width, height
+
+
+def output_stem(source: str) -> str:
+    """ASCII part of derivative names from a photo's file name: 'IMG 2024-05-01 (1).jpg' → 'img-2024-05-01-1'.
+
+    Derived names are safe in URLs, `srcset` (no spaces or commas) and every file system, whatever
+    the phone called the original; the content hash that follows keeps them unique.
+    """
+    stem = slugify(Path(source).stem)[:MAX_STEM].strip("-")
+    return stem or "anh"
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -99,6 +141,7 @@ class ProcessedImage:
     colour: str  # dominant colour "#rrggbb": the placeholder shown while loading
     derivatives: tuple[Derivative, ...]
     share: Derivative | None = None
+    kind: str = ""  # the original's format, as recognised from its bytes (a key of ACCEPTED_FORMATS)
 
     def variants(self, fmt: str) -> tuple[Derivative, ...]:
         return tuple(d for d in self.derivatives if d.format == fmt)
@@ -162,16 +205,119 @@ def _to_8bit_rgb(image):
     return image.convert("RGB") if image.mode != "RGB" else image
 
 
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+_CONTAINER_BRANDS = {b"mif1", b"msf1"}
+# What a refused file most likely is, so the message can say so (first bytes → vi, en).
+_KNOWN_OTHERS = (
+    (b"%!PS", "tệp PostScript/EPS", "a PostScript/EPS file"),
+    (b"\xc5\xd0\xd3\xc6", "tệp PostScript/EPS", "a PostScript/EPS file"),
+    (b"%PDF", "tệp PDF", "a PDF file"),
+    (b"<svg", "tệp SVG", "an SVG file"),
+    (b"<?xml", "tệp XML/SVG", "an XML/SVG file"),
+    (b"II*\x00", "ảnh TIFF", "a TIFF image"),
+    (b"MM\x00*", "ảnh TIFF", "a TIFF image"),
+    (b"BM", "ảnh BMP", "a BMP image"),
+    (b"GIF8", "ảnh GIF", "a GIF image"),
+    (b"PK\x03\x04", "tệp nén ZIP", "a ZIP archive"),
+)
+
+
+def sniff(head: bytes) -> str | None:
+    """The accepted format (a key of ACCEPTED_FORMATS) whose signature *head* starts with, else None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[4:8] == b"ftyp":  # ISO base media file: AVIF or HEIF, told apart by the brands
+        size = int.from_bytes(head[:4], "big")
+        major = head[8:12]
+        compatible = {head[i : i + 4] for i in range(16, min(size, len(head)) - 3, 4)}
+        if major in _AVIF_BRANDS or (major in _CONTAINER_BRANDS and compatible & _AVIF_BRANDS):
+            return "AVIF"
+        if major in _HEIF_BRANDS or (major in _CONTAINER_BRANDS and compatible & _HEIF_BRANDS):
+            return "HEIF"
+    return None
+
+
+def _what_it_is(head: bytes) -> tuple[str, str]:
+    if not head:
+        return "tệp rỗng (0 byte)", "an empty file (0 bytes)"
+    stripped = head.lstrip()
+    for signature, vi, en in _KNOWN_OTHERS:
+        if stripped.startswith(signature):
+            return vi, en
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:  # the head may end inside a character
+        text = head[: error.start].decode("utf-8") if error.start > len(head) - 4 else ""
+    if text and all(ch.isprintable() or ch in "\t\r\n" for ch in text):
+        return "tệp văn bản", "a text file"
+    return "định dạng không rõ", "an unknown format"
+
+
+def not_accepted(head: bytes) -> ImageProblem:
+    """The problem for a file that is not in an accepted format (nothing has decoded it)."""
+    vi, en = _what_it_is(head)
+    return ImageProblem(
+        f"không phải ảnh JPEG, PNG, WebP, AVIF hay HEIC (đây là {vi}); hãy lưu lại ảnh dạng JPEG "
+        "rồi đặt đúng tên đó",
+        f"not a JPEG, PNG, WebP, AVIF or HEIC photo (this is {en}); save the photo again as JPEG "
+        "under that name",
+        "che-shan-tuyet.jpg",
+    )
+
+
+def suffix_problem(name: str, kind: str) -> ImageProblem | None:
+    """A problem when *name*'s extension does not say what its bytes are (a PNG named .jpg)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in ACCEPTED_FORMATS.get(kind, ()) or (kind == "AVIF" and suffix in ACCEPTED_FORMATS["HEIF"]):
+        return None  # AVIF is a kind of HEIF: an iPhone-style .heic holding AVIF is fine
+    right = Path(name).stem + ACCEPTED_FORMATS[kind][0]
+    label = {"WEBP": "WebP", "HEIF": "HEIC/HEIF"}.get(kind, kind)
+    return ImageProblem(
+        f"đuôi tên tệp “{suffix or '(không có)'}” không khớp nội dung (đây là ảnh {label}); "
+        f"hãy đổi tên tệp thành “{right}” và sửa tên ở đây",
+        f"the extension “{suffix or '(none)'}” does not match the content (this is a {label} image); "
+        f"rename the file to “{right}” and change the name here",
+        right,
+    )
+
+
+def open_accepted(source, head: bytes | None = None):
+    """Pillow image for an accepted photo (header read only), never handing it to another decoder.
+
+    *source* is bytes or a path. The format is decided from the first bytes, then Pillow is told
+    to try that one decoder only: an EPS, PDF, SVG or TIFF renamed `.jpg` never reaches
+    Ghostscript or any other plugin. Raises ImageProblem when the bytes are not an accepted format.
+    """
+    from PIL import Image
+
+    if isinstance(source, bytes):
+        head, stream = source[:HEAD_BYTES], io.BytesIO(source)
+    else:
+        with open(source, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+        stream = source
+    kind = sniff(head)
+    if kind is None:
+        raise not_accepted(head)
+    if kind == "HEIF":
+        _register_heif()
+    return Image.open(stream, formats=[kind])
+
+
 def decode(data: bytes):
-    """Bytes of any supported photo → an 8-bit sRGB image, upright, with no metadata attached."""
+    """Bytes of any accepted photo → an 8-bit sRGB image, upright, with no metadata attached."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    _register_heif()
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused just below
-            image = Image.open(io.BytesIO(data))
+            image = open_accepted(data)
         if image.width * image.height > MAX_PIXELS:
             raise ImageProblem(
                 f"ảnh quá lớn ({image.width}×{image.height} điểm ảnh, tối đa 48 triệu điểm ảnh)",
@@ -187,18 +333,23 @@ def decode(data: bytes):
             "ảnh quá lớn (nghi là “bom giải nén”), không thể mở an toàn",
             "image too large (a decompression bomb); it cannot be opened safely",
         ) from None
-    except UnidentifiedImageError:
+    except UnidentifiedImageError:  # right signature, unreadable inside
         raise ImageProblem(
-            "tệp không phải là ảnh, hoặc định dạng không đọc được (dùng JPEG, PNG, WebP hoặc HEIC)",
-            "not an image, or a format that cannot be read (use JPEG, PNG, WebP or HEIC)",
+            "ảnh bị hỏng: đầu tệp đúng định dạng ảnh nhưng không đọc được; hãy chụp hoặc tải lên lại",
+            "damaged image: the file starts like a photo but cannot be read; take or upload it again",
         ) from None
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as error:
         raise ImageProblem(
             f"ảnh bị hỏng hoặc không đầy đủ ({error}); hãy chụp hoặc tải lên lại",
             f"image is damaged or truncated ({error}); take or upload it again",
         ) from None
     # Rebuild from raw pixels: no EXIF, GPS, XMP, ICC or comment can ride along.
     return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def decode_kind(data: bytes) -> str:
+    """The accepted format of *data* (call after decode() succeeded)."""
+    return sniff(data[:HEAD_BYTES]) or ""
 
 
 def _encode(image, fmt: str, options: dict) -> bytes:
@@ -224,29 +375,46 @@ def dominant_colour(image) -> str:
 
 
 def render_derivatives(data: bytes, stem: str, key: str, out_dir: Path) -> ProcessedImage:
-    """Decode once, write every derivative and the share image into *out_dir*."""
+    """Decode once, write every derivative and the share image into *out_dir*.
+
+    *stem* starts every derivative's name (`output_stem` of the original's name). A photo far
+    longer than wide (or wider than long) is first cropped to `display_box`.
+    """
     from PIL import Image
 
     image = decode(data)
+    box = display_box(*image.size)
+    if box != (0, 0, *image.size):
+        image = image.crop(box)
     width, height = image.size
     tag = key[:10]
     derivatives = []
-    for target in derivative_widths(width):
-        w, h = scaled_size(width, height, target)
-        resized = image if (w, h) == (width, height) else image.resize((w, h), Image.Resampling.LANCZOS)
-        for fmt, _mime, options in FORMATS:
-            name = f"{stem}-{tag}-{w}.{fmt}"
-            _write_atomic(out_dir / name, _encode(resized, fmt, options))
-            derivatives.append(Derivative(w, h, fmt, name))
-    share_image = image.crop(cover_box(width, height, *SHARE_SIZE)).resize(
-        SHARE_SIZE, Image.Resampling.LANCZOS
-    )
-    share_name = f"{stem}-{tag}-share.jpg"
-    _write_atomic(
-        out_dir / share_name, _encode(share_image, "jpg", {"quality": SHARE_QUALITY, "optimize": True})
-    )
+    try:
+        for target in derivative_widths(width):
+            w, h = scaled_size(width, height, target)
+            resized = image if (w, h) == (width, height) else image.resize((w, h), Image.Resampling.LANCZOS)
+            for fmt, _mime, options in FORMATS:
+                name = f"{stem}-{tag}-{w}.{fmt}"
+                _write_atomic(out_dir / name, _encode(resized, fmt, options))
+                derivatives.append(Derivative(w, h, fmt, name))
+        share_image = image.crop(cover_box(width, height, *SHARE_SIZE)).resize(
+            SHARE_SIZE, Image.Resampling.LANCZOS
+        )
+        share_name = f"{stem}-{tag}-share.jpg"
+        _write_atomic(
+            out_dir / share_name, _encode(share_image, "jpg", {"quality": SHARE_QUALITY, "optimize": True})
+        )
+    except (
+        ValueError,
+        MemoryError,
+    ) as error:  # an encoder's limit; OSError (disk full) is not the photo's fault
+        raise ImageProblem(
+            f"không tạo được ảnh thu nhỏ ({error}); hãy gửi ảnh chụp bình thường từ điện thoại",
+            f"cannot make the smaller copies ({error}); send an ordinary photo from the phone",
+        ) from None
     share = Derivative(*SHARE_SIZE, "jpg", share_name)
-    return ProcessedImage("", width, height, dominant_colour(image), tuple(derivatives), share)
+    kind = decode_kind(data)
+    return ProcessedImage("", width, height, dominant_colour(image), tuple(derivatives), share, kind)
 
 
 # --- the cache and the parallel runner -----------------------------------------------------------
@@ -272,7 +440,9 @@ def _load_index(cache_dir: Path, key: str, source: str) -> ProcessedImage | None
         raw = json.loads(path.read_text())
         derivatives = tuple(Derivative(**d) for d in raw["derivatives"])
         share = Derivative(**raw["share"]) if raw.get("share") else None
-        processed = ProcessedImage(source, raw["width"], raw["height"], raw["colour"], derivatives, share)
+        processed = ProcessedImage(
+            source, raw["width"], raw["height"], raw["colour"], derivatives, share, raw.get("kind", "")
+        )
     except (ValueError, KeyError, TypeError):
         return None
     if all((cache_dir / key[:2] / d.name).exists() for d in processed.files()):
@@ -280,8 +450,8 @@ def _load_index(cache_dir: Path, key: str, source: str) -> ProcessedImage | None
     return None
 
 
-def _job(path: str, source: str, cache_dir: str) -> tuple[str, dict | None, tuple[str, str] | None, bool]:
-    """Worker: (source, processed as dict, problem (vi, en), whether it encoded)."""
+def _job(path: str, source: str, cache_dir: str) -> tuple[str, dict | None, tuple[str, ...] | None, bool]:
+    """Worker: (source, processed as dict, problem (vi, en[, example]), whether it encoded)."""
     cache = Path(cache_dir)
     try:
         data = Path(path).read_bytes()
@@ -294,9 +464,9 @@ def _job(path: str, source: str, cache_dir: str) -> tuple[str, dict | None, tupl
         )
     key = _cache_key(data)
     try:
-        processed = render_derivatives(data, Path(source).stem, key, cache / key[:2])
+        processed = render_derivatives(data, output_stem(source), key, cache / key[:2])
     except ImageProblem as problem:
-        return source, None, (problem.vi, problem.en), False
+        return source, None, (problem.vi, problem.en, problem.example), False
     index = asdict(processed)
     _write_atomic(_index_path(cache, key), json.dumps(index, sort_keys=True).encode())
     index["source"] = source
@@ -311,6 +481,7 @@ def _from_dict(raw: dict) -> ProcessedImage:
         raw["colour"],
         tuple(Derivative(**d) for d in raw["derivatives"]),
         Derivative(**raw["share"]) if raw.get("share") else None,
+        raw.get("kind", ""),
     )
 
 
@@ -402,6 +573,10 @@ class ImageCache:
             first = results[group[0][1]]
             for _path, source in group[1:]:
                 results[source] = first if isinstance(first, ImageProblem) else replace(first, source=source)
+        # Checked here, not in the worker: the same bytes may be cached under another name.
+        for source, result in results.items():
+            if isinstance(result, ProcessedImage):
+                results[source] = suffix_problem(source, result.kind) or result
         return results
 
     def _collect(self, outcome, results) -> None:

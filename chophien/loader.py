@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import reference
 from .filestat import FileHashes
+from .images import ACCEPTED_SUFFIXES
 from .markup import MarkdownRenderer, summary
 from .model import (
     OCOP_VALIDITY_MONTHS,
@@ -35,7 +36,7 @@ from .text import add_months, collation_key, did_you_mean, hint, nfc, slugify
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RESERVED_SLUGS = {"page"}  # /san-pham/page/2/ is a listing page
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".avif"}
+IMAGE_SUFFIXES = ACCEPTED_SUFFIXES
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -14,10 +13,16 @@ from .images import (
     CHECK_MIN_WIDTH,
     FIX_LONG_EDGE,
     FIX_QUALITY,
+    HEAD_BYTES,
+    MAX_ASPECT,
     ImageProblem,
-    _register_heif,
     _write_atomic,
     decode,
+    display_box,
+    not_accepted,
+    open_accepted,
+    sniff,
+    suffix_problem,
 )
 from .loader import Catalogue
 from .problems import WARNING, ProblemList
@@ -29,13 +34,24 @@ def _megabytes(size: int) -> str:
 
 
 def _dimensions(path: Path) -> tuple[int, int]:
-    """Displayed size (after EXIF rotation), read from the header only."""
+    """Displayed size (after EXIF rotation), read from the header only; ImageProblem if unusable."""
+    import warnings
+
     from PIL import Image
 
-    _register_heif()
-    with Image.open(path) as image:
-        width, height = image.size
-        orientation = image.getexif().get(0x0112, 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with open_accepted(path) as image:
+                width, height = image.size
+                orientation = image.getexif().get(0x0112, 1)
+    except ImageProblem:
+        raise
+    except Exception as error:  # noqa: BLE001 - a bomb, a damaged header: validate says which
+        raise ImageProblem(
+            f"không đọc được kích thước ảnh ({type(error).__name__}); chạy `chophien validate` để biết lý do",
+            f"cannot read the image size ({type(error).__name__}); run `chophien validate` for the reason",
+        ) from None
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
@@ -73,8 +89,18 @@ def check_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList)
             )
         try:
             width, height = _dimensions(file)
-        except Exception:  # noqa: BLE001 - any decoder failure is reported by validate
+        except (ImageProblem, OSError):  # not a usable photo: `chophien validate` reports why
             continue
+        shown = display_box(width, height)
+        if shown != (0, 0, width, height):
+            part_vi, part_en = ("phần trên", "the top") if height > width else ("phần giữa", "the middle")
+            report(
+                f"ảnh quá dài hoặc quá rộng ({width}×{height}); trên trang chỉ hiện {part_vi}, "
+                f"{shown[2] - shown[0]}×{shown[3] - shown[1]} (tối đa {MAX_ASPECT} lần cạnh ngắn); "
+                "hãy tự cắt ảnh cho đẹp",
+                f"image very long or very wide ({width}×{height}); pages show only {part_en}, "
+                f"{shown[2] - shown[0]}×{shown[3] - shown[1]} (at most {MAX_ASPECT}× the short side); crop it yourself",
+            )
         if width * height > CHECK_MAX_PIXELS:
             report(
                 f"ảnh quá lớn ({width}×{height}, {group_thousands(width * height)} điểm ảnh; tối đa 48 triệu); "
@@ -107,10 +133,20 @@ def needs_shrinking(width: int, height: int, size: int) -> bool:
 
 
 def shrink_in_place(path: Path) -> Shrunk | None:
-    """Resize a photo to at most FIX_LONG_EDGE px, upright, metadata stripped, same format and name."""
+    """Resize a photo to at most FIX_LONG_EDGE px, upright, metadata stripped, same format and name.
+
+    Raises ImageProblem, before anything is written, for a file that is not an accepted photo or
+    whose extension does not say what it is.
+    """
     from PIL import Image
 
     data = path.read_bytes()
+    kind = sniff(data[:HEAD_BYTES])
+    if kind is None:
+        raise not_accepted(data[:HEAD_BYTES])
+    problem = suffix_problem(path.name, kind)
+    if problem:
+        raise problem
     width, height = _dimensions(path)
     if not needs_shrinking(width, height, len(data)):
         return None
@@ -120,15 +156,16 @@ def shrink_in_place(path: Path) -> Shrunk | None:
     if size != image.size:
         image = image.resize(size, Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
-    suffix = path.suffix.lower()
-    if suffix in (".heic", ".heif"):
+    if kind == "HEIF":
         import pillow_heif
 
         pillow_heif.from_pillow(image).save(buffer, quality=FIX_QUALITY)
-    elif suffix == ".png":
+    elif kind == "PNG":
         image.save(buffer, "PNG", optimize=True)
-    elif suffix == ".webp":
+    elif kind == "WEBP":
         image.save(buffer, "WEBP", quality=FIX_QUALITY, method=6)
+    elif kind == "AVIF":
+        image.save(buffer, "AVIF", quality=FIX_QUALITY)
     else:
         image.save(buffer, "JPEG", quality=FIX_QUALITY, optimize=True, progressive=True)
     _write_atomic(path, buffer.getvalue())
@@ -139,14 +176,34 @@ def fix_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList) -
     from .build import referenced_images
 
     done: list[Shrunk] = []
-    for source in dict.fromkeys(image.source for image in referenced_images(catalogue)):
-        path = content_dir / source
+    first_reference = {}
+    for image in referenced_images(catalogue):
+        first_reference.setdefault(image.source, image)
+    for source, image in first_reference.items():
         try:
-            shrunk = shrink_in_place(path)
+            shrunk = shrink_in_place(content_dir / source)
         except ImageProblem as error:
-            problems.add(os.fspath(path), 0, 0, "", error.vi, error.en)
+            path, line, column, label = image.referenced_at
+            problems.add(
+                path,
+                line,
+                column,
+                label,
+                f"“{image.file}”: {error.vi}",
+                f"“{image.file}”: {error.en}",
+                error.example,
+            )
             continue
-        except OSError:
+        except OSError as error:
+            path, line, column, label = image.referenced_at
+            problems.add(
+                path,
+                line,
+                column,
+                label,
+                f"“{image.file}”: không ghi được ảnh đã thu nhỏ ({error.strerror or error})",
+                f"“{image.file}”: cannot write the shrunk photo ({error.strerror or error})",
+            )
             continue
         if shrunk:
             done.append(shrunk)

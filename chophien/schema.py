@@ -7,12 +7,14 @@ against a list of Fields, converts every value and collects every problem.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from . import reference
+from .images import ACCEPTED_LIST, ACCEPTED_SUFFIXES
 from .strictyaml import Document
 from .text import (
     Bilingual,
@@ -212,10 +214,10 @@ def _file_name(raw: str) -> str:
             f"“{raw}” phải là tên tệp nằm ngay cạnh tệp nội dung, không có thư mục",
             f"“{raw}” must be a file name beside the content file, without folders",
         )
-    if not re.search(r"\.(jpe?g|png|webp|heic|heif|avif)$", value, re.IGNORECASE):
+    if os.path.splitext(value)[1].lower() not in ACCEPTED_SUFFIXES:
         raise Invalid(
-            f"“{raw}” không phải tệp ảnh (.jpg, .png, .webp, .heic)",
-            f"“{raw}” is not an image file (.jpg, .png, .webp, .heic)",
+            f"“{raw}” không phải tệp ảnh ({ACCEPTED_LIST})",
+            f"“{raw}” is not an image file ({ACCEPTED_LIST})",
         )
     return value
 

@@ -176,15 +176,24 @@ def _truncated() -> bytes:
         (_bomb(), "ảnh quá lớn (8000×7000 điểm ảnh, tối đa 48 triệu điểm ảnh)"),
         (
             b"Xin chao, day la van ban\n" * 20,
-            "tệp không phải là ảnh, hoặc định dạng không đọc được (dùng JPEG, PNG, WebP hoặc HEIC)",
+            "không phải ảnh JPEG, PNG, WebP, AVIF hay HEIC (đây là tệp văn bản); "
+            "hãy lưu lại ảnh dạng JPEG rồi đặt đúng tên đó",
         ),
-        (b"", "tệp không phải là ảnh, hoặc định dạng không đọc được (dùng JPEG, PNG, WebP hoặc HEIC)"),
+        (
+            b"",
+            "không phải ảnh JPEG, PNG, WebP, AVIF hay HEIC (đây là tệp rỗng (0 byte)); "
+            "hãy lưu lại ảnh dạng JPEG rồi đặt đúng tên đó",
+        ),
+        (b"\xff\xd8\xff", "ảnh bị hỏng"),  # a JPEG signature and nothing else
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "ảnh bị hỏng"),
     ],
 )
 def test_bad_images_are_problems(data, message):
     with pytest.raises(ImageProblem) as error:
         decode(data)
-    assert error.value.vi == message
+    assert error.value.vi == message or (
+        message.endswith(("(", "hỏng")) and error.value.vi.startswith(message)
+    )
 
 
 def test_truncated_jpeg_is_a_problem():
@@ -213,13 +222,16 @@ PATH = "content/products/htx-che-na-hang/che-shan-tuyet.md"
         (_bomb(), "ảnh quá lớn (8000×7000 điểm ảnh, tối đa 48 triệu điểm ảnh)"),
         (
             b"not an image",
-            "tệp không phải là ảnh, hoặc định dạng không đọc được (dùng JPEG, PNG, WebP hoặc HEIC)",
+            "không phải ảnh JPEG, PNG, WebP, AVIF hay HEIC (đây là tệp văn bản); "
+            "hãy lưu lại ảnh dạng JPEG rồi đặt đúng tên đó. Ví dụ: che-shan-tuyet.jpg",
         ),
     ],
 )
 def test_bad_image_is_reported_at_its_reference(tree, data, message):
     lines = _check(tree, minimal_tree(**{"products/htx-che-na-hang/che.jpg": data}))
-    assert lines == [f"{PATH}:7:5: lỗi: images[1]: “che.jpg”: {message}."]
+    assert lines == [
+        f"{PATH}:7:5: lỗi: images[1]: “che.jpg”: {message}" + ("" if "Ví dụ" in message else ".")
+    ]
 
 
 def test_symlinked_photo_is_refused(tree, tmp_path):
@@ -319,3 +331,262 @@ def test_identical_files_in_different_folders_are_encoded_once(tmp_path):
     results = cache.process_all(jobs)
     assert cache.encoded == 1
     assert [results[source].source for _path, source in jobs] == [source for _path, source in jobs]
+
+
+# --- only accepted formats are ever decoded -------------------------------------------------------
+
+EPS = (
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 64 64\n"
+    b"newpath 0 0 moveto 64 64 lineto stroke showpage\n%%EOF\n"
+)
+REFUSED = (
+    "không phải ảnh JPEG, PNG, WebP, AVIF hay HEIC (đây là {}); hãy lưu lại ảnh dạng JPEG rồi đặt đúng tên đó"
+)
+
+
+def _saved(fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 90, 200)).save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data, what",
+    [
+        (EPS, "tệp PostScript/EPS"),
+        (b"\xc5\xd0\xd3\xc6" + b"\x00" * 40, "tệp PostScript/EPS"),  # binary EPS with a TIFF preview
+        (b"%PDF-1.7\n1 0 obj\n", "tệp PDF"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "tệp SVG"),
+        (b'\n  <?xml version="1.0"?><svg/>', "tệp XML/SVG"),
+        (_saved("TIFF"), "ảnh TIFF"),
+        (_saved("BMP"), "ảnh BMP"),
+        (_saved("GIF"), "ảnh GIF"),
+        (_saved("PPM"), "định dạng không rõ"),  # "P6\n64 48\n255\n", then binary pixels
+        (_saved("ICO"), "định dạng không rõ"),
+        (b"PK\x03\x04zip", "tệp nén ZIP"),
+    ],
+)
+def test_files_in_other_formats_are_refused_before_any_decoder(data, what, monkeypatch):
+    from PIL import Image as PILImage
+
+    def no_decoder(*args, **kwargs):
+        raise AssertionError("a decoder was started for a refused file")
+
+    monkeypatch.setattr(PILImage, "open", no_decoder)
+    with pytest.raises(ImageProblem) as error:
+        decode(data)
+    assert error.value.vi == REFUSED.format(what)
+    assert error.value.example == "che-shan-tuyet.jpg"
+
+
+def test_every_open_names_the_accepted_formats_only():
+    """No `Image.open(` in the package without `formats=` (or outside images.open_accepted)."""
+    import re
+
+    calls = []
+    for path in sorted((ROOT / "chophien").glob("*.py")):
+        for match in re.finditer(r"Image\.open\(.*", path.read_text(encoding="utf-8")):
+            calls.append((path.name, match.group(0)))
+    assert len(calls) >= 2 and all("formats=" in line for _name, line in calls), calls
+
+
+def test_an_eps_named_jpg_never_reaches_ghostscript(tree, tmp_path, monkeypatch):
+    import subprocess
+
+    def no_process(*args, **kwargs):
+        raise AssertionError(f"content started a program: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    lines = _check(tree, minimal_tree(**{"products/htx-che-na-hang/che.jpg": EPS}))
+    assert lines == [
+        f"{PATH}:7:5: lỗi: images[1]: “che.jpg”: {REFUSED.format('tệp PostScript/EPS')}. Ví dụ: che-shan-tuyet.jpg"
+    ]
+
+
+def test_validate_on_an_eps_photo_starts_no_ghostscript(tmp_path):
+    """The pull-request check, end to end, with a fake `gs` first on PATH that leaves a mark."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import write_tree
+
+    content = write_tree(tmp_path, minimal_tree(**{"products/htx-che-na-hang/che.jpg": EPS}))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    marker = tmp_path / "gs-was-run"
+    fake = bin_dir / "gs"
+    fake.write_text(f"#!/bin/sh\necho \"$@\" >> '{marker}'\nexit 0\n")
+    fake.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", CHOPHIEN_TODAY="2026-11-27")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from chophien.cli import entry; entry()",
+            "validate",
+            "--lang",
+            "en",
+            str(content),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert not marker.exists()
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert (
+        "content/products/htx-che-na-hang/che-shan-tuyet.md:7:5: error: images[1]: “che.jpg”: not a JPEG, PNG, "
+        "WebP, AVIF or HEIC photo (this is a PostScript/EPS file); save the photo again as JPEG under that name. "
+        "Example: che-shan-tuyet.jpg"
+    ) in result.stdout
+
+
+@pytest.mark.parametrize(
+    "data, kind",
+    [
+        (jpeg_bytes(32, 24), "JPEG"),
+        (_saved("PNG"), "PNG"),
+        (_saved("WEBP"), "WEBP"),
+        (_saved("AVIF"), "AVIF"),
+        (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avif\x00\x00\x00\x00", "AVIF"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIF"),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic", "HEIF"),
+        (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ", None),  # a QuickTime video
+        (b"\x00\x00\x00\x14ftypisom\x00\x00\x00\x00isom", None),  # an MP4 video
+        (b"RIFF\x00\x00\x00\x00WAVEfmt ", None),
+    ],
+)
+def test_formats_are_recognised_by_their_first_bytes(data, kind):
+    from chophien.images import sniff
+
+    assert sniff(data[:512]) == kind
+
+
+def test_avif_is_read():
+    assert decode(_saved("AVIF", quality=90)).size == (64, 48)
+
+
+@pytest.mark.parametrize(
+    "name, data, right",
+    [
+        ("che.jpg", _saved("PNG"), "che.png"),
+        ("che.png", jpeg_bytes(), "che.jpg"),
+        ("che.webp", jpeg_bytes(), "che.jpg"),
+    ],
+)
+def test_an_extension_that_does_not_match_the_content_is_a_problem(tree, name, data, right):
+    text = PRODUCT.replace("file: che.jpg", f"file: {name}")
+    files = {"products/htx-che-na-hang/che-shan-tuyet.md": text, "products/htx-che-na-hang/che.jpg": None}
+    files[f"products/htx-che-na-hang/{name}"] = data
+    lines = _check(tree, minimal_tree(**files))
+    label = "PNG" if right.endswith(".png") else "JPEG"
+    suffix = Path(name).suffix
+    assert lines == [
+        f"{PATH}:7:5: lỗi: images[1]: “{name}”: đuôi tên tệp “{suffix}” không khớp nội dung (đây là ảnh {label}); "
+        f"hãy đổi tên tệp thành “{right}” và sửa tên ở đây. Ví dụ: {right}"
+    ]
+
+
+def test_extension_is_checked_even_when_the_same_bytes_are_cached_under_a_right_name(tmp_path):
+    data = _saved("PNG")
+    right, wrong = tmp_path / "a.png", tmp_path / "b.jpg"
+    right.write_bytes(data)
+    wrong.write_bytes(data)
+    ImageCache(tmp_path / "cache", workers=1).process_all([(right, "products/x/a.png")])
+    results = ImageCache(tmp_path / "cache", workers=1).process_all([(wrong, "products/x/b.jpg")])
+    assert isinstance(results["products/x/b.jpg"], ImageProblem)
+    assert results["products/x/b.jpg"].example == "b.png"
+
+
+def test_heic_holding_avif_is_accepted(tmp_path):
+    source = tmp_path / "iphone.heic"
+    source.write_bytes(_saved("AVIF"))
+    processed = ImageCache(tmp_path / "cache", workers=1).process(source, "products/x/iphone.heic")
+    assert processed.kind == "AVIF"
+
+
+# --- photo shapes ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "size, box",
+    [((1080, 18500), (0, 0, 1080, 3240)), ((18500, 1080), (7630, 0, 10870, 1080)), ((1, 5000), (0, 0, 1, 3)),
+     ((5000, 1), (2498, 0, 2501, 1)), ((1000, 3000), (0, 0, 1000, 3000)), ((3000, 1000), (0, 0, 3000, 1000)),
+     ((4000, 3000), (0, 0, 4000, 3000)), ((1, 1), (0, 0, 1, 1))],
+)  # fmt: skip
+def test_display_box_limits_the_aspect_ratio(size, box):
+    from chophien.images import display_box
+
+    assert display_box(*size) == box
+
+
+@pytest.mark.parametrize("size", [(1080, 18500), (18500, 1080), (1, 5000), (5000, 1), (1, 1), (16384, 2)])
+def test_very_long_or_wide_photos_give_small_derivatives(tmp_path, size):
+    from chophien.images import MAX_ASPECT, MAX_OUTPUT_SIDE
+
+    source = tmp_path / "screenshot.png"
+    source.write_bytes(_png(Image.new("L", size, 128)))
+    cache = ImageCache(tmp_path / "cache", workers=1)
+    processed = cache.process(source, "products/x/screenshot.png")
+    long_side, short_side = max(processed.width, processed.height), min(processed.width, processed.height)
+    assert long_side <= MAX_ASPECT * short_side
+    for derivative in processed.files():
+        assert max(derivative.width, derivative.height) <= min(MAX_OUTPUT_SIDE, 960 * MAX_ASPECT)
+        with Image.open(cache.path_of(derivative)) as out:
+            assert out.size == (derivative.width, derivative.height)
+            out.load()
+
+
+def test_a_long_screenshot_keeps_its_top(tmp_path):
+    image = Image.new("RGB", (1080, 18500), (250, 250, 250))
+    image.paste((200, 0, 0), (0, 0, 1080, 1000))  # the top of the screenshot is red
+    source = tmp_path / "shot.png"
+    source.write_bytes(_png(image))
+    cache = ImageCache(tmp_path / "cache", workers=1)
+    processed = cache.process(source, "products/x/shot.png")
+    assert (processed.width, processed.height) == (1080, 3240)
+    top = processed.fallback(480)
+    with Image.open(cache.path_of(top)) as out:
+        assert out.convert("RGB").getpixel((10, 10))[0] > 150
+
+
+def test_cmyk_16bit_truncated_bomb_and_empty_photos_are_problems_at_their_reference(tree):
+    cmyk = io.BytesIO()
+    Image.new("CMYK", (640, 480), (0, 255, 255, 0)).save(cmyk, "JPEG")
+    wide = Image.new("I;16", (640, 480))
+    wide.putdata([40000] * (640 * 480))
+    photos = {"cmyk.jpg": cmyk.getvalue(), "xam16.png": _png(wide), "cut.jpg": _truncated(),
+              "bom.png": _bomb(), "rong.jpg": b""}  # fmt: skip
+    entries = "".join(f"  - file: {name}\n    alt: Ảnh\n" for name in photos)
+    text = PRODUCT.replace("  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", entries)
+    files = {f"products/htx-che-na-hang/{name}": data for name, data in photos.items()}
+    lines = _check(
+        tree,
+        minimal_tree(
+            **{"products/htx-che-na-hang/che-shan-tuyet.md": text, "products/htx-che-na-hang/che.jpg": None},
+            **files,
+        ),
+    )
+    assert [line.split(": lỗi: ")[1][:40] for line in lines] == [
+        "images[3]: “cut.jpg”: ảnh bị hỏng hoặc k",
+        "images[4]: “bom.png”: ảnh quá lớn (8000×",
+        "images[5]: “rong.jpg”: không phải ảnh JP",
+    ]
+
+
+# --- names that would break URLs --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, stem",
+    [("products/x/IMG 2024-05-01 (1).jpg", "img-2024-05-01-1"), ("products/x/chè, 50% #1?.png", "che-50-1"),
+     ("products/x/Ảnh \"đẹp\" 'mới'.heic", "anh-dep-moi"), ("products/x/cha\u0300.jpg", "cha"),
+     ("products/x/%20%2C.jpg", "20-2c"), ("products/x/照片.jpg", "anh"), ("products/x/" + "a" * 200 + ".jpg", "a" * 60)],
+)  # fmt: skip
+def test_output_names_are_plain_ascii(source, stem):
+    from chophien.images import output_stem
+
+    assert output_stem(source) == stem
