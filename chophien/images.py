@@ -309,6 +309,13 @@ def open_accepted(source, head: bytes | None = None):
     return Image.open(stream, formats=[kind])
 
 
+def bomb_problem() -> ImageProblem:
+    return ImageProblem(
+        "ảnh quá lớn (nghi là “bom giải nén”), không thể mở an toàn",
+        "image too large (a decompression bomb); it cannot be opened safely",
+    )
+
+
 def decode(data: bytes):
     """Bytes of any accepted photo → an 8-bit sRGB image, upright, with no metadata attached."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -329,10 +336,7 @@ def decode(data: bytes):
     except ImageProblem:
         raise
     except Image.DecompressionBombError:
-        raise ImageProblem(
-            "ảnh quá lớn (nghi là “bom giải nén”), không thể mở an toàn",
-            "image too large (a decompression bomb); it cannot be opened safely",
-        ) from None
+        raise bomb_problem() from None
     except UnidentifiedImageError:  # right signature, unreadable inside
         raise ImageProblem(
             "ảnh bị hỏng: đầu tệp đúng định dạng ảnh nhưng không đọc được; hãy chụp hoặc tải lên lại",

@@ -17,6 +17,7 @@ from .images import (
     MAX_ASPECT,
     ImageProblem,
     _write_atomic,
+    bomb_problem,
     decode,
     display_box,
     not_accepted,
@@ -47,12 +48,33 @@ def _dimensions(path: Path) -> tuple[int, int]:
                 orientation = image.getexif().get(0x0112, 1)
     except ImageProblem:
         raise
-    except Exception as error:  # noqa: BLE001 - a bomb, a damaged header: validate says which
+    except Image.DecompressionBombError:
+        raise bomb_problem() from None
+    except OSError:
+        raise  # unreadable: `chophien validate` says so at the reference
+    except Exception as error:  # noqa: BLE001 - a damaged header, whatever the decoder raises
         raise ImageProblem(
-            f"không đọc được kích thước ảnh ({type(error).__name__}); chạy `chophien validate` để biết lý do",
-            f"cannot read the image size ({type(error).__name__}); run `chophien validate` for the reason",
+            f"ảnh bị hỏng, không đọc được kích thước ({type(error).__name__}); hãy chụp hoặc tải lên lại",
+            f"damaged image, its size cannot be read ({type(error).__name__}); take or upload it again",
         ) from None
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def inspect(path: Path) -> tuple[str, int, int]:
+    """(format, displayed width, height) of an accepted photo from its header, without decoding it.
+
+    Raises ImageProblem for a file that is not an accepted photo or whose extension does not say
+    what it is; OSError when it cannot be read.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    kind = sniff(head)
+    if kind is None:
+        raise not_accepted(head)
+    problem = suffix_problem(path.name, kind)
+    if problem:
+        raise problem
+    return (kind, *_dimensions(path))
 
 
 def _report(problems: ProblemList, image, vi: str, en: str, example: str = "") -> None:
@@ -88,8 +110,16 @@ def check_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList)
                 "run `chophien images --fix` to shrink it",
             )
         try:
-            width, height = _dimensions(file)
-        except (ImageProblem, OSError):  # not a usable photo: `chophien validate` reports why
+            _kind, width, height = inspect(file)
+        except ImageProblem as error:
+            path, line, column, field = image.referenced_at
+            vi, en = f"“{image.file}”: {error.vi}", f"“{image.file}”: {error.en}"
+            if not any(
+                (p.path, p.line, p.message_vi) == (path, line, vi) for p in problems.items
+            ):  # --fix said so
+                problems.add(path, line, column, field, vi, en, error.example)
+            continue
+        except OSError:  # unreadable: `chophien validate` reports it at the reference
             continue
         shown = display_box(width, height)
         if shown != (0, 0, width, height):
@@ -97,9 +127,10 @@ def check_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList)
             report(
                 f"ảnh quá dài hoặc quá rộng ({width}×{height}); trên trang chỉ hiện {part_vi}, "
                 f"{shown[2] - shown[0]}×{shown[3] - shown[1]} (tối đa {MAX_ASPECT} lần cạnh ngắn); "
-                "hãy tự cắt ảnh cho đẹp",
+                "hãy tự cắt ảnh, hoặc chạy `chophien images --fix` để cắt như trên trang",
                 f"image very long or very wide ({width}×{height}); pages show only {part_en}, "
-                f"{shown[2] - shown[0]}×{shown[3] - shown[1]} (at most {MAX_ASPECT}× the short side); crop it yourself",
+                f"{shown[2] - shown[0]}×{shown[3] - shown[1]} (at most {MAX_ASPECT}× the short side); "
+                "crop it, or run `chophien images --fix` to crop it as pages show it",
             )
         if width * height > CHECK_MAX_PIXELS:
             report(
@@ -129,28 +160,28 @@ class Shrunk:
 
 
 def needs_shrinking(width: int, height: int, size: int) -> bool:
-    return max(width, height) > FIX_LONG_EDGE or size > CHECK_MAX_BYTES
+    too_long = display_box(width, height) != (0, 0, width, height)  # pages show only part of it
+    return max(width, height) > FIX_LONG_EDGE or size > CHECK_MAX_BYTES or too_long
 
 
 def shrink_in_place(path: Path) -> Shrunk | None:
     """Resize a photo to at most FIX_LONG_EDGE px, upright, metadata stripped, same format and name.
+
+    A photo too long or too wide for pages is cropped first to the part pages show (`display_box`).
 
     Raises ImageProblem, before anything is written, for a file that is not an accepted photo or
     whose extension does not say what it is.
     """
     from PIL import Image
 
+    kind, width, height = inspect(path)
     data = path.read_bytes()
-    kind = sniff(data[:HEAD_BYTES])
-    if kind is None:
-        raise not_accepted(data[:HEAD_BYTES])
-    problem = suffix_problem(path.name, kind)
-    if problem:
-        raise problem
-    width, height = _dimensions(path)
     if not needs_shrinking(width, height, len(data)):
         return None
     image = decode(data)  # upright, sRGB, 8-bit, no metadata (transparency flattened on white)
+    box = display_box(*image.size)
+    if box != (0, 0, *image.size):  # keep what pages show, at full resolution, not a 120 px sliver
+        image = image.crop(box)
     scale = min(1.0, FIX_LONG_EDGE / max(image.size))
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     if size != image.size:

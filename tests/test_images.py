@@ -590,3 +590,52 @@ def test_output_names_are_plain_ascii(source, stem):
     from chophien.images import output_stem
 
     assert output_stem(source) == stem
+
+
+def _urls_in(html: str) -> tuple[list[str], list[str]]:
+    """(every src, every srcset candidate URL) of <img>/<source>, parsed like a browser would."""
+    from html.parser import HTMLParser
+
+    srcs, candidates = [], []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag not in ("img", "source"):
+                return
+            if attrs.get("src"):
+                srcs.append(attrs["src"])
+            for candidate in (attrs.get("srcset") or "").split(","):
+                parts = candidate.split()
+                if parts:
+                    assert len(parts) == 2 and parts[1][:-1].isdigit() and parts[1].endswith("w"), candidate
+                    candidates.append(parts[0])
+
+    Collect().feed(html)
+    return srcs, candidates
+
+
+def test_phone_file_names_give_srcset_and_src_that_resolve(tree, tmp_path):
+    """Spaces, commas, %, #, ?, quotes, Vietnamese (NFC) in photo names: every URL parses back to a file."""
+    from urllib.parse import unquote, urlsplit
+
+    from conftest import run_pelican
+
+    names = ["IMG 2024-05-01 (1).jpg", "Ảnh chè, 50% #2?.png", "a 'b' \"c\".webp", "%20%2C.jpg"]
+    data = {".jpg": jpeg_bytes(1200, 900), ".png": _saved("PNG"), ".webp": _saved("WEBP")}
+    entries = "".join("  - file: '{}'\n    alt: Ảnh\n".format(name.replace("'", "''")) for name in names)
+    text = PRODUCT.replace("  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", entries)
+    files = {"products/htx-che-na-hang/che-shan-tuyet.md": text, "products/htx-che-na-hang/che.jpg": None}
+    files.update({f"products/htx-che-na-hang/{name}": data[Path(name).suffix] for name in names})
+    content = tree(minimal_tree(**files))
+    out = tmp_path / "output"
+    result = run_pelican(content, out)
+    assert result.returncode == 0, result.stderr
+    page = out / "san-pham/htx-che-na-hang/che-shan-tuyet/index.html"
+    srcs, candidates = _urls_in(page.read_text(encoding="utf-8"))
+    assert len(srcs) >= len(names) and len(candidates) >= 3 * len(names)
+    for url in srcs + candidates:
+        path = urlsplit(url).path
+        assert not urlsplit(url).query and not urlsplit(url).fragment, url
+        assert set(path) <= set("abcdefghijklmnopqrstuvwxyz0123456789-./"), url
+        assert (out / unquote(path).lstrip("/")).is_file(), url
