@@ -39,6 +39,27 @@ RESERVED_SLUGS = {"page"}  # /san-pham/page/2/ is a listing page
 IMAGE_SUFFIXES = ACCEPTED_SUFFIXES
 
 
+def slug_refusal(slug: str, kind: str = "product") -> tuple[str, str, str] | None:
+    """Why `chophien validate` refuses *slug* as a content file's name: (vi, en, example), else None.
+
+    The one rule for names that become URLs; `chophien new --slug` asks it too.
+    """
+    if not (SLUG.fullmatch(slug) and unicodedata.is_normalized("NFC", slug)):
+        suggestion = slugify(slug) or "ten-tep"
+        return (
+            f"tên “{nfc(slug)}” phải là chữ thường không dấu, số và dấu gạch ngang, ví dụ “{suggestion}”",
+            f"the name “{nfc(slug)}” must be lowercase ASCII letters, digits and dashes, e.g. “{suggestion}”",
+            suggestion,
+        )
+    if kind == "cooperative" and slug in RESERVED_SLUGS:
+        return (
+            f"tên “{slug}” dành cho phân trang; hãy đặt tên khác, ví dụ htx-{slug}",
+            f"the name “{slug}” is reserved for pagination; choose another, e.g. htx-{slug}",
+            f"htx-{slug}",
+        )
+    return None
+
+
 @dataclass
 class Catalogue:
     """Everything the site is built from, with the indexes listings need."""
@@ -130,7 +151,7 @@ class Loader:
 
     def _check_slug(self, path: Path, what_vi: str, what_en: str) -> str:
         stem = path.stem if path.suffix else path.name
-        if SLUG.fullmatch(stem) and unicodedata.is_normalized("NFC", stem):
+        if slug_refusal(stem) is None:
             return stem
         suggestion = slugify(stem) or "ten-tep"
         if stem != stem.strip() and SLUG.fullmatch(stem.strip()):
@@ -317,13 +338,10 @@ class Loader:
 
     def load_cooperative(self, path: Path) -> Cooperative | None:
         slug = self._check_slug(path, "tệp", "file")
-        if slug in RESERVED_SLUGS:
-            self._file_problem(
-                path,
-                f"tên “{slug}” dành cho phân trang; hãy đặt tên khác, ví dụ htx-{slug}",
-                f"the name “{slug}” is reserved for pagination; choose another, e.g. htx-{slug}",
-                f"htx-{slug}.md",
-            )
+        refused = slug_refusal(slug, "cooperative")
+        if refused:
+            vi, en, example = refused
+            self._file_problem(path, vi, en, f"{example}.md")
             return None
         cached, object_key = self._cached_object(path, "cooperative")
         if cached is not None:

@@ -8,11 +8,14 @@ volunteer fills in the rest by removing a `#`. It never overwrites an existing f
 
 from __future__ import annotations
 
-import shutil
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .images import ImageProblem, decode, decode_kind, suffix_problem
+from .loader import slug_refusal
 from .schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field, Warned
 from .text import Bilingual, did_you_mean, hint, nfc, slugify
 from .yamlwrite import check_readable, emit
@@ -24,6 +27,7 @@ _SLUG_PREFIXES = (
     ("ho-kinh-doanh-", "hkd-"),
 )
 MAX_SLUG = 60
+MAX_PHOTO_BYTES = 40 * 1024 * 1024  # read limit for `--image`: a 48 MP HEIC or JPEG is well under it
 
 COOPERATIVE_BODY = (
     "<!-- Viết câu chuyện của hợp tác xã ở đây (dòng này không hiện trên trang): thành lập năm nào,\n"
@@ -198,14 +202,133 @@ def _refuse_existing(path: Path, content: Path) -> None:
         )
 
 
-def _check_slug(slug: str) -> str:
-    if not slug or slug != slugify(slug):
-        suggestion = slugify(slug) or "ten-tep"
-        raise ScaffoldError(
-            f"tên tệp “{slug}” phải là chữ thường không dấu, số và dấu gạch ngang, ví dụ “{suggestion}”",
-            f"file name “{slug}” must be lowercase ASCII letters, digits and dashes, e.g. “{suggestion}”",
-        )
+def _check_slug(slug: str, kind: str) -> str:
+    """*slug* if `chophien validate` would accept it as the file's name (the very same rule), else ScaffoldError."""
+    refused = slug_refusal(slug, kind)
+    if refused:
+        vi, en, example = refused
+        raise ScaffoldError(f"--slug: {vi}", f"--slug: {en}", example)
     return slug
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo given with `--image`, checked and read before anything is written."""
+
+    source: Path
+    name: str  # its file name beside the product, as the front matter names it
+    data: bytes | None  # None when it already is that file
+
+
+def _photo_error(shown: str, vi: str, en: str) -> tuple[str, str]:
+    return f"--image {shown}: {vi}", f"--image {shown}: {en}"
+
+
+def _check_photo(image: str, folder: Path, content: Path) -> Photo | tuple[str, str]:
+    """The Photo to copy for one `--image`, or the (vi, en) reason it cannot be used."""
+    source = Path(image)
+    name = nfc(source.name.strip())
+    try:
+        mode = source.lstat().st_mode
+    except OSError:
+        return _photo_error(image, "không tìm thấy tệp ảnh này", "this image file does not exist")
+    if stat.S_ISLNK(mode):
+        return _photo_error(
+            image,
+            "là liên kết tượng trưng (symlink); hãy đưa tệp ảnh thật",
+            "is a symlink; give the real photo file",
+        )
+    if stat.S_ISDIR(mode):
+        return _photo_error(image, "là thư mục, không phải tệp ảnh", "is a folder, not a photo file")
+    if not stat.S_ISREG(mode):
+        return _photo_error(image, "không phải tệp bình thường", "is not a regular file")
+    file_spec = spec_at(PRODUCT_FIELDS, ("images",)).item
+    name_spec = next(f for f in file_spec.fields if f.name == "file")
+    try:
+        name_spec.convert(name)  # the name as `chophien validate` will check it
+    except Bilingual as error:
+        return _photo_error(image, error.vi, error.en)
+    size = source.stat().st_size
+    if size > MAX_PHOTO_BYTES:
+        return _photo_error(
+            image,
+            f"tệp quá nặng ({size // (1024 * 1024)} MB, tối đa {MAX_PHOTO_BYTES // (1024 * 1024)} MB)",
+            f"file too heavy ({size // (1024 * 1024)} MB, at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB)",
+        )
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(MAX_PHOTO_BYTES + 1)
+    except OSError as error:
+        return _photo_error(image, f"không đọc được ({error.strerror})", f"cannot be read ({error.strerror})")
+    try:
+        decode(data)  # only an accepted format is opened; a bomb or a damaged photo is refused here
+        problem = suffix_problem(name, decode_kind(data))
+        if problem:
+            raise problem
+    except ImageProblem as error:
+        return _photo_error(image, error.vi, error.en)
+    target = folder / name
+    if target.exists() or target.is_symlink():
+        if target.resolve() == source.resolve() or (target.is_file() and target.read_bytes() == data):
+            return Photo(source, name, None)  # already there (a second product with the same photo)
+        shown = target.relative_to(content.parent).as_posix()
+        return _photo_error(
+            image,
+            f"đã có tệp {shown}; không ghi đè. Hãy đổi tên ảnh",
+            f"{shown} already exists; not overwriting. Rename the photo",
+        )
+    return Photo(source, name, data)
+
+
+def check_photos(images: tuple[str, ...], folder: Path, content: Path) -> list[Photo]:
+    """Every `--image`, checked before anything is written; ScaffoldError listing every bad one."""
+    photos: list[Photo] = []
+    errors: list[tuple[str, str]] = []
+    by_name: dict[str, Path] = {}
+    for image in images:
+        checked = _check_photo(image, folder, content)
+        if isinstance(checked, tuple):
+            errors.append(checked)
+            continue
+        earlier = by_name.get(checked.name)
+        if earlier is not None:
+            if earlier.resolve() != checked.source.resolve():
+                errors.append(
+                    _photo_error(
+                        image,
+                        f"trùng tên với --image {earlier}; hãy đổi tên một trong hai ảnh",
+                        f"same name as --image {earlier}; rename one of the two photos",
+                    )
+                )
+            continue  # the same photo given twice is copied once
+        by_name[checked.name] = checked.source
+        photos.append(checked)
+    if errors:
+        raise ScaffoldError("\n".join(vi for vi, _ in errors), "\n".join(en for _, en in errors))
+    return photos
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    with open(path, "xb") as handle:  # never replaces a file that appeared meanwhile
+        handle.write(data)
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Create every file or none: on a failure, the ones already written are removed."""
+    written: list[Path] = []
+    try:
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_new(path, data)
+            written.append(path)
+    except OSError as error:
+        for done in written:
+            done.unlink(missing_ok=True)
+        raise ScaffoldError(
+            f"không ghi được {path.name} ({error.strerror or error}); chưa tạo tệp nào",
+            f"cannot write {path.name} ({error.strerror or error}); nothing was created",
+        ) from None
 
 
 def new_cooperative(
@@ -217,12 +340,11 @@ def new_cooperative(
 ) -> Path:
     """Write content/cooperatives/<slug>.md; return its path."""
     answers = collect(COOPERATIVE_FIELDS, COOPERATIVE_QUESTIONS, given, ask, say)
-    slug = _check_slug(slug or derive_slug(answers[("name",)]))
+    slug = _check_slug(slug if slug is not None else derive_slug(answers[("name",)]), "cooperative")
     path = content / "cooperatives" / f"{slug}.md"
     _refuse_existing(path, content)
     text = render(COOPERATIVE_FIELDS, _nested(answers), COOPERATIVE_BODY)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_all([(path, text.encode("utf-8"))])
     return path
 
 
@@ -255,24 +377,15 @@ def new_product(
     """Write content/products/<cooperative>/<slug>.md (copying given photos beside it); return its path."""
     coop = find_cooperative(content, cooperative)
     answers = collect(PRODUCT_FIELDS, PRODUCT_QUESTIONS, given, ask, say)
-    slug = _check_slug(slug or derive_slug(answers[("name",)]))
+    slug = _check_slug(slug if slug is not None else derive_slug(answers[("name",)]), "product")
     folder = content / "products" / coop
     path = folder / f"{slug}.md"
     _refuse_existing(path, content)
-    values = _nested(answers)
-    names = []
-    for image in images:
-        source = Path(image)
-        name = nfc(source.name.strip())
-        if source.is_file() and source.resolve().parent != folder.resolve():
-            target = folder / name
-            _refuse_existing(target, content)
-            folder.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        names.append({"file": name, "alt": answers[("name",)]})
-    values = {**values, "images": names or "none"}
+    photos = check_photos(images, folder, content)
+    names = [{"file": photo.name, "alt": answers[("name",)]} for photo in photos]
+    values = {**_nested(answers), "images": names or "none"}
     ordered = {spec.name: values[spec.name] for spec in PRODUCT_FIELDS if spec.name in values}
     text = render(PRODUCT_FIELDS, ordered, PRODUCT_BODY)
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    copies = [(folder / photo.name, photo.data) for photo in photos if photo.data is not None]
+    write_all([*copies, (path, text.encode("utf-8"))])
     return path

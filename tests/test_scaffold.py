@@ -1,9 +1,11 @@
 """`chophien new`: slugs from Vietnamese names, commented templates that validate, no overwriting."""
 
+import io
 import re
 
 import pytest
-from conftest import minimal_tree
+from conftest import jpeg_bytes, minimal_tree
+from PIL import Image
 
 from chophien.build import prepare
 from chophien.cli import main as cli_main
@@ -11,6 +13,7 @@ from chophien.problems import ProblemList
 from chophien.scaffold import ScaffoldError, derive_slug, new_cooperative, new_product
 from chophien.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, CheckContext, check_mapping
 from chophien.strictyaml import parse_front_matter
+from chophien.text import nfc
 
 COOP_ARGS = [
     "new", "cooperative", "--name", "Hợp tác xã Mật ong Đồng Văn", "--kind", "hop-tac-xa",
@@ -138,14 +141,182 @@ def test_interactive_questions_are_asked_again_until_valid(tree):
 def test_photos_given_are_copied_beside_the_product(tree, tmp_path):
     content = tree(minimal_tree())
     photo = tmp_path / "IMG 2041.jpg"
-    photo.write_bytes(b"jpeg bytes")
+    photo.write_bytes(jpeg_bytes())
     given = {("name",): "Mật ong", ("category",): "che", ("price",): "lien-he", ("unit",): "chai"}
     path = new_product(content, "HTX Chè Na Hang", given, images=(str(photo),))
-    assert (path.parent / "IMG 2041.jpg").read_bytes() == b"jpeg bytes"
+    assert (path.parent / "IMG 2041.jpg").read_bytes() == jpeg_bytes()
     assert "images:\n  - file: IMG 2041.jpg\n    alt: Mật ong\n" in path.read_text(encoding="utf-8")
+    # A second product with the same photo uses the file already there.
+    second = new_product(content, "htx-che-na-hang", {**given, ("name",): "Mật ong 2"}, images=(str(photo),))
+    assert "  - file: IMG 2041.jpg\n" in second.read_text(encoding="utf-8")
+    photo.write_bytes(jpeg_bytes(colour=(1, 2, 3)))  # another photo under the same name
     with pytest.raises(ScaffoldError) as error:
-        new_product(content, "htx-che-na-hang", {**given, ("name",): "Mật ong 2"}, images=(str(photo),))
-    assert error.value.vi.startswith("tệp content/products/htx-che-na-hang/IMG 2041.jpg đã có; không ghi đè")
+        new_product(content, "htx-che-na-hang", {**given, ("name",): "Mật ong 3"}, images=(str(photo),))
+    assert error.value.vi == (
+        f"--image {photo}: đã có tệp content/products/htx-che-na-hang/IMG 2041.jpg; không ghi đè. Hãy đổi tên ảnh"
+    )
+    assert not (path.parent / "mat-ong-3.md").exists()
+    assert validate_lines(content) == []
+
+
+def validate_lines(content) -> list[str]:
+    return [p.render() for p in prepare(content, content.parent / ".cache").problems.sorted()]
+
+
+EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 64 64\nshowpage\n%%EOF\n"
+NOT_A_PHOTO = (
+    "không phải ảnh JPEG, PNG, WebP, AVIF hay HEIC (đây là {}); hãy lưu lại ảnh dạng JPEG rồi đặt đúng tên đó"
+)
+
+
+def _png(size, mode="RGB") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _gif() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64)).save(buffer, "GIF")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name, make, message",
+    [
+        ("ghi-chu.jpg", lambda p: p.write_bytes(b"chi la van ban\n"), NOT_A_PHOTO.format("tệp văn bản")),
+        ("x.jpg", lambda p: p.write_bytes(EPS), NOT_A_PHOTO.format("tệp PostScript/EPS")),
+        ("rong.jpg", lambda p: p.write_bytes(b""), NOT_A_PHOTO.format("tệp rỗng (0 byte)")),
+        ("bom.png", lambda p: p.write_bytes(_png((20000, 20000), "1")), "ảnh quá lớn (nghi là “bom giải nén”), không thể mở an toàn"),
+        ("lon.png", lambda p: p.write_bytes(_png((8000, 7000), "1")), "ảnh quá lớn (8000×7000 điểm ảnh, tối đa 48 triệu điểm ảnh)"),
+        ("anh.jpg", lambda p: p.write_bytes(_png((640, 480))),
+         "đuôi tên tệp “.jpg” không khớp nội dung (đây là ảnh PNG); hãy đổi tên tệp thành “anh.png” và sửa tên ở đây"),
+        ("dong.gif", lambda p: p.write_bytes(_gif()), "“dong.gif” không phải tệp ảnh (.jpg, .jpeg, .png, .webp, .avif, .heic, .heif)"),
+        (".an.jpg", lambda p: p.write_bytes(jpeg_bytes()), "“.an.jpg” phải là tên tệp nằm ngay cạnh tệp nội dung, không có thư mục"),
+        ("thu-muc.jpg", lambda p: p.mkdir(), "là thư mục, không phải tệp ảnh"),
+        ("lien-ket.jpg", lambda p: p.symlink_to(p.parent / "that.jpg"), "là liên kết tượng trưng (symlink); hãy đưa tệp ảnh thật"),
+        ("khong-co.jpg", lambda p: None, "không tìm thấy tệp ảnh này"),
+    ],
+)  # fmt: skip
+def test_only_a_real_photo_is_copied_and_nothing_is_written_otherwise(
+    tree, tmp_path, capsys, name, make, message
+):
+    content = tree(minimal_tree())
+    (tmp_path / "that.jpg").write_bytes(jpeg_bytes())
+    make(tmp_path / name)
+    before = sorted(p.relative_to(content).as_posix() for p in content.rglob("*"))
+    args = [
+        "new",
+        "product",
+        "htx-che-na-hang",
+        "--name",
+        "Mật ong",
+        "--category",
+        "che",
+        "--price",
+        "lien-he",
+    ]
+    args += [
+        "--unit",
+        "chai",
+        "--no-input",
+        "--image",
+        str(tmp_path / "that.jpg"),
+        "--image",
+        str(tmp_path / name),
+    ]
+    assert run(content, *args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"lỗi: --image {tmp_path / name}: ")
+    assert message in err
+    assert "Traceback" not in err
+    assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*")) == before
+
+
+def test_a_repeated_image_is_copied_once_and_a_clash_writes_nothing(tree, tmp_path):
+    content = tree(minimal_tree())
+    folder = content / "products/htx-che-na-hang"
+    photo = tmp_path / "a" / "che.png"
+    photo.parent.mkdir()
+    photo.write_bytes(_png((640, 480)))
+    given = {("name",): "Mật ong", ("category",): "che", ("price",): "lien-he", ("unit",): "chai"}
+    path = new_product(content, "htx-che-na-hang", given, images=(str(photo), str(photo)))
+    assert path.read_text(encoding="utf-8").count("file: che.png") == 1
+    other = tmp_path / "b" / "anh.png"
+    other.parent.mkdir()
+    other.write_bytes(_png((640, 480), "L"))
+    clash = tmp_path / "c" / "anh.png"
+    clash.parent.mkdir()
+    clash.write_bytes(_png((800, 600)))
+    before = sorted(folder.iterdir())
+    with pytest.raises(ScaffoldError) as error:
+        new_product(
+            content, "htx-che-na-hang", {**given, ("name",): "Mật ong 2"}, images=(str(other), str(clash))
+        )
+    assert error.value.vi == f"--image {clash}: trùng tên với --image {other}; hãy đổi tên một trong hai ảnh"
+    assert sorted(folder.iterdir()) == before
+
+
+def test_a_failed_write_leaves_no_orphan_photo(tree, tmp_path, monkeypatch):
+    from chophien import scaffold
+
+    content = tree(minimal_tree())
+    folder = content / "products/htx-che-na-hang"
+    photo = tmp_path / "moi.jpg"
+    photo.write_bytes(jpeg_bytes())
+    real_write = scaffold._write_new
+
+    def full_disk_on_the_page(path, data):
+        if path.suffix == ".md":
+            raise OSError(28, "No space left on device")
+        real_write(path, data)
+
+    monkeypatch.setattr(scaffold, "_write_new", full_disk_on_the_page)
+    before = sorted(folder.iterdir())
+    given = {("name",): "Mật ong", ("category",): "che", ("price",): "lien-he", ("unit",): "chai"}
+    with pytest.raises(ScaffoldError) as error:
+        new_product(content, "htx-che-na-hang", given, images=(str(photo),))
+    assert error.value.vi == "không ghi được mat-ong.md (No space left on device); chưa tạo tệp nào"
+    assert sorted(folder.iterdir()) == before
+
+
+SLUGS = [
+    "page",
+    "Page",
+    "che--x",
+    "-che",
+    "che-",
+    "chè",
+    "che\u0300",
+    "che_x",
+    "che x",
+    "1",
+    "che-x",
+    "ho-kinh-doanh",
+]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("kind", ["cooperative", "product"])
+def test_new_slug_refuses_exactly_what_validate_refuses(tree, slug, kind, capsys):
+    from conftest import COOP, PRODUCT
+
+    name = f"cooperatives/{slug}.md" if kind == "cooperative" else f"products/htx-che-na-hang/{slug}.md"
+    content = tree(minimal_tree(**{name: COOP if kind == "cooperative" else PRODUCT}))
+    refused_by_validate = any(
+        p.path.endswith(f"{nfc(slug)}.md")
+        for p in prepare(content, content.parent / ".cache", with_images=False).problems.errors
+    )
+    (content / name).unlink()
+    if kind == "cooperative":
+        code = run(content, *COOP_ARGS, f"--slug={slug}")
+    else:
+        code = run(content, "new", "product", "htx-che-na-hang", "--name", "Mật ong", "--category", "che",
+                   "--price", "lien-he", "--unit", "chai", "--no-input", f"--slug={slug}")  # fmt: skip
+    err = capsys.readouterr().err
+    assert (code == 1) == refused_by_validate, err
+    assert not refused_by_validate or err.startswith("lỗi: --slug: tên “")
+    assert (content / name).exists() != refused_by_validate
 
 
 _EXAMPLE = re.compile(r"^(\s*)# ((?:[a-z_]+:.*)|(?:  .*))$")
@@ -175,7 +346,8 @@ def test_every_commented_example_is_valid_when_uncommented(tree, kind):
         fields = COOPERATIVE_FIELDS
     else:
         given = {("name",): "Chè", ("category",): "che", ("price",): "450.000", ("unit",): "hộp"}
-        path = new_product(content, "htx-che-na-hang", given, images=("che.jpg",))
+        photo = content / "products/htx-che-na-hang/che.jpg"  # already beside the product: not copied
+        path = new_product(content, "htx-che-na-hang", given, images=(str(photo),))
         fields = PRODUCT_FIELDS
     filled = _uncomment(path.read_text(encoding="utf-8"))
     doc = parse_front_matter(filled.encode("utf-8"))
