@@ -323,16 +323,17 @@ def decode(data: bytes):
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused just below
+            # A bomb is refused just below; "corrupt EXIF" and the like are the photo's business.
+            warnings.simplefilter("ignore")
             image = open_accepted(data)
-        if image.width * image.height > MAX_PIXELS:
-            raise ImageProblem(
-                f"ảnh quá lớn ({image.width}×{image.height} điểm ảnh, tối đa 48 triệu điểm ảnh)",
-                f"image too large ({image.width}×{image.height} pixels, at most 48 megapixels)",
-            )
-        image.load()
-        image = ImageOps.exif_transpose(image)
-        image = _to_8bit_rgb(_to_srgb(image))
+            if image.width * image.height > MAX_PIXELS:
+                raise ImageProblem(
+                    f"ảnh quá lớn ({image.width}×{image.height} điểm ảnh, tối đa 48 triệu điểm ảnh)",
+                    f"image too large ({image.width}×{image.height} pixels, at most 48 megapixels)",
+                )
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            image = _to_8bit_rgb(_to_srgb(image))
     except ImageProblem:
         raise
     except Image.DecompressionBombError:
@@ -342,10 +343,11 @@ def decode(data: bytes):
             "ảnh bị hỏng: đầu tệp đúng định dạng ảnh nhưng không đọc được; hãy chụp hoặc tải lên lại",
             "damaged image: the file starts like a photo but cannot be read; take or upload it again",
         ) from None
-    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as error:
+    except Exception as error:  # noqa: BLE001 - hostile bytes make decoders raise anything (RuntimeError, TypeError, …)
+        reason = str(error) or type(error).__name__
         raise ImageProblem(
-            f"ảnh bị hỏng hoặc không đầy đủ ({error}); hãy chụp hoặc tải lên lại",
-            f"image is damaged or truncated ({error}); take or upload it again",
+            f"ảnh bị hỏng hoặc không đầy đủ ({reason}); hãy chụp hoặc tải lên lại",
+            f"image is damaged or truncated ({reason}); take or upload it again",
         ) from None
     # Rebuild from raw pixels: no EXIF, GPS, XMP, ICC or comment can ride along.
     return Image.frombytes(image.mode, image.size, image.tobytes())
