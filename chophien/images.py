@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -58,6 +59,8 @@ HEAD_BYTES = 512  # enough for every signature below, including a long ISO-BMFF 
 MAX_ASPECT = 3  # longest side at most 3× the shortest on a page; a longer photo is cropped
 MAX_OUTPUT_SIDE = 16383  # WebP's limit, the smallest of the three encoders'
 MAX_STEM = 60  # characters of the original name kept in derivative names
+# Every derivative's name: what templating, seo and search_index put into URLs and srcset unencoded.
+SAFE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:avif|webp|jpg)")
 
 
 def settings_key() -> str:
@@ -451,7 +454,8 @@ def _load_index(cache_dir: Path, key: str, source: str) -> ProcessedImage | None
         )
     except (ValueError, KeyError, TypeError):
         return None
-    if all((cache_dir / key[:2] / d.name).exists() for d in processed.files()):
+    names_safe = all(SAFE_NAME.fullmatch(d.name) for d in processed.files())  # not from an older pipeline
+    if names_safe and all((cache_dir / key[:2] / d.name).exists() for d in processed.files()):
         return processed
     return None
 

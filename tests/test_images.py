@@ -586,10 +586,35 @@ def test_cmyk_16bit_truncated_bomb_and_empty_photos_are_problems_at_their_refere
      ("products/x/Ảnh \"đẹp\" 'mới'.heic", "anh-dep-moi"), ("products/x/cha\u0300.jpg", "cha"),
      ("products/x/%20%2C.jpg", "20-2c"), ("products/x/照片.jpg", "anh"), ("products/x/" + "a" * 200 + ".jpg", "a" * 60)],
 )  # fmt: skip
-def test_output_names_are_plain_ascii(source, stem):
-    from chophien.images import output_stem
+def test_output_names_are_plain_ascii(source, stem, tmp_path):
+    from chophien.images import SAFE_NAME, output_stem
 
     assert output_stem(source) == stem
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(jpeg_bytes(300, 200))
+    processed = ImageCache(tmp_path / "cache", workers=1).process(
+        photo, source.replace(".png", ".jpg").replace(".heic", ".jpg")
+    )
+    assert all(SAFE_NAME.fullmatch(d.name) and d.name.startswith(f"{stem}-") for d in processed.files())
+
+
+def test_a_cached_index_with_unsafe_names_is_not_reused(tmp_path):
+    import json
+
+    photo = tmp_path / "IMG 1.jpg"
+    photo.write_bytes(jpeg_bytes())
+    cache = ImageCache(tmp_path / "cache", workers=1)
+    processed = cache.process(photo, "products/x/IMG 1.jpg")
+    index = next((tmp_path / "cache").rglob("*.json"))
+    raw = json.loads(index.read_text())
+    for derivative in raw["derivatives"]:  # as an older pipeline named them
+        old = derivative["name"]
+        derivative["name"] = old.replace("img-1-", "IMG 1-")
+        (cache.path_of(processed.derivatives[0]).parent / derivative["name"]).write_bytes(b"x")
+    index.write_text(json.dumps(raw))
+    again = ImageCache(tmp_path / "cache", workers=1)
+    assert again.process(photo, "products/x/IMG 1.jpg") == processed
+    assert again.encoded == 1
 
 
 def _urls_in(html: str) -> tuple[list[str], list[str]]:
