@@ -232,8 +232,8 @@ def fix_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList) -
                 line,
                 column,
                 label,
-                f"“{image.file}”: không ghi được ảnh đã thu nhỏ ({error.strerror or error})",
-                f"“{image.file}”: cannot write the shrunk photo ({error.strerror or error})",
+                f"“{image.file}”: không đọc hoặc ghi được ảnh ({error.strerror or error})",
+                f"“{image.file}”: cannot read or write the photo ({error.strerror or error})",
             )
             continue
         if shrunk:

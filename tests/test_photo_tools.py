@@ -175,5 +175,5 @@ def test_fix_reports_a_photo_it_cannot_write(tree, capsys, monkeypatch):
     monkeypatch.setattr(photo_tools, "_write_atomic", disk_full)
     assert cli_main(["images", "--fix", str(content)]) == 1
     assert capsys.readouterr().out.splitlines()[0] == (
-        f"{PATH}:7:5: lỗi: images[1]: “che.jpg”: không ghi được ảnh đã thu nhỏ (No space left on device)."
+        f"{PATH}:7:5: lỗi: images[1]: “che.jpg”: không đọc hoặc ghi được ảnh (No space left on device)."
     )
