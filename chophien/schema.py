@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import reference
-from .strictyaml import Document
+from .strictyaml import REPLACEMENT, Document, FrontMatter, UnsafeCharacter
 from .text import (
     Bilingual,
+    character_name,
     did_you_mean,
     hint,
     nfc,
@@ -440,8 +441,16 @@ class CheckContext:
     doc: Document
     problems: Any  # ProblemList
 
-    def report(self, where: tuple, vi: str, en: str, example: str = "", severity: str = "error"):
-        line, column = self.doc.where(where)
+    def report(
+        self,
+        where: tuple,
+        vi: str,
+        en: str,
+        example: str = "",
+        severity: str = "error",
+        at: tuple[int, int] | None = None,
+    ):
+        line, column = at or self.doc.where(where)
         self.problems.add(self.path, line, column, field_label(where), vi, en, example, severity)
 
 
@@ -520,8 +529,52 @@ def _convert(spec: Field, value: str, where: tuple, ctx: CheckContext):
     return converted
 
 
+MAX_UNSAFE_REPORTED = 10  # per file: a binary file pasted as text has thousands
+
+
+def report_unsafe(unsafe: tuple[UnsafeCharacter, ...], ctx) -> None:
+    """One error per invisible or control character, at its own line and column."""
+    for item in unsafe[:MAX_UNSAFE_REPORTED]:
+        name = character_name(item.char)
+        if item.char == REPLACEMENT:
+            vi = f"có ký tự thay thế {name}: chữ ở đây bị hỏng (sai bảng mã), hoặc có ký tự ẩn đã bị thay"
+            en = f"a replacement character {name}: the text here is damaged (wrong encoding) or held an invisible character"
+            if item.path is None:
+                vi, en = "phần mô tả (Markdown) " + vi, "the story (Markdown) contains " + en
+            _report_at(ctx, item, vi + "; hãy gõ lại", en + "; retype it")
+            continue
+        if item.path is None:
+            vi = f"phần mô tả (Markdown) có ký tự ẩn hoặc ký tự điều khiển {name}"
+            en = f"the story (Markdown) contains an invisible or control character {name}"
+        else:
+            vi = f"có ký tự ẩn hoặc ký tự điều khiển {name}"
+            en = f"an invisible or control character {name}"
+        vi += ", thường lẫn vào khi chép chữ từ trang web hay tin nhắn; hãy xoá nó"
+        en += ", usually pasted in with text copied from a web page or a message; delete it"
+        _report_at(ctx, item, vi, en)
+    if len(unsafe) > MAX_UNSAFE_REPORTED:
+        more = len(unsafe) - MAX_UNSAFE_REPORTED
+        vi = f"còn {more} ký tự ẩn hoặc ký tự điều khiển nữa trong tệp này; hãy xoá hết"
+        en = f"{more} more invisible or control characters in this file; delete them all"
+        _report_at(ctx, unsafe[MAX_UNSAFE_REPORTED], vi, en)
+
+
+def _report_at(ctx, item: UnsafeCharacter, vi: str, en: str) -> None:
+    # Other contexts (a spreadsheet row) place the problem by field path alone.
+    if isinstance(ctx, CheckContext):
+        ctx.report(item.path or (), vi, en, at=(item.line, item.column))
+    else:
+        ctx.report(item.path or (), vi, en)
+
+
 def check_mapping(fields: tuple[Field, ...], data: dict, where: tuple, ctx: CheckContext) -> dict:
-    """Check every key of *data* against *fields*; unknown keys get a "did you mean"."""
+    """Check every key of *data* against *fields*; unknown keys get a "did you mean".
+
+    At the top of a file, the invisible or control characters the strict reader found in it
+    (strictyaml.FrontMatter.unsafe) are reported first, wherever they stand.
+    """
+    if not where and isinstance(data, FrontMatter) and data.unsafe:
+        report_unsafe(data.unsafe, ctx)
     by_name = {spec.name: spec for spec in fields}
     result: dict = {}
     for key, value in data.items():
