@@ -6,6 +6,7 @@ output (terminal, GitHub annotations, JSON, Markdown summary) stays what it clai
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import unicodedata
@@ -337,3 +338,72 @@ def test_yaml_escapes_cannot_smuggle_the_characters_in(tree):
     doc = parse_front_matter(coop.encode())
     assert doc.data["name"] == f"Hợp tác xã{REPLACEMENT} Chè{REPLACEMENT}[31m"
     assert {ch for key in doc.data for _, ch in unsafe_characters(key)} == {REPLACEMENT}
+
+
+# --- feeds, sitemap and JSON-LD stay well-formed whatever the text --------------------------
+
+EVERY_BAD = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n") + "\x7f\x85\u202e\u2028\ufffe\uffff"
+
+
+def _hostile_catalogue(tree):
+    """The minimal catalogue with every text that feeds carry full of forbidden characters
+    (as if a value had got past the reader: settings, a future field, a page title)."""
+    import dataclasses
+
+    content = tree(minimal_tree())
+    prepared = prepare(content, content.parent / ".cache", dt.date(2026, 11, 27))
+    assert prepared.ok, prepared.problems
+    (product,) = prepared.catalogue.products
+    coop = dataclasses.replace(
+        product.cooperative, name=f"HTX{EVERY_BAD} Nà Hang", short_name=f"HTX{EVERY_BAD}"
+    )
+    image = dataclasses.replace(product.images[0], alt=f"Búp{EVERY_BAD} chè")
+    product = dataclasses.replace(
+        product,
+        cooperative=coop,
+        name=f"Chè{EVERY_BAD} ]]> <b>&amp;",
+        unit=f"hộp{EVERY_BAD}",
+        summary=f"Tóm{EVERY_BAD} tắt",
+        images=(image,),
+    )
+    return product, prepared.images
+
+
+def test_feeds_stay_well_formed_xml_with_forbidden_characters(tree):
+    import xml.etree.ElementTree as ET
+
+    from chophien import feeds
+
+    product, images = _hostile_catalogue(tree)
+    when = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    dates = {product.source: (when, when), product.cooperative.source: (when, when)}
+    atom = feeds.site_feed("https://x.vn", f"Chợ{EVERY_BAD} phiên", [product], dates, images, when)
+    coop_atom = feeds.cooperative_feed("https://x.vn", product.cooperative, [product], dates, images)
+    merchant = feeds.merchant_feed(
+        "https://x.vn", f"Chợ{EVERY_BAD}", f"Câu{EVERY_BAD}", [product], images, dt.date(2026, 11, 27)
+    )
+    sitemap = feeds.sitemaps("https://x.vn", [feeds.SitemapEntry(f"https://x.vn/trang a{EVERY_BAD}/")])
+    for text in (atom, coop_atom, merchant, sitemap["sitemap.xml"]):
+        root = ET.fromstring(text.encode("utf-8"))
+        assert not unsafe_characters("".join(root.itertext()).replace("\n", ""))
+    ns = "{http://www.w3.org/2005/Atom}"
+    entry = ET.fromstring(atom).find(f"{ns}entry")
+    assert entry.find(f"{ns}title").text == "Chè ]]> <b>&amp;"
+    assert ET.fromstring(atom).find(f"{ns}title").text == "Chợ phiên – sản phẩm mới và cập nhật"
+    assert 'alt="Búp chè"' in entry.find(f"{ns}content").text
+    item = ET.fromstring(merchant).find("channel/item")
+    assert item.find("{http://base.google.com/ns/1.0}title").text == "Chè ]]> <b>&amp;"
+    assert item.find("{http://base.google.com/ns/1.0}brand").text == "HTX"
+    assert ET.fromstring(sitemap["sitemap.xml"])[0][0].text == "https://x.vn/trang%20a/"
+
+
+def test_json_ld_drops_forbidden_characters(tree):
+    from chophien import seo
+
+    product, images = _hostile_catalogue(tree)
+    text = seo.json_ld([seo.product_data(product, "https://x.vn", images, dt.date(2026, 11, 27))])
+    data = json.loads(text)
+    assert data["name"] == "Chè ]]> <b>&amp;" and data["brand"]["name"] == "HTX"
+    assert not unsafe_characters(text) and "\\u00" not in text.replace("\\u003c", "").replace(
+        "\\u003e", ""
+    ).replace("\\u0026", "")
