@@ -224,14 +224,22 @@ def add_months(day: _dt.date, months: int) -> _dt.date:
 _MOBILE_PREFIXES = ("3", "5", "7", "8", "9")
 
 
-def parse_phone(raw: str) -> str:
-    """Validate a Vietnamese phone number and return it in E.164 (+84…).
+# Spaces, dots, dashes (ASCII, Unicode and full-width) and brackets people put between digits.
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()\u2010-\u2015\u2212\u30fb\uff08\uff09\uff0d\uff0e]")
+# Letters typed for digits: O for 0, l or I for 1. Never read as digits, only suggested.
+_LOOKALIKE_DIGITS = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1"})
 
-    Mobiles: 10 digits starting 03/05/07/08/09 (or +84 and 9 digits).
-    Landlines: 11 digits starting 02 (area code + subscriber number).
+
+def _ascii_digits(text: str) -> str:
+    """Every Unicode decimal digit (Arabic-Indic ٠١٢, full-width ０９, Devanagari …) as ASCII.
+
+    Only characters of category Nd have a decimal value: superscripts (²), circled or
+    fraction digits stay as they are, and are rejected by the caller.
     """
-    text = nfc(raw).strip()
-    digits = re.sub(r"[\s.\-()]", "", text)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text).replace("＋", "+")
+
+
+def _e164(digits: str) -> str | None:
     if digits.startswith("+84"):
         national = digits[3:]
     elif digits.startswith("84") and len(digits) in (11, 12):
@@ -239,12 +247,36 @@ def parse_phone(raw: str) -> str:
     elif digits.startswith("0"):
         national = digits[1:]
     else:
-        national = None
-    if national is not None and national.isdigit():
-        if len(national) == 9 and national[0] in _MOBILE_PREFIXES:
-            return "+84" + national
-        if len(national) == 10 and national[0] == "2":
-            return "+84" + national
+        return None
+    if not re.fullmatch(r"[0-9]+", national):  # ASCII only: tel:, sms: and Zalo links carry it
+        return None
+    if len(national) == 9 and national[0] in _MOBILE_PREFIXES:
+        return "+84" + national
+    if len(national) == 10 and national[0] == "2":
+        return "+84" + national
+    return None
+
+
+def parse_phone(raw: str) -> str:
+    """Validate a Vietnamese phone number and return it in E.164 (+84…), ASCII only.
+
+    Mobiles: 10 digits starting 03/05/07/08/09 (or +84 and 9 digits).
+    Landlines: 11 digits starting 02 (area code + subscriber number).
+    Digits of any script are read as the digits they are; letters that look like digits
+    (O, l) are not, but the message suggests the number they may have meant.
+    """
+    digits = _PHONE_SEPARATORS.sub("", _ascii_digits(nfc(raw).strip()))
+    e164 = _e164(digits)
+    if e164 is not None:
+        return e164
+    guess = _e164(digits.translate(_LOOKALIKE_DIGITS))
+    if guess:
+        shown = format_phone(guess)
+        raise TextValueError(
+            f"“{raw}” có chữ cái thay cho chữ số (chữ O thay số 0, chữ l thay số 1); có phải “{shown}”?",
+            f"“{raw}” has letters in place of digits (O for 0, l for 1); did you mean “{shown}”?",
+            shown,
+        )
     raise TextValueError(
         f"“{raw}” không phải là số điện thoại Việt Nam hợp lệ (di động 10 số bắt đầu "
         "03, 05, 07, 08, 09; cố định 11 số bắt đầu 02)",
