@@ -407,3 +407,29 @@ def test_json_ld_drops_forbidden_characters(tree):
     assert not unsafe_characters(text) and "\\u00" not in text.replace("\\u003c", "").replace(
         "\\u003e", ""
     ).replace("\\u0026", "")
+
+
+@pytest.mark.build
+def test_pages_read_by_pelican_reach_no_output_with_the_characters(tmp_path):
+    """content/pages is read by Pelican, not the strict reader: its text is cleaned on the way out."""
+    from conftest import run_pelican, write_tree
+
+    files = minimal_tree()
+    files["pages/gioi-thieu.md"] = (
+        "Title: Giới\x1b[31m thiệu\u202e\nSlug: gioi-thieu\nSummary: Tóm\u200b tắt\n\n"
+        "Chợ\x1b]0;x\x07 phiên\u2066 là\x85 chợ\u2028 của\x7f các hợp tác xã.\n"
+    )
+    content = write_tree(tmp_path, files)
+    out = tmp_path / "output"
+    result = run_pelican(content, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (out / "gioi-thieu/index.html").read_text(encoding="utf-8")
+    assert "Giới[31m thiệu" in page and "Chợ]0;x phiên là chợ của các hợp tác xã." in page
+    dirty = {
+        path.relative_to(out).as_posix(): [character_name(ch) for _, ch in unsafe_characters(text)]
+        for path in out.rglob("*")
+        if path.suffix in (".html", ".xml", ".json", ".txt", ".webmanifest")
+        for text in [path.read_text(encoding="utf-8")]
+        if unsafe_characters(text)
+    }
+    assert dirty == {}
