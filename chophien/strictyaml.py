@@ -218,15 +218,22 @@ class _EventReader:
     def next(self):
         return self.parser.get_event()
 
-    def scalar(self, event, path: Path) -> str:
+    def scalar(self, event, path: Path, key: bool = False) -> str:
+        """The scalar's text; for a key, *path* is its mapping's and the key is appended."""
         value = event.value
-        # U+FFFD here was put by `neutralise` (or was in the file): already reported.
-        found = [(index, ch) for index, ch in unsafe_characters(value) if ch != REPLACEMENT]
+        # Only a double-quoted scalar has escapes, so only it can hold what `neutralise`
+        # removed; U+FFFD here was put there by `neutralise` (or was in the file): reported.
+        found = (
+            [(i, ch) for i, ch in unsafe_characters(value) if ch != REPLACEMENT] if event.style == '"' else ()
+        )
         if not found:
             return value
+        value = _replace(value, found)
         line, column = self.pos(event)
-        self.escaped.extend(UnsafeCharacter(line, column, ch, path) for _, ch in found)
-        return _replace(value, found)
+        self.escaped.extend(
+            UnsafeCharacter(line, column, ch, path + (value,) if key else path) for _, ch in found
+        )
+        return value
 
     def reject_extras(self, event) -> None:
         anchor = getattr(event, "anchor", None)
@@ -276,7 +283,7 @@ class _EventReader:
                         "a field name must be a plain word, not a list or mapping",
                         "name: Chè Shan tuyết",
                     )
-                key = self.scalar(key_event, path + (clean_value(key_event.value),))
+                key = self.scalar(key_event, path, key=True)
                 if key in mapping:
                     line, col = self.pos(key_event)
                     first = self.positions[path + (key,)][0]
