@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .build import prepare
-from .problems import render_github, render_human, render_json, render_markdown
+from .problems import log_line, render_github, render_human, render_json, render_markdown
 
 
 def _default_content() -> str:
@@ -56,12 +56,14 @@ def cmd_new(args) -> int:
             given[("unit",)] = args.unit
             path = new_product(content, args.cooperative, given, ask, args.slug, tuple(args.image or ()))
     except ScaffoldError as error:
-        print(f"lỗi: {error.vi}" if args.lang == "vi" else f"error: {error.en}", file=sys.stderr)
+        print(log_line(f"lỗi: {error.vi}" if args.lang == "vi" else f"error: {error.en}"), file=sys.stderr)
         return 1
     print(
-        f"Đã tạo {path.as_posix()}: mở tệp, bỏ dấu # ở các trường muốn điền, rồi chạy chophien validate"
-        if args.lang == "vi"
-        else f"Created {path.as_posix()}: open it, remove the # of the fields to fill in, then run chophien validate"
+        log_line(
+            f"Đã tạo {path.as_posix()}: mở tệp, bỏ dấu # ở các trường muốn điền, rồi chạy chophien validate"
+            if args.lang == "vi"
+            else f"Created {path.as_posix()}: open it, remove the # of the fields to fill in, then run chophien validate"
+        )
     )
     return 0
 
@@ -77,7 +79,7 @@ def cmd_import(args) -> int:
         verb = ("tạo" if change.created else "cập nhật") if vi else ("create" if change.created else "update")
         if not result.written:
             verb = ("sẽ " if vi else "would ") + verb
-        print(f"{verb}: {change.path.as_posix()}")
+        print(log_line(f"{verb}: {change.path.as_posix()}"))
     if result.problems.errors and not result.written:
         print(
             f"{len(result.problems.errors)} lỗi; chưa ghi tệp nào. Sửa bảng tính rồi chạy lại "
@@ -88,7 +90,11 @@ def cmd_import(args) -> int:
         )
         return 1
     if result.invalid_rows:
-        print(("Bỏ qua các dòng lỗi: " if vi else "Skipped invalid rows: ") + ", ".join(result.invalid_rows))
+        print(
+            log_line(
+                ("Bỏ qua các dòng lỗi: " if vi else "Skipped invalid rows: ") + ", ".join(result.invalid_rows)
+            )
+        )
     created = sum(c.created for c in result.changes)
     updated = len(result.changes) - created
     done = "đã ghi" if result.written else "chưa ghi (--dry-run)"
@@ -106,7 +112,11 @@ def cmd_export(args) -> int:
 
     kind = COOPERATIVES if args.sheet == "hop-tac-xa" else PRODUCTS
     count = export_spreadsheet(Path(args.content_dir), Path(args.file), args.template, kind)
-    print(f"Đã ghi {args.file} ({count} dòng)" if args.lang == "vi" else f"Wrote {args.file} ({count} rows)")
+    print(
+        log_line(
+            f"Đã ghi {args.file} ({count} dòng)" if args.lang == "vi" else f"Wrote {args.file} ({count} rows)"
+        )
+    )
     return 0
 
 
@@ -116,9 +126,9 @@ def cmd_docs(args) -> int:
     drifted = sync_guides(Path(args.root), check=args.check)
     for path in drifted:
         if args.check:
-            print(f"{path}: phần sinh từ schema đã cũ; chạy `chophien docs` để cập nhật")
+            print(log_line(f"{path}: phần sinh từ schema đã cũ; chạy `chophien docs` để cập nhật"))
         else:
-            print(f"đã cập nhật {path}")
+            print(log_line(f"đã cập nhật {path}"))
     return 1 if args.check and drifted else 0
 
 
@@ -133,7 +143,7 @@ def cmd_images(args) -> int:
         return 1
     if args.fix:
         for shrunk in fix_photos(catalogue, content, problems):
-            print(("Đã thu nhỏ " if args.lang == "vi" else "Shrunk ") + shrunk.render(content))
+            print(log_line(("Đã thu nhỏ " if args.lang == "vi" else "Shrunk ") + shrunk.render(content)))
     seen = check_photos(catalogue, content, problems)
     for problem in problems.sorted():
         print(problem.render(args.lang))

@@ -32,7 +32,7 @@ from .discovery import Discovery, page_head_global
 from .fingerprint import PageState, files_digest, fingerprint
 from .markup import sanitize
 from .problems import render_human
-from .text import collation_key
+from .text import collation_key, remove_unsafe
 from .views import Page, build_pages
 
 logger = logging.getLogger(__name__)
@@ -318,9 +318,14 @@ def remove_stale(output: Path, names: set[str]) -> int:
 
 
 def _sanitise_page(instance) -> None:
-    """Pelican's own pages (content/pages) pass through the same HTML allowlist."""
+    """Pelican's own pages (content/pages) pass through the same HTML allowlist, and lose
+    control and invisible characters: Pelican reads them, not the strict reader."""
     if getattr(instance, "_content", None):
-        instance._content = sanitize(instance._content)
+        instance._content = remove_unsafe(sanitize(instance._content))
+    for name in ("title", "_summary"):
+        value = getattr(instance, name, None)
+        if isinstance(value, str):
+            setattr(instance, name, remove_unsafe(value))
 
 
 def _add_template_helpers(pelican) -> None:

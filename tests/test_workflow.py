@@ -47,7 +47,7 @@ def test_summary_table():
         "| Tệp | Dòng | Trường | Mức | Vấn đề | Ví dụ |",
         "|---|---:|---|---|---|---|",
         "| `content/cooperatives/a.md` | 3 | province | cảnh báo | tên tỉnh cũ |  |",
-        "| `content/products/a/b.md` | 4 | price | lỗi | “4.5” không rõ \\| giá | `450.000` |",
+        "| `content/products/a/b.md` | 4 | price | lỗi | “4\\.5” không rõ \\| giá | `450.000` |",
     ]
     assert render_markdown(ProblemList()).splitlines()[-1] == "✅ Không có lỗi."
 
