@@ -58,12 +58,17 @@ def run_tool(command: list[str], **kwargs) -> subprocess.CompletedProcess:
         raise PublishError(f"chưa cài {program} trên máy này (Debian/Ubuntu: {hint})") from None
 
 
+def shown(text: object) -> str:
+    """A path or setting for a message: control characters visible, so no name can forge a line."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in str(text))
+
+
 def check_no_control(text: str, what: str) -> None:
     bad = [ch for ch in text if ord(ch) < 32 or ord(ch) == 127]
     if bad:
         raise PublishError(
             f"{what} chứa ký tự điều khiển ({', '.join(sorted({f'U+{ord(ch):04X}' for ch in bad}))}): "
-            f"{text!r}. Ví dụ đúng: /srv/cho phien"
+            f"“{shown(text)}”. Ví dụ đúng: /srv/cho phien"
         )
 
 
@@ -83,7 +88,7 @@ class Target:
         if text.startswith("/"):
             return cls(None, text.rstrip("/") or "/")
         raise PublishError(
-            f"PUBLISH_TARGET phải là user@host:/đường/dẫn hoặc /đường/dẫn, không phải “{text}”"
+            f"PUBLISH_TARGET phải là user@host:/đường/dẫn hoặc /đường/dẫn, không phải “{shown(text)}”"
         )
 
     def rsync_path(self, relative: str) -> str:
@@ -123,7 +128,7 @@ def check_keep(keep: object) -> int:
     if not re.fullmatch(r"\d+", text) or int(text) < 1:
         raise PublishError(
             f"PUBLISH_KEEP phải là một số nguyên từ 1 trở lên (số bản phát hành giữ lại), "
-            f"không phải “{keep}”. Ví dụ: PUBLISH_KEEP=5"
+            f"không phải “{shown(keep)}”. Ví dụ: PUBLISH_KEEP=5"
         )
     return int(text)
 
@@ -139,9 +144,11 @@ def build_manifest(output: str | Path, release: str) -> dict:
     """
     root = Path(output)
     if not root.is_dir():
-        raise PublishError(f"không có thư mục trang đã dựng “{output}”: hãy chạy `make html` (hoặc `make publish`) trước")
+        raise PublishError(
+            f"không có thư mục trang đã dựng “{shown(output)}”: hãy chạy `make html` (hoặc `make publish`) trước"
+        )
     if not (root / "index.html").is_file():
-        raise PublishError(f"thư mục “{output}” không có index.html: đây không phải một trang đã dựng")
+        raise PublishError(f"thư mục “{shown(output)}” không có index.html: đây không phải một trang đã dựng")
     files: dict[str, list] = {}
     for folder, dirs, names in os.walk(root):
         for name in sorted(dirs + names):
@@ -149,7 +156,9 @@ def build_manifest(output: str | Path, release: str) -> dict:
             relative = path.relative_to(root).as_posix()
             check_no_control(relative, "tên tệp trong trang đã dựng")
             if path.is_symlink():
-                raise PublishError(f"trang đã dựng chứa liên kết tượng trưng (symlink) “{relative}”: không xuất bản")
+                raise PublishError(
+                    f"trang đã dựng chứa liên kết tượng trưng (symlink) “{relative}”: không xuất bản"
+                )
             if name in names:
                 if not path.is_file():
                     raise PublishError(f"trang đã dựng chứa “{relative}”, không phải tệp thường")
@@ -224,7 +233,7 @@ def parse_state(current: str | None, entries: list[tuple[str, bool]]) -> State:
 def _state_script(root: str) -> str:
     q = shlex.quote
     return (
-        f"umask 022; mkdir -p {q(root + '/releases')}; "
+        f"umask 022; mkdir -p {q(root + '/releases')} || exit 1; "
         f"readlink {q(root + '/current')} || true; echo ---; "
         f"cd {q(root + '/releases')} && for d in * {TRASH}*; do "
         f'if [ -f "$d/{MANIFEST}" ]; then echo "complete $d"; elif [ -d "$d" ]; then echo "partial $d"; fi; done'
@@ -232,7 +241,13 @@ def _state_script(root: str) -> str:
 
 
 def read_state(target: Target, ssh: list[str]) -> State:
-    out = target.shell(_state_script(target.root), ssh)
+    try:
+        out = target.shell(_state_script(target.root), ssh)
+    except PublishError as error:
+        raise PublishError(
+            f"không đọc hay tạo được thư mục xuất bản “{shown(target.root)}/releases” "
+            f"trên {target.host or 'máy này'}: {error}"
+        ) from None
     link, _, listing = out.partition("---\n")
     current = link.strip().removeprefix("releases/") or None
     entries = []
@@ -334,7 +349,9 @@ def publish(
     state = read_state(target, ssh)
     if release in state.names:
         raise PublishError(f"bản phát hành {release} đã có trên máy chủ")
-    base = state.current if state.current in state.complete else (state.complete[-1] if state.complete else None)
+    base = (
+        state.current if state.current in state.complete else (state.complete[-1] if state.complete else None)
+    )
     rsync = [*_rsync(target, ssh), "--delete"]
     if base:
         rsync.append(f"--link-dest={target.root}/releases/{base}/")
@@ -351,11 +368,15 @@ def publish(
     log.append(f"đã tải lên releases/{release} ({manifest['count']} tệp)")
     problem = verify(target, release, manifest, ssh)
     if problem:
-        raise PublishError(f"releases/{release} trên máy chủ không khớp với bản đã dựng: {problem}; chưa chuyển")
+        raise PublishError(
+            f"releases/{release} trên máy chủ không khớp với bản đã dựng: {problem}; chưa chuyển"
+        )
     with tempfile.TemporaryDirectory() as folder:
         local = Path(folder) / MANIFEST
         local.write_text(manifest_text(manifest), encoding="utf-8")
-        result = run_tool([*_rsync(target, ssh), str(local), target.rsync_path(f"releases/{release}/{MANIFEST}")])
+        result = run_tool(
+            [*_rsync(target, ssh), str(local), target.rsync_path(f"releases/{release}/{MANIFEST}")]
+        )
     if result.returncode:
         raise PublishError(result.stderr.strip())
     log.append(f"đã kiểm tra và đánh dấu hoàn chỉnh releases/{release}")

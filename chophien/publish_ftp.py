@@ -46,6 +46,7 @@ from .publish import (
     releases_to_prune,
     rollback_candidates,
     run_tool,
+    shown,
     skipped_partials,
 )
 
@@ -71,11 +72,11 @@ class FtpTarget:
             port = parts.port
         except ValueError as error:
             raise PublishError(
-                f"PUBLISH_TARGET cho FTP không đọc được ({error}): “{text}”. Ví dụ: ftp://ten@ftp.may-chu.vn/public_html"
+                f"PUBLISH_TARGET cho FTP không đọc được ({error}): “{shown(text)}”. Ví dụ: ftp://ten@ftp.may-chu.vn/public_html"
             ) from None
         if parts.scheme != "ftp" or not parts.hostname or not parts.username:
             raise PublishError(
-                f"PUBLISH_TARGET cho FTP phải có dạng ftp://tên@máy-chủ/thư-mục, không phải “{text}”"
+                f"PUBLISH_TARGET cho FTP phải có dạng ftp://tên@máy-chủ/thư-mục, không phải “{shown(text)}”"
             )
         if parts.password:
             raise PublishError("đừng ghi mật khẩu vào PUBLISH_TARGET; hãy đặt PUBLISH_FTP_PASSWORD")
@@ -233,7 +234,9 @@ def switch(lftp: Lftp, release: str, log: list[str]) -> None:
     try:
         lftp.run([f"mv {_quote(staged)} {_quote(t.path(SWITCH_FILE))}"])
     except PublishError:  # a server that will not rename onto an existing file
-        lftp.run([f"rm -f {_quote(t.path(SWITCH_FILE))}", f"mv {_quote(staged)} {_quote(t.path(SWITCH_FILE))}"])
+        lftp.run(
+            [f"rm -f {_quote(t.path(SWITCH_FILE))}", f"mv {_quote(staged)} {_quote(t.path(SWITCH_FILE))}"]
+        )
         log.append("cảnh báo: máy chủ không cho đổi tên đè tệp; đã xoá rồi đổi tên (không nguyên tử)")
     log.append(f".htaccess → releases/{release}")
 
@@ -269,7 +272,9 @@ def publish(
     log.append(f"đã tải lên releases/{release} ({manifest['count']} tệp)")
     problem = verify(lftp, release, manifest)
     if problem:
-        raise PublishError(f"releases/{release} trên máy chủ không khớp với bản đã dựng: {problem}; chưa chuyển")
+        raise PublishError(
+            f"releases/{release} trên máy chủ không khớp với bản đã dựng: {problem}; chưa chuyển"
+        )
     marker = target.path(f"releases/{release}/{MANIFEST}")
     staged = put_atomic(lftp, manifest_text(manifest), marker)
     lftp.run([f"mv {_quote(staged)} {_quote(marker)}"])

@@ -44,7 +44,9 @@ def main() -> int:
         print(f"Lỗi xuất bản: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"Lỗi xuất bản: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(
+            f"Lỗi xuất bản: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr
+        )
         return 1
     except KeyboardInterrupt:
         print(

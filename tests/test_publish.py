@@ -166,12 +166,16 @@ def test_a_publish_killed_mid_upload_never_goes_live_and_rollback_skips_it(tmp_p
     )
     (shim / "rsync").chmod(0o755)
     killed = run_script(
-        "publish", site(tmp_path, "b", "release B"), env={"PUBLISH_TARGET": str(root), "PATH": f"{shim}:{os.environ['PATH']}"}
+        "publish",
+        site(tmp_path, "b", "release B"),
+        env={"PUBLISH_TARGET": str(root), "PATH": f"{shim}:{os.environ['PATH']}"},
     )
     assert killed.returncode == -9
     partial = [name for name in releases(root) if name != "20261127-100000"]
     assert len(partial) == 1 and (root / "releases" / partial[0] / "index.html").read_text() == "release B"
-    assert complete(root) == ["20261127-100000"] and os.readlink(root / "current") == "releases/20261127-100000"
+    assert (
+        complete(root) == ["20261127-100000"] and os.readlink(root / "current") == "releases/20261127-100000"
+    )
 
     log = publish(site(tmp_path, "c", "release C"), target, "20991231-000000", keep=5)
     assert f"đã xoá bản tải dở releases/{partial[0]}" in log
@@ -236,7 +240,11 @@ def test_partial_releases_do_not_count_toward_keep_and_are_cleaned(tmp_path):
     root = tmp_path / "host"
     target = Target(None, str(root))
     publish(site(tmp_path, "a", "A"), target, "20261127-100000", keep=2)
-    for name in ("20261127-110000", "20261127-120000", f"{TRASH}20261127-090000"):  # interrupted uploads / deletes
+    for name in (
+        "20261127-110000",
+        "20261127-120000",
+        f"{TRASH}20261127-090000",
+    ):  # interrupted uploads / deletes
         (root / "releases" / name / "theme").mkdir(parents=True)
     publish(site(tmp_path, "b", "B"), target, "20261127-130000", keep=2)
     # Counting the two partial folders, keep=2 would have deleted A, the only release to go back to.
@@ -309,7 +317,11 @@ def test_the_build_must_be_a_site_of_regular_files(tmp_path):
         ({"PUBLISH_KEEP": "0"}, [], "Lỗi xuất bản: PUBLISH_KEEP phải là một số nguyên từ 1 trở lên"),
         ({"PUBLISH_KEEP": "-1"}, [], "Lỗi xuất bản: PUBLISH_KEEP phải là một số nguyên từ 1 trở lên"),
         ({}, ["--keep", "1.5"], "Lỗi xuất bản: PUBLISH_KEEP phải là một số nguyên từ 1 trở lên"),
-        ({"PUBLISH_TARGET": "relative/host"}, [], "Lỗi xuất bản: PUBLISH_TARGET phải là user@host:/đường/dẫn"),
+        (
+            {"PUBLISH_TARGET": "relative/host"},
+            [],
+            "Lỗi xuất bản: PUBLISH_TARGET phải là user@host:/đường/dẫn",
+        ),
         ({"PUBLISH_TARGET": "/srv/a\nb"}, [], "Lỗi xuất bản: PUBLISH_TARGET chứa ký tự điều khiển (U+000A)"),
         ({"PUBLISH_TARGET": "ftp://u@h:99999/"}, [], "Lỗi xuất bản: PUBLISH_TARGET cho FTP không đọc được"),
         ({"PUBLISH_TARGET": "ftp://u@[::1/"}, [], "Lỗi xuất bản: PUBLISH_TARGET cho FTP không đọc được"),
@@ -329,8 +341,28 @@ def test_bad_settings_are_a_message_not_a_traceback(tmp_path, env, args, message
 
 def test_a_target_with_spaces_and_accents_works(tmp_path):
     root = tmp_path / "máy chủ" / "chợ phiên"
-    result = run_script("publish", site(tmp_path, "a", "A"), env={"PUBLISH_TARGET": str(root), "PUBLISH_KEEP": "3"})
+    result = run_script(
+        "publish", site(tmp_path, "a", "A"), env={"PUBLISH_TARGET": str(root), "PUBLISH_KEEP": "3"}
+    )
     assert result.returncode == 0, result.stderr
     assert (root / "current/index.html").read_text() == "A"
     result = run_script("rollback", env={"PUBLISH_TARGET": str(root)})
     assert result.returncode == 1 and "không có bản phát hành hoàn chỉnh nào cũ hơn" in result.stderr
+
+
+def test_a_target_that_is_a_file_or_an_output_with_a_newline_is_one_line_of_message(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = run_script("publish", site(tmp_path, "a", "A"), env={"PUBLISH_TARGET": str(tmp_path / "a-file")})
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"Lỗi xuất bản: không đọc hay tạo được thư mục xuất bản “{tmp_path}/a-file/releases” trên máy này: mkdir:"
+    )
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    result = run_script(
+        "publish", str(tmp_path / "out\nLỗi giả"), env={"PUBLISH_TARGET": str(tmp_path / "host")}
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Lỗi xuất bản: không có thư mục trang đã dựng “{tmp_path}/out\\nLỗi giả”: "
+        "hãy chạy `make html` (hoặc `make publish`) trước\n"
+    )

@@ -48,7 +48,9 @@ def self_signed(folder):
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
         .sign(key, hashes.SHA256())
     )
@@ -70,7 +72,14 @@ def server(request, tmp_path):
     root = tmp_path / "public_html"
     root.mkdir()
     port = free_port()
-    command = [sys.executable, str(Path(__file__).with_name("ftpserver.py")), str(root), str(port), "chophien", PASSWORD]
+    command = [
+        sys.executable,
+        str(Path(__file__).with_name("ftpserver.py")),
+        str(root),
+        str(port),
+        "chophien",
+        PASSWORD,
+    ]
     tls = request.param == "ftps"
     settings = []
     if tls:
@@ -121,9 +130,26 @@ def test_publish_uploads_switches_keeps_n_and_rolls_back(tmp_path, server):
     assert (release / "index.html").read_text() == "<h1>một</h1>"
     assert (release / ".htaccess").read_text().startswith("# the site's own")  # hidden files go too
 
-    publish(site(tmp_path, "two", "<h1>hai</h1>"), target, "20261128-100000-bbbb", PASSWORD, 2, extra_settings=settings)
-    publish(site(tmp_path, "three", "<h1>ba</h1>"), target, "20261129-100000-cccc", PASSWORD, 2, extra_settings=settings)
-    assert sorted(p.name for p in (root / "releases").iterdir()) == ["20261128-100000-bbbb", "20261129-100000-cccc"]
+    publish(
+        site(tmp_path, "two", "<h1>hai</h1>"),
+        target,
+        "20261128-100000-bbbb",
+        PASSWORD,
+        2,
+        extra_settings=settings,
+    )
+    publish(
+        site(tmp_path, "three", "<h1>ba</h1>"),
+        target,
+        "20261129-100000-cccc",
+        PASSWORD,
+        2,
+        extra_settings=settings,
+    )
+    assert sorted(p.name for p in (root / "releases").iterdir()) == [
+        "20261128-100000-bbbb",
+        "20261129-100000-cccc",
+    ]
     assert not list(root.glob(".htaccess-*"))  # the staged rule was renamed, not left behind
 
     assert rollback(target, PASSWORD, settings) == "20261128-100000-bbbb"
@@ -135,7 +161,13 @@ def test_publish_uploads_switches_keeps_n_and_rolls_back(tmp_path, server):
 def test_a_wrong_password_fails_without_showing_it(tmp_path, server):
     target, settings, root = server
     with pytest.raises(PublishError) as error:
-        publish(site(tmp_path, "one", "x"), target, "20261127-100000-aaaa", "sai-mật-khẩu", extra_settings=settings)
+        publish(
+            site(tmp_path, "one", "x"),
+            target,
+            "20261127-100000-aaaa",
+            "sai-mật-khẩu",
+            extra_settings=settings,
+        )
     assert "sai-mật-khẩu" not in str(error.value)
     assert not (root / ".htaccess").exists() and not list(root.rglob("index.html"))
 
@@ -193,7 +225,9 @@ def complete(root):
 @pytest.mark.parametrize("server", ["ftp"], indirect=True)  # the script has no setting for a private CA
 def test_a_publish_killed_mid_upload_never_goes_live_and_rollback_skips_it(tmp_path, server):
     target, settings, root = server
-    publish(site(tmp_path, "a", "release A"), target, "20261127-100000-aaaa", PASSWORD, extra_settings=settings)
+    publish(
+        site(tmp_path, "a", "release A"), target, "20261127-100000-aaaa", PASSWORD, extra_settings=settings
+    )
     # An lftp whose mirror uploads part of the site, then the publisher dies (kill -9).
     shim = tmp_path / "bin"
     shim.mkdir()
@@ -227,7 +261,9 @@ def test_a_publish_killed_mid_upload_never_goes_live_and_rollback_skips_it(tmp_p
     assert complete(root) == ["20261127-100000-aaaa"]
     assert current_of((root / ".htaccess").read_text()) == "20261127-100000-aaaa"
 
-    log = publish(site(tmp_path, "c", "release C"), target, "20991231-000000-cccc", PASSWORD, extra_settings=settings)
+    log = publish(
+        site(tmp_path, "c", "release C"), target, "20991231-000000-cccc", PASSWORD, extra_settings=settings
+    )
     assert f"đã xoá bản tải dở releases/{partial[0]}" in log
     assert names(root) == complete(root) == ["20261127-100000-aaaa", "20991231-000000-cccc"]
     assert rollback(target, PASSWORD, settings) == "20261127-100000-aaaa"
@@ -261,7 +297,9 @@ def test_partial_releases_do_not_count_toward_keep_and_are_cleaned(tmp_path, ser
     publish(site(tmp_path, "a", "A"), target, "20261127-100000", PASSWORD, keep=2, extra_settings=settings)
     for name in ("20261127-110000", "20261127-120000", f"{TRASH}20261127-090000"):
         (root / "releases" / name / "theme").mkdir(parents=True)
-    log = publish(site(tmp_path, "b", "B"), target, "20261127-130000", PASSWORD, keep=2, extra_settings=settings)
+    log = publish(
+        site(tmp_path, "b", "B"), target, "20261127-130000", PASSWORD, keep=2, extra_settings=settings
+    )
     assert names(root) == complete(root) == ["20261127-100000", "20261127-130000"]
     assert log[:3] == [
         "đã xoá bản tải dở releases/20261127-090000",
@@ -271,4 +309,6 @@ def test_partial_releases_do_not_count_toward_keep_and_are_cleaned(tmp_path, ser
     publish(site(tmp_path, "c", "C"), target, "20261127-140000", PASSWORD, keep=2, extra_settings=settings)
     assert names(root) == ["20261127-130000", "20261127-140000"]
     with pytest.raises(PublishError, match="PUBLISH_KEEP phải là một số nguyên từ 1 trở lên"):
-        publish(site(tmp_path, "d", "D"), target, "20261127-150000", PASSWORD, keep=0, extra_settings=settings)
+        publish(
+            site(tmp_path, "d", "D"), target, "20261127-150000", PASSWORD, keep=0, extra_settings=settings
+        )

@@ -86,7 +86,10 @@ def nginx_config(root: Path, port: int, logs: Path, brotli_static: bool) -> str:
     server = server.replace("root /srv/chophien/current;", f"root {root};")
     if brotli_static:
         server = server.replace("# brotli_static on;", "brotli_static on;")
-    temp = "\n".join(f"    {kind}_temp_path {logs / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"    {kind}_temp_path {logs / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     return (
         (f"load_module {BROTLI_MODULE};\n" if brotli_static else "")
         + f"user {WORKER_USER};\nworker_processes 1;\ndaemon off;\npid {logs / 'nginx.pid'};\n"
@@ -214,7 +217,9 @@ class Client:
         self.count += 1
         return response
 
-    def check(self, path: str, expected: bytes, suffix: str, encoding: str | None = None, sent: bytes | None = None):
+    def check(
+        self, path: str, expected: bytes, suffix: str, encoding: str | None = None, sent: bytes | None = None
+    ):
         """GET *path*: 200, the right type, and *sent* (default: *expected*) as the body."""
         response = self.get(path, encoding)
         what = f"{path}" + (f" (Accept-Encoding: {encoding})" if encoding else "")
@@ -247,7 +252,11 @@ class References(HTMLParser):
                 self.urls += [part.strip().split()[0] for part in attrs[name].split(",") if part.strip()]
         if tag == "link" and attrs.get("href") and attrs.get("rel") != "canonical":
             self.urls.append(attrs["href"])
-        if tag == "meta" and attrs.get("property", "").startswith("og:image") and attrs.get("content", "").startswith("http"):
+        if (
+            tag == "meta"
+            and attrs.get("property", "").startswith("og:image")
+            and attrs.get("content", "").startswith("http")
+        ):
             self.urls.append(attrs["content"])
         if tag == "object" and attrs.get("data"):
             self.urls.append(attrs["data"])
@@ -308,7 +317,9 @@ def test_every_file_of_the_published_site_is_served_by_nginx_as_another_user(ser
 
     # 3. every file of the release by its own path (dot files are refused on purpose)
     files = [
-        p for p in release.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(release).parts)
+        p
+        for p in release.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(release).parts)
     ]
     for local in files:
         relative = local.relative_to(release).as_posix()
