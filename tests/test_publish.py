@@ -366,3 +366,25 @@ def test_a_target_that_is_a_file_or_an_output_with_a_newline_is_one_line_of_mess
         f"Lỗi xuất bản: không có thư mục trang đã dựng “{tmp_path}/out\\nLỗi giả”: "
         "hãy chạy `make html` (hoặc `make publish`) trước\n"
     )
+
+
+def test_ctrl_c_during_the_upload_is_a_message_and_leaves_the_site_alone(tmp_path):
+    root = tmp_path / "host"
+    publish(site(tmp_path, "a", "release A"), Target(None, str(root)), "20261127-100000")
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "rsync").write_text(
+        f'#!/bin/sh\n{shutil.which("rsync")} --exclude=san-pham/ "$@"\nkill -INT $PPID\nsleep 5\n'
+    )
+    (shim / "rsync").chmod(0o755)
+    result = run_script(
+        "publish",
+        site(tmp_path, "b", "release B"),
+        env={"PUBLISH_TARGET": str(root), "PATH": f"{shim}:{os.environ['PATH']}"},
+    )
+    assert result.returncode == 130
+    assert result.stderr == (
+        "Đã dừng giữa chừng: trang đang chạy không đổi; bản tải dở (nếu có) sẽ bị xoá ở lần xuất bản sau.\n"
+    )
+    assert complete(root) == ["20261127-100000"] and len(releases(root)) == 2
+    assert (root / "current/index.html").read_text() == "release A"

@@ -129,8 +129,9 @@ def served(tmp_path_factory, request):
     base.chmod(0o755)
     try:
         target = base / "host"
+        outer_make = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")  # under `make test`
         env = dict(
-            os.environ,
+            {name: value for name, value in os.environ.items() if name not in outer_make},
             CHOPHIEN_TODAY=TODAY,
             # the sample's photos are encoded once per run: share the development build's cache
             CHOPHIEN_CACHE_PATH=str(request.getfixturevalue("built_demo").parent / ".cache"),
