@@ -129,7 +129,7 @@ def _target(value: str) -> tuple[str, str]:
             f"; “{value}” còn nằm ngoài thư mục của trang web",
             f"; “{value}” even lies outside the site's folder",
         )
-    name = str(normal).removesuffix("/").lstrip("./") or "index.html"
+    name = "index.html" if str(normal) == "." else str(normal)
     owner = owner_of(name) or owner_of(f"{name}/index.html".lstrip("/"))
     if owner:
         return (f"; “{value}” sẽ ghi đè {owner[0]}", f"; “{value}” would overwrite {owner[1]}")
@@ -261,11 +261,14 @@ class _PageCheck:
             elif name in ("status", "template", "lang"):
                 allowed = {"status": STATUSES, "template": TEMPLATES, "lang": LANGS}[name]
                 if value not in allowed:
+                    shown_vi, shown_en = (
+                        (f"“{value}”", f"“{value}”") if value else ("giá trị trống", "an empty value")
+                    )
                     report(
                         line,
                         typed,
-                        f"“{value}” không dùng được; chọn một trong: {', '.join(allowed)}",
-                        f"“{value}” cannot be used; choose one of: {', '.join(allowed)}",
+                        f"{shown_vi} không dùng được; chọn một trong: {', '.join(allowed)}",
+                        f"{shown_en} cannot be used; choose one of: {', '.join(allowed)}",
                         f"{typed}: {allowed[0]}",
                     )
         if not values.get("title", "").strip():
