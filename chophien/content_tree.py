@@ -162,6 +162,15 @@ class _Walk:
             if self.hidden(path) or self.upper_md(path):
                 continue
             name = path.name
+            if stat.S_ISDIR(info.st_mode) and name.lower().endswith(".md"):
+                self.stray(
+                    path,
+                    True,
+                    "content/cooperatives/ chứa tệp <hop-tac-xa>.md và thư mục ảnh <hop-tac-xa>/",
+                    "content/cooperatives/ holds <cooperative>.md files and <cooperative>/ photo folders",
+                )
+                self.walk_everything(path)
+                continue
             if stat.S_ISREG(info.st_mode):
                 if not name.rstrip().lower().endswith(".md"):  # "x.md " is the loader's to report
                     self.stray(

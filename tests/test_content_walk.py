@@ -187,6 +187,14 @@ def test_stray_files_in_cooperatives_are_reported(tree):
     ]
 
 
+def test_folder_named_like_a_cooperative_file_is_reported(tree):
+    lines, _ = check(tree(minimal_tree(**{"cooperatives/htx-khac.md/logo.png": b"x"})))
+    assert lines == [
+        "content/cooperatives/htx-khac.md: lỗi: thư mục này không được đọc: content/cooperatives/ chứa tệp "
+        "<hop-tac-xa>.md và thư mục ảnh <hop-tac-xa>/; hãy chuyển đi hoặc xoá."
+    ]
+
+
 def test_cooperative_photo_folder_without_cooperative_file(tree):
     lines, _ = check(tree(minimal_tree(**{"cooperatives/htx-khac/logo.png": b"x"})))
     assert lines == [
