@@ -50,23 +50,27 @@ class _Walk:
     def report(self, path: Path, vi: str, en: str, example: str = "", severity: str = "error") -> None:
         self.problems.add(self.display(path), 0, 0, "", vi, en, example, severity)
 
-    def listing(self, folder: Path) -> list[tuple[Path, os.stat_result]]:
-        """The folder's entries (sorted, not following links); links and special files refused."""
+    def listing(self, folder: Path) -> list[tuple[Path, bool]]:
+        """(path, is a folder) of the folder's entries, sorted, without following links (the
+        directory listing's own file types: no stat per file); links and special files refused."""
         try:
-            names = sorted(os.listdir(folder))
+            with os.scandir(folder) as scan:
+                found = sorted(scan, key=lambda entry: entry.name)
         except OSError as error:
             self.report(
                 folder, f"không đọc được thư mục ({error.strerror})", f"cannot read folder ({error.strerror})"
             )
             return []
         entries = []
-        for name in names:
-            path = folder / name
+        for entry in found:
+            path = folder / entry.name
             try:
-                info = os.lstat(path)
+                is_link = entry.is_symlink()
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+                is_file = not is_link and not is_dir and entry.is_file(follow_symlinks=False)
             except OSError:
                 continue  # removed while we walk
-            if stat.S_ISLNK(info.st_mode):
+            if is_link:
                 self.tree.refused.add(path)
                 self.report(
                     path,
@@ -75,15 +79,15 @@ class _Walk:
                     "is a symlink; content/ holds only real files and folders "
                     "(a link can point outside content/): put the real file here",
                 )
-            elif not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            elif not (is_dir or is_file):
                 self.tree.refused.add(path)
                 self.report(
                     path,
                     "không phải tệp thường hay thư mục (FIFO, socket, thiết bị); hãy xoá",
                     "is neither a regular file nor a folder (FIFO, socket, device); remove it",
                 )
-            elif name not in IGNORED_NAMES:
-                entries.append((path, info))
+            elif entry.name not in IGNORED_NAMES:
+                entries.append((path, is_dir))
         return entries
 
     def hidden(self, path: Path) -> bool:
@@ -125,8 +129,8 @@ class _Walk:
 
     def walk_everything(self, folder: Path) -> None:
         """Links and special files at any depth (sections whose loaders check the layout)."""
-        for path, info in self.listing(folder):
-            if stat.S_ISDIR(info.st_mode):
+        for path, is_dir in self.listing(folder):
+            if is_dir:
                 self.walk_everything(path)
 
     def photo_name(self, path: Path) -> bool:
@@ -146,23 +150,23 @@ class _Walk:
 
     def photo_folder(self, folder: Path, where_vi: str, where_en: str) -> None:
         names = []
-        for path, info in self.listing(folder):
+        for path, is_dir in self.listing(folder):
             if self.hidden(path):
                 continue
-            if stat.S_ISREG(info.st_mode) and self.photo_name(path):
+            if not is_dir and self.photo_name(path):
                 names.append(path.name)
             else:
-                self.stray(path, stat.S_ISDIR(info.st_mode), where_vi, where_en)
+                self.stray(path, is_dir, where_vi, where_en)
         self.tree.images[folder] = names
 
     def cooperatives(self, folder: Path) -> None:
         entries = self.listing(folder)
-        files = {path.name for path, info in entries if stat.S_ISREG(info.st_mode)}
-        for path, info in entries:
+        files = {path.name for path, is_dir in entries if not is_dir}
+        for path, is_dir in entries:
             if self.hidden(path) or self.upper_md(path):
                 continue
             name = path.name
-            if stat.S_ISDIR(info.st_mode) and name.lower().endswith(".md"):
+            if is_dir and name.lower().endswith(".md"):
                 self.stray(
                     path,
                     True,
@@ -171,7 +175,7 @@ class _Walk:
                 )
                 self.walk_everything(path)
                 continue
-            if stat.S_ISREG(info.st_mode):
+            if not is_dir:
                 if not name.rstrip().lower().endswith(".md"):  # "x.md " is the loader's to report
                     self.stray(
                         path,
@@ -198,10 +202,10 @@ class _Walk:
             )
 
     def products(self, folder: Path) -> None:
-        for path, info in self.listing(folder):
+        for path, is_dir in self.listing(folder):
             if self.hidden(path) or self.upper_md(path):
                 continue
-            if stat.S_ISREG(info.st_mode):
+            if not is_dir:
                 if path.suffix.lower() != ".md":  # a product .md here is the loader's to report
                     self.stray(
                         path,
@@ -214,10 +218,13 @@ class _Walk:
 
     def product_folder(self, folder: Path) -> None:
         names = []
-        for path, info in self.listing(folder):
+        for path, is_dir in self.listing(folder):
+            name = path.name
+            if not is_dir and name.endswith(".md") and name[0] != ".":
+                continue  # a product file (most entries): the loader reads it
             if self.hidden(path) or self.upper_md(path):
                 continue
-            if stat.S_ISDIR(info.st_mode):
+            if is_dir:
                 self.stray(
                     path,
                     True,
@@ -239,17 +246,17 @@ class _Walk:
         self.tree.images[folder] = names
 
     def pages(self, folder: Path) -> None:
-        for path, info in self.listing(folder):
+        for path, is_dir in self.listing(folder):
             if self.hidden(path) or self.upper_md(path):
                 continue
-            if stat.S_ISDIR(info.st_mode) or path.suffix != ".md":
+            if is_dir or path.suffix != ".md":
                 self.stray(
                     path,
-                    stat.S_ISDIR(info.st_mode),
+                    is_dir,
                     "content/pages/ chỉ chứa các trang <ten-trang>.md, không có thư mục con",
                     "content/pages/ holds only <page>.md files, no sub-folders",
                 )
-                if stat.S_ISDIR(info.st_mode):
+                if is_dir:
                     self.walk_everything(path)
 
     def run(self) -> Tree:
@@ -266,9 +273,9 @@ class _Walk:
                 "the content folder is a symlink; use a real folder",
             )
             return self.tree
-        for path, info in self.listing(root):
+        for path, is_dir in self.listing(root):
             name = path.name
-            if name in SECTIONS and stat.S_ISDIR(info.st_mode):
+            if name in SECTIONS and is_dir:
                 if name == "assessments":
                     self.walk_everything(path)  # the assessment loader reports strays there
                 else:
@@ -276,11 +283,11 @@ class _Walk:
             elif not self.hidden(path):
                 self.stray(
                     path,
-                    stat.S_ISDIR(info.st_mode),
+                    is_dir,
                     "content/ chỉ chứa các thư mục cooperatives/, products/, pages/ và assessments/",
                     "content/ holds only the folders cooperatives/, products/, pages/ and assessments/",
                 )
-                if stat.S_ISDIR(info.st_mode):
+                if is_dir:
                     self.walk_everything(path)
         return self.tree
 
