@@ -339,3 +339,29 @@ def test_catalogue_names_cover_every_top_level_output(built_demo):
     for entry in built_demo.iterdir():
         name = entry.name
         assert name in CATALOGUE_NAMES or name in SITE_FILES or name in pages, name
+
+
+def test_chophien_validate_reports_the_page_with_every_other_problem(tree, capsys):
+    from chophien.cli import main as cli_main
+
+    content = tree(
+        minimal_tree(
+            **{
+                "pages/gia.md": "Title: Trang giả\nSave_as: index.html\n\nx\n",
+                "pages/hop-tac-xa.md": "Title: Hợp tác xã\n\nx\n",
+                "products/htx-che-na-hang/cu/mat-ong.md": "x",
+            }
+        )
+    )
+    assert cli_main(["validate", str(content), "--format", "github", "--no-images"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == [
+        f"::error file={PAGE},line=2::{PAGE}:2: lỗi: Save_as: {CHOOSES}; “index.html” sẽ ghi đè trang chủ; {NOT_HERE}",
+        "::error file=content/pages/hop-tac-xa.md::content/pages/hop-tac-xa.md: lỗi: trang này sẽ ghi vào "
+        "hop-tac-xa/index.html (địa chỉ /hop-tac-xa/), nơi các trang hợp tác xã (content/cooperatives/) ghi; mỗi "
+        "địa chỉ chỉ thuộc về một tệp: hãy đổi tên tệp. Ví dụ: gioi-thieu-hop-tac-xa.md",
+        "::error file=content/products/htx-che-na-hang/cu::content/products/htx-che-na-hang/cu: lỗi: thư mục này "
+        "không được đọc: sản phẩm và ảnh nằm ngay trong content/products/<hop-tac-xa>/, không có thư mục con; "
+        "hãy chuyển đi hoặc xoá.",
+    ]
+    assert out[-1] == "3 lỗi trong 3 tệp (đã kiểm tra 4 tệp)"
