@@ -241,7 +241,9 @@ def test_symlinked_photo_is_refused(tree, tmp_path):
     (content / "products/htx-che-na-hang/che.jpg").symlink_to(outside)
     prepared = prepare(content, content.parent / ".cache")
     assert [p.render() for p in prepared.problems.sorted()] == [
-        f"{PATH}:7:5: lỗi: images[1]: “che.jpg” là liên kết tượng trưng (symlink); hãy đặt tệp ảnh thật."
+        f"{PATH}:7:5: lỗi: images[1]: “che.jpg” là liên kết tượng trưng (symlink); hãy đặt tệp ảnh thật.",
+        "content/products/htx-che-na-hang/che.jpg: lỗi: là liên kết tượng trưng (symlink); trong content/ chỉ dùng "
+        "tệp và thư mục thật (liên kết có thể trỏ ra ngoài content/): hãy đặt tệp thật vào đây.",
     ]
 
 
@@ -304,6 +306,7 @@ def test_photo_with_product_names_in_vietnamese_file_names(tree):
             **{
                 "products/htx-che-na-hang/che-shan-tuyet.md": text,
                 "products/htx-che-na-hang/chè.jpg": jpeg_bytes(),
+                "products/htx-che-na-hang/che.jpg": None,
             }
         ),
     )
