@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .images import ACCEPTED_SUFFIXES
 from .problems import ProblemList
-from .text import nfc
+from .text import nfc, slugify
 
 SECTIONS = ("cooperatives", "products", "pages", "assessments")
 # Files that operating systems and git tools leave behind: never content, never read or published.
@@ -138,13 +138,15 @@ class _Walk:
         if Path(path.name.strip()).suffix.lower() not in ACCEPTED_SUFFIXES:
             return False  # "che.jpg " counts as a photo: its reference reports the spaces
         if not unicodedata.is_normalized("NFC", path.name):
+            name = nfc(path.name)
+            fixed = (slugify(Path(name).stem) or "anh") + Path(name).suffix.lower()
             self.report(
                 path,
-                f"tên tệp ảnh không ở dạng Unicode chuẩn (NFC, thường do máy Mac tạo): hãy gõ lại tên "
-                f"“{nfc(path.name)}” hoặc đặt tên không dấu",
-                f"the image file name is not in standard Unicode form (NFC, often made by a Mac): retype "
-                f"the name “{nfc(path.name)}” or use one without accents",
-                nfc(path.name),
+                f"tên tệp ảnh “{name}” được ghi dấu tách rời (Unicode NFD, thường do máy Mac); hãy đổi tên "
+                f"tệp thành tên không dấu, ví dụ “{fixed}”, và sửa tên trong tệp dùng ảnh này",
+                f"the image file “{name}” is stored with separate accent marks (Unicode NFD, often from a "
+                f"Mac); rename it without accents, e.g. “{fixed}”, and change the name where it is used",
+                fixed,
             )
         return True
 

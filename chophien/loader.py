@@ -287,18 +287,6 @@ class Loader:
                 vi, en, example = _spaces_in_name(spaced[0], name)
                 ctx.report(where, vi, en, example)
                 return None
-            decomposed = [p.name for p in folder.iterdir() if nfc(p.name) == name] if folder.is_dir() else []
-            if decomposed:  # the same letters, stored with separate accent marks (macOS, some zip tools)
-                fixed = (slugify(Path(name).stem) or "anh") + Path(name).suffix.lower()
-                ctx.report(
-                    where,
-                    f"tên tệp “{name}” trên đĩa được ghi dấu tách rời (Unicode NFD, thường do máy Mac); "
-                    f"hãy đổi tên tệp thành tên không dấu, ví dụ “{fixed}”, và sửa tên ở đây",
-                    f"the file “{name}” is stored with separate accent marks (Unicode NFD, often from a Mac); "
-                    f"rename it without accents, e.g. “{fixed}”, and change the name here",
-                    fixed,
-                )
-                return None
             guess = did_you_mean(name, present) if present else None
             hint_vi, hint_en = hint(guess)
             ctx.report(
@@ -334,7 +322,7 @@ class Loader:
                         "(hoặc photos:, logo:) hoặc xoá tệp",
                         en="no file uses this photo, so it is not published; add it to images: "
                         "(or photos:, logo:) or remove the file",
-                        example=f"images:\n  - file: {name}",
+                        example=f"images: [{name}]",
                         severity=WARNING,
                     )
 

@@ -248,7 +248,7 @@ def test_unreferenced_photo_is_a_warning(tree):
     lines, prepared = check(tree(minimal_tree(**{"products/htx-che-na-hang/che-2.jpg": jpeg_bytes()})))
     assert lines == [
         f"{PRODUCT_DIR}/che-2.jpg: cảnh báo: ảnh này không được tệp nào dùng nên không được đăng; hãy thêm vào "
-        "images: (hoặc photos:, logo:) hoặc xoá tệp. Ví dụ: images:\n  - file: che-2.jpg"
+        "images: (hoặc photos:, logo:) hoặc xoá tệp. Ví dụ: images: [che-2.jpg]"
     ]
     assert prepared.ok
 
@@ -267,8 +267,9 @@ def test_nfd_photo_name_is_reported_once(tree):
     )
     lines, _ = check(tree(files))
     assert lines == [
-        f"{PRODUCT_DIR}/chè.jpg: lỗi: tên tệp ảnh không ở dạng Unicode chuẩn (NFC, thường do máy Mac tạo): "
-        "hãy gõ lại tên “chè.jpg” hoặc đặt tên không dấu. Ví dụ: chè.jpg"
+        f"{PRODUCT_DIR}/chè.jpg: lỗi: tên tệp ảnh “chè.jpg” được ghi dấu tách rời (Unicode NFD, thường do máy "
+        "Mac); hãy đổi tên tệp thành tên không dấu, ví dụ “che.jpg”, và sửa tên trong tệp dùng ảnh này. "
+        "Ví dụ: che.jpg"
     ]
 
 
