@@ -542,7 +542,7 @@ def hidden_cells(aggregates: Aggregates, threshold: int = DEFAULT_THRESHOLD) -> 
             weight=_exchange_weight,
         )
         if added is None:  # every unknown respondent gave the same answer: publish none of it
-            hidden |= {key for key in cells if answer in key}
+            hidden |= {key for key in cells if answer in key or answer == key[0].removesuffix("-group")}
             if answer == "level":
                 hidden |= means
         else:

@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT, minimal_tree
 
 from chophien.assessment import (
+    Aggregates,
     PillarAverages,
     aggregate,
     average_key,
@@ -614,6 +615,32 @@ def test_one_different_answer_among_alike_ones_is_not_shown_either(tree):
     assert lines == []
     (published,) = publish_all(prepared.catalogue.assessments).values()
     assert [key for key, value in published.values.items() if "equipment" in key and value is not None] == []
+
+
+def test_one_equipment_answer_for_everyone_unknown_hides_its_unions_too():
+    """No partner exists for anyone: the whole answer goes, comparison unions included."""
+    cells = {("n",): 6, ("level", 0): 3, ("level", 1): 3, ("equipment", "a"): 6, ("equipment", "b"): 0}
+    cells |= {("equipment-group", "a+c"): 6, ("equipment", "c"): 0}
+    relations = [
+        (("n",), [("level", 0), ("level", 1)]),
+        (("n",), [("equipment", "a"), ("equipment", "b"), ("equipment", "c")]),
+        (("equipment-group", "a+c"), [("equipment", "a"), ("equipment", "c")]),
+    ]
+    private = tuple((frozenset({("kind", f"k{i % 2}")}), i % 2, "a") for i in range(6))
+    aggregates = Aggregates(
+        cells,
+        relations,
+        {},
+        {},
+        0,
+        0.0,
+        ("a+c",),
+        {},
+        {"level": (0, 1), "equipment": ("a", "b", "c")},
+        private,
+    )
+    hidden = hidden_cells(aggregates, 5)
+    assert {("equipment", "a"), ("equipment", "b"), ("equipment", "c"), ("equipment-group", "a+c")} <= hidden
 
 
 def test_csv_errors_name_file_row_and_column(tree):

@@ -236,7 +236,7 @@ def test_every_hidden_national_cell_is_marked_on_the_survey_page(built_demo, cat
     national = [k for k, v in published.values.items() if v is None and k[0] in ("level", "equipment")]
     html = read(built_demo, f"danh-gia/{SAMPLE}/index.html")
     assert html.count('<td class="sup">ẩn</td>') == 2 * len(national)  # count and share columns
-    assert "“ẩn”: số nhỏ hơn 5 được ẩn" in html
+    assert "“ẩn”: ô bị ẩn để không ai suy ra được câu trả lời của một đơn vị: số nhỏ hơn 5" in html
 
 
 def test_assessment_pages_are_within_their_budget(built_demo):
