@@ -28,7 +28,7 @@ import stat
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +56,10 @@ MAX_ROWS = 20_000  # rows under the header, per sheet
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 131_072  # Python's csv limit; a content file is at most 256 KB anyway
 EXCEL_CELL_CHARS = 32_767  # Excel keeps no more in one cell: longer values are exported empty
+MAX_INFLATE_RATIO = 100  # per zip member over 1 MB, as Apache POI (ZipSecureFile) refuses
+MAX_SHARED_STRINGS = 500_000  # 20,000 rows × 25 texts; each costs openpyxl ~20 µs to load
+MAX_CELL_FORMATS = 65_490  # Excel's own limit of distinct cell formats
+MAX_SHEETS = 255
 
 
 @dataclass(frozen=True)
@@ -415,7 +419,16 @@ def _read_source(path: Path) -> int:
 
 def read_csv(path: Path, display: str) -> Sheet:
     _read_source(path)
-    text, encoding = decode_bytes(path.read_bytes(), allow_legacy=True)
+    raw = path.read_bytes()
+    try:
+        text, encoding = decode_bytes(raw, allow_legacy=True)
+    except UnicodeDecodeError as error:  # UTF-8 after a byte-order mark, damaged further on
+        line = raw[: error.start + 3].count(b"\n") + 1
+        raise SpreadsheetError(
+            f"tệp không phải UTF-8 (dòng {line}); hãy lưu lại với mã hoá UTF-8",
+            f"file is not UTF-8 (line {line}); save it again with UTF-8 encoding",
+            line,
+        ) from None
     warnings = []
     if encoding == CP1258:
         warnings.append(
@@ -504,7 +517,7 @@ def _check_workbook_container(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise damaged from None
     names = {member.filename for member in members}
     if any(member.flag_bits & 0x1 for member in members):
@@ -520,6 +533,14 @@ def _check_workbook_container(path: Path) -> None:
             f"the .xlsx unzips to {unzipped // 1024 // 1024} MB, over the {MAX_UNZIPPED_BYTES // 1024 // 1024} MB limit; "
             "split it into several files (or the file is forged)",
         )
+    for member in members:  # Apache POI's zip-bomb rule: nothing real inflates 100 times over
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_INFLATE_RATIO * member.compress_size:
+            raise SpreadsheetError(
+                f"phần “{printable(member.filename)}” của tệp .xlsx nén hơn {MAX_INFLATE_RATIO} lần "
+                f"({member.compress_size // 1024} KB → {member.file_size // 1024 // 1024} MB): tệp đã bị làm giả",
+                f"part “{printable(member.filename)}” of the .xlsx is compressed more than {MAX_INFLATE_RATIO} "
+                f"times ({member.compress_size // 1024} KB → {member.file_size // 1024 // 1024} MB): the file is forged",
+            )
     if "mimetype" in names and "content.xml" in names:
         raise SpreadsheetError(
             "đây là tệp LibreOffice (.ods), không phải .xlsx; hãy “Lưu thành” định dạng Excel 2007-365 (.xlsx)",
@@ -530,6 +551,49 @@ def _check_workbook_container(path: Path) -> None:
             "tệp nén này không phải bảng tính Excel (.xlsx); hãy mở bằng Excel và lưu lại dạng .xlsx",
             "this zip file is not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx",
         )
+
+
+# Parts openpyxl reads whole as it opens a workbook, before the first row: each element costs
+# about 20 µs there, so they are counted first (streaming, a few MB of memory at most).
+_COUNTED_PARTS = (
+    ("sharedstrings.xml", b"si", MAX_SHARED_STRINGS, "chuỗi dùng chung", "shared strings"),
+    ("styles.xml", b"xf", MAX_CELL_FORMATS, "định dạng ô", "cell formats"),
+    ("workbook.xml", b"sheet", MAX_SHEETS, "trang tính", "sheets"),
+)
+
+
+def _count_elements(archive: zipfile.ZipFile, name: str, tag: bytes) -> int:
+    pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?" + tag + rb"[\s/>]")
+    count, carry = 0, b""
+    with archive.open(name) as part:
+        while chunk := part.read(1 << 20):
+            data = carry + chunk
+            cut = max(0, len(data) - 64)
+            count += sum(1 for match in pattern.finditer(data) if match.start() < cut)
+            carry = data[cut:]
+    return count + sum(1 for _ in pattern.finditer(carry))
+
+
+def _check_workbook_parts(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                for suffix, tag, limit, vi, en in _COUNTED_PARTS:
+                    if name.lower().rsplit("/", 1)[-1] != suffix:
+                        continue
+                    count = _count_elements(archive, name, tag)
+                    if count > limit:
+                        raise SpreadsheetError(
+                            f"tệp .xlsx có {group_thousands(count)} {vi} (tối đa {group_thousands(limit)}); "
+                            "hãy chia thành nhiều tệp (hoặc tệp đã bị làm giả)",
+                            f"the .xlsx has {count:,} {en} (at most {limit:,}); split it into several files "
+                            "(or the file is forged)",
+                        )
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError):
+        raise SpreadsheetError(
+            "tệp .xlsx bị hỏng hoặc chưa tải về hết; hãy tải lại hoặc lưu lại bằng Excel",
+            "the .xlsx file is damaged or incomplete; download it again or save it again in Excel",
+        ) from None
 
 
 def _marked_in_excel(cell) -> bool:
@@ -543,6 +607,7 @@ def _marked_in_excel(cell) -> bool:
 def read_xlsx(path: Path, display: str) -> list[Sheet]:
     _read_source(path)
     _check_workbook_container(path)
+    _check_workbook_parts(path)
     from openpyxl import load_workbook
 
     try:
@@ -993,7 +1058,13 @@ class Importer:
 
     # -- whole file -------------------------------------------------------------------------
 
-    def run(self, sheets: Iterable[Sheet]) -> None:
+    def run(self, sheets: list[Sheet], where: str = "") -> None:
+        if not sheets:
+            self.result.problems.add(
+                where, 0, 0, "",
+                f"không có trang tính nào để nhập (ngoài “{GUIDE_SHEET}”)",
+                f"there is no sheet to import (besides “{GUIDE_SHEET}”)",
+            )  # fmt: skip
         kinds = []
         for sheet in sheets:
             for vi, en in sheet.warnings:
@@ -1144,7 +1215,7 @@ def import_spreadsheet(
         sheets = read_sheets(source, display)
     except (EncodingProblem, SpreadsheetError) as error:
         return _source_problem(importer.result, where, error)
-    importer.run(sheets)
+    importer.run(sheets, where)
     result = importer.result
     if write and (skip_invalid or not result.problems.errors):
         try:

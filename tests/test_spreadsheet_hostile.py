@@ -334,6 +334,10 @@ BROKEN_XLSX = {
         "đây là tệp LibreOffice (.ods), không phải .xlsx; hãy “Lưu thành” định dạng Excel 2007-365 (.xlsx).",
     ),
     "empty": (b"", "tệp rỗng (0 byte)."),
+    "zip needing a newer unzip version": (
+        _valid_xlsx().replace(b"PK\x01\x02\x14\x03\x14\x00", b"PK\x01\x02\x14\x03\xeb\x00", 1),
+        "tệp .xlsx bị hỏng hoặc chưa tải về hết; hãy tải lại hoặc lưu lại bằng Excel.",
+    ),
     "damaged sheet xml": (
         _damaged_sheet(),
         "không đọc được tệp .xlsx (ParseError); hãy mở bằng Excel và lưu lại.",
@@ -358,6 +362,10 @@ BAD_CSV = {
     "latin-1 from another program": (
         "Hợp tác xã,Tên sản phẩm\nx,Café\n".encode("latin-1", errors="replace").replace(b"?", b"\xe9\xff"),
         ":1: lỗi: tệp không phải UTF-8 (dòng 1); hãy lưu lại với mã hoá UTF-8.",
+    ),
+    "UTF-8 with a byte-order mark, damaged on line 3": (
+        b"\xef\xbb\xbf" + "Hợp tác xã,Tên tệp\nhtx-che-na-hang,a\n".encode() + b"x,\xc3(\n",
+        ":3: lỗi: tệp không phải UTF-8 (dòng 3); hãy lưu lại với mã hoá UTF-8.",
     ),
     "field over 131072 characters": (
         ("Hợp tác xã,Tên tệp,Mô tả\nhtx-che-na-hang,che-shan-tuyet," + "a" * 200_000 + "\n").encode(),
@@ -570,3 +578,70 @@ def test_a_write_failure_on_the_second_file_leaves_every_file_as_it_was(tree, tm
     ] or rendered(result)[0].endswith("không ghi được (No space left on device); chưa tệp nào bị thay đổi.")
     assert not result.written
     assert snapshot(tmp_path) == before
+
+
+def replace_part(path: Path, name: str, data: bytes) -> Path:
+    """A real workbook with one part replaced."""
+    with (
+        zipfile.ZipFile(io.BytesIO(_valid_xlsx())) as template,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for item in template.infolist():
+            out.writestr(item, data if item.filename == name else template.read(item))
+    return path
+
+
+def test_a_part_compressed_more_than_a_hundred_times_is_refused(tree, tmp_path, monkeypatch):
+    content = tree(minimal_tree())
+    rows = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 100_000  # 5 MB, under the 64 MB cap
+    sheet = replace_part(tmp_path / "x.xlsx", "xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + rows)
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("openpyxl reached"))
+    (problem,) = rendered(import_spreadsheet(sheet, content))
+    assert re.fullmatch(
+        re.escape(sheet.as_posix())
+        + r": lỗi: phần “xl/worksheets/sheet1\.xml” của tệp \.xlsx nén hơn 100 lần "
+        r"\(\d+ KB → 4 MB\): tệp đã bị làm giả\.",
+        problem,
+    )
+
+
+def test_too_many_cell_formats_are_counted_before_openpyxl_loads_them(tree, tmp_path, monkeypatch):
+    content = tree(minimal_tree())
+    styles = b'<styleSheet><cellXfs count="1">' + b"<xf/>" * 65_491 + b"</cellXfs></styleSheet>"
+    sheet = replace_part(tmp_path / "x.xlsx", "xl/styles.xml", styles)
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("openpyxl reached"))
+    assert rendered(import_spreadsheet(sheet, content)) == [
+        f"{sheet.as_posix()}: lỗi: tệp .xlsx có 65.491 định dạng ô (tối đa 65.490); hãy chia thành nhiều tệp "
+        "(hoặc tệp đã bị làm giả)."
+    ]
+
+
+def test_entity_expansion_in_a_sheet_is_refused(tree, tmp_path):
+    """“Billion laughs”: nine entities of ten each expand to 10⁹ characters; expat refuses them."""
+    content = tree(minimal_tree())
+    entities = b'<!ENTITY a "aaaaaaaaaa">' + b"".join(
+        b"<!ENTITY " + bytes([98 + i]) + b' "' + (b"&" + bytes([97 + i]) + b";") * 10 + b'">'
+        for i in range(8)
+    )
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [' + entities + b"]>"
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row></sheetData></worksheet>'
+    )
+    sheet = replace_part(tmp_path / "x.xlsx", "xl/worksheets/sheet1.xml", laughs)
+    started = time.perf_counter()
+    assert rendered(import_spreadsheet(sheet, content)) == [
+        f"{sheet.as_posix()}: lỗi: không đọc được tệp .xlsx (ParseError); hãy mở bằng Excel và lưu lại."
+    ]
+    assert time.perf_counter() - started < 5
+
+
+def test_a_workbook_with_only_the_guide_sheet_is_not_a_silent_success(tree, tmp_path):
+    content = tree(minimal_tree())
+    workbook = Workbook()
+    workbook.active.title = "Hướng dẫn"
+    workbook.active.append(["Hợp tác xã", "Tên sản phẩm"])
+    workbook.save(tmp_path / "x.xlsx")
+    assert rendered(import_spreadsheet(tmp_path / "x.xlsx", content)) == [
+        f"{(tmp_path / 'x.xlsx').as_posix()}: lỗi: không có trang tính nào để nhập (ngoài “Hướng dẫn”)."
+    ]
