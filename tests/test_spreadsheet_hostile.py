@@ -367,6 +367,10 @@ BAD_CSV = {
         b"\xef\xbb\xbf" + "Hợp tác xã,Tên tệp\nhtx-che-na-hang,a\n".encode() + b"x,\xc3(\n",
         ":3: lỗi: tệp không phải UTF-8 (dòng 3); hãy lưu lại với mã hoá UTF-8.",
     ),
+    "an xlsx named .csv": (
+        _valid_xlsx(),
+        ": lỗi: tệp này là bảng tính Excel, không phải CSV; hãy đổi đuôi tệp thành .xlsx.",
+    ),
     "field over 131072 characters": (
         ("Hợp tác xã,Tên tệp,Mô tả\nhtx-che-na-hang,che-shan-tuyet," + "a" * 200_000 + "\n").encode(),
         ":2:3: lỗi: Mô tả: ô dài 200.000 ký tự, quá giới hạn 131.072.",
