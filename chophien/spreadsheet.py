@@ -14,7 +14,8 @@ decompressed, rows and columns are counted while streaming, cells with control o
 characters are refused, and no file is written unless every row is valid. Exported values are
 text, never formulas (CSV-injection guidance): in CSV a value that a spreadsheet program would
 read as a formula gets one leading `'`, which import removes again; in xlsx every cell is a
-string cell, and those values also carry Excel's "quote prefix" style.
+string cell (formula-like text also carries Excel's "quote prefix" style), and only the text
+“-” and leading spaces get the `'`, so import cannot mistake them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import io
 import os
 import re
 import stat
+import sys
 import tempfile
 import unicodedata
 import zipfile
@@ -48,8 +50,8 @@ REMOVE = "-"  # a cell holding only this removes the field
 REMOVE_MARK = object()  # an image cell that removes (not the text “-”)
 MIN_IMAGE_COLUMNS = 3
 
-# Limits (docs/bang-tinh.md, "Giới hạn"). A catalogue of 10,000 products exports to about
-# 6 MB of xlsx that unzips to about 30 MB, far inside them.
+# Limits (docs/bang-tinh.md, "Giới hạn và an toàn"). 10,000 products (the sample catalogue
+# copied 127 times) export to 1.1 MB of xlsx whose sheet unzips to 23 MB, well inside them.
 MAX_FILE_BYTES = 32 * 1024 * 1024  # the file as it is on disk
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # every member of an xlsx, from the zip directory
 MAX_ROWS = 20_000  # rows under the header, per sheet
@@ -374,7 +376,7 @@ def _too_many_rows(row: int) -> SpreadsheetError:
     )
 
 
-def _within_columns(cells: list, row: int, empty=lambda cell: cell in (None, "")) -> list:
+def _within_columns(cells: list, row: int, empty) -> list:
     """*cells* cut to MAX_COLUMNS; a value beyond it is an error (never silently dropped)."""
     if len(cells) <= MAX_COLUMNS:
         return cells
@@ -571,6 +573,8 @@ def _count_elements(archive: zipfile.ZipFile, name: str, tag: bytes) -> int:
     pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?" + tag + rb"[\s/>]")
     count, carry = 0, b""
     with archive.open(name) as part:
+        if b"\x00" in part.peek(4)[:4]:  # UTF-16/32 XML: no program writes it, and the tags hide
+            return sys.maxsize
         while chunk := part.read(1 << 20):
             data = carry + chunk
             cut = max(0, len(data) - 64)
@@ -587,6 +591,11 @@ def _check_workbook_parts(path: Path) -> None:
                     if name.lower().rsplit("/", 1)[-1] != suffix:
                         continue
                     count = _count_elements(archive, name, tag)
+                    if count == sys.maxsize:
+                        raise SpreadsheetError(
+                            f"phần “{printable(name)}” của tệp .xlsx không mã hoá UTF-8: tệp đã bị làm giả",
+                            f"part “{printable(name)}” of the .xlsx is not UTF-8: the file is forged",
+                        )
                     if count > limit:
                         raise SpreadsheetError(
                             f"tệp .xlsx có {group_thousands(count)} {vi} (tối đa {group_thousands(limit)}); "

@@ -649,3 +649,12 @@ def test_a_workbook_with_only_the_guide_sheet_is_not_a_silent_success(tree, tmp_
     assert rendered(import_spreadsheet(tmp_path / "x.xlsx", content)) == [
         f"{(tmp_path / 'x.xlsx').as_posix()}: lỗi: không có trang tính nào để nhập (ngoài “Hướng dẫn”)."
     ]
+
+
+def test_a_part_in_utf16_cannot_hide_its_elements_from_the_count(tree, tmp_path):
+    content = tree(minimal_tree())
+    styles = '<?xml version="1.0" encoding="UTF-16"?><styleSheet>' + "<xf/>" * 70_000 + "</styleSheet>"
+    sheet = replace_part(tmp_path / "x.xlsx", "xl/styles.xml", styles.encode("utf-16"))
+    assert rendered(import_spreadsheet(sheet, content)) == [
+        f"{sheet.as_posix()}: lỗi: phần “xl/styles.xml” của tệp .xlsx không mã hoá UTF-8: tệp đã bị làm giả."
+    ]
