@@ -364,7 +364,7 @@ BAD_CSV = {
         ":1: lỗi: tệp không phải UTF-8 (dòng 1); hãy lưu lại với mã hoá UTF-8.",
     ),
     "UTF-8 with a byte-order mark, damaged on line 3": (
-        b"\xef\xbb\xbf" + "Hợp tác xã,Tên tệp\nhtx-che-na-hang,a\n".encode() + b"x,\xc3(\n",
+        b"\xef\xbb\xbf" + "Hợp tác xã,Tên tệp\nhtx-che-na-hang,a\n".encode() + b"x,\xff(\n",
         ":3: lỗi: tệp không phải UTF-8 (dòng 3); hãy lưu lại với mã hoá UTF-8.",
     ),
     "an xlsx named .csv": (
