@@ -111,7 +111,13 @@ def cmd_export(args) -> int:
     from .spreadsheet import COOPERATIVES, PRODUCTS, export_spreadsheet
 
     kind = COOPERATIVES if args.sheet == "hop-tac-xa" else PRODUCTS
-    count = export_spreadsheet(Path(args.content_dir), Path(args.file), args.template, kind)
+    result = export_spreadsheet(Path(args.content_dir), Path(args.file), args.template, kind)
+    for problem in result.problems.sorted():
+        print(problem.render(args.lang))
+    if not result.written:
+        print("Chưa ghi tệp nào." if args.lang == "vi" else "Nothing written.")
+        return 1
+    count = result.count
     print(
         log_line(
             f"Đã ghi {args.file} ({count} dòng)" if args.lang == "vi" else f"Wrote {args.file} ({count} rows)"

@@ -188,10 +188,10 @@ def test_spreadsheet_cells_are_checked(tmp_path, tree):
         encoding="utf-8",
     )
     result = import_spreadsheet(sheet, content, False, True)
-    # The cell is caught once the file text is read back (the strict reader has replaced it).
+    # The cell is checked as it is read, so the message names the real character.
     assert [p.render() for p in result.problems.sorted()] == [
-        f"{sheet}:2:2: lỗi: Tên sản phẩm: có ký tự thay thế U+FFFD (REPLACEMENT CHARACTER): chữ ở đây "
-        "bị hỏng (sai bảng mã), hoặc có ký tự ẩn đã bị thay; hãy gõ lại."
+        f"{sheet}:2:2: lỗi: Tên sản phẩm: ô có ký tự điều khiển hoặc vô hình U+202E (RIGHT-TO-LEFT OVERRIDE) "
+        "ở vị trí 4; hãy xoá (thường do chép từ trang web, Word hoặc Zalo)."
     ]
     assert not result.written and not (content / "products/htx-che-na-hang/che-xanh.md").exists()
 
