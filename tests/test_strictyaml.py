@@ -92,6 +92,17 @@ def test_non_utf8_is_reported():
     assert "không phải UTF-8" in error.vi
 
 
+def test_a_utf8_byte_order_mark_before_bytes_that_are_not_utf8_is_reported():
+    error = problem(codecs.BOM_UTF8 + b"\x80")
+    assert (error.line, error.vi) == (1, "tệp không phải UTF-8 (dòng 1); hãy lưu lại với mã hoá UTF-8")
+    error = problem(codecs.BOM_UTF8 + "---\nname: Chè\n---\n".encode("cp1258"))
+    assert (error.line, error.vi) == (
+        2,
+        "tệp được lưu bằng bảng mã cũ Windows-1258 (dòng 2), không phải UTF-8; hãy mở tệp, "
+        "chọn “Lưu thành” (Save as) và chọn mã hoá UTF-8",
+    )
+
+
 def test_size_limit():
     error = problem(b"---\nname: a\n---\n" + b"x" * MAX_FILE_BYTES)
     assert error.vi.startswith("tệp quá lớn")
