@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import traceback
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -492,6 +493,25 @@ def xlsx_bytes(draw) -> bytes:
     return out.getvalue()
 
 
+@st.composite
+def xlsx_broken_member(draw) -> bytes:
+    """A well-formed zip around one damaged part (sheet XML, styles, relations, properties)."""
+    raw = draw(st.one_of(st.sampled_from(SEEDS["xlsx"]), xlsx_bytes()))
+    if not raw:
+        return raw
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    names = source.namelist()
+    damaged = draw(st.sampled_from(names))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            data = source.read(name)
+            if name == damaged:
+                data = draw(mutated_bytes(data))
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
+
+
 def target_spreadsheet(ws: Workspace):
     values = EXAMPLES + [c.vi for cols in LAYOUTS.values() for c in cols]
     csv_bytes = st.one_of(
@@ -502,6 +522,7 @@ def target_spreadsheet(ws: Workspace):
     xlsx = st.one_of(
         xlsx_bytes(),
         xlsx_bytes().flatmap(mutated_bytes),
+        xlsx_broken_member(),
         st.sampled_from(SEEDS["xlsx"]).flatmap(mutated_bytes),
     )
     inputs = st.one_of(st.tuples(st.just(".csv"), csv_bytes), st.tuples(st.just(".xlsx"), xlsx))
