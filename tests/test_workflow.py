@@ -122,3 +122,15 @@ def test_pages_upload_wraps_a_current_upload_artifact():
     upload-artifact@v4 (Node 20); v5 wraps upload-artifact@v7."""
     text = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
     assert "actions/upload-pages-artifact@v5" in text
+
+
+def test_checkouts_leave_no_token_for_later_steps():
+    for name in ("pr.yml", "publish.yml"):
+        workflow = yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))
+        checkouts = [
+            step
+            for job in workflow["jobs"].values()
+            for step in job["steps"]
+            if step.get("uses", "").startswith("actions/checkout@")
+        ]
+        assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts), name
