@@ -19,6 +19,9 @@ from .text import Bilingual, nfc, unsafe_characters
 _Parser = getattr(yaml, "CBaseLoader", None)
 
 MAX_FILE_BYTES = 256 * 1024
+# Content nests a few levels (images[1].alt, translations.en.name); libyaml allows 1,000, which
+# is deeper than Python's recursion limit lets the reader below follow.
+MAX_DEPTH = 20
 
 Path = tuple  # ("contact", "phone") or ("images", 0, "file")
 
@@ -257,6 +260,13 @@ class _EventReader:
 
     def node(self, event, path: Path):
         self.reject_extras(event)
+        if len(path) > MAX_DEPTH:
+            raise YamlProblem(
+                *self.pos(event),
+                f"lồng nhau quá sâu (hơn {MAX_DEPTH} mức); các trường chỉ lồng vài mức",
+                f"nested too deeply (more than {MAX_DEPTH} levels); fields nest only a few levels",
+                "images:\n  - file: che.jpg\n    alt: Búp chè",
+            )
         self.positions[path] = self.pos(event)
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event, path)

@@ -708,6 +708,22 @@ def test_free_text_over_several_lines_is_refused(tree):
     ]
 
 
+def test_an_unclosed_quote_running_past_the_csv_cell_limit_is_a_problem(tree):
+    rows = [GOOD[1], 'an-2,Lào Cai,che-bien,to-hop-tac,duoi-10,khong-co,"' + "x" * 140_000]
+    lines, _ = check(tree, survey_tree(rows, n=2))
+    assert lines == [
+        f"{CSV_PATH}:3: lỗi: không đọc được từ dòng này: có ô dài quá 131.072 ký tự (thường do một dấu nháy "
+        '`"` không được đóng).'
+    ]
+    files = survey_tree(GOOD)
+    files["assessments/thu/responses.csv"] = '"' + "x" * 140_000
+    lines, _ = check(tree, files)
+    assert lines == [
+        f"{CSV_PATH}:1: lỗi: không đọc được từ dòng này: có ô dài quá 131.072 ký tự (thường do một dấu nháy "
+        '`"` không được đóng).'
+    ]
+
+
 def test_model_errors_are_located(tree):
     model = MODEL.replace("pillar_above: 50, total_above: 15", "pillar_above: 20, total_above: 15").replace(
         "    max: 10\n    criteria:\n      - {key: c1", "    max: 12\n    criteria:\n      - {key: c1"
