@@ -403,7 +403,7 @@ def read_csv(path: Path, display: str) -> Sheet:
         )
     try:
         text, encoding = decode_bytes(raw, allow_legacy=True)
-    except UnicodeDecodeError as error:  # UTF-8 after a BOM, damaged later (normalise fix on trust-fuzz)
+    except UnicodeDecodeError as error:  # neither UTF-8 nor a legacy encoding it may be
         line = raw[: error.start + 3].count(b"\n") + 1
         raise SpreadsheetError(
             f"tệp không phải UTF-8 (dòng {line}); hãy lưu lại với mã hoá UTF-8",
