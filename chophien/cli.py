@@ -253,7 +253,23 @@ def _add_volunteer_commands(sub) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except OSError as error:  # a path given on the command line that cannot be read or written
+        where = f"“{error.filename}”: " if error.filename else ""
+        reason = error.strerror or type(error).__name__
+        vi = getattr(args, "lang", "vi") != "en"
+        print(
+            log_line(f"lỗi: {where}không đọc hoặc ghi được ({reason})" if vi else f"error: {where}{reason}"),
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        print(
+            "Đã dừng (Ctrl-C)." if getattr(args, "lang", "vi") != "en" else "Stopped (Ctrl-C).",
+            file=sys.stderr,
+        )
+        return 130
 
 
 def entry() -> None:

@@ -275,7 +275,19 @@ class _Walk:
                 "the content folder is a symlink; use a real folder",
             )
             return self.tree
-        for path, is_dir in self.listing(root):
+        entries = self.listing(root)
+        if stat.S_ISDIR(info.st_mode) and not any(
+            is_dir and path.name in SECTIONS for path, is_dir in entries
+        ):
+            self.report(
+                root,
+                "thư mục này không có nội dung: không có thư mục cooperatives/, products/, pages/ hay "
+                "assessments/ nào; hãy chỉ đúng thư mục nội dung",
+                "this folder holds no content: none of cooperatives/, products/, pages/ or assessments/; "
+                "name the content folder",
+                "chophien validate content",
+            )
+        for path, is_dir in entries:
             name = path.name
             if name in SECTIONS and is_dir:
                 if name == "assessments":
