@@ -12,9 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from .files import read_checked, report_damaged, write_checked
 from .model import Cooperative, Product
 
 _PLAIN = (str, int, float, bool, dt.date, type(None))
@@ -101,26 +101,59 @@ def files_digest(paths) -> str:
 
 
 class PageState:
-    """The fingerprint each output file had when written, kept beside the photo cache."""
+    """The fingerprint each output file had when written, and its size and mtime then.
+
+    Kept in the cache folder, framed and checked (files.write_checked). A file is skipped as
+    unchanged only when its fingerprint is the same *and* it still has the size and mtime it had
+    when the last build ended: a page truncated or replaced since then is rendered again, not
+    kept because it exists.
+    """
 
     def __init__(self, path: Path):
         self.path = path
-        try:
-            self.previous: dict[str, str] = json.loads(path.read_text())
-        except (OSError, ValueError):
-            self.previous = {}
+        self.previous: dict[str, str] = {}
+        self.signatures: dict[str, list[int]] = {}
+        payload = read_checked(path)
+        if payload is not None:
+            try:
+                saved = json.loads(payload)
+                self.previous, self.signatures = dict(saved["pages"]), dict(saved["files"])
+            except (ValueError, KeyError, TypeError):
+                report_damaged(path, "unknown format")
+                self.previous, self.signatures = {}, {}
         self.current: dict[str, str] = {}
+        self.checked: dict[str, list[int] | None] = {}  # name → signature seen this build (None: written)
 
     def unchanged(self, name: str, value: str, output_file: str | os.PathLike) -> bool:
         self.current[name] = value
-        return self.previous.get(name) == value and os.path.exists(output_file)
+        self.checked[name] = None
+        if self.previous.get(name) != value:
+            return False
+        try:
+            stat = os.stat(output_file)
+        except OSError:
+            return False
+        signature = [stat.st_size, stat.st_mtime_ns]
+        if self.signatures.get(name) != signature:
+            return False
+        self.checked[name] = signature
+        return True
 
-    def save(self) -> None:
+    def save(self, output: str | os.PathLike) -> None:
+        """Record the state, with the size and mtime of every checked file in *output* now."""
+        files = {}
+        for name, signature in self.checked.items():
+            if signature is None:
+                try:
+                    stat = os.stat(os.path.join(output, name))
+                except OSError:
+                    continue
+                signature = [stat.st_size, stat.st_mtime_ns]
+            files[name] = signature
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w") as handle:  # dumps, not dump: the C encoder, ~10× faster
-            handle.write(json.dumps(self.current, sort_keys=True))
-        os.replace(tmp, self.path)
+        # dumps, not dump: the C encoder, ~10× faster
+        payload = json.dumps({"pages": self.current, "files": files}, sort_keys=True)
+        write_checked(self.path, payload.encode("utf-8"))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
-import tempfile
 from pathlib import Path
+
+from .files import TEMP_PREFIX, write_atomic
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".svg", ".xml", ".json", ".txt", ".csv", ".webmanifest", ".mjs"}
 STATIC_SUFFIXES = {".css", ".js", ".svg", ".mjs"}  # few and long-cached: worth brotli's best
@@ -47,10 +47,9 @@ SHORT_CACHE = "public, max-age=300, must-revalidate"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    """Pages and their siblings: whole or not at all, 0644, not fsynced (the build records each
+    page's size and mtime, and one that differs is written again; see fingerprint.PageState)."""
+    write_atomic(path, data, durable=False)
 
 
 def asset_name(relative: str, source: Path) -> str:
@@ -121,12 +120,12 @@ def write_page(path: Path, text: str, minify: bool = False, precompress: bool = 
     and compresses on every core; the later whole-folder passes find these files up to date.
     """
     data = (minify_html(text) if minify else text).encode("utf-8")
-    with open(path, "wb") as handle:
-        handle.write(data)
+    _write_atomic(path, data)
     if precompress and path.suffix in TEXT_SUFFIXES and len(data) >= MIN_COMPRESS_BYTES:
+        # After the page: siblings at least as new as their page are taken as up to date
+        # (compress_file); a build stopped in between leaves older ones, which are redone.
         for suffix, squeeze in _squeezers(path.suffix):
-            with open(path.with_name(path.name + suffix), "wb") as handle:
-                handle.write(squeeze(data))
+            _write_atomic(path.with_name(path.name + suffix), squeeze(data))
 
 
 def compressible(output: Path):
@@ -134,7 +133,7 @@ def compressible(output: Path):
         if (
             path.suffix in TEXT_SUFFIXES
             and path.is_file()
-            and not path.name.startswith(".tmp-")
+            and not path.name.startswith(TEMP_PREFIX)
             and path.stat().st_size >= MIN_COMPRESS_BYTES
         ):
             yield path

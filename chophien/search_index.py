@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import reference
+from .files import write_atomic
 from .images import ProcessedImage
 from .model import Cooperative, Image, Product
 from .pagefind_stable import stabilise
@@ -252,16 +253,16 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
     """
     output = Path(output)
     target = output / FOLDER
+    fresh = target.with_name(f".{target.name}-new")
+    old = target.with_name(f".{target.name}-old")
+    for leftover in (fresh, old):  # of a build stopped mid-swap: never published
+        shutil.rmtree(leftover, ignore_errors=True)
     if marker and digest and (target / "pagefind-entry.json").is_file():
         try:
             if json.loads(marker.read_text()).get("digest") == digest:
                 return IndexRun(skipped=True)
         except (OSError, ValueError):
             pass
-    fresh = target.with_name(f".{target.name}-new")
-    old = target.with_name(f".{target.name}-old")
-    for leftover in (fresh, old):
-        shutil.rmtree(leftover, ignore_errors=True)
     started = time.monotonic()
     result = subprocess.run(
         [
@@ -291,6 +292,6 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
     seconds = time.monotonic() - started
     if marker and digest:
         marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"digest": digest}))
+        write_atomic(marker, json.dumps({"digest": digest}).encode(), mode=None)
     counts = re.findall(r"Indexed (\d+) (pages|words|filters)", result.stdout)
     return IndexRun(skipped=False, seconds=seconds, summary=", ".join(f"{n} {kind}" for n, kind in counts))
