@@ -25,6 +25,7 @@ import secrets
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def write_atomic(
     Any exception, KeyboardInterrupt included, removes the temporary file.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-")
     try:
         view = memoryview(data)
         written = 0
@@ -139,6 +140,47 @@ def _same_bytes(first: str | os.PathLike, second: str | os.PathLike) -> bool:
         return a.read() == b.read()
 
 
+def remove_litter(folder: str | os.PathLike) -> int:
+    """Remove temporary files that killed processes left in *folder* (not in its sub-folders).
+
+    Caches are shared by builds into different outputs, so a temporary file is removed only
+    when the process named in it (`.tmp-<pid>-…`) is gone, or after a day (a reused pid).
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        if not entry.name.startswith(TEMP_PREFIX) or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = entry.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        try:
+            stale = not pid.isdigit() or not _alive(int(pid)) or time.time() - entry.stat().st_mtime > 86400
+            if stale:
+                os.unlink(entry.path)
+                removed += 1
+        except FileNotFoundError:  # renamed into place or removed meanwhile
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    try:  # a killed worker stays a zombie until it is reaped: it writes nothing more
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rpartition(b")")[2].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
+
+
 # --- caches that detect damage ---------------------------------------------------------------
 
 
@@ -211,16 +253,18 @@ def unframe(raw: bytes) -> bytes:
 # --- the output folder ------------------------------------------------------------------------
 
 
-def tidy_output(output: str | os.PathLike) -> int:
+def tidy_output(output: str | os.PathLike) -> tuple[int, dict[str, tuple[int, int]]]:
     """Remove temporary-file litter an interrupted build left, and make everything readable.
 
     Files become 0644 and folders 0755 (Pelican's own writers and copies follow the umask or
-    the source's mode). Returns the number of leftover temporary files removed.
+    the source's mode). Returns how many leftover temporary files were removed, and the
+    (size, mtime_ns) of every file by its path relative to *output*, for the build's records.
     """
     removed = 0
-    stack = [os.fspath(output)]
+    signatures: dict[str, tuple[int, int]] = {}
+    stack = [("", os.fspath(output))]
     while stack:
-        folder = stack.pop()
+        prefix, folder = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_symlink():
@@ -230,12 +274,24 @@ def tidy_output(output: str | os.PathLike) -> int:
                     removed += 1
                     continue
                 is_dir = entry.is_dir()
+                info = entry.stat()
                 wanted = FOLDER if is_dir else PUBLISHED
-                if stat.S_IMODE(entry.stat().st_mode) != wanted:
+                if stat.S_IMODE(info.st_mode) != wanted:
                     os.chmod(entry.path, wanted)
                 if is_dir:
-                    stack.append(entry.path)
-    return removed
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    signatures[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
+    return removed, signatures
+
+
+def signature_of(path: str | os.PathLike) -> tuple[int, int] | None:
+    """(size, mtime_ns), or None when there is no such file."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 class OutputLock:

@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from .files import read_checked, report_damaged, write_checked
+from .files import read_checked, report_damaged, signature_of, write_checked
 from .model import Cooperative, Product
 
 _PLAIN = (str, int, float, bool, dt.date, type(None))
@@ -101,12 +101,12 @@ def files_digest(paths) -> str:
 
 
 class PageState:
-    """The fingerprint each output file had when written, and its size and mtime then.
+    """The fingerprint each output file had when written, and its size and mtime at the end.
 
     Kept in the cache folder, framed and checked (files.write_checked). A file is skipped as
     unchanged only when its fingerprint is the same *and* it still has the size and mtime it had
     when the last build ended: a page truncated or replaced since then is rendered again, not
-    kept because it exists.
+    kept because it exists. Compressed siblings (.gz, .br) are recorded the same way.
     """
 
     def __init__(self, path: Path):
@@ -122,34 +122,24 @@ class PageState:
                 report_damaged(path, "unknown format")
                 self.previous, self.signatures = {}, {}
         self.current: dict[str, str] = {}
-        self.checked: dict[str, list[int] | None] = {}  # name → signature seen this build (None: written)
+        self.checked: set[str] = set()  # names whose signature is recorded
+
+    def recorded(self, name: str, signature: tuple[int, int] | None) -> bool:
+        """Whether the file *name* still has the size and mtime the last build recorded."""
+        return signature is not None and self.signatures.get(name) == list(signature)
 
     def unchanged(self, name: str, value: str, output_file: str | os.PathLike) -> bool:
         self.current[name] = value
-        self.checked[name] = None
-        if self.previous.get(name) != value:
-            return False
-        try:
-            stat = os.stat(output_file)
-        except OSError:
-            return False
-        signature = [stat.st_size, stat.st_mtime_ns]
-        if self.signatures.get(name) != signature:
-            return False
-        self.checked[name] = signature
-        return True
+        self.checked.add(name)
+        return self.previous.get(name) == value and self.recorded(name, signature_of(output_file))
 
-    def save(self, output: str | os.PathLike) -> None:
-        """Record the state, with the size and mtime of every checked file in *output* now."""
-        files = {}
-        for name, signature in self.checked.items():
-            if signature is None:
-                try:
-                    stat = os.stat(os.path.join(output, name))
-                except OSError:
-                    continue
-                signature = [stat.st_size, stat.st_mtime_ns]
-            files[name] = signature
+    def save(self, signatures: dict[str, tuple[int, int]]) -> None:
+        """Record the state; *signatures*: (size, mtime_ns) of every output file now (files.tidy_output)."""
+        files = {
+            name: list(signature)
+            for name, signature in signatures.items()
+            if name in self.checked or name.endswith((".gz", ".br"))
+        }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # dumps, not dump: the C encoder, ~10× faster
         payload = json.dumps({"pages": self.current, "files": files}, sort_keys=True)

@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .files import read_checked, report_damaged, write_atomic, write_checked
+from .files import read_checked, remove_litter, report_damaged, write_atomic, write_checked
 from .filestat import FileHashes
 from .text import Bilingual, slugify
 
@@ -582,6 +582,8 @@ class ImageCache:
             else:
                 results[source] = cached
         firsts = [group[0] for group in pending.values()]
+        for folder in {key[:2] for key in pending if not key.startswith("unreadable:")}:
+            remove_litter(self.dir / folder)  # a build killed while encoding into it
         progress = Progress(len(firsts), self.progress_stream) if len(firsts) > 1 else None
         outcomes = []
         if self.workers > 1 and len(firsts) > 1:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import reference
 from .content_tree import Tree, walk
-from .files import read_checked, report_damaged, write_checked
+from .files import read_checked, remove_litter, report_damaged, write_checked
 from .filestat import FileHashes
 from .images import ACCEPTED_SUFFIXES
 from .markup import MarkdownRenderer, summary
@@ -682,6 +682,7 @@ class ParseCache:
     def save(self) -> None:
         """Rewrite the shards whose entries changed; remove those of cooperatives that are gone."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        remove_litter(self.folder)
         for shard, entries in self.used.items():
             if entries.keys() == self.loaded.get(shard, {}).keys():
                 continue

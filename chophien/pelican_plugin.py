@@ -94,7 +94,8 @@ class CatalogueGenerator(Generator):
         cache_dir = self.settings.get("CHOPHIEN_CACHE_PATH") or str(
             Path(self.settings["PATH"]).parent / ".cache"
         )
-        self.prepared = prepare(self.settings["PATH"], cache_dir, self.today)
+        with reported_write_faults():  # caches: parsed files, Markdown, photos
+            self.prepared = prepare(self.settings["PATH"], cache_dir, self.today)
         self.rendered = self.unchanged = 0
         self.workers_used = 1
         self._folders: set[str] = set()  # output folders known to exist
@@ -111,7 +112,8 @@ class CatalogueGenerator(Generator):
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
             resume_gc()
             raise SystemExit(1)
-        _lock_output(self.output_path)
+        with reported_write_faults():
+            _lock_output(self.output_path)
         output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
         self.state = PageState(Path(cache_dir) / f"pages-{output_key}.json")
         # Templates cannot change during a build (each devserver rebuild makes a new generator):
@@ -252,6 +254,12 @@ class CatalogueGenerator(Generator):
         written = getattr(self.writer, "_written_files", ())
         return [name for name in written if name not in self.our_paths]
 
+    def _trusted_sibling(self, sibling: Path, signature: tuple[int, int]) -> bool:
+        """Written by this build, or as the last build recorded it (not truncated since)."""
+        if signature[1] >= self.started_ns:
+            return True
+        return self.state.recorded(sibling.relative_to(self.output_path).as_posix(), signature)
+
     def finish(self) -> None:
         """After every generator: assets, headers files, minify, stale files, compression, state."""
         try:
@@ -302,10 +310,11 @@ class CatalogueGenerator(Generator):
         compressed = 0
         if self.settings.get("CHOPHIEN_PRECOMPRESS"):
             for path in postprocess.compressible(output):
-                compressed += postprocess.compress_file(path)
+                compressed += postprocess.compress_file(path, self._trusted_sibling)
             postprocess.remove_orphan_siblings(output)
-        litter = files.tidy_output(output)  # after every write: modes 0644/0755, no temporary files
-        self.state.save(output)
+        # After every write: modes 0644/0755, no temporary files; sizes and mtimes for the state.
+        litter, signatures = files.tidy_output(output)
+        self.state.save(signatures)
         print(
             f"Trang: {self.rendered} dựng mới"
             + (f" ({self.workers_used} tiến trình)" if self.workers_used > 1 else "")

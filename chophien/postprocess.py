@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
-from .files import TEMP_PREFIX, write_atomic
+from .files import TEMP_PREFIX, signature_of, write_atomic
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".svg", ".xml", ".json", ".txt", ".csv", ".webmanifest", ".mjs"}
 STATIC_SUFFIXES = {".css", ".js", ".svg", ".mjs"}  # few and long-cached: worth brotli's best
@@ -97,14 +98,24 @@ def _squeezers(suffix: str):
     )
 
 
-def compress_file(path: Path) -> int:
-    """Write path.gz and path.br when missing or stale; return how many were written."""
+def compress_file(path: Path, trusted: Callable[[Path, tuple[int, int]], bool] | None = None) -> int:
+    """Write path.gz and path.br when missing or stale; return how many were written.
+
+    A sibling at least as new as its file is up to date when *trusted* (given its path and
+    (size, mtime_ns)) agrees: the build trusts only siblings it wrote or recorded, so one
+    truncated since is written again.
+    """
     data = None
     written = 0
     source_mtime = path.stat().st_mtime_ns
     for suffix, squeeze in _squeezers(path.suffix):
         target = path.with_name(path.name + suffix)
-        if target.exists() and target.stat().st_mtime_ns >= source_mtime:
+        signature = signature_of(target)
+        if (
+            signature is not None
+            and signature[1] >= source_mtime
+            and (trusted is None or trusted(target, signature))
+        ):
             continue
         if data is None:
             data = path.read_bytes()

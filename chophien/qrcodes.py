@@ -17,7 +17,7 @@ from pathlib import Path
 
 import segno
 
-from .files import PUBLISHED, report_damaged, write_atomic
+from .files import PUBLISHED, remove_litter, report_damaged, write_atomic
 
 ERROR = "m"
 BORDER = 4  # the quiet zone the standard asks for: scanners need it on busy packaging
@@ -63,6 +63,7 @@ class QrCache:
         if not missing:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        remove_litter(self.folder)
         if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             with ProcessPoolExecutor() as pool:
                 svgs = pool.map(qr_svg, missing, chunksize=64)
