@@ -106,19 +106,20 @@ def make_folders(path: str | os.PathLike) -> None:
 def share_file(source: str | os.PathLike, target: str | os.PathLike) -> bool:
     """Make *target* hold *source*'s bytes, as a hard link when the file system allows, else a copy.
 
-    An existing target is kept only when it is that very file (same inode) or a copy with the
-    same bytes: a truncated or stale one is replaced, atomically. True when it was (re)placed.
+    An existing target is kept only when it is that very file (same inode), or a copy this
+    function made (same size and mtime, rsync's quick check): a truncated or stale one is
+    replaced, atomically. True when it was (re)placed.
     """
     source_stat = os.stat(source)
     try:
         target_stat = os.stat(target)
     except FileNotFoundError:
         target_stat = None
-    if target_stat is not None:
-        if (target_stat.st_ino, target_stat.st_dev) == (source_stat.st_ino, source_stat.st_dev):
-            return False
-        if target_stat.st_size == source_stat.st_size and _same_bytes(source, target):
-            return False
+    if target_stat is not None and (
+        (target_stat.st_ino, target_stat.st_dev) == (source_stat.st_ino, source_stat.st_dev)
+        or (target_stat.st_size, target_stat.st_mtime_ns) == (source_stat.st_size, source_stat.st_mtime_ns)
+    ):
+        return False
     folder = os.path.dirname(os.fspath(target)) or "."
     temporary = os.path.join(folder, f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}")
     try:
@@ -126,6 +127,7 @@ def share_file(source: str | os.PathLike, target: str | os.PathLike) -> bool:
     except OSError:  # another file system, or links not allowed: copy the bytes
         with open(source, "rb") as handle:
             write_atomic(target, handle.read())
+        os.utime(target, ns=(source_stat.st_atime_ns, source_stat.st_mtime_ns))
         return True
     try:
         os.replace(temporary, target)
@@ -133,11 +135,6 @@ def share_file(source: str | os.PathLike, target: str | os.PathLike) -> bool:
         os.unlink(temporary)
         raise
     return True
-
-
-def _same_bytes(first: str | os.PathLike, second: str | os.PathLike) -> bool:
-    with open(first, "rb") as a, open(second, "rb") as b:
-        return a.read() == b.read()
 
 
 def remove_litter(folder: str | os.PathLike) -> int:
