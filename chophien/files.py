@@ -200,11 +200,16 @@ def report_damaged(path: str | os.PathLike, reason: str) -> None:
     )
 
 
-def write_checked(path: str | os.PathLike, payload: bytes, mode: int | None = None) -> int:
-    """A cache file: a header line with the payload's length and SHA-256, then the payload."""
+def write_checked(
+    path: str | os.PathLike, payload: bytes, mode: int | None = None, durable: bool = True
+) -> int:
+    """A cache file: a header line with the payload's length and SHA-256, then the payload.
+
+    *durable* False skips the fsync for many small entries: one a power cut tears is a miss.
+    """
     digest = hashlib.sha256(payload).hexdigest()
     header = CHECKED_MAGIC + b" %d %s\n" % (len(payload), digest.encode())
-    return write_atomic(path, header + payload, mode)
+    return write_atomic(path, header + payload, mode, durable)
 
 
 def read_checked(path: str | os.PathLike) -> bytes | None:
@@ -250,36 +255,38 @@ def unframe(raw: bytes) -> bytes:
 # --- the output folder ------------------------------------------------------------------------
 
 
-def tidy_output(output: str | os.PathLike) -> tuple[int, dict[str, tuple[int, int]]]:
+def tidy_output(folder: str | os.PathLike) -> int:
     """Remove temporary-file litter an interrupted build left, and make everything readable.
 
-    Files become 0644 and folders 0755 (Pelican's own writers and copies follow the umask or
-    the source's mode). Returns how many leftover temporary files were removed, and the
-    (size, mtime_ns) of every file by its path relative to *output*, for the build's records.
+    Files become 0644 and folders 0755 (copies keep their source's mode, a build under another
+    umask or an older version left others). Returns how many temporary files were removed.
     """
     removed = 0
-    signatures: dict[str, tuple[int, int]] = {}
-    stack = [("", os.fspath(output))]
+    try:
+        if stat.S_IMODE(os.stat(folder).st_mode) != FOLDER:
+            os.chmod(folder, FOLDER)
+    except FileNotFoundError:
+        return 0
+    stack = [os.fspath(folder)]
     while stack:
-        prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    continue
-                if entry.name.startswith(TEMP_PREFIX) and entry.is_file():
-                    os.unlink(entry.path)
-                    removed += 1
-                    continue
-                is_dir = entry.is_dir()
-                info = entry.stat()
-                wanted = FOLDER if is_dir else PUBLISHED
-                if stat.S_IMODE(info.st_mode) != wanted:
-                    os.chmod(entry.path, wanted)
-                if is_dir:
-                    stack.append((f"{prefix}{entry.name}/", entry.path))
-                else:
-                    signatures[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
-    return removed, signatures
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.name.startswith(TEMP_PREFIX) and entry.is_file():
+                os.unlink(entry.path)
+                removed += 1
+                continue
+            is_dir = entry.is_dir()
+            wanted = FOLDER if is_dir else PUBLISHED
+            if stat.S_IMODE(entry.stat().st_mode) != wanted:
+                os.chmod(entry.path, wanted)
+            if is_dir:
+                stack.append(entry.path)
+    return removed
 
 
 def signature_of(path: str | os.PathLike) -> tuple[int, int] | None:

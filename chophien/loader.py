@@ -687,7 +687,7 @@ class ParseCache:
             if entries.keys() == self.loaded.get(shard, {}).keys():
                 continue
             payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-            write_checked(self.folder / f"{shard}.pickle", payload)
+            write_checked(self.folder / f"{shard}.pickle", payload, durable=False)  # one per cooperative
         for old in self.folder.glob("*.pickle"):
             if old.stem not in self.used:
                 old.unlink(missing_ok=True)

@@ -33,6 +33,7 @@ from .build import prepare
 from .cms import write_admin
 from .discovery import Discovery, page_head_global
 from .fingerprint import PageState, files_digest, fingerprint
+from .images import settings_key
 from .markup import sanitize
 from .pages import check_pelican_pages
 from .problems import render_human
@@ -112,10 +113,14 @@ class CatalogueGenerator(Generator):
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
             resume_gc()
             raise SystemExit(1)
+        output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
         with reported_write_faults():
             _lock_output(self.output_path)
-        output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
-        self.state = PageState(Path(cache_dir) / f"pages-{output_key}.json")
+            self.state = PageState(Path(cache_dir) / f"pages-{output_key}.json")
+            self.state.begin()
+        # Whatever the user's umask, what the build and Pelican create is 0644/0755 (a web server
+        # runs as another user); restored at the end. Copies keep their source's mode: see _finish.
+        self.umask = os.umask(0o022)
         # Templates cannot change during a build (each devserver rebuild makes a new generator):
         # without this, Jinja stats every template file on every include, ~25 times per page.
         self.env.auto_reload = False
@@ -239,12 +244,14 @@ class CatalogueGenerator(Generator):
         media = Path(self.output_path) / "media"
         media.mkdir(parents=True, exist_ok=True)
         cache = self.prepared.image_cache
+        encoding = f"media:{settings_key()}"  # names carry the photo's hash, not the encoder settings
         for processed in self.prepared.images.values():
             for derivative in processed.files():
                 target = media / derivative.name
-                self.state.current[f"media/{derivative.name}"] = "media"
-                # A hard link to the (checked) cache file; a truncated or stale target is replaced.
-                files.share_file(cache.path_of(derivative), target)
+                # Kept when it has the size and mtime recorded; else a hard link to the (checked)
+                # cache file replaces it, whatever truncated or replaced it.
+                if not self.state.unchanged(f"media/{derivative.name}", encoding, target):
+                    files.share_file(cache.path_of(derivative), target)
         self.discovery.write_files(
             Path(self.output_path), self.state, pages, self.pelican_files(), self.build_digest
         )
@@ -260,6 +267,9 @@ class CatalogueGenerator(Generator):
             return True
         return self.state.recorded(sibling.relative_to(self.output_path).as_posix(), signature)
 
+    def _record_sibling(self, sibling: Path, signature: tuple[int, int]) -> None:
+        self.state.sibling(sibling.relative_to(self.output_path).as_posix(), signature)
+
     def finish(self) -> None:
         """After every generator: assets, headers files, minify, stale files, compression, state."""
         try:
@@ -267,6 +277,7 @@ class CatalogueGenerator(Generator):
                 self._finish()
         finally:
             resume_gc(freeze=True)
+            os.umask(self.umask)
             _unlock_output()
 
     def _finish(self) -> None:
@@ -310,11 +321,12 @@ class CatalogueGenerator(Generator):
         compressed = 0
         if self.settings.get("CHOPHIEN_PRECOMPRESS"):
             for path in postprocess.compressible(output):
-                compressed += postprocess.compress_file(path, self._trusted_sibling)
+                compressed += postprocess.compress_file(path, self._trusted_sibling, self._record_sibling)
             postprocess.remove_orphan_siblings(output)
-        # After every write: modes 0644/0755, no temporary files; sizes and mtimes for the state.
-        litter, signatures = files.tidy_output(output)
-        self.state.save(signatures)
+        # Pelican copies the theme's files with their modes; after an interrupted build (or a
+        # first one), the whole output: litter removed, every mode 0644/0755.
+        litter = files.tidy_output(output if self.state.interrupted else output / "theme")
+        self.state.save(output)
         print(
             f"Trang: {self.rendered} dựng mới"
             + (f" ({self.workers_used} tiến trình)" if self.workers_used > 1 else "")

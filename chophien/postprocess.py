@@ -98,12 +98,16 @@ def _squeezers(suffix: str):
     )
 
 
-def compress_file(path: Path, trusted: Callable[[Path, tuple[int, int]], bool] | None = None) -> int:
+def compress_file(
+    path: Path,
+    trusted: Callable[[Path, tuple[int, int]], bool] | None = None,
+    record: Callable[[Path, tuple[int, int]], None] | None = None,
+) -> int:
     """Write path.gz and path.br when missing or stale; return how many were written.
 
     A sibling at least as new as its file is up to date when *trusted* (given its path and
     (size, mtime_ns)) agrees: the build trusts only siblings it wrote or recorded, so one
-    truncated since is written again.
+    truncated since is written again. *record* is told every sibling's final (size, mtime_ns).
     """
     data = None
     written = 0
@@ -112,15 +116,17 @@ def compress_file(path: Path, trusted: Callable[[Path, tuple[int, int]], bool] |
         target = path.with_name(path.name + suffix)
         signature = signature_of(target)
         if (
-            signature is not None
-            and signature[1] >= source_mtime
-            and (trusted is None or trusted(target, signature))
+            signature is None
+            or signature[1] < source_mtime
+            or (trusted is not None and not trusted(target, signature))
         ):
-            continue
-        if data is None:
-            data = path.read_bytes()
-        _write_atomic(target, squeeze(data))
-        written += 1
+            if data is None:
+                data = path.read_bytes()
+            _write_atomic(target, squeeze(data))
+            written += 1
+            signature = signature_of(target)
+        if record is not None and signature is not None:
+            record(target, signature)
     return written
 
 
