@@ -146,7 +146,7 @@ def remove_litter(folder: str | os.PathLike) -> int:
     removed = 0
     try:
         entries = list(os.scandir(folder))
-    except FileNotFoundError:
+    except OSError:  # no folder (yet), or not one: the writes that follow say what is wrong
         return 0
     for entry in entries:
         if not entry.name.startswith(TEMP_PREFIX) or not entry.is_file(follow_symlinks=False):
@@ -222,7 +222,10 @@ def read_checked(path: str | os.PathLike) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
-    except FileNotFoundError:
+    except (
+        FileNotFoundError,
+        NotADirectoryError,
+    ):  # no such entry (a cache folder that is not one: writing says so)
         return None
     except OSError as error:
         report_damaged(path, error.strerror or str(error))
