@@ -14,6 +14,7 @@ from pathlib import Path
 from .assessment import Assessments
 from .assessment_loader import load_assessments
 from .content_tree import walk
+from .files import remove_litter
 from .filestat import FileHashes
 from .images import ImageCache, ImageProblem, ProcessedImage
 from .loader import Catalogue, load_catalogue
@@ -84,6 +85,7 @@ def prepare(
     with_images: bool = True,
 ) -> Prepared:
     content = Path(content_dir)
+    remove_litter(cache_dir)  # of a build killed while writing its state or Markdown cache
     markdown_cache = Path(cache_dir) / "markdown.json"
     renderer = renderer or MarkdownRenderer.with_disk_cache(markdown_cache)
     hashes = FileHashes(Path(cache_dir) / "file-hashes.pickle")

@@ -15,6 +15,7 @@ import yaml
 from markupsafe import escape
 
 from . import reference
+from .files import write_text
 from .schema import COOPERATIVE_FIELDS, KINDS, PRODUCT_FIELDS, STATUSES, Field
 
 # Admin is for editors, not buyers: it may load the CMS from a CDN (pinned, with SRI).
@@ -215,5 +216,5 @@ def write_admin(output: Path, cooperatives: list[tuple[str, str]], settings: dic
     folder = output / "admin"
     folder.mkdir(parents=True, exist_ok=True)
     settings = settings or {}
-    (folder / "index.html").write_text(admin_html(settings.get("SITENAME", "Chợ phiên")), encoding="utf-8")
-    (folder / "config.yml").write_text(config_yaml(cooperatives, settings), encoding="utf-8")
+    write_text(folder / "index.html", admin_html(settings.get("SITENAME", "Chợ phiên")))
+    write_text(folder / "config.yml", config_yaml(cooperatives, settings))

@@ -22,6 +22,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from . import feeds, reference, seo
+from .files import share_file, write_atomic
 from .fingerprint import PageState
 from .history import file_dates
 from .images import ProcessedImage
@@ -201,20 +202,10 @@ def is_html_page(url: str) -> bool:
 
 
 def _place(path: Path, extra: ExtraFile) -> None:
-    if extra.cached is not None:  # a QR code: hard-linked, one directory entry and no copy
-        try:
-            os.link(extra.cached, path)
-            return
-        except FileExistsError:
-            path.unlink()
-            os.link(extra.cached, path)
-            return
-        except FileNotFoundError:
-            raise
-        except OSError:  # another file system, or links not allowed: copy the bytes
-            pass
-    with open(path, "wb") as handle:
-        handle.write(extra.produce())
+    if extra.cached is not None:  # a QR code: hard-linked (or copied), replaced atomically
+        share_file(extra.cached, path)
+        return
+    write_atomic(path, extra.produce())
 
 
 def _write(path: Path, extra: ExtraFile) -> None:

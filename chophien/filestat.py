@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from pathlib import Path
 
+from .files import read_checked, report_damaged, write_checked
+
 RACY_SECONDS = 2.0
-VERSION = 1
+VERSION = 2  # 2: framed by files.write_checked
 
 
 class FileHashes:
@@ -25,13 +26,13 @@ class FileHashes:
         self.path = path
         self.entries: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         if path is not None:
+            payload = read_checked(path)  # length and hash checked: a damaged file is never unpickled
             try:
-                with path.open("rb") as handle:
-                    version, entries = pickle.load(handle)
+                version, entries = pickle.loads(payload) if payload is not None else (VERSION, {})
                 if version == VERSION and isinstance(entries, dict):
                     self.entries = entries
-            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-                pass
+            except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+                report_damaged(path, "unknown format")
         self.used: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.now = time.time()
 
@@ -55,7 +56,4 @@ class FileHashes:
         if self.path is None or self.used == self.entries:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((VERSION, self.used), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        write_checked(self.path, pickle.dumps((VERSION, self.used), protocol=pickle.HIGHEST_PROTOCOL))

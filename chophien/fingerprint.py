@@ -12,9 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from .files import read_checked, report_damaged, signature_of, write_atomic, write_checked
 from .model import Cooperative, Product
 
 _PLAIN = (str, int, float, bool, dt.date, type(None))
@@ -101,26 +101,78 @@ def files_digest(paths) -> str:
 
 
 class PageState:
-    """The fingerprint each output file had when written, kept beside the photo cache."""
+    """The fingerprint each output file had when written, and its size and mtime at the end.
+
+    Kept in the cache folder, framed and checked (files.write_checked). A file is skipped as
+    unchanged only when its fingerprint is the same *and* it still has the size and mtime it had
+    when the last build ended: a page truncated or replaced since then is rendered again, not
+    kept because it exists. Compressed siblings (.gz, .br) are recorded the same way.
+
+    A marker file beside the state exists while a build runs: found at the start, it says the
+    last build into this output was interrupted (killed, disk full), and `interrupted` is True.
+    """
 
     def __init__(self, path: Path):
         self.path = path
-        try:
-            self.previous: dict[str, str] = json.loads(path.read_text())
-        except (OSError, ValueError):
-            self.previous = {}
+        self.marker = path.with_name(path.name + ".building")
+        self.previous: dict[str, str] = {}
+        self.signatures: dict[str, list[int]] = {}
+        payload = read_checked(path)
+        if payload is not None:
+            try:  # name → [fingerprint, size, mtime_ns] (no size and mtime: a sibling, or not a file)
+                for name, entry in json.loads(payload).items():
+                    if not isinstance(entry, list) or not entry:
+                        raise TypeError(name)
+                    value, *signature = entry
+                    if value is not None:
+                        self.previous[name] = value
+                    if signature:
+                        self.signatures[name] = signature
+            except (ValueError, TypeError, AttributeError):
+                report_damaged(path, "unknown format")
+                self.previous, self.signatures = {}, {}
+        self.interrupted = payload is None or self.marker.exists()
         self.current: dict[str, str] = {}
+        self.checked: dict[str, tuple[int, int] | None] = {}  # name → signature seen (None: written)
+        self.siblings: dict[str, tuple[int, int]] = {}
+
+    def begin(self) -> None:
+        """Mark this output as being written (until save)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.marker, b"", mode=None)
+
+    def recorded(self, name: str, signature: tuple[int, int] | None) -> bool:
+        """Whether the file *name* still has the size and mtime the last build recorded."""
+        return signature is not None and self.signatures.get(name) == list(signature)
 
     def unchanged(self, name: str, value: str, output_file: str | os.PathLike) -> bool:
         self.current[name] = value
-        return self.previous.get(name) == value and os.path.exists(output_file)
+        self.checked[name] = None
+        if self.previous.get(name) != value:
+            return False
+        signature = signature_of(output_file)
+        if not self.recorded(name, signature):
+            return False
+        self.checked[name] = signature
+        return True
 
-    def save(self) -> None:
+    def sibling(self, name: str, signature: tuple[int, int]) -> None:
+        """Record a .gz/.br sibling as it is at the end of this build."""
+        self.siblings[name] = signature
+
+    def save(self, output: str | os.PathLike) -> None:
+        """Record the state: the size and mtime of every checked file in *output* and of the siblings."""
+        entries = {name: [None, *signature] for name, signature in self.siblings.items()}
+        for name, value in self.current.items():
+            signature = self.checked.get(name, ())
+            if signature is None:  # written this build
+                signature = signature_of(os.path.join(output, name)) or ()
+            entries[name] = [value, *signature]
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w") as handle:  # dumps, not dump: the C encoder, ~10× faster
-            handle.write(json.dumps(self.current, sort_keys=True))
-        os.replace(tmp, self.path)
+        # dumps, not dump: the C encoder, ~10× faster
+        payload = json.dumps(entries, sort_keys=True)
+        write_checked(self.path, payload.encode("utf-8"))
+        self.marker.unlink(missing_ok=True)
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from .files import read_checked, remove_litter, report_damaged, write_atomic, write_checked
 from .filestat import FileHashes
 from .text import Bilingual, slugify
 
@@ -368,12 +368,12 @@ def _encode(image, fmt: str, options: dict) -> bytes:
     return buffer.getvalue()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes, record: dict | None = None) -> None:
+    """Whole or not at all, 0644 (output files are hard links to these); *record* gets the size."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    write_atomic(path, data)
+    if record is not None:
+        record[path.name] = len(data)
 
 
 def dominant_colour(image) -> str:
@@ -383,8 +383,10 @@ def dominant_colour(image) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def render_derivatives(data: bytes, stem: str, key: str, out_dir: Path) -> ProcessedImage:
-    """Decode once, write every derivative and the share image into *out_dir*.
+def render_derivatives(
+    data: bytes, stem: str, key: str, out_dir: Path, sizes: dict | None = None
+) -> ProcessedImage:
+    """Decode once, write every derivative and the share image into *out_dir* (*sizes*: name → bytes).
 
     *stem* starts every derivative's name (`output_stem` of the original's name). A photo far
     longer than wide (or wider than long) is first cropped to `display_box`.
@@ -404,14 +406,16 @@ def render_derivatives(data: bytes, stem: str, key: str, out_dir: Path) -> Proce
             resized = image if (w, h) == (width, height) else image.resize((w, h), Image.Resampling.LANCZOS)
             for fmt, _mime, options in FORMATS:
                 name = f"{stem}-{tag}-{w}.{fmt}"
-                _write_atomic(out_dir / name, _encode(resized, fmt, options))
+                _write_atomic(out_dir / name, _encode(resized, fmt, options), sizes)
                 derivatives.append(Derivative(w, h, fmt, name))
         share_image = image.crop(cover_box(width, height, *SHARE_SIZE)).resize(
             SHARE_SIZE, Image.Resampling.LANCZOS
         )
         share_name = f"{stem}-{tag}-share.jpg"
         _write_atomic(
-            out_dir / share_name, _encode(share_image, "jpg", {"quality": SHARE_QUALITY, "optimize": True})
+            out_dir / share_name,
+            _encode(share_image, "jpg", {"quality": SHARE_QUALITY, "optimize": True}),
+            sizes,
         )
     except (
         ValueError,
@@ -442,22 +446,34 @@ def _index_path(cache_dir: Path, key: str) -> Path:
 
 
 def _load_index(cache_dir: Path, key: str, source: str) -> ProcessedImage | None:
+    """The cached result, if its index is intact and every file has the size it was written with."""
     path = _index_path(cache_dir, key)
-    if not path.exists():
+    payload = read_checked(path)
+    if payload is None:
         return None
     try:
-        raw = json.loads(path.read_text())
+        raw = json.loads(payload)
         derivatives = tuple(Derivative(**d) for d in raw["derivatives"])
         share = Derivative(**raw["share"]) if raw.get("share") else None
         processed = ProcessedImage(
             source, raw["width"], raw["height"], raw["colour"], derivatives, share, raw.get("kind", "")
         )
-    except (ValueError, KeyError, TypeError):
+        sizes = {name: int(size) for name, size in raw["sizes"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        report_damaged(path, "unknown format")
         return None
-    names_safe = all(SAFE_NAME.fullmatch(d.name) for d in processed.files())  # not from an older pipeline
-    if names_safe and all((cache_dir / key[:2] / d.name).exists() for d in processed.files()):
-        return processed
-    return None
+    if not all(SAFE_NAME.fullmatch(d.name) for d in processed.files()):  # from an older pipeline
+        return None
+    for derivative in processed.files():
+        file = cache_dir / key[:2] / derivative.name
+        try:
+            size = file.stat().st_size
+        except OSError:
+            return None  # removed (a cleaned cache): encoded again, nothing to report
+        if size != sizes.get(derivative.name):
+            report_damaged(file, f"{size} of {sizes.get(derivative.name)} bytes")
+            return None
+    return processed
 
 
 def _job(path: str, source: str, cache_dir: str) -> tuple[str, dict | None, tuple[str, ...] | None, bool]:
@@ -473,12 +489,14 @@ def _job(path: str, source: str, cache_dir: str) -> tuple[str, dict | None, tupl
             False,
         )
     key = _cache_key(data)
+    sizes: dict[str, int] = {}
     try:
-        processed = render_derivatives(data, output_stem(source), key, cache / key[:2])
+        processed = render_derivatives(data, output_stem(source), key, cache / key[:2], sizes)
     except ImageProblem as problem:
         return source, None, (problem.vi, problem.en, problem.example), False
     index = asdict(processed)
-    _write_atomic(_index_path(cache, key), json.dumps(index, sort_keys=True).encode())
+    # Written last and checked on read: an index exists only when every file it lists is whole.
+    write_checked(_index_path(cache, key), json.dumps(dict(index, sizes=sizes), sort_keys=True).encode())
     index["source"] = source
     return source, index, None, True
 
@@ -564,6 +582,8 @@ class ImageCache:
             else:
                 results[source] = cached
         firsts = [group[0] for group in pending.values()]
+        for folder in {key[:2] for key in pending if not key.startswith("unreadable:")}:
+            remove_litter(self.dir / folder)  # a build killed while encoding into it
         progress = Progress(len(firsts), self.progress_stream) if len(firsts) > 1 else None
         outcomes = []
         if self.workers > 1 and len(firsts) > 1:

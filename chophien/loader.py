@@ -8,7 +8,6 @@ import os
 import pickle
 import re
 import shutil
-import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from . import reference
 from .content_tree import Tree, walk
+from .files import read_checked, remove_litter, report_damaged, write_checked
 from .filestat import FileHashes
 from .images import ACCEPTED_SUFFIXES
 from .markup import MarkdownRenderer, summary
@@ -653,10 +653,12 @@ class ParseCache:
     def _entries(self, shard: str) -> dict:
         entries = self.loaded.get(shard)
         if entries is None:
+            path = self.folder / f"{shard}.pickle"
+            payload = read_checked(path)  # length and hash checked: a damaged shard is never unpickled
             try:
-                with (self.folder / f"{shard}.pickle").open("rb") as handle:
-                    entries = pickle.load(handle)
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+                entries = pickle.loads(payload) if payload is not None else {}
+            except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+                report_damaged(path, "unknown format")
                 entries = {}
             self.loaded[shard] = entries if isinstance(entries, dict) else {}
         return self.loaded[shard]
@@ -680,13 +682,12 @@ class ParseCache:
     def save(self) -> None:
         """Rewrite the shards whose entries changed; remove those of cooperatives that are gone."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        remove_litter(self.folder)
         for shard, entries in self.used.items():
             if entries.keys() == self.loaded.get(shard, {}).keys():
                 continue
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / f"{shard}.pickle")
+            payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+            write_checked(self.folder / f"{shard}.pickle", payload, durable=False)  # one per cooperative
         for old in self.folder.glob("*.pickle"):
             if old.stem not in self.used:
                 old.unlink(missing_ok=True)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import markdown
 import nh3
+
+from .files import read_checked, report_damaged, write_checked
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "small",
@@ -54,9 +54,11 @@ class MarkdownRenderer:
 
     @classmethod
     def with_disk_cache(cls, path: Path) -> MarkdownRenderer:
+        payload = read_checked(path)  # a truncated or damaged cache is reported once and rebuilt
         try:
-            cache = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            cache = json.loads(payload) if payload is not None else {}
+        except ValueError:
+            report_damaged(path, "unknown format")
             cache = {}
         return cls(cache if isinstance(cache, dict) else {})
 
@@ -66,10 +68,7 @@ class MarkdownRenderer:
             return
         kept = {key: self.cache[key] for key in self.used}
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(kept, ensure_ascii=False))
-        os.replace(tmp, path)
+        write_checked(path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
 
     def render(self, text: str) -> str:
         key = hashlib.sha256((RENDER_VERSION + text).encode("utf-8")).hexdigest()

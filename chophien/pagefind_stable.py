@@ -16,6 +16,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from .files import write_atomic
+
 SIGNATURE = b"pagefind_dcd"
 
 
@@ -151,15 +153,16 @@ def stabilise(bundle: Path) -> bool:
         for name, path, data in sorted(rewritten, key=lambda plan: plan[0]):
             new_hash = f"{language}_{_short_hash(data, 7)}"
             path.unlink()
-            (bundle / "filter" / f"{new_hash}.pf_filter").write_bytes(data)
+            write_atomic(bundle / "filter" / f"{new_hash}.pf_filter", data, durable=False)
             new_filters.append([name, new_hash])
         meta[filters] = new_filters
         data = _gzip(meta)
         new_meta = f"{language}_{_short_hash(data, 10)}"
         meta_path.unlink()
-        (bundle / f"pagefind.{new_meta}.pf_meta").write_bytes(data)
+        write_atomic(bundle / f"pagefind.{new_meta}.pf_meta", data, durable=False)
         info["hash"] = new_meta
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    write_atomic(entry_path, text.encode("utf-8"), durable=False)
     return True
 
 

@@ -11,13 +11,13 @@ path before any generator writes (`CatalogueGenerator.generate_context`).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
-import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -27,12 +27,13 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from . import __version__, postprocess, templating
+from . import __version__, files, postprocess, templating
 from . import fingerprint as fingerprints
 from .build import prepare
 from .cms import write_admin
 from .discovery import Discovery, page_head_global
 from .fingerprint import PageState, files_digest, fingerprint
+from .images import settings_key
 from .markup import sanitize
 from .pages import check_pelican_pages
 from .problems import render_human
@@ -45,6 +46,9 @@ _forked = None  # (generator, pages) that forked render workers inherit
 _checked_pages: set[str] = set()  # content/pages files (as Pelican names them) the check passed
 _pelican_pages = None  # this build's PagesGenerator
 SITE_FILES = ("_headers", ".htaccess", "robots.txt", "sitemap.xml", "admin/index.html", "admin/config.yml")
+_lock: files.OutputLock | None = None  # held from a build's start to its end (released by the next one too)
+# Faults of the machine, not of the content: a message, not a traceback.
+WRITE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 PARALLEL_FROM = 200  # fewer pages render faster in this process than a fork costs
 
 
@@ -91,9 +95,8 @@ class CatalogueGenerator(Generator):
         cache_dir = self.settings.get("CHOPHIEN_CACHE_PATH") or str(
             Path(self.settings["PATH"]).parent / ".cache"
         )
-        self.prepared = prepare(self.settings["PATH"], cache_dir, self.today)
-        output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
-        self.state = PageState(Path(cache_dir) / f"pages-{output_key}.json")
+        with reported_write_faults():  # caches: parsed files, Markdown, photos
+            self.prepared = prepare(self.settings["PATH"], cache_dir, self.today)
         self.rendered = self.unchanged = 0
         self.workers_used = 1
         self._folders: set[str] = set()  # output folders known to exist
@@ -110,6 +113,14 @@ class CatalogueGenerator(Generator):
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
             resume_gc()
             raise SystemExit(1)
+        output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
+        with reported_write_faults():
+            _lock_output(self.output_path)
+            self.state = PageState(Path(cache_dir) / f"pages-{output_key}.json")
+            self.state.begin()
+        # Whatever the user's umask, what the build and Pelican create is 0644/0755 (a web server
+        # runs as another user); restored at the end. Copies keep their source's mode: see _finish.
+        self.umask = os.umask(0o022)
         # Templates cannot change during a build (each devserver rebuild makes a new generator):
         # without this, Jinja stats every template file on every include, ~25 times per page.
         self.env.auto_reload = False
@@ -215,6 +226,10 @@ class CatalogueGenerator(Generator):
             _forked = None
 
     def generate_output(self, writer):
+        with reported_write_faults():
+            self._generate_output(writer)
+
+    def _generate_output(self, writer):
         self.writer = writer
         if not self.prepared.ok:
             self.state.forget()  # the error page replaces the home page: nothing is current
@@ -229,15 +244,14 @@ class CatalogueGenerator(Generator):
         media = Path(self.output_path) / "media"
         media.mkdir(parents=True, exist_ok=True)
         cache = self.prepared.image_cache
+        encoding = f"media:{settings_key()}"  # names carry the photo's hash, not the encoder settings
         for processed in self.prepared.images.values():
             for derivative in processed.files():
                 target = media / derivative.name
-                self.state.current[f"media/{derivative.name}"] = "media"
-                if not target.exists():  # cache files are never changed in place: share them
-                    try:
-                        os.link(cache.path_of(derivative), target)
-                    except OSError:  # another file system, or links not allowed
-                        shutil.copyfile(cache.path_of(derivative), target)
+                # Kept when it has the size and mtime recorded; else a hard link to the (checked)
+                # cache file replaces it, whatever truncated or replaced it.
+                if not self.state.unchanged(f"media/{derivative.name}", encoding, target):
+                    files.share_file(cache.path_of(derivative), target)
         self.discovery.write_files(
             Path(self.output_path), self.state, pages, self.pelican_files(), self.build_digest
         )
@@ -247,12 +261,24 @@ class CatalogueGenerator(Generator):
         written = getattr(self.writer, "_written_files", ())
         return [name for name in written if name not in self.our_paths]
 
+    def _trusted_sibling(self, sibling: Path, signature: tuple[int, int]) -> bool:
+        """Written by this build, or as the last build recorded it (not truncated since)."""
+        if signature[1] >= self.started_ns:
+            return True
+        return self.state.recorded(sibling.relative_to(self.output_path).as_posix(), signature)
+
+    def _record_sibling(self, sibling: Path, signature: tuple[int, int]) -> None:
+        self.state.sibling(sibling.relative_to(self.output_path).as_posix(), signature)
+
     def finish(self) -> None:
         """After every generator: assets, headers files, minify, stale files, compression, state."""
         try:
-            self._finish()
+            with reported_write_faults():
+                self._finish()
         finally:
             resume_gc(freeze=True)
+            os.umask(self.umask)
+            _unlock_output()
 
     def _finish(self) -> None:
         output = Path(self.output_path)
@@ -267,12 +293,12 @@ class CatalogueGenerator(Generator):
         for relative, hashed in self.settings.get("CHOPHIEN_ASSETS", {}).items():
             source, target = output / "theme" / relative, output / "theme" / hashed
             self.state.current[f"theme/{hashed}"] = "asset"
-            if source.is_file() and (
-                not target.exists() or target.stat().st_mtime_ns < source.stat().st_mtime_ns
-            ):
-                shutil.copyfile(source, target)
+            if source.is_file():  # a few small files: compared by bytes, so a damaged one is redone
+                text = source.read_bytes()
                 if minify and target.suffix == ".css":
-                    postprocess.minify_file(target)
+                    text = postprocess.minify_css(text.decode("utf-8")).encode("utf-8")
+                if not target.is_file() or target.read_bytes() != text:
+                    files.write_atomic(target, text)
         for name, text in (
             ("_headers", postprocess.headers_file()),
             (".htaccess", postprocess.htaccess_file()),
@@ -280,7 +306,7 @@ class CatalogueGenerator(Generator):
             self.state.current[name] = "headers"
             path = output / name
             if not path.exists() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
+                files.write_text(path, text)
         if minify:  # pages written by Pelican itself; the catalogue's were minified as rendered
             for path in output.rglob("*.html"):
                 relative = path.relative_to(output)
@@ -295,16 +321,60 @@ class CatalogueGenerator(Generator):
         compressed = 0
         if self.settings.get("CHOPHIEN_PRECOMPRESS"):
             for path in postprocess.compressible(output):
-                compressed += postprocess.compress_file(path)
+                compressed += postprocess.compress_file(path, self._trusted_sibling, self._record_sibling)
             postprocess.remove_orphan_siblings(output)
-        self.state.save()
+        # Pelican copies the theme's files with their modes; after an interrupted build (or a
+        # first one), the whole output: litter removed, every mode 0644/0755.
+        litter = files.tidy_output(output if self.state.interrupted else output / "theme")
+        self.state.save(output)
         print(
             f"Trang: {self.rendered} dựng mới"
             + (f" ({self.workers_used} tiến trình)" if self.workers_used > 1 else "")
             + f", {self.unchanged} không đổi, {removed} tệp cũ đã xoá"
-            + (f", {compressed} tệp nén mới" if compressed else ""),
+            + (f", {compressed} tệp nén mới" if compressed else "")
+            + (f", {litter} tệp tạm của lần dựng bị ngắt đã xoá" if litter else ""),
             file=sys.stderr,
         )
+
+
+def _lock_output(output_path) -> None:
+    """One build at a time per output folder (a second one waits, saying so)."""
+    global _lock
+    _unlock_output()  # a devserver build that failed half-way still holds it
+    _lock = files.OutputLock(output_path)
+    _lock.acquire()
+
+
+def _unlock_output() -> None:
+    global _lock
+    if _lock is not None:
+        _lock.release()
+        _lock = None
+
+
+class reported_write_faults:
+    """A full disk, a read-only or unwritable folder: one plain message and exit status 1.
+
+    Every file is written whole or not at all (files.write_atomic), so what is already in the
+    output folder is intact; the next build redoes whatever this one did not finish.
+    """
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _traceback):
+        if not isinstance(error, OSError) or error.errno not in WRITE_FAULTS:
+            return False
+        where = f" {error.filename}" if error.filename else ""
+        print(
+            f"Lỗi: không ghi được{where}: {error.strerror}. Các tệp đã ghi đều nguyên vẹn; "
+            "giải phóng chỗ trống (hoặc sửa quyền ghi) rồi dựng lại.\n"
+            f"Error: cannot write{where}: {error.strerror}. Every file written is whole; "
+            "free some space (or fix the permissions) and build again.",
+            file=sys.stderr,
+        )
+        _unlock_output()
+        raise SystemExit(1) from None
 
 
 def pause_gc() -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+from .files import TEMP_PREFIX, signature_of, write_atomic
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".svg", ".xml", ".json", ".txt", ".csv", ".webmanifest", ".mjs"}
 STATIC_SUFFIXES = {".css", ".js", ".svg", ".mjs"}  # few and long-cached: worth brotli's best
@@ -47,10 +48,9 @@ SHORT_CACHE = "public, max-age=300, must-revalidate"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    """Pages and their siblings: whole or not at all, 0644, not fsynced (the build records each
+    page's size and mtime, and one that differs is written again; see fingerprint.PageState)."""
+    write_atomic(path, data, durable=False)
 
 
 def asset_name(relative: str, source: Path) -> str:
@@ -98,19 +98,35 @@ def _squeezers(suffix: str):
     )
 
 
-def compress_file(path: Path) -> int:
-    """Write path.gz and path.br when missing or stale; return how many were written."""
+def compress_file(
+    path: Path,
+    trusted: Callable[[Path, tuple[int, int]], bool] | None = None,
+    record: Callable[[Path, tuple[int, int]], None] | None = None,
+) -> int:
+    """Write path.gz and path.br when missing or stale; return how many were written.
+
+    A sibling at least as new as its file is up to date when *trusted* (given its path and
+    (size, mtime_ns)) agrees: the build trusts only siblings it wrote or recorded, so one
+    truncated since is written again. *record* is told every sibling's final (size, mtime_ns).
+    """
     data = None
     written = 0
     source_mtime = path.stat().st_mtime_ns
     for suffix, squeeze in _squeezers(path.suffix):
         target = path.with_name(path.name + suffix)
-        if target.exists() and target.stat().st_mtime_ns >= source_mtime:
-            continue
-        if data is None:
-            data = path.read_bytes()
-        _write_atomic(target, squeeze(data))
-        written += 1
+        signature = signature_of(target)
+        if (
+            signature is None
+            or signature[1] < source_mtime
+            or (trusted is not None and not trusted(target, signature))
+        ):
+            if data is None:
+                data = path.read_bytes()
+            _write_atomic(target, squeeze(data))
+            written += 1
+            signature = signature_of(target)
+        if record is not None and signature is not None:
+            record(target, signature)
     return written
 
 
@@ -121,12 +137,12 @@ def write_page(path: Path, text: str, minify: bool = False, precompress: bool = 
     and compresses on every core; the later whole-folder passes find these files up to date.
     """
     data = (minify_html(text) if minify else text).encode("utf-8")
-    with open(path, "wb") as handle:
-        handle.write(data)
+    _write_atomic(path, data)
     if precompress and path.suffix in TEXT_SUFFIXES and len(data) >= MIN_COMPRESS_BYTES:
+        # After the page: siblings at least as new as their page are taken as up to date
+        # (compress_file); a build stopped in between leaves older ones, which are redone.
         for suffix, squeeze in _squeezers(path.suffix):
-            with open(path.with_name(path.name + suffix), "wb") as handle:
-                handle.write(squeeze(data))
+            _write_atomic(path.with_name(path.name + suffix), squeeze(data))
 
 
 def compressible(output: Path):
@@ -134,7 +150,7 @@ def compressible(output: Path):
         if (
             path.suffix in TEXT_SUFFIXES
             and path.is_file()
-            and not path.name.startswith(".tmp-")
+            and not path.name.startswith(TEMP_PREFIX)
             and path.stat().st_size >= MIN_COMPRESS_BYTES
         ):
             yield path

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import segno
+
+from .files import PUBLISHED, remove_litter, report_damaged, write_atomic
 
 ERROR = "m"
 BORDER = 4  # the quiet zone the standard asks for: scanners need it on busy packaging
@@ -57,10 +59,11 @@ class QrCache:
 
     def ensure(self, urls: list[str]) -> None:
         """Make the codes that are not cached yet (in parallel when there are many)."""
-        missing = sorted({url for url in urls if not self.path_of(url).is_file()})
+        missing = sorted({url for url in urls if not self.intact(url)})
         if not missing:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        remove_litter(self.folder)
         if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             with ProcessPoolExecutor() as pool:
                 svgs = pool.map(qr_svg, missing, chunksize=64)
@@ -70,14 +73,28 @@ class QrCache:
             for url in missing:
                 self._store(url, qr_svg(url))
 
+    def intact(self, url: str) -> bool:
+        """Cached, whole (an SVG document from its start to its end tag) and readable by others.
+
+        Output files are hard links to these: a truncated one would be published as it is.
+        """
+        path = self.path_of(url)
+        try:
+            with path.open("rb") as handle:
+                mode = os.fstat(handle.fileno()).st_mode
+                data = handle.read()
+        except OSError:
+            return False
+        if not (data.startswith(b"<svg") and data.rstrip().endswith(b"</svg>")):
+            report_damaged(path, f"{len(data)} bytes, not a whole SVG")
+            return False
+        return stat.S_IMODE(mode) == PUBLISHED  # written 0600 by an older version: written again
+
     def _store(self, url: str, svg: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(svg)
-        os.replace(tmp, self.path_of(url))
+        # Not fsynced (thousands of codes): a code cut short by a power cut fails intact() and is made again.
+        write_atomic(self.path_of(url), svg, durable=False)
 
     def read(self, url: str) -> bytes:
-        path = self.path_of(url)
-        if not path.is_file():
+        if not self.intact(url):
             self.ensure([url])
-        return path.read_bytes()
+        return self.path_of(url).read_bytes()

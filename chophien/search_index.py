@@ -14,7 +14,9 @@ smaller (docs/search.md). Pagefind does not fold đ, so words with đ are indexe
 
 from __future__ import annotations
 
+import errno
 import functools
+import gzip
 import hashlib
 import json
 import re
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import reference
+from .files import signature_of, write_atomic
 from .images import ProcessedImage
 from .model import Cooperative, Image, Product
 from .pagefind_stable import stabilise
@@ -243,6 +246,36 @@ class IndexRun:
     summary: str = ""
 
 
+def damaged_bundle_file(bundle: Path) -> Path | None:
+    """The first file of a fresh bundle that is cut short, or None.
+
+    Pagefind 1.5 exits 0 on a full disk with empty or truncated files. Its data files are gzip
+    (whose trailer holds a CRC and the length, so any truncation fails to decompress) and its
+    entry file is JSON; the JavaScript files have no such check.
+    """
+    for path in sorted(bundle.rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            data = path.read_bytes()
+            if path.suffix == ".json":
+                json.loads(data)
+            elif data[:2] == b"\x1f\x8b" or path.suffix.startswith(".pf_"):
+                gzip.decompress(data)
+            elif not data:
+                return path
+        except (OSError, ValueError, EOFError, gzip.BadGzipFile):
+            return path
+    return None
+
+
+def _bundle_intact(bundle: Path, files: dict) -> bool:
+    """Every file of the bundle still has the size and mtime recorded when it was made."""
+    return bool(files) and all(
+        signature_of(bundle / name) == tuple(signature) for name, signature in files.items()
+    )
+
+
 def index_site(output: Path, marker: Path | None = None, digest: str = "") -> IndexRun:
     """Build output/pagefind/ from the written pages, replacing the previous bundle whole.
 
@@ -252,16 +285,17 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
     """
     output = Path(output)
     target = output / FOLDER
-    if marker and digest and (target / "pagefind-entry.json").is_file():
-        try:
-            if json.loads(marker.read_text()).get("digest") == digest:
-                return IndexRun(skipped=True)
-        except (OSError, ValueError):
-            pass
     fresh = target.with_name(f".{target.name}-new")
     old = target.with_name(f".{target.name}-old")
-    for leftover in (fresh, old):
+    for leftover in (fresh, old):  # of a build stopped mid-swap: never published
         shutil.rmtree(leftover, ignore_errors=True)
+    if marker and digest and (target / "pagefind-entry.json").is_file():
+        try:
+            recorded = json.loads(marker.read_text())
+            if recorded.get("digest") == digest and _bundle_intact(target, recorded["files"]):
+                return IndexRun(skipped=True)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
     started = time.monotonic()
     result = subprocess.run(
         [
@@ -283,6 +317,15 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
         raise RuntimeError(f"Pagefind failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     for unused in UNUSED_FILES:  # Pagefind's ready-made interfaces: the site has its own
         (fresh / unused).unlink(missing_ok=True)
+    damaged = damaged_bundle_file(fresh)
+    if damaged is not None:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise OSError(
+            errno.EIO,
+            "Pagefind wrote an incomplete search index (is the disk full?) · "
+            "Pagefind ghi chỉ mục tìm kiếm không đầy đủ (đĩa đầy?)",
+            str(damaged),
+        )
     stabilise(fresh)  # same content, same bytes (Pagefind orders filters at random)
     if target.exists():
         target.rename(old)
@@ -291,6 +334,11 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
     seconds = time.monotonic() - started
     if marker and digest:
         marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"digest": digest}))
+        files = {
+            path.relative_to(target).as_posix(): list(signature_of(path))
+            for path in sorted(target.rglob("*"))
+            if path.is_file()
+        }
+        write_atomic(marker, json.dumps({"digest": digest, "files": files}).encode(), mode=None)
     counts = re.findall(r"Indexed (\d+) (pages|words|filters)", result.stdout)
     return IndexRun(skipped=False, seconds=seconds, summary=", ".join(f"{n} {kind}" for n, kind in counts))

@@ -604,17 +604,19 @@ def test_output_names_are_plain_ascii(source, stem, tmp_path):
 def test_a_cached_index_with_unsafe_names_is_not_reused(tmp_path):
     import json
 
+    from chophien.files import read_checked, write_checked
+
     photo = tmp_path / "IMG 1.jpg"
     photo.write_bytes(jpeg_bytes())
     cache = ImageCache(tmp_path / "cache", workers=1)
     processed = cache.process(photo, "products/x/IMG 1.jpg")
     index = next((tmp_path / "cache").rglob("*.json"))
-    raw = json.loads(index.read_text())
+    raw = json.loads(read_checked(index))  # indexes are framed with their length and hash
     for derivative in raw["derivatives"]:  # as an older pipeline named them
         old = derivative["name"]
         derivative["name"] = old.replace("img-1-", "IMG 1-")
         (cache.path_of(processed.derivatives[0]).parent / derivative["name"]).write_bytes(b"x")
-    index.write_text(json.dumps(raw))
+    write_checked(index, json.dumps(raw).encode())  # intact, but with names an older pipeline made
     again = ImageCache(tmp_path / "cache", workers=1)
     assert again.process(photo, "products/x/IMG 1.jpg") == processed
     assert again.encoded == 1
