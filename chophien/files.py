@@ -42,16 +42,12 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_atomic(
-    path: str | os.PathLike, data: bytes, mode: int | None = PUBLISHED, durable: bool = True
-) -> int:
-    """Write *data* to *path* whole or not at all; return the number of bytes written.
+def stage(path: str | os.PathLike, data: bytes, mode: int | None = PUBLISHED, durable: bool = True) -> Path:
+    """*data* whole in a new temporary file beside *path*, ready for `os.replace(tmp, path)`.
 
-    *mode* None follows the umask (cache files never published). *durable* fsyncs the file
-    before it is renamed into place (a power cut then leaves the old or the new file, never an
-    empty one); bulk output (pages and their compressed siblings) passes False, because the
-    build records each page's size and a size that differs makes the next build rewrite it.
-    Any exception, KeyboardInterrupt included, removes the temporary file.
+    Every byte is counted; *mode* None follows the umask; *durable* fsyncs the file. Any
+    exception, KeyboardInterrupt included, removes the temporary file. For writing several
+    files all or nothing (stage them all, then rename each); one file: `write_atomic`.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-")
@@ -70,7 +66,6 @@ def write_atomic(
             os.fsync(fd)
         os.close(fd)
         fd = -1
-        os.replace(tmp, path)
     except BaseException as error:
         if fd >= 0:
             os.close(fd)
@@ -81,7 +76,27 @@ def write_atomic(
         if isinstance(error, OSError) and error.filename is None:
             raise OSError(error.errno, error.strerror, str(path)) from error
         raise
-    return written
+    return Path(tmp)
+
+
+def write_atomic(
+    path: str | os.PathLike, data: bytes, mode: int | None = PUBLISHED, durable: bool = True
+) -> int:
+    """Write *data* to *path* whole or not at all; return the number of bytes written.
+
+    *mode* None follows the umask (cache files never published). *durable* fsyncs the file
+    before it is renamed into place (a power cut then leaves the old or the new file, never an
+    empty one); bulk output (pages and their compressed siblings) passes False, because the
+    build records each page's size and a size that differs makes the next build rewrite it.
+    Any exception, KeyboardInterrupt included, removes the temporary file.
+    """
+    tmp = stage(path, data, mode, durable)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return len(data)
 
 
 def write_text(path: str | os.PathLike, text: str, mode: int | None = PUBLISHED, durable: bool = True) -> int:

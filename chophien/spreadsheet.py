@@ -27,12 +27,12 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import stage
 from .normalise import CP1258, EncodingProblem, decode_bytes
 from .problems import ProblemList
 from .scaffold import COOPERATIVE_BODY, PRODUCT_BODY, derive_slug, render, spec_at
@@ -1124,21 +1124,6 @@ def _merge_images(old, cells: dict[tuple[int, str], str | object]):
     return result or "none"
 
 
-def _temporary_beside(path: Path, data: bytes, mode: int) -> Path:
-    """*data* in a new temporary file in *path*'s folder, written whole and flushed to disk."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(name, mode)  # mkstemp makes 0600 files
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
-
-
 def _new_file_mode(path: Path) -> int:
     try:
         return stat.S_IMODE(path.stat().st_mode)
@@ -1163,7 +1148,7 @@ def write_files_atomically(files: list[tuple[Path, bytes]]) -> None:
             for folder in reversed(missing):
                 folder.mkdir()
                 made.append(folder)
-            staged.append((_temporary_beside(path, data, _new_file_mode(path)), path))
+            staged.append((stage(path, data, _new_file_mode(path)), path))
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
