@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import reference
+from . import canonical, reference
 from .filestat import FileHashes
 from .images import ACCEPTED_SUFFIXES
 from .markup import MarkdownRenderer, summary
@@ -238,6 +238,7 @@ class Loader:
         for vi, en in doc.warnings:
             self.problems.add(self.display(path), 1, 0, "", vi, en, severity="warning")
         values = check_mapping(fields, doc.data, (), ctx)
+        canonical.report(fields, doc, ctx)  # values a standard YAML parser (the CMS) reads otherwise
         added = self.problems.items[start:]
         self._parsed_problems = list(added)
         if self.parse_cache is not None:
@@ -658,6 +659,7 @@ def checking_code_digest(today: dt.date) -> str:
     digest = hashlib.sha256(str(today.year).encode())
     for name in (
         "schema.py",
+        "canonical.py",
         "strictyaml.py",
         "normalise.py",
         "reference.py",

@@ -404,7 +404,7 @@ PRODUCT_FIELDS = (
     scalar("name", "text", _text(160), "Tên sản phẩm", "Product name", "Chè Shan tuyết cổ thụ Nà Hang", required=True),
     scalar("code", "code", _product_code, "Mã sản phẩm (tự sinh nếu để trống)", "Product code (generated when empty)", "TQ-CHE01"),
     scalar("category", "category", _category, "Danh mục (theo nhóm sản phẩm OCOP)", "Category (from the OCOP product groups)", "che", required=True),
-    scalar("price", "price", _price, "Giá, số đồng tròn; hoặc lien-he", "Price in whole đồng; or lien-he", "450.000", required=True),
+    scalar("price", "price", _price, "Giá, số đồng tròn; hoặc lien-he", "Price in whole đồng; or lien-he", "450000", required=True),
     scalar("unit", "text", _text(40), "Đơn vị bán", "Unit of sale", "hộp 200 g"),
     scalar("min_order", "text", _text(40), "Đặt tối thiểu", "Minimum order", "2 hộp"),
     _image_list("Ảnh sản phẩm, đặt cạnh tệp; hoặc `none` nếu chưa có", "Product photos beside the file; or `none`", required=True, allow_none=True),

@@ -41,6 +41,7 @@ class Document:
     body: str
     body_line: int  # 1-based line where the Markdown body starts
     warnings: tuple[tuple[str, str], ...] = ()  # (vi, en) about input that was read after repair
+    plain: frozenset = frozenset()  # paths whose value is a plain (unquoted) scalar: YAML may retype it
 
     def where(self, path: Path) -> tuple[int, int]:
         """Position of *path*, falling back to its nearest located parent."""
@@ -135,6 +136,7 @@ class _EventReader:
         self.source = source
         self.parser = _Parser(source) if _Parser else yaml.BaseLoader(source)
         self.positions: dict = {}
+        self.plain: set = set()
 
     def pos(self, event) -> tuple[int, int]:
         return (event.start_mark.line + 1 + self.offset, event.start_mark.column + 1)
@@ -166,6 +168,8 @@ class _EventReader:
         self.reject_extras(event)
         self.positions[path] = self.pos(event)
         if isinstance(event, yaml.ScalarEvent):
+            if not event.style:  # None from the Python parser, '' from libyaml
+                self.plain.add(path)
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
@@ -268,7 +272,7 @@ def parse_front_matter(raw: bytes) -> Document:
         )
     reader.positions.setdefault((), (2, 1))
     warnings = (UTF16_WARNING,) if encoding == UTF16 else ()
-    return Document(data, reader.positions, body, body_line, warnings)
+    return Document(data, reader.positions, body, body_line, warnings, frozenset(reader.plain))
 
 
 def parse_yaml_file(raw: bytes) -> Document:

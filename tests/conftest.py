@@ -37,7 +37,7 @@ PRODUCT = """\
 ---
 name: Chè Shan tuyết cổ thụ
 category: che
-price: 450.000
+price: 450000
 unit: hộp 200 g
 images:
   - file: che.jpg

@@ -63,7 +63,7 @@ def catalogue(tree):
         minimal_tree(
             **{
                 "products/htx-che-na-hang/che-shan-tuyet.md": product,
-                "products/htx-che-na-hang/che-lien-he.md": PRODUCT.replace("450.000", "lien-he"),
+                "products/htx-che-na-hang/che-lien-he.md": PRODUCT.replace("450000", "lien-he"),
             }
         )
     )
