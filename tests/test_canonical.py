@@ -2,13 +2,15 @@
 
 import json
 import math
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import PRODUCT, ROOT, minimal_tree
 
 from chophien.build import prepare
-from chophien.canonical import findings, read_11, read_12, reads_as_text, written
+from chophien.canonical import canonical_text, findings, read_11, read_12, reads_as_text, written
 from chophien.cli import main as cli_main
 from chophien.schema import PRODUCT_FIELDS
 from chophien.strictyaml import parse_front_matter
@@ -200,6 +202,14 @@ def test_fmt_leaves_a_file_with_errors_alone(tree, capsys):
     assert f"bỏ qua {path.as_posix()}: có lỗi, sửa trước (dòng 3: không có danh mục “khong-co”" in err
 
 
+def test_canonical_text_reads_back_the_same_for_every_sample_file():
+    """The sample content is migrated: nothing left to rewrite, and rewriting is idempotent."""
+    for path in sorted((ROOT / "content/products").glob("*/*.md")):
+        text = path.read_text(encoding="utf-8")
+        assert findings(PRODUCT_FIELDS, parse_front_matter(text.encode())) == [], path
+        assert canonical_text(text, "product") == (text, 0)
+
+
 @pytest.mark.parametrize(
     ("name", "raw", "canonical"),
     [
@@ -231,3 +241,10 @@ def test_an_editor_given_the_schema_writes_canonical_values():
     text = editor.text()
     assert "price: 500000\n" in text and "featured: true\n" in text and '  zalo: "0987654321"\n' in text
     assert findings(PRODUCT_FIELDS, parse_front_matter(text.encode())) == []
+
+
+def test_sample_migration_is_complete(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    assert cli_main(["fmt", str(content), "--check"]) == 0
+    assert not any(Path(content).glob("**/.tmp-*"))
