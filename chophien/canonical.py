@@ -14,6 +14,7 @@ when a parser would retype it) and `chophien fmt`, which rewrites only the value
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from .schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Bilingual, Field, Warned
+from .schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Bilingual, Field, Warned, is_blank
 
 NUMERIC = ("price", "int", "year")  # field types whose value is a whole number (price: or lien-he)
 
@@ -61,6 +62,19 @@ def read_12(text: str):
     return text
 
 
+# Decap CMS adds one tag of its own to the core schema (decap-cms-core src/formats/yaml.ts).
+_DECAP_TIMESTAMP = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2}(\.[0-9]+)?)Z"
+)
+
+
+def read_cms(text: str):
+    """The value Decap CMS gives the plain scalar *text*: YAML 1.2 core, and UTC timestamps as dates."""
+    if _DECAP_TIMESTAMP.fullmatch(text):
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return read_12(text)
+
+
 _RESOLVER_11 = yaml.resolver.Resolver()
 
 
@@ -78,7 +92,7 @@ def read_11(text: str):
 
 def reads_as_text(text: str) -> bool:
     """True when every standard parser reads the plain scalar *text* as that same text."""
-    return read_12(text) == text and read_11(text) == text
+    return read_cms(text) == text and read_11(text) == text
 
 
 # --- the canonical form -----------------------------------------------------------------
@@ -93,6 +107,17 @@ def _convert(spec: Field, raw: str):
     except Bilingual:
         return None
     return value.value if isinstance(value, Warned) else value
+
+
+_DMY = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+
+
+def _accepts(spec: Field, raw: str) -> bool:
+    try:
+        spec.convert(raw)
+    except Bilingual:
+        return False
+    return True
 
 
 def _item_fields(spec: Field) -> tuple[Field, ...]:
@@ -122,7 +147,16 @@ def written(spec: Field, value):
         return [written(spec.item, value)]
     if spec.type in NUMERIC:
         number = _convert(spec, value)
+        if spec.type == "price" and number is None and spec.convert is not None and _accepts(spec, value):
+            return "lien-he"
         return number if isinstance(number, int) else value
+    if spec.type == "date":
+        day = _convert(spec, value)
+        return (
+            value
+            if day is None or _DMY.fullmatch(value.strip())
+            else f"{day.day:02d}/{day.month:02d}/{day.year}"
+        )
     if spec.type == "bool":
         flag = _convert(spec, value)
         return flag if isinstance(flag, bool) else value
@@ -200,7 +234,7 @@ def _scalar(spec: Field, raw: str, where: tuple, rewrite: tuple, out: list) -> N
         loaded = loaded.value if isinstance(loaded, Warned) else loaded
     ours_vi, ours_en = _shown(loaded if spec.type in NUMERIC + ("bool",) and loaded is not None else raw)
     for reading, who_vi, who_en in (
-        (read_12(raw), "trình đọc YAML chuẩn (CMS, GitHub, trình soạn thảo)", "a standard YAML parser (the CMS, GitHub, editors)"),
+        (read_cms(raw), "trình đọc YAML chuẩn (CMS, GitHub, trình soạn thảo)", "a standard YAML parser (the CMS, GitHub, editors)"),
         (read_11(raw), "trình đọc YAML 1.1 (PyYAML, Jekyll)", "a YAML 1.1 parser (PyYAML, Jekyll)"),
     ):  # fmt: skip
         if not _reading_agrees(spec, reading, loaded, raw):
@@ -216,6 +250,27 @@ def _scalar(spec: Field, raw: str, where: tuple, rewrite: tuple, out: list) -> N
                 )
             )
             return
+
+
+def _form_shape(spec: Field, raw: str, where: tuple, rewrite: tuple, out: list) -> None:
+    """A value every parser reads as the loader does, but not in the one form the CMS form accepts."""
+    if spec.convert is None or not _accepts(spec, raw):
+        return
+    canonical = written(spec, raw)
+    if spec.type in NUMERIC and str(canonical) != raw.strip():
+        _shape(
+            where, rewrite,
+            f"biểu mẫu CMS chỉ nhận số nguyên không dấu chấm, không đơn vị; hãy ghi `{canonical}`",
+            f"the CMS form accepts only a plain whole number; write `{canonical}`",
+            out,
+        )  # fmt: skip
+    elif spec.type == "date" and canonical != raw:
+        _shape(
+            where, rewrite,
+            f"biểu mẫu CMS chỉ nhận ngày ghi ngày/tháng/năm; hãy ghi `{canonical}`",
+            f"the CMS form accepts only day/month/year dates; write `{canonical}`",
+            out,
+        )  # fmt: skip
 
 
 def _shape(where: tuple, rewrite: tuple, vi: str, en: str, out: list) -> None:
@@ -266,8 +321,8 @@ def _value(spec: Field, value, path: tuple, plain: frozenset, out: list) -> None
                     f"the CMS form cannot show a photo given by file name only; write `- file: {item}`",
                     out,
                 )  # fmt: skip
-            elif isinstance(item, str) and where in plain:
-                _scalar(spec.item, item, where, rewrite, out)
+            elif isinstance(item, str):
+                _scalar_and_form(spec.item, item, where, rewrite, plain, out)
         return
     if not isinstance(value, str) or not value.strip():
         return
@@ -286,8 +341,39 @@ def _value(spec: Field, value, path: tuple, plain: frozenset, out: list) -> None
             f"the CMS form needs a list; write `[{value.strip()}]`",
             out,
         )  # fmt: skip
-    elif spec.item is None and path in plain:
-        _scalar(spec, value, path, rewrite, out)
+    elif spec.item is None:
+        _scalar_and_form(spec, value, path, rewrite, plain, out)
+
+
+def _scalar_and_form(
+    spec: Field, raw: str, where: tuple, rewrite: tuple, plain: frozenset, out: list
+) -> None:
+    before = len(out)
+    if where in plain:
+        _scalar(spec, raw, where, rewrite, out)
+    if len(out) == before:
+        _form_shape(spec, raw, where, rewrite, out)
+
+
+def blanks(fields: tuple[Field, ...], data: dict, path: tuple = ()) -> list[tuple]:
+    """Optional keys left empty (`phone: ""`, `order:` of blanks): harmless, `chophien fmt` removes them."""
+    by_name = {f.name: f for f in fields}
+    found: list[tuple] = []
+    for key, value in data.items():
+        spec = by_name.get(key)
+        if spec is None:
+            continue
+        if not spec.required and is_blank(value):
+            found.append(path + (key,))
+        elif isinstance(value, dict) and spec.type == "mapping":
+            found.extend(blanks(spec.fields, value, path + (key,)))
+    return found
+
+
+def inline(doc) -> list[tuple]:
+    """Key paths of lists and mappings written inline (`[a, b]`): `chophien fmt` writes them one item a
+    line, the layout the CMS writes. Not a warning: every parser reads both alike."""
+    return sorted({_rewrite_path(path) for path in doc.flow if _rewrite_path(path)}, key=len)
 
 
 def findings(fields: tuple[Field, ...], doc) -> list[Finding]:
@@ -342,8 +428,12 @@ def canonical_text(text: str, kind: str) -> tuple[str, int]:
 
     fields = SCHEMA_OF[kind]
     editor = FrontMatterEditor(text, _schema_order(fields), fields)
+    empty = blanks(fields, editor.data)
+    for path in empty:
+        editor.delete(path)
     found = findings(fields, editor.doc)
-    paths = sorted({f.rewrite for f in found}, key=len)
+    flows = [p for p in inline(editor.doc) if spec_at(fields, p) is not None]
+    paths = sorted({f.rewrite for f in found} | set(flows), key=len)
     done: list[tuple] = []
     for path in paths:
         if any(path[: len(d)] == d for d in done):
@@ -358,7 +448,7 @@ def canonical_text(text: str, kind: str) -> tuple[str, int]:
     left = findings(fields, parse_front_matter(result.encode("utf-8")))
     if left:
         raise AssertionError(f"chophien fmt left {len(left)} value(s) to rewrite")
-    return result, len(found)
+    return result, len(found) + len(empty) + len(set(flows) - {f.rewrite for f in found})
 
 
 def content_files(content: Path) -> list[tuple[Path, str]]:
@@ -407,7 +497,7 @@ def fmt(content: Path, check_only: bool = False) -> FmtResult:
                 (path, f"có lỗi, sửa trước (dòng {first.line}: {first.message_vi})", f"has errors, fix them first (line {first.line}: {first.message_en})")
             )  # fmt: skip
             continue
-        if not findings(SCHEMA_OF[kind], doc):
+        if not (findings(SCHEMA_OF[kind], doc) or blanks(SCHEMA_OF[kind], doc.data) or inline(doc)):
             continue
         text = raw.decode("utf-8")
         if "\r" in text or text.startswith("\ufeff"):

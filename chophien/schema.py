@@ -522,6 +522,15 @@ def _convert(spec: Field, value: str, where: tuple, ctx: CheckContext):
     return converted
 
 
+def is_blank(value) -> bool:
+    """'' or an empty list, or a mapping of blanks: what a form saves for a group left empty."""
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, dict):
+        return all(is_blank(v) for v in value.values())
+    return value == []
+
+
 def check_mapping(fields: tuple[Field, ...], data: dict, where: tuple, ctx: CheckContext) -> dict:
     """Check every key of *data* against *fields*; unknown keys get a "did you mean"."""
     by_name = {spec.name: spec for spec in fields}
@@ -547,8 +556,8 @@ def check_mapping(fields: tuple[Field, ...], data: dict, where: tuple, ctx: Chec
                 f"{key}: {spec.example}",
             )
             continue
-        if isinstance(value, str) and not value.strip():
-            continue  # an optional field left empty is the same as leaving it out
+        if is_blank(value) and not spec.required:
+            continue  # an optional field left empty (as a CMS form may save it) is the same as leaving it out
         converted = check_value(spec, value, where + (key,), ctx)
         if converted is not FAILED:
             result[key] = converted

@@ -42,6 +42,7 @@ class Document:
     body_line: int  # 1-based line where the Markdown body starts
     warnings: tuple[tuple[str, str], ...] = ()  # (vi, en) about input that was read after repair
     plain: frozenset = frozenset()  # paths whose value is a plain (unquoted) scalar: YAML may retype it
+    flow: frozenset = frozenset()  # paths whose list or mapping is written inline: [a, b], {k: v}
 
     def where(self, path: Path) -> tuple[int, int]:
         """Position of *path*, falling back to its nearest located parent."""
@@ -137,6 +138,7 @@ class _EventReader:
         self.parser = _Parser(source) if _Parser else yaml.BaseLoader(source)
         self.positions: dict = {}
         self.plain: set = set()
+        self.flow: set = set()
 
     def pos(self, event) -> tuple[int, int]:
         return (event.start_mark.line + 1 + self.offset, event.start_mark.column + 1)
@@ -171,6 +173,8 @@ class _EventReader:
             if not event.style:  # None from the Python parser, '' from libyaml
                 self.plain.add(path)
             return event.value
+        if isinstance(event, yaml.CollectionStartEvent) and event.flow_style:
+            self.flow.add(path)
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
             while True:
@@ -272,7 +276,9 @@ def parse_front_matter(raw: bytes) -> Document:
         )
     reader.positions.setdefault((), (2, 1))
     warnings = (UTF16_WARNING,) if encoding == UTF16 else ()
-    return Document(data, reader.positions, body, body_line, warnings, frozenset(reader.plain))
+    return Document(
+        data, reader.positions, body, body_line, warnings, frozenset(reader.plain), frozenset(reader.flow)
+    )
 
 
 def parse_yaml_file(raw: bytes) -> Document:

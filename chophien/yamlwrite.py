@@ -5,7 +5,8 @@ through `FrontMatterEditor`, which replaces only the lines of the keys that chan
 volunteer's comments, blank lines, key order and Markdown story stay as they were. Every
 edit is checked by parsing the result with the strict loader. Text is written plain only
 when every standard YAML parser reads it as the same text (chophien/canonical.py), else
-double-quoted; ints and bools are written as YAML numbers and true/false. An editor given
+double-quoted; ints and bools are written as YAML numbers and true/false, lists one item a
+line (the layout Decap CMS writes, so a save through the CMS changes nothing). An editor given
 the schema's fields writes each value in its canonical form (`canonical.written`).
 """
 
@@ -18,8 +19,6 @@ import yaml
 
 from .canonical import reads_as_text, spec_at, written
 from .strictyaml import YamlProblem, parse_front_matter, split_front_matter
-
-_FLOW_UNSAFE = re.compile(r"[,\[\]{}#]")
 
 
 def _parses_to(source: str, expected: str, path: tuple) -> bool:
@@ -41,18 +40,11 @@ def scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
-def _flow_item(value) -> str | None:
+def _literal(value: bool | int) -> str:
+    """A bool or int as YAML writes it: true/false, or decimal digits."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if not isinstance(value, str):
-        return None
-    if value and "\n" not in value and not reads_as_text(value):
-        return json.dumps(value, ensure_ascii=False)  # `"no"`: text, not false, for every parser
-    if not value or _FLOW_UNSAFE.search(value) or value != value.strip():
-        return None
-    return value if _parses_to(f"k: [{value}]", value, ("k", "v")) else None
+    return str(value)
 
 
 def emit(key: str, value, indent: int = 0) -> list[str]:
@@ -61,16 +53,14 @@ def emit(key: str, value, indent: int = 0) -> list[str]:
     if isinstance(value, str):
         return [f"{pad}{key}: {scalar(value)}"]
     if isinstance(value, bool | int):
-        return [f"{pad}{key}: {_flow_item(value)}"]
+        return [f"{pad}{key}: {_literal(value)}"]
     if isinstance(value, dict):
         lines = [f"{pad}{key}:"]
         for child, child_value in value.items():
             lines.extend(emit(child, child_value, indent + 2))
         return lines
     if isinstance(value, list | tuple):
-        items = [_flow_item(v) for v in value]
-        if value and all(items) and len(", ".join(items)) <= 80:
-            return [f"{pad}{key}: [{', '.join(items)}]"]
+        # Lists are written one item per line, as the CMS writes them: a CMS save changes nothing.
         if not value:
             return [f"{pad}{key}: []"]
         lines = [f"{pad}{key}:"]
@@ -85,7 +75,7 @@ def _emit_item(item, indent: int) -> list[str]:
     if isinstance(item, str):
         return [f"{pad}- {scalar(item)}"]
     if isinstance(item, bool | int):
-        return [f"{pad}- {_flow_item(item)}"]
+        return [f"{pad}- {_literal(item)}"]
     if isinstance(item, dict):
         lines: list[str] = []
         for child, child_value in item.items():

@@ -10,10 +10,20 @@ import pytest
 from conftest import PRODUCT, ROOT, minimal_tree
 
 from chophien.build import prepare
-from chophien.canonical import canonical_text, findings, read_11, read_12, reads_as_text, written
+from chophien.canonical import (
+    SCHEMA_OF,
+    canonical_text,
+    content_files,
+    findings,
+    read_11,
+    read_12,
+    read_cms,
+    reads_as_text,
+    written,
+)
 from chophien.cli import main as cli_main
 from chophien.schema import PRODUCT_FIELDS
-from chophien.strictyaml import parse_front_matter
+from chophien.strictyaml import parse_front_matter, split_front_matter
 from chophien.yamlwrite import FrontMatterEditor, emit
 
 PRODUCT_PATH = "content/products/htx-che-na-hang/che-shan-tuyet.md"
@@ -150,7 +160,7 @@ def test_validate_warns_for_every_value_standard_yaml_reads_otherwise(tree):
         f"{p}:8:5: cảnh báo: images[1]: biểu mẫu CMS không hiện được ảnh chỉ ghi tên tệp; hãy ghi `- file: che.jpg` "
         "(`chophien fmt` sửa tự động). Ví dụ: images:\\n  - file: che.jpg",
         f"{p}:10:1: cảnh báo: season: biểu mẫu CMS chỉ hiện mùa vụ ghi thành danh sách tháng; hãy ghi `[9, 10, 11, 12]` "
-        "(`chophien fmt` sửa tự động). Ví dụ: season: [9, 10, 11, 12]",
+        "(`chophien fmt` sửa tự động). Ví dụ: season:\\n  - 9\\n  - 10\\n  - 11\\n  - 12",
         f"{p}:14:18: cảnh báo: certifications[1]: biểu mẫu CMS không đọc được chứng nhận chỉ ghi tên (điền nhầm tên "
         "vào ô số giấy, không lưu được); hãy ghi `- type: huu-co` (`chophien fmt` sửa tự động). "
         "Ví dụ: certifications:\\n  - type: huu-co",
@@ -160,7 +170,7 @@ def test_validate_warns_for_every_value_standard_yaml_reads_otherwise(tree):
         f"{p}:17:1: cảnh báo: featured: trình đọc YAML chuẩn (CMS, GitHub, trình soạn thảo) hiểu “yes” là chữ “yes”, "
         "còn Chợ phiên hiểu là có (true); hãy ghi ở dạng chuẩn (`chophien fmt` sửa tự động). Ví dụ: featured: true",
         f"{p}:18:8: cảnh báo: tags[1]: trình đọc YAML 1.1 (PyYAML, Jekyll) hiểu “no” là không (false), còn Chợ phiên "
-        'hiểu là chữ “no”; hãy ghi ở dạng chuẩn (`chophien fmt` sửa tự động). Ví dụ: tags: ["no", chè]',
+        'hiểu là chữ “no”; hãy ghi ở dạng chuẩn (`chophien fmt` sửa tự động). Ví dụ: tags:\\n  - "no"\\n  - chè',
     ]
 
 
@@ -183,13 +193,13 @@ def test_fmt_rewrites_only_those_values_keeping_comments_and_story(tree):
     assert path.read_text(encoding="utf-8") == HOSTILE.replace(
         "price: 450.000  # đã gồm hộp", "price: 450000  # đã gồm hộp"
     ).replace("unit: 1.5", 'unit: "1.5"').replace("  - che.jpg", "  - file: che.jpg").replace(
-        "season: 9-12", "season: [9, 10, 11, 12]"
+        "season: 9-12", "season:\n  - 9\n  - 10\n  - 11\n  - 12"
     ).replace("certifications: [huu-co]", "certifications:\n  - type: huu-co").replace(
         "zalo: 0912345678", 'zalo: "0912345678"'
-    ).replace("featured: yes", "featured: true").replace("tags: [no, chè]", 'tags: ["no", chè]')
+    ).replace("featured: yes", "featured: true").replace("tags: [no, chè]", 'tags:\n  - "no"\n  - chè')
     _, lines = _validate(tree, path.read_text(encoding="utf-8"))
     assert lines == []
-    assert cli_main(["fmt", str(content), "--check"]) == 0
+    assert canonical_text(path.read_text(encoding="utf-8"), "product")[1] == 0
 
 
 def test_fmt_leaves_a_file_with_errors_alone(tree, capsys):
@@ -217,11 +227,11 @@ def test_canonical_text_reads_back_the_same_for_every_sample_file():
         ("price", "450.000 ₫", ["price: 450000"]),
         ("price", "lien-he", ["price: lien-he"]),
         ("featured", "có", ["featured: true"]),
-        ("season", "11-2", ["season: [11, 12, 1, 2]"]),
-        ("season", ["3", "4"], ["season: [3, 4]"]),
+        ("season", "11-2", ["season:", "  - 11", "  - 12", "  - 1", "  - 2"]),
+        ("season", ["3", "4"], ["season:", "  - 3", "  - 4"]),
         ("unit", "yes", ['unit: "yes"']),
         ("unit", "2023-11-15", ['unit: "2023-11-15"']),
-        ("tags", "chè", ["tags: [chè]"]),
+        ("tags", "chè", ["tags:", "  - chè"]),
         ("certifications", ["huu-co"], ["certifications:", "  - type: huu-co"]),
         ("images", ["a.jpg"], ["images:", "  - file: a.jpg"]),
         ("ocop", {"stars": "4", "year": "2023"}, ["ocop:", "  stars: 4", "  year: 2023"]),
@@ -248,3 +258,59 @@ def test_sample_migration_is_complete(tmp_path):
     shutil.copytree(ROOT / "content", content)
     assert cli_main(["fmt", str(content), "--check"]) == 0
     assert not any(Path(content).glob("**/.tmp-*"))
+
+
+def test_what_a_form_saves_for_an_empty_group_is_harmless_and_fmt_removes_it(tree):
+    junk = PRODUCT.replace("price: 450000", "price: 450000\nocop:\n  stars: ''\n  year: ''").replace(
+        "unit: hộp 200 g", 'unit: hộp 200 g\norder:\n  phone: ""\ntags: []\nshelf_life: ""'
+    )
+    content, lines = _validate(tree, junk)
+    assert lines == []
+    path = content / "products/htx-che-na-hang/che-shan-tuyet.md"
+    assert cli_main(["fmt", str(content)]) == 0
+    assert path.read_text(encoding="utf-8") == PRODUCT
+
+
+def test_decaps_own_timestamp_tag_is_a_retyped_value():
+    assert (
+        read_cms("2023-11-15T10:00:00Z").year == 2023
+        and read_12("2023-11-15T10:00:00Z") == "2023-11-15T10:00:00Z"
+    )
+    assert not reads_as_text("2023-11-15T10:00:00Z")
+    assert emit("alt", "2023-11-15T10:00:00Z") == ['alt: "2023-11-15T10:00:00Z"']
+
+
+def _decap_round_trip(texts: list[tuple[str, str]]) -> list[str]:
+    """Each (text, kind) opened and saved unchanged by Decap's own YAML code (tests/yamljs/roundtrip.mjs)."""
+    _npm_readings([])  # installs tests/yamljs when needed
+    items = []
+    for text, kind in texts:
+        front, _, _ = split_front_matter(text)
+        items.append({"front": front, "keys": [f.name for f in SCHEMA_OF[kind]]})
+    result = subprocess.run(
+        ["node", str(YAMLJS / "roundtrip.mjs")],
+        input=json.dumps(items),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [
+        "---\n" + saved + "---\n" + split_front_matter(text)[1]
+        for (text, _), saved in zip(texts, json.loads(result.stdout), strict=True)
+    ]
+
+
+def test_every_sample_entry_saved_unchanged_through_the_cms_yaml_code_stays_byte_identical():
+    texts = [(path.read_text(encoding="utf-8"), kind) for path, kind in content_files(ROOT / "content")]
+    saved = _decap_round_trip(texts)
+    assert [t for (t, _), s in zip(texts, saved, strict=True) if t != s] == []
+    assert len(texts) == 99
+
+
+def test_the_old_form_loses_data_through_the_cms_yaml_code(tree):
+    saved = _decap_round_trip([(HOSTILE, "product")])[0]
+    assert "price: 450\n" in saved and "  zalo: 912345678\n" in saved  # the losses issue 18 found
+    # Decap keeps no comments (it rewrites the whole front matter): those are lost on any CMS save.
+    fixed, _ = canonical_text(HOSTILE.replace("# giá bán lẻ\n", "").replace("  # đã gồm hộp", ""), "product")
+    # Decap's YAML 1.2 writer drops quotes that only YAML 1.1 needs (`"no"`): the one thing a CMS save undoes.
+    assert _decap_round_trip([(fixed, "product")])[0] == fixed.replace('  - "no"', "  - no")

@@ -203,7 +203,7 @@ def test_cooperative_and_its_products_in_one_workbook(tree, tmp_path):
     assert rendered(result) == []
     coop = (content / "cooperatives/htx-mat-ong-dong-van.md").read_text(encoding="utf-8")
     assert '  phone: "0912345678"\n' in coop  # Excel dropped the leading 0; quoted, it stays text
-    assert "ethnic_groups: [Mông, Dao]\n" in coop
+    assert "ethnic_groups:\n  - Mông\n  - Dao\n" in coop  # one item a line, as the CMS writes lists
     product = (content / "products/htx-mat-ong-dong-van/mat-ong-bac-ha.md").read_text(encoding="utf-8")
     assert "\nprice: 350000\n" in product and "\nimages: none\n" in product
     prepared = prepare(content, content.parent / ".cache", with_images=False)

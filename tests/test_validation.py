@@ -105,8 +105,16 @@ def test_bad_prices(tree, price, message):
 )
 def test_good_prices(tree, price, value):
     lines, prepared = check(tree, with_product(PRODUCT.replace("price: 450000", f"price: {price}")))
-    assert lines == []
     assert prepared.catalogue.products[0].price == value
+    canonical = "lien-he" if value is None else str(value)
+    assert lines == (
+        []
+        if price == canonical
+        else [
+            f"{PRODUCT_PATH}:4:1: cảnh báo: price: biểu mẫu CMS chỉ nhận số nguyên không dấu chấm, không đơn vị; "
+            f"hãy ghi `{canonical}` (`chophien fmt` sửa tự động). Ví dụ: price: {canonical}"
+        ]
+    )
 
 
 def test_bad_phone(tree):
