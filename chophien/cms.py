@@ -182,6 +182,42 @@ def _common(label_vi: str, singular: str, folder: str) -> dict:
     }
 
 
+# A page title Pelican reads as it is written: no YAML quoting (Decap quotes `a: b`, `#x`, …).
+PAGE_TITLE = r"^[^\s:#\"'\[\]{}&*!|>%@`,?-][^:#\"'\[\]{}]{0,118}[^\s:#\"'\[\]{}]$"
+PAGE_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def pages_collection() -> dict:
+    """The site's own pages (content/pages/): Pelican `Title:`/`Slug:` lines between `---` lines."""
+    return {
+        "name": "trang",
+        "label": "Trang giới thiệu",
+        "label_singular": "Trang",
+        "folder": "content/pages",
+        "create": True,
+        "extension": "md",
+        "format": "frontmatter",
+        "identifier_field": "Title",
+        "slug": "{{slug}}",
+        "summary": "{{Title}}",
+        "media_folder": "",
+        "public_folder": "",
+        "fields": [
+            {
+                "label": "Tiêu đề", "name": "Title", "widget": "string", "required": True,
+                "hint": "Tiêu đề trang, không có dấu hai chấm. Ví dụ: Cách đặt hàng",
+                "pattern": [PAGE_TITLE, "Tiêu đề 2–120 ký tự, không có : # \" ' [ ] { }"],
+            },
+            {
+                "label": "Địa chỉ trang", "name": "Slug", "widget": "string", "required": True,
+                "hint": "Phần cuối của địa chỉ trang: chữ thường không dấu, số, dấu -. Ví dụ: cach-dat-hang",
+                "pattern": [PAGE_SLUG, "Chữ thường không dấu, số và dấu -, ví dụ cach-dat-hang"],
+            },
+            {"label": "Nội dung", "name": "body", "widget": "markdown", "required": True},
+        ],
+    }  # fmt: skip
+
+
 def config(cooperatives: list[tuple[str, str]], settings: dict | None = None) -> dict:
     """The Decap configuration: one collection of cooperatives, one of products per cooperative.
 
@@ -231,6 +267,7 @@ def config(cooperatives: list[tuple[str, str]], settings: dict | None = None) ->
                 "fields": product_fields,
             }
         )
+    collections.append(pages_collection())
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",

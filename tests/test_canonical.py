@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PRODUCT, ROOT, minimal_tree
+from conftest import PRODUCT, ROOT, minimal_tree, yamljs
 
 from chophien.build import prepare
 from chophien.canonical import (
@@ -57,12 +57,7 @@ def _content_scalars() -> list[str]:
 
 
 def _npm_readings(values: list[str]) -> dict:
-    if not (YAMLJS / "node_modules" / "yaml2").exists():
-        subprocess.run(
-            ["npm", "ci", "--prefix", str(YAMLJS), "--ignore-scripts", "--no-audit", "--no-fund"],
-            check=True,
-            capture_output=True,
-        )
+    yamljs()
     result = subprocess.run(
         ["node", str(YAMLJS / "read.mjs")],
         input=json.dumps(values),
@@ -282,7 +277,7 @@ def test_decaps_own_timestamp_tag_is_a_retyped_value():
 
 def _decap_round_trip(texts: list[tuple[str, str]]) -> list[str]:
     """Each (text, kind) opened and saved unchanged by Decap's own YAML code (tests/yamljs/roundtrip.mjs)."""
-    _npm_readings([])  # installs tests/yamljs when needed
+    yamljs()
     items = []
     for text, kind in texts:
         front, _, _ = split_front_matter(text)
