@@ -100,5 +100,5 @@ def test_spreadsheet_layout_doc_lists_every_column():
 
 def test_site_page_keeps_its_own_introduction():
     page = (ROOT / "content/pages/dong-gop-noi-dung.md").read_text(encoding="utf-8")
-    assert page.startswith("Title: Đóng góp nội dung\nSlug: dong-gop-noi-dung\n\nCảm ơn bạn muốn giúp")
+    assert page.startswith("---\nTitle: Đóng góp nội dung\nSlug: dong-gop-noi-dung\n---\nCảm ơn bạn muốn giúp")
     assert "## Ảnh\n" in page and "## Gửi lên\n" in page
