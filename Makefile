@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install html clean regenerate serve devserver check test lint bench audit publish rollback
+.PHONY: help install html clean regenerate serve devserver check test lint fuzz bench audit publish rollback
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
@@ -21,6 +21,8 @@ help:
 	@echo "make check      validate content ($(INPUTDIR)/)"
 	@echo "make test       set up and run the whole test suite"
 	@echo "make serve      serve $(OUTPUTDIR)/ without rebuilding"
+	@echo "make lint       ruff on the code, actionlint on .github/workflows/"
+	@echo "make fuzz       fuzz the YAML, schema, spreadsheet and survey readers (FUZZ_SECONDS per target)"
 	@echo "make audit      quality gates: two builds, budgets, HTML, links, axe, Lighthouse, photos (docs/quality-gates.md)"
 
 $(STAMP): pyproject.toml
@@ -53,8 +55,17 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# actionlint also runs shellcheck on every `run:` script when shellcheck is on PATH.
 lint: $(STAMP)
-	$(BIN)/ruff check chophien tests scripts
+	$(BIN)/ruff check chophien tests scripts fuzz
+	$(BIN)/actionlint -no-color .github/workflows/*.yml
+
+# Not part of `make test`: feeds generated and mutated input to the content readers for a fixed
+# time per target and fails on any traceback (fuzz/run.py). make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=yaml
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: $(STAMP)
+	$(BIN)/python fuzz/run.py --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write

@@ -32,15 +32,26 @@ CHOPHIEN_CMS_BRANCH = os.environ.get("CHOPHIEN_CMS_BRANCH", "main")
 CHOPHIEN_CMS_AUTH_URL = os.environ.get("CHOPHIEN_CMS_AUTH_URL", "")
 CHOPHIEN_CMS_AUTH_ENDPOINT = os.environ.get("CHOPHIEN_CMS_AUTH_ENDPOINT", "")
 
-# Products and cooperatives are not Pelican articles (DESIGN §8): only content/pages is read.
+# Products and cooperatives are not Pelican articles (DESIGN §8): only content/pages is read,
+# and only the pages chophien.pages checked (the plugin hands Pelican that list; docs/security.md).
 ARTICLE_PATHS = []
 PAGE_PATHS = ["pages"]
 ARTICLE_EXCLUDES = ["cooperatives", "products", "assessments", "pages"]
 PAGE_EXCLUDES = ["cooperatives", "products", "assessments"]
 STATIC_PATHS = []
 DIRECT_TEMPLATES = []
+TEMPLATE_PAGES = {}
+# A page's address is its file name (content/pages/<slug>.md → /<slug>/), never its title.
+SLUGIFY_SOURCE = "basename"
+FILENAME_METADATA = ""  # no date guessed from a file name (a bad one made Pelican skip the page)
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = ""  # pages are Vietnamese (Lang: vi); another language is never written
+PAGE_LANG_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+# {static}/{attach}/{filename} links would copy any file they name (even ../../x) onto the site:
+# a pattern that never matches turns them off (chophien validate reports them in pages).
+INTRASITE_LINK_REGEX = "(?!)"
 ARTICLE_SAVE_AS = ""
 ARTICLE_URL = ""
 DRAFT_SAVE_AS = ""
@@ -73,7 +84,8 @@ MARKDOWN = {
     "extension_configs": {"markdown.extensions.sane_lists": {}, "markdown.extensions.tables": {}},
     "output_format": "html5",
 }
-READERS = {"rst": None}  # pages are Markdown; avoids docutils start-up
+# Pages are Markdown files named .md: the other readers are off (rst also avoids docutils start-up).
+READERS = {"rst": None, "html": None, "htm": None, "markdown": None, "mkd": None, "mdown": None}
 
 # Production post-processing (publishconf.py turns these on): minified HTML/CSS, .br/.gz siblings.
 CHOPHIEN_MINIFY = False

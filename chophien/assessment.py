@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 from . import reference
 from .schema import KINDS
-from .suppression import DEFAULT_THRESHOLD, suppress_small_cells
+from .suppression import (
+    DEFAULT_THRESHOLD,
+    determined_cells,
+    dominated_rows,
+    protect_answers,
+    protect_means,
+    suppress_small_cells,
+)
 from .text import vi_sorted
 
 # The programme's own grouping of cooperatives' main activity [M]: not an official classification.
@@ -334,6 +341,9 @@ class Aggregates:
     mean_total: float
     equipment_groups: tuple[str, ...]
     known: dict[tuple, int] = field(default_factory=dict)  # consenting cooperatives' part of a count
+    answers: dict[str, tuple] = field(default_factory=dict)  # "level"/"equipment" → possible answers
+    # Respondents whose own results are not public, in file order: (groups, level, equipment).
+    private: tuple[tuple[frozenset, int, str], ...] = ()
 
 
 def _averages(model: ScoringModel, responses: Sequence[Response]) -> PillarAverages:
@@ -363,6 +373,9 @@ def aggregate(survey: Survey, equipment_groups: Sequence[Sequence[str]] = ()) ->
 
     known: dict[tuple, int] = {}  # the part of each count whose own results are public anyway
 
+    def public(response: Response) -> bool:
+        return bool(survey.own_results and response.consent and response.cooperative)
+
     def counts(members: Sequence[Response]) -> dict[tuple, int]:
         result = {("n",): len(members)}
         for level in levels:
@@ -372,9 +385,8 @@ def aggregate(survey: Survey, equipment_groups: Sequence[Sequence[str]] = ()) ->
         return result
 
     def count_into(prefix: tuple, members: Sequence[Response]) -> None:
-        public = [r for r in members if survey.own_results and r.consent and r.cooperative]
         cells.update({prefix + tail: value for tail, value in counts(members).items()})
-        known.update({prefix + tail: value for tail, value in counts(public).items()})
+        known.update({prefix + tail: value for tail, value in counts(list(filter(public, members))).items()})
         relations.append((prefix + ("n",), [prefix + ("level", lv) for lv in levels]))
         relations.append((prefix + ("n",), [prefix + ("equipment", e) for e in kinds]))
 
@@ -413,6 +425,11 @@ def aggregate(survey: Survey, equipment_groups: Sequence[Sequence[str]] = ()) ->
     ordered = sorted(r.score.level for r in responses)
     median = ordered[(len(ordered) - 1) // 2] if ordered else 0
     mean_total = statistics.fmean(r.score.total for r in responses) if responses else 0.0
+    private = tuple(
+        (frozenset((d.key, getattr(r, d.key)) for d in DIMENSIONS), r.score.level, r.equipment)
+        for r in responses
+        if not public(r)
+    )
     return Aggregates(
         cells,
         relations,
@@ -422,6 +439,8 @@ def aggregate(survey: Survey, equipment_groups: Sequence[Sequence[str]] = ()) ->
         mean_total,
         tuple(group_key(g) for g in dict.fromkeys(multi)),
         known,
+        {"level": tuple(levels), "equipment": tuple(kinds)},
+        private,
     )
 
 
@@ -466,20 +485,106 @@ def _priority(key: tuple) -> int:
     return 1 if key[-1] == "n" else 0
 
 
+def average_key(scope: tuple) -> tuple:
+    """The name of a scope's means in a set of hidden keys: ("average",) nationally, ("average", d, g)."""
+    return ("average",) + scope
+
+
+def _scopes(aggregates: Aggregates) -> list[tuple]:
+    return [()] + [(d, g) for d, groups in aggregates.groups.items() for g in groups]
+
+
+def _exchange_weight(key: tuple) -> int:
+    """Programme staff read provinces and regions first (DESIGN §1): hide their figures last."""
+    return 3 if key[0] in ("average", "province", "region") else 1
+
+
 def hidden_cells(aggregates: Aggregates, threshold: int = DEFAULT_THRESHOLD) -> set[tuple]:
-    """Small cells and their complements; with too few respondents, everything but their number."""
+    """Every count and mean to hide (docs/assessment.md, "Privacy"); means as `average_key`s.
+
+    In order: the threshold rule and group disclosure (dominated rows, zeros included), with
+    complementary cells; then exchange witnesses for each private answer (overall level, which
+    the means also depend on, and equipment); then means over too few unknown respondents and
+    the means that would give them away by difference. With fewer respondents than the
+    threshold, everything but their number.
+    """
     cells = aggregates.cells
+    scopes = _scopes(aggregates)
+    means = {average_key(scope) for scope in scopes}
     if cells[("n",)] < threshold:
-        return set(cells) - {("n",)}
-    return suppress_small_cells(
-        cells, aggregates.relations, threshold, fixed=[("n",)], priority=_priority, known=aggregates.known
+        return (set(cells) - {("n",)}) | means
+    known = aggregates.known
+    rows = {
+        (scope, answer): [scope + (answer, value) for value in values]
+        for scope in scopes
+        for answer, values in aggregates.answers.items()
+    }
+    dominated = dominated_rows(rows, cells, threshold, known)
+    hidden = suppress_small_cells(
+        cells,
+        aggregates.relations,
+        threshold,
+        fixed=[("n",)],
+        priority=_priority,
+        known=known,
+        protect=dominated.values(),
+        hide=[key for row in dominated for key in rows[row]],
     )
+    for index, answer in enumerate(("level", "equipment"), start=1):
+        respondents = [(private[0], private[index]) for private in aggregates.private]
+        added = protect_answers(
+            respondents,
+            hidden,
+            cell=lambda scope, value, answer=answer: scope + (answer, value),
+            # An overall level comes from the points, which every mean of the scope includes.
+            extras=(lambda scope: [average_key(scope)]) if answer == "level" else (lambda scope: ()),
+            fixed=[("n",)],
+            weight=_exchange_weight,
+        )
+        if added is None:  # every unknown respondent gave the same answer: publish none of it
+            hidden |= {key for key in cells if answer in key or answer == key[0].removesuffix("-group")}
+            if answer == "level":
+                hidden |= means
+        else:
+            hidden |= added
+    # A hidden cell that the published ones determine exactly tells nothing new: show it.
+    hidden -= determined_cells(aggregates.relations, hidden)
+    unknown = {average_key(scope): cells[scope + ("n",)] - known.get(scope + ("n",), 0) for scope in scopes}
+    hidden |= {
+        average_key(scope)
+        for scope in scopes
+        if scope + ("n",) in hidden or 0 < unknown[average_key(scope)] < threshold
+    }
+    return _protect_means(aggregates, hidden, unknown, threshold, scopes)
+
+
+def _protect_means(aggregates, hidden, unknown, threshold, scopes) -> set[tuple]:
+    """Differencing of means: the country is the sum of each dimension's groups, a region of its provinces."""
+    groups = aggregates.groups
+    region_of = {p: reference.province_by_slug(p).region for p in groups.get("province", [])}
+    relations = [
+        (average_key(()), [average_key((d, g)) for g in members]) for d, members in groups.items()
+    ] + [
+        (average_key(("region", r)), [average_key(("province", p)) for p in region_of if region_of[p] == r])
+        for r in groups.get("region", [])
+    ]
+    order = [average_key(scope) for scope in scopes]
+    while True:
+        # The country is also the published regions plus the provinces of the hidden ones.
+        hidden_regions = {r for r in groups.get("region", []) if average_key(("region", r)) in hidden}
+        mixed = [average_key(("region", r)) for r in groups.get("region", []) if r not in hidden_regions]
+        mixed += [average_key(("province", p)) for p in region_of if region_of[p] in hidden_regions]
+        extended = protect_means(relations + [(average_key(()), mixed)], hidden, unknown, threshold, order)
+        if extended == hidden:
+            return hidden
+        hidden = extended
 
 
 def published_view(aggregates: Aggregates, hidden: set[tuple], threshold: int) -> PublishedSurvey:
     """The figures with every *hidden* cell replaced by None; a group's averages only with its count.
 
-    An average (and the national median and mean) is also withheld when, apart from cooperatives
+    An average (and the national median and mean) is withheld when its `average_key` is hidden,
+    and also — whatever *hidden* says — when its count is, or when, apart from cooperatives
     whose own results are public, fewer than *threshold* respondents are left in it. Nothing
     else of the aggregates passes through, so what a page shows cannot depend on the value of a
     hidden cell.
@@ -487,17 +592,17 @@ def published_view(aggregates: Aggregates, hidden: set[tuple], threshold: int) -
     n = aggregates.cells[("n",)]
     values = {key: (None if key in hidden else value) for key, value in aggregates.cells.items()}
 
-    def summarised(count_key: tuple) -> bool:
-        count = values[count_key]
-        if count is None or n < threshold:
+    def summarised(scope: tuple) -> bool:
+        count = values[scope + ("n",)]
+        if count is None or n < threshold or average_key(scope) in hidden:
             return False
-        return not 0 < count - aggregates.known.get(count_key, 0) < threshold
+        return not 0 < count - aggregates.known.get(scope + ("n",), 0) < threshold
 
     averages = {
-        key: value if summarised(("n",) if key == ("all",) else key + ("n",)) else None
+        key: value if summarised(() if key == ("all",) else key) else None
         for key, value in aggregates.averages.items()
     }
-    national = summarised(("n",))
+    national = summarised(())
     return PublishedSurvey(
         n,
         values,

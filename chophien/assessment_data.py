@@ -231,7 +231,9 @@ def to_json(survey: Survey, rows: list[dict]) -> str:
         "survey": metadata(survey),
         "notes": [
             "Dữ liệu mẫu, không phải số liệu thật." if survey.sample_data else "",
-            "value null + status suppressed: ô bị ẩn (số nhỏ hơn ngưỡng, hoặc ẩn thêm để không tính ngược ra ô nhỏ).",
+            "value null + status suppressed: ô bị ẩn (số nhỏ hơn ngưỡng, nhóm gần như cùng một câu trả lời, "
+            "hoặc ẩn thêm để không tính ngược ra được) / hidden: small count, a group (nearly) all "
+            "giving one answer, or hidden so that no hidden figure can be recomputed.",
         ],
         "columns": list(COLUMNS),
         "rows": rows,

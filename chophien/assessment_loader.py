@@ -648,7 +648,10 @@ class AssessmentLoader:
         rows = _RowReader(reader)
         first = rows.next()
         if first is None:
-            self.error(path, "tệp trống: cần một dòng tiêu đề cột", "empty file: a header row is needed")
+            if rows.broken_at:
+                self._unreadable(shown, rows.broken_at)
+            else:
+                self.error(path, "tệp trống: cần một dòng tiêu đề cột", "empty file: a header row is needed")
             return None
         header = [name.strip() for name in first[1]]
         before = len(self.problems.errors)
@@ -777,9 +780,24 @@ class AssessmentLoader:
                     score=score(model, dict(zip((c.key for c in model.criteria), points, strict=True))),
                 )
             )
+        if rows.broken_at:
+            self._unreadable(shown, rows.broken_at)
         if len(self.problems.errors) != before:
             return None
         return tuple(responses)
+
+    def _unreadable(self, shown: str, line: int) -> None:
+        limit = csv.field_size_limit()
+        self.problems.add(
+            shown,
+            line,
+            0,
+            "",
+            f'không đọc được từ dòng này: có ô dài quá {limit:,} ký tự (thường do một dấu nháy `"` '
+            "không được đóng)".replace(",", "."),
+            f"cannot read from this line on: a cell is longer than {limit:,} characters (usually a "
+            'quote `"` that is never closed)',
+        )
 
     def _check_header(self, header: list[str], shown: str, model: ScoringModel) -> set[str]:
         allowed = list(BASE_COLUMNS) + [c.key for c in model.criteria]
@@ -867,12 +885,16 @@ class _RowReader:
     def __init__(self, reader):
         self.reader = reader
         self.line = 0
+        self.broken_at = 0  # line where the csv module gave up (a cell over its size limit)
 
     def next(self) -> tuple[int, list[str], bool] | None:
         start = self.line + 1
         try:
             cells = next(self.reader)
         except StopIteration:
+            return None
+        except csv.Error:
+            self.broken_at = start
             return None
         self.line = self.reader.line_num
         return start, cells, self.line > start

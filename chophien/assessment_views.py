@@ -27,8 +27,11 @@ from .views import Page, crumbs
 
 HIDDEN = "ẩn"
 HIDDEN_NOTE = (
-    "“ẩn”: số nhỏ hơn {threshold} được ẩn để không nhận ra người trả lời; một số ô khác cũng được ẩn "
-    "để không tính ngược ra ô nhỏ từ các tổng."
+    "“ẩn”: ô bị ẩn để không ai suy ra được câu trả lời của một đơn vị: số nhỏ hơn {threshold}; cả hàng "
+    "của một nhóm mà gần như mọi đơn vị cùng một câu trả lời (kể cả các số 0); và những ô mà nếu hiện "
+    "thì tính ngược ra được từ các tổng hay từ trang khác. (Hidden so that no one’s answer can be "
+    "worked out: counts under {threshold}, whole rows where nearly a whole group gave one answer, and "
+    "cells that would let a hidden one be recomputed.)"
 )
 DOWNLOAD_TEMPLATE = "assessment_download.html"
 

@@ -11,11 +11,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assessment import Assessments
 from .assessment_loader import load_assessments
+from .content_tree import walk
 from .filestat import FileHashes
 from .images import ImageCache, ImageProblem, ProcessedImage
 from .loader import Catalogue, load_catalogue
 from .markup import MarkdownRenderer
+from .pages import PageFile, check_pages
 from .problems import ProblemList
 
 
@@ -26,6 +29,7 @@ class Prepared:
     files_checked: int
     images: dict[str, ProcessedImage] = field(default_factory=dict)
     image_cache: ImageCache | None = None
+    pages: list[PageFile] = field(default_factory=list)  # content/pages checked: all Pelican may read
 
     @property
     def ok(self) -> bool:
@@ -83,11 +87,20 @@ def prepare(
     markdown_cache = Path(cache_dir) / "markdown.json"
     renderer = renderer or MarkdownRenderer.with_disk_cache(markdown_cache)
     hashes = FileHashes(Path(cache_dir) / "file-hashes.pickle")
-    catalogue, problems, files_checked = load_catalogue(content, renderer, today, cache_dir, hashes)
+    problems = ProblemList()
+    tree = walk(content, problems)  # links, special files and strays: before any file is read
+    catalogue, loaded, files_checked = load_catalogue(content, renderer, today, cache_dir, hashes, tree)
+    problems.extend(loaded)
     renderer.save(markdown_cache)
-    catalogue.assessments, assessment_files = load_assessments(content, problems, catalogue.cooperatives)
-    files_checked += assessment_files
-    prepared = Prepared(catalogue, problems, files_checked)
+    assessments = content / "assessments"
+    if any(path == assessments or assessments in path.parents for path in tree.refused):
+        catalogue.assessments = Assessments()  # the assessment loader follows links: read nothing yet
+    else:
+        catalogue.assessments, assessment_files = load_assessments(content, problems, catalogue.cooperatives)
+        files_checked += assessment_files
+    pages, page_files = check_pages(content, problems, tree)
+    files_checked += page_files
+    prepared = Prepared(catalogue, problems, files_checked, pages=pages)
     if with_images:
         cache = ImageCache(Path(cache_dir) / "images")
         prepared.image_cache = cache

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .build import prepare
-from .problems import render_github, render_human, render_json, render_markdown
+from .problems import log_line, render_github, render_human, render_json, render_markdown
 
 
 def _default_content() -> str:
@@ -91,12 +91,14 @@ def cmd_new(args) -> int:
             given[("unit",)] = args.unit
             path = new_product(content, args.cooperative, given, ask, args.slug, tuple(args.image or ()))
     except ScaffoldError as error:
-        print(f"lỗi: {error.vi}" if args.lang == "vi" else f"error: {error.en}", file=sys.stderr)
+        print(log_line(f"lỗi: {error.vi}" if args.lang == "vi" else f"error: {error.en}"), file=sys.stderr)
         return 1
     print(
-        f"Đã tạo {path.as_posix()}: mở tệp, bỏ dấu # ở các trường muốn điền, rồi chạy chophien validate"
-        if args.lang == "vi"
-        else f"Created {path.as_posix()}: open it, remove the # of the fields to fill in, then run chophien validate"
+        log_line(
+            f"Đã tạo {path.as_posix()}: mở tệp, bỏ dấu # ở các trường muốn điền, rồi chạy chophien validate"
+            if args.lang == "vi"
+            else f"Created {path.as_posix()}: open it, remove the # of the fields to fill in, then run chophien validate"
+        )
     )
     return 0
 
@@ -112,7 +114,7 @@ def cmd_import(args) -> int:
         verb = ("tạo" if change.created else "cập nhật") if vi else ("create" if change.created else "update")
         if not result.written:
             verb = ("sẽ " if vi else "would ") + verb
-        print(f"{verb}: {change.path.as_posix()}")
+        print(log_line(f"{verb}: {change.path.as_posix()}"))
     if result.problems.errors and not result.written:
         print(
             f"{len(result.problems.errors)} lỗi; chưa ghi tệp nào. Sửa bảng tính rồi chạy lại "
@@ -123,7 +125,11 @@ def cmd_import(args) -> int:
         )
         return 1
     if result.invalid_rows:
-        print(("Bỏ qua các dòng lỗi: " if vi else "Skipped invalid rows: ") + ", ".join(result.invalid_rows))
+        print(
+            log_line(
+                ("Bỏ qua các dòng lỗi: " if vi else "Skipped invalid rows: ") + ", ".join(result.invalid_rows)
+            )
+        )
     created = sum(c.created for c in result.changes)
     updated = len(result.changes) - created
     done = "đã ghi" if result.written else "chưa ghi (--dry-run)"
@@ -140,8 +146,18 @@ def cmd_export(args) -> int:
     from .spreadsheet import COOPERATIVES, PRODUCTS, export_spreadsheet
 
     kind = COOPERATIVES if args.sheet == "hop-tac-xa" else PRODUCTS
-    count = export_spreadsheet(Path(args.content_dir), Path(args.file), args.template, kind)
-    print(f"Đã ghi {args.file} ({count} dòng)" if args.lang == "vi" else f"Wrote {args.file} ({count} rows)")
+    result = export_spreadsheet(Path(args.content_dir), Path(args.file), args.template, kind)
+    for problem in result.problems.sorted():
+        print(problem.render(args.lang))
+    if not result.written:
+        print("Chưa ghi tệp nào." if args.lang == "vi" else "Nothing written.")
+        return 1
+    count = result.count
+    print(
+        log_line(
+            f"Đã ghi {args.file} ({count} dòng)" if args.lang == "vi" else f"Wrote {args.file} ({count} rows)"
+        )
+    )
     return 0
 
 
@@ -151,9 +167,9 @@ def cmd_docs(args) -> int:
     drifted = sync_guides(Path(args.root), check=args.check)
     for path in drifted:
         if args.check:
-            print(f"{path}: phần sinh từ schema đã cũ; chạy `chophien docs` để cập nhật")
+            print(log_line(f"{path}: phần sinh từ schema đã cũ; chạy `chophien docs` để cập nhật"))
         else:
-            print(f"đã cập nhật {path}")
+            print(log_line(f"đã cập nhật {path}"))
     return 1 if args.check and drifted else 0
 
 
@@ -168,7 +184,7 @@ def cmd_images(args) -> int:
         return 1
     if args.fix:
         for shrunk in fix_photos(catalogue, content, problems):
-            print(("Đã thu nhỏ " if args.lang == "vi" else "Shrunk ") + shrunk.render(content))
+            print(log_line(("Đã thu nhỏ " if args.lang == "vi" else "Shrunk ") + shrunk.render(content)))
     seen = check_photos(catalogue, content, problems)
     for problem in problems.sorted():
         print(problem.render(args.lang))
@@ -283,7 +299,23 @@ def _add_volunteer_commands(sub) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except OSError as error:  # a path given on the command line that cannot be read or written
+        where = f"“{error.filename}”: " if error.filename else ""
+        reason = error.strerror or type(error).__name__
+        vi = getattr(args, "lang", "vi") != "en"
+        print(
+            log_line(f"lỗi: {where}không đọc hoặc ghi được ({reason})" if vi else f"error: {where}{reason}"),
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        print(
+            "Đã dừng (Ctrl-C)." if getattr(args, "lang", "vi") != "en" else "Stopped (Ctrl-C).",
+            file=sys.stderr,
+        )
+        return 130
 
 
 def entry() -> None:

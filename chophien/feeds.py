@@ -1,7 +1,10 @@
 """sitemap.xml, robots.txt, Atom feeds of new and updated products, and a Google Merchant feed.
 
 Pure text builders: every URL is absolute (see seo.public_base) and every date comes from
-history.file_dates, so the same content and history give byte-identical files.
+history.file_dates, so the same content and history give byte-identical files. Every value
+goes through `_text`/`_attr`: XML 1.0 forbids most control characters even escaped, so one
+stray character would make a whole feed unreadable; the strict reader already rejects them
+in content, this keeps settings, page titles and anything else from breaking a feed.
 """
 
 from __future__ import annotations
@@ -9,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from . import reference
 from .images import ProcessedImage
 from .model import Cooperative, Product
 from .seo import absolute, availability, largest_jpeg, product_description, share_image
+from .text import remove_unsafe
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org); past it, an index of several files
 FEED_ENTRIES = 50
@@ -28,6 +33,24 @@ MERCHANT_AVAILABILITY = {
 }
 
 Dates = dict[str, tuple[dt.datetime, dt.datetime]]  # content path → (published, updated)
+
+
+def _text(value: str) -> str:
+    """Character data: no control, invisible or non-XML character, `&<>` escaped."""
+    return escape(remove_unsafe(value))
+
+
+def _attr(value: str) -> str:
+    """A quoted attribute value, cleaned like `_text`."""
+    return quoteattr(remove_unsafe(value))
+
+
+# RFC 3986 characters a sitemap URL may keep; anything else (spaces, non-ASCII) is %-encoded.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def _loc(url: str) -> str:
+    return _text(quote(remove_unsafe(url), safe=_URL_SAFE))
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -50,7 +73,7 @@ def _urlset(entries: list[SitemapEntry]) -> str:
     ]
     for entry in entries:
         lastmod = f"<lastmod>{entry.lastmod.isoformat()}</lastmod>" if entry.lastmod else ""
-        lines.append(f"<url><loc>{escape(entry.url)}</loc>{lastmod}</url>")
+        lines.append(f"<url><loc>{_loc(entry.url)}</loc>{lastmod}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
@@ -73,7 +96,7 @@ def sitemaps(base: str, entries: Iterable[SitemapEntry], limit: int = SITEMAP_LI
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    index += [f"<sitemap><loc>{escape(absolute(base, name))}</loc></sitemap>" for name in files]
+    index += [f"<sitemap><loc>{_loc(absolute(base, name))}</loc></sitemap>" for name in files]
     index.append("</sitemapindex>")
     files["sitemap.xml"] = "\n".join(index) + "\n"
     return files
@@ -110,20 +133,20 @@ def _entry(product: Product, base: str, dates: Dates, images: dict[str, Processe
     picture = share_image(product.images[0] if product.images else None, images, base)
     html = ""
     if picture:
-        html += f'<p><img src="{escape(picture.url)}" width="{picture.width}" height="{picture.height}" alt={quoteattr(picture.alt)}></p>'
-    html += f"<p>{escape(product_description(product))}</p>"
+        html += f'<p><img src="{_text(picture.url)}" width="{picture.width}" height="{picture.height}" alt={_attr(picture.alt)}></p>'
+    html += f"<p>{_text(product_description(product))}</p>"
     coop = product.cooperative
     return (
         "<entry>"
-        f"<id>{escape(url)}</id>"
-        f"<title>{escape(product.name)}</title>"
-        f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>'
+        f"<id>{_text(url)}</id>"
+        f"<title>{_text(product.name)}</title>"
+        f'<link rel="alternate" type="text/html" href={_attr(url)}/>'
         f"<published>{_iso(published)}</published>"
         f"<updated>{_iso(updated)}</updated>"
-        f"<author><name>{escape(coop.name)}</name><uri>{escape(absolute(base, coop.url))}</uri></author>"
-        f"<category term={quoteattr(product.category.slug)} label={quoteattr(product.category.name)}/>"
-        f"<summary>{escape(product_description(product))}</summary>"
-        f'<content type="html">{escape(html)}</content>'
+        f"<author><name>{_text(coop.name)}</name><uri>{_text(absolute(base, coop.url))}</uri></author>"
+        f"<category term={_attr(product.category.slug)} label={_attr(product.category.name)}/>"
+        f"<summary>{_text(product_description(product))}</summary>"
+        f'<content type="html">{_text(html)}</content>'
         "</entry>"
     )
 
@@ -144,11 +167,11 @@ def atom_feed(
     head = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="vi">'
-        f"<id>{escape(absolute(base, path))}</id>"
-        f"<title>{escape(title)}</title>"
+        f"<id>{_text(absolute(base, path))}</id>"
+        f"<title>{_text(title)}</title>"
         f"<updated>{_iso(updated)}</updated>"
-        f'<link rel="self" type="application/atom+xml" href={quoteattr(absolute(base, path))}/>'
-        f'<link rel="alternate" type="text/html" href={quoteattr(absolute(base, page_url))}/>'
+        f'<link rel="self" type="application/atom+xml" href={_attr(absolute(base, path))}/>'
+        f'<link rel="alternate" type="text/html" href={_attr(absolute(base, page_url))}/>'
         "<generator>Chợ phiên</generator>"
     )
     body = "\n".join(_entry(p, base, dates, images) for p in products)
@@ -209,7 +232,7 @@ def merchant_item(
         ("g:identifier_exists", "no"),
         ("g:product_type", f"{group.name} > {product.category.name}"),
     ]
-    return "<item>" + "".join(f"<{tag}>{escape(value)}</{tag}>" for tag, value in fields) + "</item>"
+    return "<item>" + "".join(f"<{tag}>{_text(value)}</{tag}>" for tag, value in fields) + "</item>"
 
 
 def merchant_feed(base: str, sitename: str, tagline: str, products, images, today: dt.date) -> str:
@@ -222,8 +245,8 @@ def merchant_feed(base: str, sitename: str, tagline: str, products, images, toda
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">\n'
-        f"<channel><title>{escape(sitename)}</title><link>{escape(absolute(base, ''))}</link>"
-        f"<description>{escape(tagline)}</description>\n"
+        f"<channel><title>{_text(sitename)}</title><link>{_text(absolute(base, ''))}</link>"
+        f"<description>{_text(tagline)}</description>\n"
         f"<!-- {len(items)} sản phẩm; {left_out} sản phẩm giá Liên hệ hoặc chưa có ảnh không có trong nguồn này -->\n"
         + "\n".join(items)
         + "\n</channel>\n</rss>\n"

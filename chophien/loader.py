@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import canonical, reference
+from .content_tree import Tree, walk
 from .filestat import FileHashes
 from .images import ACCEPTED_SUFFIXES
 from .markup import MarkdownRenderer, summary
@@ -28,7 +29,7 @@ from .model import (
     Ocop,
     Product,
 )
-from .problems import ProblemList
+from .problems import WARNING, ProblemList
 from .schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, CheckContext, check_mapping, field_label
 from .strictyaml import YamlProblem, parse_front_matter
 from .text import add_months, collation_key, did_you_mean, hint, nfc, slugify
@@ -36,9 +37,6 @@ from .text import add_months, collation_key, did_you_mean, hint, nfc, slugify
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RESERVED_SLUGS = {"page"}  # /san-pham/page/2/ is a listing page
-IMAGE_SUFFIXES = ACCEPTED_SUFFIXES
-
-
 def slug_refusal(slug: str, kind: str = "product") -> tuple[str, str, str] | None:
     """Why `chophien validate` refuses *slug* as a content file's name: (vi, en, example), else None.
 
@@ -117,8 +115,11 @@ class Loader:
         today: dt.date | None = None,
         parse_cache: ParseCache | None = None,
         hashes: FileHashes | None = None,
+        tree: Tree | None = None,
     ):
         self.root = Path(content_dir)
+        self.tree = tree or Tree()  # content_tree.walk: links and special files are never read
+        self._references: dict[Path, set[str] | None] = {}  # photo folder → names used (None: unknown)
         self.parse_cache = parse_cache
         self.hashes = hashes or FileHashes()
         self.problems = ProblemList()
@@ -194,6 +195,7 @@ class Loader:
         else:
             images, folder = (loaded.logo, *loaded.photos) if loaded.logo else loaded.photos, path.parent / loaded.slug
         for image in images:
+            self._used(folder, image.file)
             entry = self._folder(folder).get(image.file)
             if entry is None or entry.is_symlink() or not entry.is_file():
                 self.parse_cache.forget(key)
@@ -262,6 +264,9 @@ class Loader:
     def _image(
         self, name: str, alt: str, folder: Path, rel_folder: str, ctx: CheckContext, where: tuple
     ) -> Image | None:
+        self._used(folder, name)
+        if self.tree.is_refused(folder):
+            return None  # a linked folder: content_tree reported it
         entry = self._folder(folder).get(name)
         if entry is not None and entry.is_symlink():
             ctx.report(
@@ -270,9 +275,11 @@ class Loader:
                 f"“{name}” is a symlink; put the real image file there",
             )
             return None
-        if entry is None or not entry.is_file():
+        if entry is None or not entry.is_file(follow_symlinks=False):
+            if any(nfc(other) == name for other in self._folder(folder)):
+                return None  # a non-NFC file name: content_tree reported it
             present = (
-                sorted(p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+                sorted(p.name for p in folder.iterdir() if p.suffix.lower() in ACCEPTED_SUFFIXES)
                 if folder.is_dir()
                 else []
             )
@@ -280,18 +287,6 @@ class Loader:
             if spaced:
                 vi, en, example = _spaces_in_name(spaced[0], name)
                 ctx.report(where, vi, en, example)
-                return None
-            decomposed = [p.name for p in folder.iterdir() if nfc(p.name) == name] if folder.is_dir() else []
-            if decomposed:  # the same letters, stored with separate accent marks (macOS, some zip tools)
-                fixed = (slugify(Path(name).stem) or "anh") + Path(name).suffix.lower()
-                ctx.report(
-                    where,
-                    f"tên tệp “{name}” trên đĩa được ghi dấu tách rời (Unicode NFD, thường do máy Mac); "
-                    f"hãy đổi tên tệp thành tên không dấu, ví dụ “{fixed}”, và sửa tên ở đây",
-                    f"the file “{name}” is stored with separate accent marks (Unicode NFD, often from a Mac); "
-                    f"rename it without accents, e.g. “{fixed}”, and change the name here",
-                    fixed,
-                )
                 return None
             guess = did_you_mean(name, present) if present else None
             hint_vi, hint_en = hint(guess)
@@ -305,9 +300,38 @@ class Loader:
         line, column = ctx.doc.where(where)
         return Image(name, alt, f"{rel_folder}/{name}", (ctx.path, line, column, field_label(where)))
 
+    def _used(self, folder: Path, name: str | None) -> None:
+        """Note a photo reference (*name* None: the file's references are unknown)."""
+        used = self._references.setdefault(folder, set())
+        if used is not None:
+            if name is None:
+                self._references[folder] = None
+            else:
+                used.add(name)
+
+    def unreferenced_photos(self) -> None:
+        """A photo no file refers to is never published: say so (a forgotten `images:` line)."""
+        for folder, names in sorted(self.tree.images.items()):
+            used = self._references.get(folder, set())
+            if used is None:
+                continue  # a file there could not be read: its references are unknown
+            for name in names:
+                if name not in used and name.strip() not in used and nfc(name) == name:
+                    self.problems.add(
+                        self.display(folder / name),
+                        vi="ảnh này không được tệp nào dùng nên không được đăng; hãy thêm vào images: "
+                        "(hoặc photos:, logo:) hoặc xoá tệp",
+                        en="no file uses this photo, so it is not published; add it to images: "
+                        "(or photos:, logo:) or remove the file",
+                        example=f"images: [{name}]",
+                        severity=WARNING,
+                    )
+
     def _folder(self, folder: Path) -> dict[str, os.DirEntry]:
         """A folder's entries by name, listed once (photos are checked per reference)."""
         listing = self._folders.get(folder)
+        if listing is None and self.tree.is_refused(folder):
+            listing = self._folders[folder] = {}
         if listing is None:
             try:
                 with os.scandir(folder) as entries:
@@ -495,7 +519,12 @@ class Loader:
             if name != name.rstrip() and name.rstrip().lower().endswith(".md"):
                 self.files_checked += 1
                 self._file_problem(folder / name, *_spaces_in_name(name, name.strip()))
-            elif os.path.splitext(name)[1].lower() == ".md" and entries[name].is_file():
+                self._used(folder, None)  # a file not read: the photos it uses are unknown
+            elif (  # links, '.x.md' and 'x.MD' are content_tree's to report, never read
+                name.endswith(".md")
+                and not name.startswith(".")
+                and entries[name].is_file(follow_symlinks=False)
+            ):
                 files.append(folder / name)
         return files
 
@@ -517,6 +546,9 @@ class Loader:
                         f"{what_en} “{slug}” is used by {len(paths)} files: {names}; {fix_en}",
                     )
 
+    def _real_folder(self, path: Path) -> bool:
+        return not self.tree.is_refused(path) and path.is_dir() and not path.is_symlink()
+
     def load(self) -> Catalogue:
         catalogue = Catalogue()
         coop_dir = self.root / "cooperatives"
@@ -524,21 +556,27 @@ class Loader:
         if not self.root.is_dir():
             self._file_problem(self.root, "không tìm thấy thư mục nội dung", "content folder not found")
             return catalogue
-        coop_files = self._md_files(coop_dir) if coop_dir.is_dir() else []
+        if self.tree.is_refused(self.root):
+            return catalogue
+        coop_files = self._md_files(coop_dir) if self._real_folder(coop_dir) else []
         seen: dict[str, list[Path]] = defaultdict(list)
         for path in coop_files:
             seen[slugify(path.stem)].append(path)
         self._duplicates(seen, "Tên hợp tác xã", "Cooperative slug")
         for path in coop_files:
             coop = self.load_cooperative(path)
+            if coop is None:  # a file with errors: its photo references are unknown
+                self._used(coop_dir / path.stem, None)
             if coop is not None and len(seen[slugify(path.stem)]) == 1:
                 catalogue.cooperatives[coop.slug] = coop
         known_coops = {slugify(p.stem) for p in coop_files}
 
         codes: dict[str, list[Path]] = defaultdict(list)
-        if product_dir.is_dir():
+        if self._real_folder(product_dir):
             for entry in sorted(product_dir.iterdir()):
-                if entry.is_file() and entry.suffix.lower() == ".md":
+                if entry.is_symlink() or entry.name.startswith("."):
+                    continue  # content_tree reported it
+                if entry.is_file() and entry.suffix == ".md":
                     self._file_problem(
                         entry,
                         "tệp sản phẩm phải nằm trong thư mục mang tên hợp tác xã, "
@@ -561,6 +599,7 @@ class Loader:
                         f"content/cooperatives/{guess or folder_slug}.md",
                     )
                     self.files_checked += len(md_files)
+                    self._used(entry, None)
                     continue
                 coop = catalogue.cooperatives.get(folder_slug)
                 product_slugs: dict[str, list[Path]] = defaultdict(list)
@@ -570,8 +609,11 @@ class Loader:
                 for path in md_files:
                     if coop is None:  # the cooperative itself has errors; still check the product
                         self._parse(path, PRODUCT_FIELDS, "product")
+                        self._used(entry, None)
                         continue
                     product = self.load_product(path, coop)
+                    if product is None:
+                        self._used(entry, None)
                     if product is not None:
                         codes[product.code].append(path)
                         catalogue.products.append(product)
@@ -582,6 +624,7 @@ class Loader:
             "mỗi sản phẩm cần một mã riêng (trường code)",
             "give each product its own code (field code)",
         )
+        self.unreferenced_photos()
         catalogue.index()
         return catalogue
 
@@ -682,13 +725,20 @@ def load_catalogue(
     today: dt.date | None = None,
     cache_dir: str | os.PathLike | None = None,
     hashes: FileHashes | None = None,
+    tree: Tree | None = None,
 ) -> tuple[Catalogue, ProblemList, int]:
-    """Load *content_dir*; return the catalogue, every problem, and the number of files checked."""
+    """Load *content_dir*; return the catalogue, every problem, and the number of files checked.
+
+    *tree* is content_tree.walk's result when the caller walked already (its problems are the
+    caller's); otherwise the tree is walked here and its problems are returned with the rest.
+    """
     today = today or dt.date.today()
     parse_cache = None
     if cache_dir is not None:
         parse_cache = ParseCache(Path(cache_dir) / f"parsed-{checking_code_digest(today)}")
-    loader = Loader(content_dir, renderer, today, parse_cache, hashes)
+    loader = Loader(content_dir, renderer, today, parse_cache, hashes, tree)
+    if tree is None:
+        loader.tree = walk(content_dir, loader.problems)
     catalogue = loader.load()
     if parse_cache is not None:
         parse_cache.save()

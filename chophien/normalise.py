@@ -59,11 +59,10 @@ def decode_bytes(raw: bytes, allow_legacy: bool = False) -> tuple[str, str]:
     unless *allow_legacy* accepts it (for spreadsheets exported by Excel on Windows).
     """
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode(UTF8, errors="strict"), UTF8
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raw = raw[len(codecs.BOM_UTF8) :]  # a UTF-8 mark does not make the rest valid UTF-8
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _utf16(raw, UTF16), UTF16
-    guessed = _looks_utf16(raw)
-    if guessed:
+    elif guessed := _looks_utf16(raw):
         return _utf16(raw, guessed), UTF16
     try:
         return raw.decode(UTF8), UTF8

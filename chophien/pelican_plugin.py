@@ -2,7 +2,10 @@
 
 Content is loaded and checked when the generator is created, which Pelican does *before*
 it empties the output folder: invalid content stops the build with every problem listed
-and the previous site untouched.
+and the previous site untouched. Pelican's own generators read only what that check passed:
+the pages generator is handed the checked content/pages files, the article and static
+generators none, and every page Pelican is about to write is checked once more for its output
+path before any generator writes (`CatalogueGenerator.generate_context`).
 """
 
 from __future__ import annotations
@@ -31,13 +34,17 @@ from .cms import write_admin
 from .discovery import Discovery, page_head_global
 from .fingerprint import PageState, files_digest, fingerprint
 from .markup import sanitize
+from .pages import check_pelican_pages
 from .problems import render_human
-from .text import collation_key
+from .text import collation_key, remove_unsafe
 from .views import Page, build_pages
 
 logger = logging.getLogger(__name__)
 _active = None  # the catalogue generator of the build in progress (for the `finalized` step)
 _forked = None  # (generator, pages) that forked render workers inherit
+_checked_pages: set[str] = set()  # content/pages files (as Pelican names them) the check passed
+_pelican_pages = None  # this build's PagesGenerator
+SITE_FILES = ("_headers", ".htaccess", "robots.txt", "sitemap.xml", "admin/index.html", "admin/config.yml")
 PARALLEL_FROM = 200  # fewer pages render faster in this process than a fork costs
 
 
@@ -75,6 +82,7 @@ class CatalogueGenerator(Generator):
         global _active
         super().__init__(*args, **kwargs)
         _active = None
+        _checked_pages.clear()
         self.started_ns = time.time_ns()
         pause_gc()
         self.writer = None
@@ -93,6 +101,8 @@ class CatalogueGenerator(Generator):
         self.minify = bool(self.settings.get("CHOPHIEN_MINIFY"))
         self.precompress = bool(self.settings.get("CHOPHIEN_PRECOMPRESS"))
         lang = self.settings.get("CHOPHIEN_LANG", "vi")
+        _checked_pages.update(page.source for page in self.prepared.pages)
+        self.pages: list[Page] = []
         problems = self.prepared.problems
         if problems:
             print(render_human(problems, lang, self.prepared.files_checked), file=sys.stderr)
@@ -133,7 +143,24 @@ class CatalogueGenerator(Generator):
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
     def generate_context(self):
+        """Runs after Pelican has read its pages and before any generator writes: check owners."""
         self.context["chophien_catalogue"] = self.prepared.catalogue
+        if self.prepared.ok:
+            self.pages = list(build_pages(self.prepared.catalogue, self.today))
+        outputs = {page.save_as for page in self.pages} | set(SITE_FILES) | {"index.html"}
+        written = []
+        if _pelican_pages is not None:
+            for attribute in ("pages", "hidden_pages", "draft_pages"):
+                for page in getattr(_pelican_pages, attribute, ()):
+                    for item in (page, *page.translations):
+                        written.append((item.get_relative_source_path(), item.save_as or "", item.template))
+        problems = check_pelican_pages(written, self.prepared.pages, outputs, Path(self.path).name)
+        for link in sorted(self.context.get("static_links", ())):  # {static} links are turned off
+            problems.add(link, vi="Pelican sẽ chép tệp này lên trang web", en="Pelican would copy this file")
+        if problems:
+            print(render_human(problems, self.settings.get("CHOPHIEN_LANG", "vi")), file=sys.stderr)
+            resume_gc()
+            raise SystemExit(1)
 
     def _changed(self, page: Page) -> bool:
         value = fingerprint(page.context, self.build_digest)
@@ -164,9 +191,8 @@ class CatalogueGenerator(Generator):
         """Render *pages*, on every core when there are many (forked workers share the context)."""
         global _forked
         paths = [os.path.join(self.output_path, page.save_as) for page in pages]
-        clashes = sorted(set(paths) & set(writer._written_files))
-        if clashes:  # a content/pages page with a catalogue URL
-            raise RuntimeError(f"Trang trùng địa chỉ với trang của danh mục: {', '.join(clashes)}")
+        # Owners were checked in generate_context, before Pelican wrote its pages; the writer's
+        # list makes any later write to these paths fail loudly.
         writer._written_files.update(paths)
         self.our_paths.update(paths)
         self.rendered += len(pages)
@@ -196,7 +222,7 @@ class CatalogueGenerator(Generator):
             error_page = Page("", "errors.html", {"title": "Nội dung có lỗi", "problems": problems})
             self._render_all(writer, [error_page])
             return
-        pages = list(build_pages(self.prepared.catalogue, self.today))
+        pages = self.pages
         self._render_all(writer, [page for page in pages if self._changed(page)])
         coops = sorted(self.prepared.catalogue.cooperatives.values(), key=lambda c: collation_key(c.name))
         write_admin(Path(self.output_path), [(c.slug, c.name) for c in coops], self.settings)
@@ -318,9 +344,14 @@ def remove_stale(output: Path, names: set[str]) -> int:
 
 
 def _sanitise_page(instance) -> None:
-    """Pelican's own pages (content/pages) pass through the same HTML allowlist."""
+    """Pelican's own pages (content/pages) pass through the same HTML allowlist, and lose
+    control and invisible characters: Pelican reads them, not the strict reader."""
     if getattr(instance, "_content", None):
-        instance._content = sanitize(instance._content)
+        instance._content = remove_unsafe(sanitize(instance._content))
+    for name in ("title", "_summary"):
+        value = getattr(instance, name, None)
+        if isinstance(value, str):
+            setattr(instance, name, remove_unsafe(value))
 
 
 def _add_template_helpers(pelican) -> None:
@@ -351,8 +382,28 @@ def get_generators(_pelican):
     return CatalogueGenerator
 
 
+def _read_checked_pages_only(generator) -> None:
+    """Pelican's pages generator reads the content/pages files the check passed, nothing else."""
+    global _pelican_pages
+    _pelican_pages = generator
+    find = generator.get_files
+
+    def get_files(paths, exclude=None, extensions=None):
+        return {path for path in find(paths, exclude, extensions) if Path(path).as_posix() in _checked_pages}
+
+    generator.get_files = get_files
+
+
+def _read_nothing(generator) -> None:
+    """Articles and static files are never taken from content/ (photos are re-encoded, DESIGN §6)."""
+    generator.get_files = lambda *_args, **_kwargs: set()
+
+
 def register() -> None:
     signals.initialized.connect(_add_template_helpers)
     signals.get_generators.connect(get_generators)
+    signals.page_generator_init.connect(_read_checked_pages_only)
+    signals.article_generator_init.connect(_read_nothing)
+    signals.static_generator_init.connect(_read_nothing)
     signals.content_object_init.connect(_sanitise_page)
     signals.finalized.connect(_finalize)

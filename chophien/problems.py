@@ -1,9 +1,17 @@
-"""Content problems (errors and warnings) and their renderers: human, GitHub, JSON."""
+"""Content problems (errors and warnings) and their renderers: human, GitHub, JSON, Markdown.
+
+A problem quotes what the volunteer wrote and names files as they are on disk, so every
+renderer treats its text as hostile: nothing in it may forge a line, a terminal escape,
+a GitHub workflow command or Markdown in a CI summary (docs/security.md).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
+
+from .text import printable, unsafe_characters
 
 ERROR = "error"
 WARNING = "warning"
@@ -39,7 +47,7 @@ class Problem:
         return where
 
     def render(self, lang: str = "vi") -> str:
-        """`path:line:col: lỗi: field: message. Ví dụ: …`"""
+        """`path:line:col: lỗi: field: message. Ví dụ: …`, as one safe line (see log_line)."""
         labels = _LABELS["en" if lang == "en" else "vi"]
         text = f"{self.location()}: {labels[self.severity]}: "
         if self.field:
@@ -48,7 +56,25 @@ class Problem:
         text += message if message.endswith(("?", "!")) else message + "."
         if self.example:
             text += f" {labels['example']}: {self.example}"
-        return text
+        return log_line(text)
+
+
+_V1_COMMAND = "##["  # GitHub's older workflow-command syntax, recognised anywhere in a line
+
+
+def log_line(text: str) -> str:
+    """*text* as one line that a terminal or a CI log shows as it is.
+
+    Line breaks, escape sequences and invisible characters are shown escaped (`\\n`,
+    `\\x1b`, `\\u202e`: text.printable), and neither GitHub workflow-command syntax can
+    start: `::` at the start of the line (after spaces) and `##[` anywhere.
+    """
+    text = printable(text).replace(_V1_COMMAND, "#\\x23[")
+    stripped = text.lstrip()
+    if stripped.startswith("::"):
+        start = len(text) - len(stripped)
+        text = text[:start] + "\\x3a" + text[start + 1 :]
+    return text
 
 
 @dataclass
@@ -123,8 +149,19 @@ def render_human(problems: ProblemList, lang: str = "vi", files_checked: int | N
     return "\n".join(lines)
 
 
-def _github_escape(text: str) -> str:
+def github_data(text: str) -> str:
+    """A workflow command's message: `%`, CR and LF percent-encoded (GitHub's own rules)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A workflow command's property value: also `:` and `,`, which end a property.
+
+    GitHub decodes these back, so a file whose name holds a line break is still annotated;
+    other control and invisible characters are shown escaped (they cannot be decoded back).
+    """
+    escaped = github_data(text).replace(":", "%3A").replace(",", "%2C")
+    return printable(escaped).replace(_V1_COMMAND, "#\\x23[")
 
 
 def render_github(problems: ProblemList, lang: str = "vi") -> str:
@@ -132,17 +169,28 @@ def render_github(problems: ProblemList, lang: str = "vi") -> str:
     lines = []
     for p in problems.sorted():
         kind = "error" if p.severity == ERROR else "warning"
-        props = f"file={p.path}"
+        props = f"file={github_property(p.path)}"
         if p.line:
             props += f",line={p.line}"
             if p.column:
                 props += f",col={p.column}"
-        lines.append(f"::{kind} {props}::{_github_escape(p.render(lang))}")
+        lines.append(f"::{kind} {props}::{github_data(p.render(lang))}")
     return "\n".join(lines)
 
 
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code > 0xFFFF:  # JSON escapes astral characters as a UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
 def render_json(problems: ProblemList) -> str:
-    return json.dumps(
+    """The problems as JSON, valid and safe to print in a CI log: invisible and control
+    characters are \\u escapes (json.dumps leaves DEL, C1 controls and bidi overrides raw
+    when ensure_ascii is off), and so is the `#` that would start a `##[` workflow command."""
+    text = json.dumps(
         {
             "problems": [asdict(p) for p in problems.sorted()],
             "errors": len(problems.errors),
@@ -151,10 +199,33 @@ def render_json(problems: ProblemList) -> str:
         ensure_ascii=False,
         indent=2,
     )
+    chars = list(text)
+    for index, ch in unsafe_characters(text):
+        chars[index] = _json_escape(ch)
+    return "".join(chars).replace(_V1_COMMAND, "#\\u0023[")
+
+
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Every other ASCII punctuation character is backslash-escaped: no emphasis, link, image,
+# code span, heading or autolink (`www.`, `https:`, `a@b.c`) can start inside a cell.
+_MARKDOWN_PUNCTUATION = re.compile(r"""[!"#$%'()*+,\-./:;=?@\[\\\]^_`{|}~]""")
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for one cell of a GitHub-flavoured Markdown table, shown literally."""
+    text = _MARKDOWN_PUNCTUATION.sub(lambda m: "\\" + m.group(), printable(text))
+    return "".join(_HTML.get(ch, ch) for ch in text)
+
+
+def _code_cell(text: str) -> str:
+    """Text as a code span in a table cell: nothing inside is Markdown or HTML; the fence is
+    longer than any run of backticks inside, and `|` is escaped (GitHub splits cells first)."""
+    text = printable(text).replace("|", "\\|")
+    if not text:
+        return ""
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def render_markdown(problems: ProblemList, lang: str = "vi", files_checked: int | None = None) -> str:
@@ -170,9 +241,8 @@ def render_markdown(problems: ProblemList, lang: str = "vi", files_checked: int 
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|---|---:|---|---|---|---|")
     for p in problems.sorted():
-        example = f"`{_cell(p.example)}`" if p.example else ""
         lines.append(
-            f"| `{_cell(p.path)}` | {p.line or ''} | {_cell(p.field)} | {labels[p.severity]} | "
-            f"{_cell(p.message(lang))} | {example} |"
+            f"| {_code_cell(p.path)} | {p.line or ''} | {_cell(p.field)} | {labels[p.severity]} | "
+            f"{_cell(p.message(lang))} | {_code_cell(p.example)} |"
         )
     return "\n".join(lines)

@@ -3,23 +3,38 @@
 Layout on the host (the web server's document root is `<root>/current`):
 
     <root>/releases/20261127-101500-ab12cd3/   one complete site per publish
+    <root>/releases/20261127-101500-ab12cd3/.chophien-release.json   its manifest, written last
     <root>/current -> releases/20261127-101500-ab12cd3
 
 A release is uploaded with rsync (over SSH, or to a local/mounted path), hard-linking files
-unchanged since the previous release; `current` is then replaced by rename(2) of a new symlink,
-which is atomic: a visitor gets the old site or the new one, never half of each. The last
-`keep` releases stay for `make rollback`.
+unchanged since the previous release. It becomes a release only when its manifest (every file's
+size and SHA-256) is written, and that is done last, after the files on the host were hashed and
+matched against it: an interrupted upload leaves a folder without a manifest, which is never made
+`current` (by publish or rollback), never counts toward `keep`, and is deleted by the next publish.
+`current` is then replaced by rename(2) of a new symlink, which is atomic: a visitor gets the old
+site or the new one, never half of each. The last `keep` releases stay for `make rollback`, which
+hashes a release again before switching to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 import shlex
 import subprocess
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
 
 RELEASE_NAME = re.compile(r"\d{8}-\d{6}(-[0-9a-f]{4,40})?")
+MANIFEST = ".chophien-release.json"
+TRASH = ".trash-"
+# Modes on the host whatever the build wrote (tempfile.mkstemp makes 0600: DESIGN §8): the web
+# server runs as another user and must read every file and enter every folder.
+RSYNC_MODES = "--chmod=D755,F644"
 
 
 class PublishError(Exception):
@@ -43,6 +58,20 @@ def run_tool(command: list[str], **kwargs) -> subprocess.CompletedProcess:
         raise PublishError(f"chưa cài {program} trên máy này (Debian/Ubuntu: {hint})") from None
 
 
+def shown(text: object) -> str:
+    """A path or setting for a message: control characters visible, so no name can forge a line."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in str(text))
+
+
+def check_no_control(text: str, what: str) -> None:
+    bad = [ch for ch in text if ord(ch) < 32 or ord(ch) == 127]
+    if bad:
+        raise PublishError(
+            f"{what} chứa ký tự điều khiển ({', '.join(sorted({f'U+{ord(ch):04X}' for ch in bad}))}): "
+            f"“{shown(text)}”. Ví dụ đúng: /srv/cho phien"
+        )
+
+
 @dataclass(frozen=True)
 class Target:
     """`user@host:/srv/chophien` (SSH) or `/srv/chophien` (a local or mounted folder)."""
@@ -52,13 +81,14 @@ class Target:
 
     @classmethod
     def parse(cls, text: str) -> Target:
+        check_no_control(text, "PUBLISH_TARGET")
         match = re.fullmatch(r"(?:([^@/:\s]+@)?([^/:\s]+)):(/.+)", text)
         if match:
             return cls((match.group(1) or "") + match.group(2), match.group(3).rstrip("/"))
         if text.startswith("/"):
             return cls(None, text.rstrip("/") or "/")
         raise PublishError(
-            f"PUBLISH_TARGET phải là user@host:/đường/dẫn hoặc /đường/dẫn, không phải “{text}”"
+            f"PUBLISH_TARGET phải là user@host:/đường/dẫn hoặc /đường/dẫn, không phải “{shown(text)}”"
         )
 
     def rsync_path(self, relative: str) -> str:
@@ -92,31 +122,215 @@ def previous_release(releases: list[str], current: str | None) -> str | None:
     return older[-1] if older else None
 
 
-def _switch_script(root: str, release: str) -> str:
-    q = shlex.quote
-    link = f"{root}/current"
-    tmp = f"{root}/.current-{release}"
-    # ln -sfn then mv -T: rename(2) replaces the symlink atomically (GNU mv; BSD: mv -h).
-    return (
-        f"set -e; test -d {q(root + '/releases/' + release)}; "
-        f"ln -sfn {q('releases/' + release)} {q(tmp)}; "
-        f"mv -T {q(tmp)} {q(link)} 2>/dev/null || mv -h {q(tmp)} {q(link)}"
-    )
+def check_keep(keep: object) -> int:
+    """PUBLISH_KEEP as a whole number ≥ 1 (the release being published is always kept)."""
+    text = str(keep).strip()
+    if not re.fullmatch(r"\d+", text) or int(text) < 1:
+        raise PublishError(
+            f"PUBLISH_KEEP phải là một số nguyên từ 1 trở lên (số bản phát hành giữ lại), "
+            f"không phải “{shown(keep)}”. Ví dụ: PUBLISH_KEEP=5"
+        )
+    return int(text)
+
+
+# --- the manifest: what a complete release holds ------------------------------------------------
+
+
+def build_manifest(output: str | Path, release: str) -> dict:
+    """Every regular file of the built site with its size and SHA-256; refuses anything else.
+
+    Symlinks are refused (rsync -a would recreate them on the host, pointing anywhere), and so is
+    a folder that is missing, or has no index.html (not a built site: `make html` first).
+    """
+    root = Path(output)
+    if not root.is_dir():
+        raise PublishError(
+            f"không có thư mục trang đã dựng “{shown(output)}”: hãy chạy `make html` (hoặc `make publish`) trước"
+        )
+    if not (root / "index.html").is_file():
+        raise PublishError(f"thư mục “{shown(output)}” không có index.html: đây không phải một trang đã dựng")
+    files: dict[str, list] = {}
+    for folder, dirs, names in os.walk(root):
+        for name in sorted(dirs + names):
+            path = Path(folder) / name
+            relative = path.relative_to(root).as_posix()
+            check_no_control(relative, "tên tệp trong trang đã dựng")
+            if path.is_symlink():
+                raise PublishError(
+                    f"trang đã dựng chứa liên kết tượng trưng (symlink) “{relative}”: không xuất bản"
+                )
+            if name in names:
+                if not path.is_file():
+                    raise PublishError(f"trang đã dựng chứa “{relative}”, không phải tệp thường")
+                if relative == MANIFEST:
+                    raise PublishError(f"trang đã dựng không được có tệp {MANIFEST}")
+                digest = hashlib.sha256()
+                with path.open("rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
+                files[relative] = [path.stat().st_size, digest.hexdigest()]
+    return {"format": 1, "release": release, "count": len(files), "files": dict(sorted(files.items()))}
+
+
+def manifest_text(manifest: dict) -> str:
+    return json.dumps(manifest, ensure_ascii=True, indent=0, sort_keys=True) + "\n"
+
+
+def parse_manifest(text: str, release: str) -> dict | None:
+    """The manifest read back from the host, or None when it is not one for *release*."""
+    try:
+        manifest = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(manifest, dict) or manifest.get("release") != release:
+        return None
+    files = manifest.get("files")
+    if not isinstance(files, dict) or manifest.get("count") != len(files):
+        return None
+    return manifest
+
+
+def differences(manifest: dict, found: dict[str, object], index: int) -> str | None:
+    """Compare what is on the host (path → size if index 0, SHA-256 if index 1) to the manifest."""
+    expected = {path: entry[index] for path, entry in manifest["files"].items()}
+    missing = sorted(expected.keys() - found.keys())
+    extra = sorted(found.keys() - expected.keys())
+    changed = sorted(p for p in expected.keys() & found.keys() if expected[p] != found[p])
+    parts = []
+    for label, paths in (("thiếu", missing), ("thừa", extra), ("khác nội dung", changed)):
+        if paths:
+            parts.append(f"{label} {len(paths)} tệp (vd. {paths[0]})")
+    return "; ".join(parts) or None
+
+
+# --- state on the host ---------------------------------------------------------------------------
+
+
+@dataclass
+class State:
+    current: str | None
+    complete: list[str] = field(default_factory=list)  # have a manifest (written last)
+    partial: list[str] = field(default_factory=list)  # interrupted uploads, and old trash
+
+    @property
+    def names(self) -> list[str]:
+        return [*self.complete, *self.partial]
+
+
+def parse_state(current: str | None, entries: list[tuple[str, bool]]) -> State:
+    """entries: (name under releases/, has a manifest); names that are not ours are left alone."""
+    state = State(current)
+    for name, complete in entries:
+        if name.startswith(TRASH):
+            state.partial.append(name)
+        elif RELEASE_NAME.fullmatch(name):
+            (state.complete if complete else state.partial).append(name)
+    state.complete.sort()
+    state.partial.sort()
+    return state
 
 
 def _state_script(root: str) -> str:
     q = shlex.quote
     return (
-        f"mkdir -p {q(root + '/releases')}; "
-        f"readlink {q(root + '/current')} || true; echo ---; ls -1 {q(root + '/releases')}"
+        f"umask 022; mkdir -p {q(root + '/releases')} || exit 1; "
+        f"readlink {q(root + '/current')} || true; echo ---; "
+        f"cd {q(root + '/releases')} && for d in * {TRASH}*; do "
+        f'if [ -f "$d/{MANIFEST}" ]; then echo "complete $d"; elif [ -d "$d" ]; then echo "partial $d"; fi; done'
     )
 
 
-def read_state(target: Target, ssh: list[str]) -> tuple[str | None, list[str]]:
-    out = target.shell(_state_script(target.root), ssh)
+def read_state(target: Target, ssh: list[str]) -> State:
+    try:
+        out = target.shell(_state_script(target.root), ssh)
+    except PublishError as error:
+        raise PublishError(
+            f"không đọc hay tạo được thư mục xuất bản “{shown(target.root)}/releases” "
+            f"trên {target.host or 'máy này'}: {error}"
+        ) from None
     link, _, listing = out.partition("---\n")
     current = link.strip().removeprefix("releases/") or None
-    return current, [line for line in listing.split() if line]
+    entries = []
+    for line in listing.splitlines():
+        kind, _, name = line.partition(" ")
+        entries.append((name, kind == "complete"))
+    return parse_state(current, entries)
+
+
+def _remove_script(root: str, name: str) -> str:
+    """Rename out of the list first (atomic), then delete: an interrupted delete leaves trash, not a
+    release with files missing."""
+    q = shlex.quote
+    folder = f"{root}/releases/{name}"
+    if name.startswith(TRASH):
+        return f"rm -rf {q(folder)}"
+    trash = f"{root}/releases/{TRASH}{name}"
+    return f"rm -rf {q(trash)}; mv {q(folder)} {q(trash)} && rm -rf {q(trash)}"
+
+
+def _hash_script(folder: str) -> str:
+    q = shlex.quote
+    return (
+        f"cd {q(folder)} || exit 3; "
+        "if command -v sha256sum >/dev/null 2>&1; then h=sha256sum; "
+        "elif command -v shasum >/dev/null 2>&1; then h='shasum -a 256'; "
+        "else echo 'máy chủ thiếu sha256sum (coreutils)' >&2; exit 4; fi; "
+        f"find . -type f ! -path ./{MANIFEST} -exec $h {{}} + || exit 5; echo ---; "
+        "find . ! -type f ! -type d"
+    )
+
+
+def _unescape(name: str) -> str:
+    return name.replace("\\n", "\n").replace("\\\\", "\\")
+
+
+def host_hashes(target: Target, release: str, ssh: list[str]) -> dict[str, str]:
+    """SHA-256 of every file of a release, computed on the host (sha256sum)."""
+    out = target.shell(_hash_script(f"{target.root}/releases/{release}"), ssh)
+    sums, _, others = out.partition("---\n")
+    found: dict[str, str] = {}
+    for line in sums.splitlines():
+        escaped = line.startswith("\\")  # GNU: a name with \ or newline is escaped
+        digest, _, name = line.removeprefix("\\").partition(" ")
+        name = name.removeprefix(" ").removeprefix("*").removeprefix("./")
+        found[_unescape(name) if escaped else name] = digest
+    for line in others.splitlines():
+        found[line.removeprefix("./")] = "(không phải tệp thường)"
+    return found
+
+
+def verify(target: Target, release: str, manifest: dict, ssh: list[str]) -> str | None:
+    """None when the release on the host holds exactly the manifest's files, else what differs."""
+    return differences(manifest, host_hashes(target, release, ssh), 1)
+
+
+def read_manifest(target: Target, release: str, ssh: list[str]) -> dict | None:
+    try:
+        text = target.shell(f"cat {shlex.quote(f'{target.root}/releases/{release}/{MANIFEST}')}", ssh)
+    except PublishError:
+        return None
+    return parse_manifest(text, release)
+
+
+def _switch_script(root: str, release: str) -> str:
+    q = shlex.quote
+    link = f"{root}/current"
+    tmp = f"{root}/.current-{release}"
+    # Refuses a folder without its manifest, whoever calls it. ln -sfn then mv -T: rename(2)
+    # replaces the symlink atomically (GNU mv; BSD: mv -h).
+    return (
+        f"set -e; test -f {q(root + '/releases/' + release + '/' + MANIFEST)} || "
+        f"{{ echo 'releases/{release} chưa hoàn chỉnh (không có {MANIFEST}): không chuyển' >&2; exit 1; }}; "
+        f"ln -sfn {q('releases/' + release)} {q(tmp)}; "
+        f"mv -T {q(tmp)} {q(link)} 2>/dev/null || mv -h {q(tmp)} {q(link)}"
+    )
+
+
+def _rsync(target: Target, ssh: list[str]) -> list[str]:
+    rsync = ["rsync", "-a", "--checksum", RSYNC_MODES]
+    if target.host:
+        rsync += ["-e", " ".join(shlex.quote(part) for part in ssh)]
+    return rsync
 
 
 def publish(
@@ -127,38 +341,93 @@ def publish(
     ssh: list[str] | None = None,
     dry_run: bool = False,
 ) -> list[str]:
-    """Upload *output* as *release*, switch `current` to it, prune old releases; return a log."""
+    """Upload *output* as *release*, verify it, write its manifest, switch `current`, prune; return a log."""
     ssh = ssh or ["ssh", "-o", "BatchMode=yes"]
+    keep = check_keep(keep)
+    manifest = build_manifest(output, release)
     log = []
-    current, releases = read_state(target, ssh)
-    if release in releases:
+    state = read_state(target, ssh)
+    if release in state.names:
         raise PublishError(f"bản phát hành {release} đã có trên máy chủ")
-    rsync = ["rsync", "-a", "--delete", "--checksum"]
-    if target.host:
-        rsync += ["-e", " ".join(shlex.quote(part) for part in ssh)]
-    if current:
-        rsync.append(f"--link-dest={target.root}/releases/{current}/")
+    base = (
+        state.current if state.current in state.complete else (state.complete[-1] if state.complete else None)
+    )
+    rsync = [*_rsync(target, ssh), "--delete"]
+    if base:
+        rsync.append(f"--link-dest={target.root}/releases/{base}/")
     rsync += [output.rstrip("/") + "/", target.rsync_path(f"releases/{release}/")]
     if dry_run:
         return [" ".join(shlex.quote(part) for part in rsync)]
+    for name in state.partial:
+        if name != state.current:
+            target.shell(_remove_script(target.root, name), ssh)
+            log.append(f"đã xoá bản tải dở releases/{name.removeprefix(TRASH)}")
     result = run_tool(rsync)
     if result.returncode:
         raise PublishError(result.stderr.strip())
-    log.append(f"đã tải lên releases/{release}")
+    log.append(f"đã tải lên releases/{release} ({manifest['count']} tệp)")
+    problem = verify(target, release, manifest, ssh)
+    if problem:
+        raise PublishError(
+            f"releases/{release} trên máy chủ không khớp với bản đã dựng: {problem}; chưa chuyển"
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        local = Path(folder) / MANIFEST
+        local.write_text(manifest_text(manifest), encoding="utf-8")
+        result = run_tool(
+            [*_rsync(target, ssh), str(local), target.rsync_path(f"releases/{release}/{MANIFEST}")]
+        )
+    if result.returncode:
+        raise PublishError(result.stderr.strip())
+    log.append(f"đã kiểm tra và đánh dấu hoàn chỉnh releases/{release}")
     target.shell(_switch_script(target.root, release), ssh)
     log.append(f"current → releases/{release}")
-    for old in releases_to_prune([*releases, release], release, keep):
-        target.shell(f"rm -rf {shlex.quote(f'{target.root}/releases/{old}')}", ssh)
+    for old in releases_to_prune([*state.complete, release], release, keep):
+        target.shell(_remove_script(target.root, old), ssh)
         log.append(f"đã xoá bản cũ releases/{old}")
     return log
 
 
-def rollback(target: Target, ssh: list[str] | None = None) -> str:
-    """Point `current` at the release before it; return that release's name."""
+def rollback_candidates(state: State) -> tuple[list[str], list[str]]:
+    """(complete releases older than current, newest first; partial ones among them, for the log)."""
+    if state.current is None:
+        raise PublishError("chưa có bản phát hành nào đang chạy (không có current): không có gì để quay lại")
+    older = sorted((r for r in state.complete if r < state.current), reverse=True)
+    skipped = sorted(r for r in state.partial if RELEASE_NAME.fullmatch(r) and r < state.current)
+    return older, skipped
+
+
+def skipped_partials(partial: list[str], chosen: str) -> list[str]:
+    return [
+        f"bỏ qua releases/{name}: tải chưa xong (không có {MANIFEST})"
+        for name in sorted(partial, reverse=True)
+        if name > chosen
+    ]
+
+
+def no_rollback(state: State, log: list[str]) -> PublishError:
+    details = "; ".join(log)
+    return PublishError(
+        f"không có bản phát hành hoàn chỉnh nào cũ hơn releases/{state.current} để quay lại"
+        + (f" ({details})" if details else "")
+        + "; current giữ nguyên"
+    )
+
+
+def rollback(target: Target, ssh: list[str] | None = None, log: list[str] | None = None) -> str:
+    """Point `current` at the newest older release that is complete and still matches its manifest."""
     ssh = ssh or ["ssh", "-o", "BatchMode=yes"]
-    current, releases = read_state(target, ssh)
-    previous = previous_release(releases, current)
-    if previous is None:
-        raise PublishError("không có bản phát hành cũ hơn để quay lại")
-    target.shell(_switch_script(target.root, previous), ssh)
-    return previous
+    log = [] if log is None else log
+    state = read_state(target, ssh)
+    older, partial = rollback_candidates(state)
+    for name in older:
+        manifest = read_manifest(target, name, ssh)
+        problem = "bản kê hỏng" if manifest is None else verify(target, name, manifest, ssh)
+        if problem:
+            log.append(f"bỏ qua releases/{name}: {problem}")
+            continue
+        log[:0] = skipped_partials(partial, name)
+        target.shell(_switch_script(target.root, name), ssh)
+        return name
+    log[:0] = skipped_partials(partial, "")
+    raise no_rollback(state, log)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from chophien.text import fold, nfc, search_key
+from chophien.text import fold, nfc, search_key, slugify
 
 _PACKAGE = "chophien"
 _DATA_DIR = "reference_data"
@@ -106,6 +106,15 @@ class Certification:
 @dataclass(frozen=True)
 class Marketplace:
     """A known online marketplace; ``hosts`` are the exact URL host names it uses."""
+
+    slug: str
+    name: str
+    hosts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Another known site content links to (Facebook, Messenger, Zalo), by exact host names."""
 
     slug: str
     name: str
@@ -479,13 +488,18 @@ def find_certification(text: str) -> Certification | None:
 _MARKETPLACES = "marketplaces.yaml"
 
 
+def _hosts(record: dict[str, Any]) -> tuple[str, ...]:
+    hosts = _texts(record, "hosts", _MARKETPLACES)
+    if not hosts or any(h != h.lower() or "/" in h or ":" in h for h in hosts):
+        raise _error(_MARKETPLACES, f"{record.get('slug')}: hosts must be lowercase host names")
+    return hosts
+
+
 @functools.cache
 def _marketplace_records() -> tuple[tuple[Marketplace, dict[str, Any]], ...]:
     pairs = []
     for r in _records(_MARKETPLACES, "marketplaces"):
-        hosts = _texts(r, "hosts", _MARKETPLACES)
-        if not hosts or any(h != h.lower() or "/" in h or ":" in h for h in hosts):
-            raise _error(_MARKETPLACES, f"{r.get('slug')}: hosts must be lowercase host names")
+        hosts = _hosts(r)
         pairs.append(
             (
                 Marketplace(
@@ -518,14 +532,95 @@ _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
 
 
 @functools.cache
-def _host_index() -> dict[str, Marketplace]:
-    index: dict[str, Marketplace] = {}
-    for m in marketplaces():
+def other_sites() -> tuple[Site, ...]:
+    """Facebook, Messenger, Zalo: not marketplaces, but known by their hosts too."""
+    return tuple(
+        Site(_text(r, "slug", _MARKETPLACES), _text(r, "name", _MARKETPLACES), _hosts(r))
+        for r in _records(_MARKETPLACES, "other_sites")
+    )
+
+
+@functools.cache
+def _host_index() -> dict[str, Marketplace | Site]:
+    index: dict[str, Marketplace | Site] = {}
+    for m in (*marketplaces(), *other_sites()):
         for host in m.hosts:
             if host in index:
                 raise _error(_MARKETPLACES, f"host {host!r} listed twice")
             index[host] = m
     return index
+
+
+def site_for_host(host: str) -> Marketplace | Site | None:
+    """The marketplace or site whose exact host name *host* is (lowercase, no port)."""
+    return _host_index().get(host)
+
+
+# --- look-alikes -------------------------------------------------------------------
+
+# Host labels that say nothing about whose site it is.
+_GENERIC_LABELS = {"www", "m", "s", "vt", "vm", "shop", "chat", "web", "mbasic", "com", "vn", "me"}
+# Digits typed for the letters they resemble, and letter pairs that read as one letter.
+_SKELETON = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "i": "l"})
+
+
+def _skeleton(word: str) -> str:
+    return word.translate(_SKELETON).replace("rn", "m").replace("vv", "w")
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when *a* and *b* differ by one inserted, deleted or replaced character."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    for i in range(len(a)):
+        if a[i] != b[i]:
+            return a[i:] == b[i + 1 :] or a[i + 1 :] == b[i + 1 :]
+    return True
+
+
+@functools.cache
+def _brands() -> tuple[tuple[str, Marketplace | Site], ...]:
+    """(brand word, owner): the distinctive labels of every known host (shopee, tiktok, zalo…)."""
+    words = []
+    for owner in (*marketplaces(), *other_sites()):
+        for host in owner.hosts:
+            for label in host.split(".")[:-1]:
+                if label not in _GENERIC_LABELS and len(label) >= 3 and (label, owner) not in words:
+                    words.append((label, owner))
+    return tuple(words)
+
+
+def imitated(words: Iterable[str]) -> Marketplace | Site | None:
+    """The known marketplace or site that *words* (host labels, or a label's words) name or
+    imitate: the same word, the same word with look-alike characters (sh0pee), one
+    character off (shoppe, lazda; brands of 5+ letters), or containing a brand of 6+
+    letters (myshopee, shopeevn). None when nothing resembles one."""
+    for word in words:
+        shape = _skeleton(word.lower())
+        for brand, owner in _brands():
+            target = _skeleton(brand)
+            if (
+                shape == target
+                or (len(target) >= 5 and _one_edit_apart(shape, target))
+                or (len(target) >= 6 and target in shape)
+            ):
+                return owner
+    return None
+
+
+def imitated_by_host(host: str) -> Marketplace | Site | None:
+    """The known marketplace or site *host* imitates without being one of its hosts."""
+    if site_for_host(host) is not None:
+        return None
+    return imitated(re.split(r"[.-]", host))
+
+
+def imitated_by_label(label: str) -> Marketplace | None:
+    """The known marketplace a free platform label names or imitates ("Shopee Mall", "Shoppe")."""
+    owner = imitated(slugify(label).split("-"))
+    return owner if isinstance(owner, Marketplace) else None
 
 
 def find_marketplace(text: str) -> Marketplace | None:
@@ -553,7 +648,8 @@ def marketplace_for_url(url: str) -> Marketplace | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host:
         return None
-    return _host_index().get(host.rstrip("."))
+    found = _host_index().get(host.rstrip("."))
+    return found if isinstance(found, Marketplace) else None
 
 
 def check() -> None:
@@ -569,6 +665,8 @@ def check() -> None:
         _category_index,
         _certification_index,
         _marketplace_index,
+        other_sites,
         _host_index,
+        _brands,
     ):
         loader()

@@ -15,9 +15,10 @@ from typing import Any
 
 from . import reference
 from .images import ACCEPTED_LIST, ACCEPTED_SUFFIXES
-from .strictyaml import Document
+from .strictyaml import REPLACEMENT, Document, FrontMatter, UnsafeCharacter
 from .text import (
     Bilingual,
+    character_name,
     did_you_mean,
     hint,
     nfc,
@@ -26,6 +27,7 @@ from .text import (
     parse_price,
     slugify,
 )
+from .weblinks import parse_web_address
 
 # --- enumerations (slug → (Vietnamese label, English label)) -------------------
 
@@ -73,6 +75,8 @@ class Field:
     choices: tuple[str, ...] = ()  # for enums
     convert: Callable[[str], Any] | None = None  # for scalars
     also_scalar: bool = False  # a list/mapping field that also accepts one scalar keyword
+    # For mappings: checks that need several sub-fields at once, given the converted values.
+    check: Callable[[dict, tuple, Any], None] | None = None
 
 
 # --- scalar converters -----------------------------------------------------------
@@ -156,22 +160,31 @@ def _email(raw: str) -> str:
     return value
 
 
-_URL = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/[^\s<>\"'`]*)?")
-
-
 def _url(raw: str) -> str:
-    value = raw.strip()
-    if value.startswith("http://"):
+    """An https address (weblinks.parse_web_address) whose host imitates no known platform."""
+    address = parse_web_address(raw)
+    imitated = reference.imitated_by_host(address.host)
+    if imitated is not None:
         raise Invalid(
-            "địa chỉ web phải bắt đầu bằng https:// (bảo mật)",
-            "web addresses must start with https://",
+            f"“{address.host}” trông giống {imitated.name} nhưng không phải địa chỉ của {imitated.name} "
+            f"({', '.join(imitated.hosts)}); hãy kiểm tra lại đường dẫn",
+            f"“{address.host}” looks like {imitated.name} but is not one of its addresses "
+            f"({', '.join(imitated.hosts)}); check the link",
         )
-    if not _URL.fullmatch(value):
+    return address.url
+
+
+def _facebook(raw: str) -> str:
+    """A Facebook page: an https address on one of Facebook's own hosts."""
+    url = _url(raw)
+    facebook = next(site for site in reference.other_sites() if site.slug == "facebook")
+    host = parse_web_address(url).host
+    if host not in facebook.hosts:
         raise Invalid(
-            f"“{raw}” không phải địa chỉ web bắt đầu bằng https://",
-            f"“{raw}” is not a web address starting with https://",
+            f"“{raw}” không phải trang Facebook: đường dẫn dẫn tới “{host}”, không phải {', '.join(facebook.hosts[:2])}",
+            f"“{raw}” is not a Facebook page: the link goes to “{host}”, not {', '.join(facebook.hosts[:2])}",
         )
-    return value
+    return url
 
 
 _MESSENGER_URL = re.compile(
@@ -312,8 +325,56 @@ CONTACT_FIELDS = (
     scalar("messenger", "messenger", _messenger, "Tên trang Facebook để nhắn Messenger (m.me/…)", "Facebook page name for Messenger (m.me/…)", "htxchenahang"),
     scalar("email", "email", _email, "Địa chỉ email", "Email address", "htxchenahang@example.com"),
     scalar("website", "url", _url, "Trang web (https://…)", "Website (https://…)", "https://chenahang.vn"),
-    scalar("facebook", "url", _url, "Trang Facebook (https://…)", "Facebook page (https://…)", "https://www.facebook.com/htxchenahang"),
+    scalar("facebook", "url", _facebook, "Trang Facebook (https://…)", "Facebook page (https://…)", "https://www.facebook.com/htxchenahang"),
 )  # fmt: skip
+
+
+def _check_listing(values: dict, where: tuple, ctx) -> None:
+    """A marketplace button says "Mua trên <platform>": its link must go to that platform.
+
+    A known platform's link must be on one of its hosts; a label of our own may neither
+    point at a known platform (write its slug instead) nor name or imitate one.
+    """
+    if "platform" not in values or "url" not in values:
+        return
+    platform, host = values["platform"], parse_web_address(values["url"]).host
+    owner = reference.site_for_host(host)
+    if isinstance(platform, reference.Marketplace):
+        if host in platform.hosts:
+            return
+        if isinstance(owner, reference.Marketplace):
+            vi = f"đường dẫn dẫn tới {owner.name}, không phải {platform.name}; hãy ghi `platform: {owner.slug}`"
+            en = f"the link goes to {owner.name}, not {platform.name}; write `platform: {owner.slug}`"
+        else:
+            vi = (
+                f"nút ghi “{platform.name}” nhưng đường dẫn dẫn tới “{host}”, không phải địa chỉ của "
+                f"{platform.name} ({', '.join(platform.hosts)})"
+            )
+            en = (
+                f"the button says “{platform.name}” but the link goes to “{host}”, not one of "
+                f"{platform.name}'s addresses ({', '.join(platform.hosts)})"
+            )
+        ctx.report(where + ("url",), vi, en, f"url: https://{platform.hosts[0]}/…")
+        return
+    if isinstance(owner, reference.Marketplace):
+        ctx.report(
+            where + ("platform",),
+            f"đường dẫn là của {owner.name}; hãy ghi `platform: {owner.slug}`",
+            f"the link is a {owner.name} link; write `platform: {owner.slug}`",
+            f"platform: {owner.slug}",
+        )
+        return
+    named = reference.imitated_by_label(platform)
+    if named is not None:
+        ctx.report(
+            where + ("platform",),
+            f"tên sàn “{platform}” giống {named.name} nhưng đường dẫn dẫn tới “{host}”, không phải địa chỉ "
+            f"của {named.name} ({', '.join(named.hosts)})",
+            f"the platform “{platform}” looks like {named.name} but the link goes to “{host}”, not one "
+            f"of {named.name}'s addresses ({', '.join(named.hosts)})",
+            f"platform: {named.slug}",
+        )
+
 
 MARKETPLACE_FIELDS = (
     scalar("platform", "platform", _platform, "Sàn bán hàng: shopee, lazada, tiki, tiktok-shop, postmart, voso, vcamart hoặc tên sàn khác", "Marketplace: shopee, lazada, tiki, tiktok-shop, postmart, voso, vcamart or another name", "shopee", required=True),
@@ -360,7 +421,7 @@ COOPERATIVE_FIELDS = (
     scalar("logo", "file", _file_name, "Logo, đặt trong thư mục cùng tên với tệp", "Logo, in the folder named like the file", "logo.png"),
     _image_list("Ảnh của hợp tác xã, đặt trong thư mục cùng tên với tệp", "Photos of the cooperative, in the folder named like the file", name="photos"),
     F("certifications", "list", "Chứng nhận của hợp tác xã", "Certifications held", "[vietgap]", item=None),
-    F("marketplaces", "list", "Gian hàng trên sàn thương mại điện tử", "Shops on online marketplaces", "- platform: shopee\n  url: https://shopee.vn/htxchenahang", item=F("marketplace", "mapping", "Một gian hàng", "One shop", "platform: shopee", fields=MARKETPLACE_FIELDS)),
+    F("marketplaces", "list", "Gian hàng trên sàn thương mại điện tử", "Shops on online marketplaces", "- platform: shopee\n  url: https://shopee.vn/htxchenahang", item=F("marketplace", "mapping", "Một gian hàng", "One shop", "platform: shopee", fields=MARKETPLACE_FIELDS, check=_check_listing)),
     F("languages", "list", "Ngôn ngữ dùng khi liên hệ", "Languages spoken with buyers", LANGUAGES_EXAMPLE, item=scalar("language", "text", _text(30), "Một ngôn ngữ", "A language", "tày")),
     TRANSLATIONS,
 )  # fmt: skip
@@ -415,7 +476,7 @@ PRODUCT_FIELDS = (
     scalar("shelf_life", "text", _text(40), "Hạn sử dụng", "Shelf life", "12 tháng"),
     F("origin", "mapping", "Nơi sản xuất, khi khác địa chỉ hợp tác xã", "Place of production, when different", "province: Tuyên Quang", fields=ORIGIN_FIELDS),
     F("order", "mapping", "Kênh đặt hàng riêng cho sản phẩm này (thay kênh của hợp tác xã)", "Order channels for this product (override the cooperative's)", "zalo: 0987 654 321", fields=CONTACT_FIELDS),
-    F("marketplaces", "list", "Sản phẩm trên sàn thương mại điện tử", "Listings on online marketplaces", "- platform: postmart\n  url: https://postmart.vn/p/…", item=F("marketplace", "mapping", "Một sàn", "One listing", "platform: shopee", fields=MARKETPLACE_FIELDS)),
+    F("marketplaces", "list", "Sản phẩm trên sàn thương mại điện tử", "Listings on online marketplaces", "- platform: postmart\n  url: https://postmart.vn/p/…", item=F("marketplace", "mapping", "Một sàn", "One listing", "platform: shopee", fields=MARKETPLACE_FIELDS, check=_check_listing)),
     scalar("featured", "bool", _bool, "Nổi bật trên trang chủ (có/không)", "Featured on the home page (yes/no)", "yes"),
     F("tags", "list", "Từ khoá", "Tags", "[chè, quà biếu]", item=scalar("tag", "text", _text(40), "Một từ khoá", "A tag", "quà biếu")),
     TRANSLATIONS,
@@ -442,8 +503,16 @@ class CheckContext:
     doc: Document
     problems: Any  # ProblemList
 
-    def report(self, where: tuple, vi: str, en: str, example: str = "", severity: str = "error"):
-        line, column = self.doc.where(where)
+    def report(
+        self,
+        where: tuple,
+        vi: str,
+        en: str,
+        example: str = "",
+        severity: str = "error",
+        at: tuple[int, int] | None = None,
+    ):
+        line, column = at or self.doc.where(where)
         self.problems.add(self.path, line, column, field_label(where), vi, en, example, severity)
 
 
@@ -475,7 +544,7 @@ def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
     if spec.type in ("mapping",) or (spec.fields and spec.convert is None and spec.type != "image"):
         if not isinstance(value, dict):
             return _wrong_shape(ctx, where, value, "các trường con", "sub-fields", spec.example)
-        return check_mapping(spec.fields, value, where, ctx)
+        return _checked_mapping(spec, value, where, ctx)
     if spec.item is not None:
         if isinstance(value, str) and spec.also_scalar:
             if spec.type == "images" and slugify(value) in ("none", "khong", "chua-co"):
@@ -500,7 +569,7 @@ def check_value(spec: Field, value, where: tuple, ctx: CheckContext):
 def check_item(spec: Field, item, where: tuple, ctx: CheckContext):
     """A list item: a scalar converted by spec.convert, or a mapping checked by spec.fields."""
     if isinstance(item, dict) and spec.fields:
-        return check_mapping(spec.fields, item, where, ctx)
+        return _checked_mapping(spec, item, where, ctx)
     if isinstance(item, str) and spec.type == "image":
         file_spec = spec.fields[0]
         converted = _convert(file_spec, item, where, ctx)
@@ -508,6 +577,13 @@ def check_item(spec: Field, item, where: tuple, ctx: CheckContext):
     if isinstance(item, str) and spec.convert is not None:
         return _convert(spec, item, where, ctx)
     return check_value(spec, item, where, ctx)
+
+
+def _checked_mapping(spec: Field, value: dict, where: tuple, ctx: CheckContext) -> dict:
+    checked = check_mapping(spec.fields, value, where, ctx)
+    if spec.check is not None:
+        spec.check(checked, where, ctx)
+    return checked
 
 
 def _convert(spec: Field, value: str, where: tuple, ctx: CheckContext):
@@ -531,8 +607,52 @@ def is_blank(value) -> bool:
     return value == []
 
 
+MAX_UNSAFE_REPORTED = 10  # per file: a binary file pasted as text has thousands
+
+
+def report_unsafe(unsafe: tuple[UnsafeCharacter, ...], ctx) -> None:
+    """One error per invisible or control character, at its own line and column."""
+    for item in unsafe[:MAX_UNSAFE_REPORTED]:
+        name = character_name(item.char)
+        if item.char == REPLACEMENT:
+            vi = f"có ký tự thay thế {name}: chữ ở đây bị hỏng (sai bảng mã), hoặc có ký tự ẩn đã bị thay"
+            en = f"a replacement character {name}: the text here is damaged (wrong encoding) or held an invisible character"
+            if item.path is None:
+                vi, en = "phần mô tả (Markdown) " + vi, "the story (Markdown) contains " + en
+            _report_at(ctx, item, vi + "; hãy gõ lại", en + "; retype it")
+            continue
+        if item.path is None:
+            vi = f"phần mô tả (Markdown) có ký tự ẩn hoặc ký tự điều khiển {name}"
+            en = f"the story (Markdown) contains an invisible or control character {name}"
+        else:
+            vi = f"có ký tự ẩn hoặc ký tự điều khiển {name}"
+            en = f"an invisible or control character {name}"
+        vi += ", thường lẫn vào khi chép chữ từ trang web hay tin nhắn; hãy xoá nó"
+        en += ", usually pasted in with text copied from a web page or a message; delete it"
+        _report_at(ctx, item, vi, en)
+    if len(unsafe) > MAX_UNSAFE_REPORTED:
+        more = len(unsafe) - MAX_UNSAFE_REPORTED
+        vi = f"còn {more} ký tự ẩn hoặc ký tự điều khiển nữa trong tệp này; hãy xoá hết"
+        en = f"{more} more invisible or control characters in this file; delete them all"
+        _report_at(ctx, unsafe[MAX_UNSAFE_REPORTED], vi, en)
+
+
+def _report_at(ctx, item: UnsafeCharacter, vi: str, en: str) -> None:
+    # Other contexts (a spreadsheet row) place the problem by field path alone.
+    if isinstance(ctx, CheckContext):
+        ctx.report(item.path or (), vi, en, at=(item.line, item.column))
+    else:
+        ctx.report(item.path or (), vi, en)
+
+
 def check_mapping(fields: tuple[Field, ...], data: dict, where: tuple, ctx: CheckContext) -> dict:
-    """Check every key of *data* against *fields*; unknown keys get a "did you mean"."""
+    """Check every key of *data* against *fields*; unknown keys get a "did you mean".
+
+    At the top of a file, the invisible or control characters the strict reader found in it
+    (strictyaml.FrontMatter.unsafe) are reported first, wherever they stand.
+    """
+    if not where and isinstance(data, FrontMatter) and data.unsafe:
+        report_unsafe(data.unsafe, ctx)
     by_name = {spec.name: spec for spec in fields}
     result: dict = {}
     for key, value in data.items():

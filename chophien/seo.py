@@ -18,6 +18,7 @@ from markupsafe import Markup
 from . import reference
 from .images import ProcessedImage
 from .model import Cooperative, Image, Product
+from .text import remove_unsafe
 
 # Where `make devserver` serves the site: the address used when no public one is configured.
 DEV_SITE_URL = "http://127.0.0.1:8000"
@@ -283,11 +284,24 @@ def website(base: str, name: str) -> dict:
     }
 
 
+def _clean(value):
+    """Strings in *value* without control or invisible characters (text.remove_unsafe)."""
+    if isinstance(value, str):
+        return remove_unsafe(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
+
+
 def json_ld(items: list[dict]) -> Markup:
     """JSON for a `<script type="application/ld+json">` element.
 
-    `<`, `>` and `&` are written as \\u escapes, so no value can close the element.
+    `<`, `>` and `&` are written as \\u escapes, so no value can close the element; control
+    and invisible characters (U+2028 included, which older JavaScript reads as a line end)
+    are dropped.
     """
-    data = items[0] if len(items) == 1 else items
+    data = _clean(items[0] if len(items) == 1 else items)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

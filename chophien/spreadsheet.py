@@ -7,6 +7,15 @@ same schema as `chophien validate` and writes nothing unless every row is valid 
 says (as a value: 450000 = 450.000) changes nothing, an empty cell keeps the file's value, `-`
 removes it, so comments, key order, fields the sheet has no column for and the Markdown story
 survive. Export writes the same layout, so export → import is a no-op.
+
+Spreadsheets come from outside the project (a province's office, an email attachment), so
+they are read as hostile: sizes are checked from the zip directory before anything is
+decompressed, rows and columns are counted while streaming, cells with control or bidi
+characters are refused, and no file is written unless every row is valid. Exported values are
+text, never formulas (CSV-injection guidance): in CSV a value that a spreadsheet program would
+read as a formula gets one leading `'`, which import removes again; in xlsx every cell is a
+string cell (formula-like text also carries Excel's "quote prefix" style), and only the text
+“-” and leading spaces get the `'`, so import cannot mistake them.
 """
 
 from __future__ import annotations
@@ -14,8 +23,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
-from collections.abc import Iterable
+import stat
+import sys
+import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +38,18 @@ from .problems import ProblemList
 from .scaffold import COOPERATIVE_BODY, PRODUCT_BODY, derive_slug, render, spec_at
 from .schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field, Warned, check_mapping
 from .strictyaml import Document, YamlProblem, parse_front_matter
-from .text import Bilingual, did_you_mean, hint, nfc, search_key, slugify
+from .text import (
+    Bilingual,
+    character_name,
+    did_you_mean,
+    group_thousands,
+    hint,
+    nfc,
+    search_key,
+    slugify,
+    unsafe_characters,
+)
+from .text import printable as shown_text
 from .yamlwrite import FrontMatterEditor
 
 PRODUCTS = "product"
@@ -32,7 +57,21 @@ COOPERATIVES = "cooperative"
 SHEET_NAMES = {PRODUCTS: "Sản phẩm", COOPERATIVES: "Hợp tác xã"}
 GUIDE_SHEET = "Hướng dẫn"
 REMOVE = "-"  # a cell holding only this removes the field
+REMOVE_MARK = object()  # an image cell that removes (not the text “-”)
 MIN_IMAGE_COLUMNS = 3
+
+# Limits (docs/bang-tinh.md, "Giới hạn và an toàn"). 10,000 products (the sample catalogue
+# copied 127 times) export to 1.1 MB of xlsx whose sheet unzips to 23 MB, well inside them.
+MAX_FILE_BYTES = 32 * 1024 * 1024  # the file as it is on disk
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # every member of an xlsx, from the zip directory
+MAX_ROWS = 20_000  # rows under the header, per sheet
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 131_072  # Python's csv limit; a content file is at most 256 KB anyway
+EXCEL_CELL_CHARS = 32_767  # Excel keeps no more in one cell: longer values are exported empty
+MAX_INFLATE_RATIO = 100  # per zip member over 1 MB, as Apache POI (ZipSecureFile) refuses
+MAX_SHARED_STRINGS = 500_000  # 20,000 rows × 25 texts; each costs openpyxl ~20 µs to load
+MAX_CELL_FORMATS = 65_490  # Excel's own limit of distinct cell formats
+MAX_SHEETS = 255
 
 
 @dataclass(frozen=True)
@@ -208,6 +247,61 @@ def _same(spec: Field | None, new: str, old: str) -> bool:
     return a == b
 
 
+# --- cells that must stay text, characters that must not pass ------------------------------
+
+# What Excel, LibreOffice and Google Sheets start a formula with (OWASP "CSV injection"), and
+# the full-width and small forms an East Asian input method types for them.
+FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212")
+TEXT_MARK = "'"  # a leading apostrophe: "this cell is text" to every spreadsheet program
+
+
+def reads_as_formula(value: str) -> bool:
+    """True when a spreadsheet program could take *value* for a formula (or lose its spaces)."""
+    return bool(value) and (value[0].isspace() or value.lstrip()[:1] in FORMULA_START)
+
+
+def _needs_mark_in_xlsx(value: str) -> bool:
+    """In xlsx every cell is a string cell, so only what import would misread needs the mark:
+    the text “-” (else: “remove this field”) and leading spaces (else: trimmed)."""
+    return value == REMOVE or value[:1].isspace()
+
+
+CSV, XLSX = "csv", "xlsx"
+_NEEDS_MARK = {CSV: reads_as_formula, XLSX: _needs_mark_in_xlsx}
+
+
+def export_cell(value: str, kind: str = CSV) -> str:
+    """*value* as a cell that no spreadsheet program evaluates or trims; `import_cell` reverses it.
+
+    CSV has no cell types, so a value that reads as a formula gets one `'` in front (OWASP's
+    CSV-injection advice); in xlsx the cell type already says “text”. A value that itself
+    starts with apostrophes before such text gets one more (`'=x` → `''=x`), so the mark is
+    never ambiguous and the round trip is exact.
+    """
+    return TEXT_MARK + value if _NEEDS_MARK[kind](value.lstrip(TEXT_MARK)) else value
+
+
+def import_cell(cell: str, kind: str = CSV) -> tuple[str, bool]:
+    """(value, marked) of a cell: exactly one added `'` removed; *marked* cells are literal
+    values (a marked `-` is the text “-”, not “remove this field”)."""
+    if cell.startswith(TEXT_MARK) and _NEEDS_MARK[kind](cell.lstrip(TEXT_MARK)):
+        return cell[1:], True
+    return cell, False
+
+
+def printable(text: str, limit: int = 60) -> str:
+    """*text* safe to echo in one line of a message (text.printable), cut after *limit* characters."""
+    return shown_text(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+class SpreadsheetError(Bilingual):
+    """The spreadsheet as a whole cannot be read; *row*/*column* say where, when known."""
+
+    def __init__(self, vi: str, en: str, row: int = 0, column: int = 0, example: str = ""):
+        super().__init__(vi, en, example)
+        self.row, self.column = row, column
+
+
 # --- reading sheets ---------------------------------------------------------------------------
 
 
@@ -218,6 +312,7 @@ class Sheet:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (1-based row number, cells)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    marked: set[tuple[int, int]] = field(default_factory=set)  # (row, column) of literal cells
 
 
 def _cell_text(value, column_key: str = "") -> str:
@@ -235,8 +330,86 @@ def _cell_text(value, column_key: str = "") -> str:
     return nfc(str(value).replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+def _column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _too_many_rows(row: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"bảng tính có hơn {group_thousands(MAX_ROWS)} dòng (dòng {row} còn dữ liệu); hãy chia thành nhiều tệp",
+        f"the spreadsheet has more than {MAX_ROWS:,} rows (row {row} has data); split it into several files",
+        row,
+    )
+
+
+def _within_columns(cells: list, row: int, empty) -> list:
+    """*cells* cut to MAX_COLUMNS; a value beyond it is an error (never silently dropped)."""
+    if len(cells) <= MAX_COLUMNS:
+        return cells
+    for number, cell in enumerate(cells[MAX_COLUMNS:], start=MAX_COLUMNS + 1):
+        if not empty(cell):
+            raise SpreadsheetError(
+                f"ô {_column_letter(number)}{row} nằm ngoài {MAX_COLUMNS} cột đầu; bảng tính nhập liệu "
+                "không có nhiều cột như vậy, hãy xoá các cột thừa",
+                f"cell {_column_letter(number)}{row} is beyond the first {MAX_COLUMNS} columns; the layout "
+                "has no such column, delete the extra columns",
+                row,
+                number,
+            )
+    return cells[:MAX_COLUMNS]
+
+
+def _read_source(path: Path) -> int:
+    """The file's size, after refusing what is not a regular file or is too large."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise SpreadsheetError(
+            f"không mở được tệp ({error.strerror})", f"cannot open the file ({error.strerror})"
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise SpreadsheetError(
+            "đây là một thư mục, không phải tệp bảng tính", "this is a folder, not a spreadsheet file"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise SpreadsheetError("đây không phải tệp thường", "this is not a regular file")
+    if info.st_size == 0:
+        raise SpreadsheetError("tệp rỗng (0 byte)", "the file is empty (0 bytes)")
+    if info.st_size > MAX_FILE_BYTES:
+        raise SpreadsheetError(
+            f"tệp quá lớn ({info.st_size // 1024 // 1024} MB; tối đa {MAX_FILE_BYTES // 1024 // 1024} MB); "
+            "hãy chia thành nhiều tệp",
+            f"file too large ({info.st_size // 1024 // 1024} MB; at most {MAX_FILE_BYTES // 1024 // 1024} MB); "
+            "split it into several files",
+        )
+    return info.st_size
+
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and every password-protected workbook
+
+
 def read_csv(path: Path, display: str) -> Sheet:
-    text, encoding = decode_bytes(path.read_bytes(), allow_legacy=True)
+    _read_source(path)
+    raw = path.read_bytes()
+    if raw.startswith(_ZIP_MAGIC + (_OLE_MAGIC,)):
+        raise SpreadsheetError(
+            "tệp này là bảng tính Excel, không phải CSV; hãy đổi đuôi tệp thành .xlsx",
+            "this file is an Excel workbook, not CSV; rename it to .xlsx",
+        )
+    try:
+        text, encoding = decode_bytes(raw, allow_legacy=True)
+    except UnicodeDecodeError as error:  # neither UTF-8 nor a legacy encoding it may be
+        line = raw[: error.start + 3].count(b"\n") + 1
+        raise SpreadsheetError(
+            f"tệp không phải UTF-8 (dòng {line}); hãy lưu lại với mã hoá UTF-8",
+            f"file is not UTF-8 (line {line}); save it again with UTF-8 encoding",
+            line,
+        ) from None
     warnings = []
     if encoding == CP1258:
         warnings.append(
@@ -251,42 +424,242 @@ def read_csv(path: Path, display: str) -> Sheet:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    header = [nfc(h).strip() for h in records[0]] if records else []
-    rows = [(number, [_cell_text(c) for c in record]) for number, record in enumerate(records[1:], start=2)]
-    return Sheet(display, path.stem, header, rows, warnings)
+    sheet = Sheet(display, path.stem, [], [], warnings)
+    # Long cells are reported with their row and column below, not as a bare csv.Error here.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    number = 1
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for number, record in enumerate(reader, start=1):
+            if number > MAX_ROWS + 1:
+                if any(cell.strip() for cell in record):
+                    raise _too_many_rows(number)
+                continue
+            cells = []
+            for column, raw in enumerate(_within_columns(record, number, lambda c: not c.strip()), start=1):
+                value, marked = import_cell(_cell_text(raw))
+                if marked:
+                    sheet.marked.add((number, column))
+                cells.append(value)
+            if number == 1:
+                sheet.header = cells
+            else:
+                sheet.rows.append((number, cells))
+    except csv.Error as error:
+        raise SpreadsheetError(
+            f"dòng {number} không đọc được theo CSV ({error})",
+            f"row {number} is not valid CSV ({error})",
+            number,
+        ) from None
+    finally:
+        csv.field_size_limit(limit)
+    return sheet
+
+
+def _check_workbook_container(path: Path) -> None:
+    """Refuse what openpyxl should never be handed: not a zip, a damaged zip, a password, or a
+    zip that would unzip to more than MAX_UNZIPPED_BYTES (sizes from the zip directory only)."""
+    with path.open("rb") as handle:
+        start = handle.read(8)
+        handle.seek(0)
+        if start.startswith(_OLE_MAGIC):
+            head = handle.read(1 << 20)
+            if "EncryptedPackage".encode("utf-16-le") in head:
+                raise SpreadsheetError(
+                    "bảng tính có mật khẩu; hãy mở bằng Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ) rồi lưu lại",
+                    "the workbook is password-protected; open it in Excel, remove the password and save it again",
+                )
+            raise SpreadsheetError(
+                "đây là tệp Excel cũ (.xls), không phải .xlsx; hãy mở bằng Excel và “Lưu thành” Sổ làm việc Excel (.xlsx)",
+                "this is an old Excel file (.xls), not .xlsx; open it and “Save as” Excel Workbook (.xlsx)",
+            )
+        if not start.startswith(_ZIP_MAGIC):
+            sample = start + handle.read(4096)
+            binary = set(range(9)) | set(range(14, 32))
+            looks_text = sample.startswith((b"\xff\xfe", b"\xfe\xff")) or not binary & set(sample)
+            if looks_text:
+                raise SpreadsheetError(
+                    "tệp này là văn bản (CSV), không phải .xlsx; hãy đổi đuôi tệp thành .csv",
+                    "this file is text (CSV), not .xlsx; rename it to .csv",
+                )
+            raise SpreadsheetError(
+                "tệp không phải bảng tính .xlsx (hỏng hoặc sai định dạng); hãy mở bằng Excel và lưu lại dạng .xlsx",
+                "the file is not an .xlsx workbook (damaged or another format); open it in Excel and save it as .xlsx",
+            )
+    damaged = SpreadsheetError(
+        "tệp .xlsx bị hỏng hoặc chưa tải về hết; hãy tải lại hoặc lưu lại bằng Excel",
+        "the .xlsx file is damaged or incomplete; download it again or save it again in Excel",
+    )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise damaged from None
+    names = {member.filename for member in members}
+    if any(member.flag_bits & 0x1 for member in members):
+        raise SpreadsheetError(
+            "bảng tính có mật khẩu; hãy bỏ mật khẩu rồi lưu lại",
+            "the workbook is password-protected; remove the password",
+        )
+    unzipped = sum(member.file_size for member in members)
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise SpreadsheetError(
+            f"tệp .xlsx giải nén ra {unzipped // 1024 // 1024} MB, quá giới hạn {MAX_UNZIPPED_BYTES // 1024 // 1024} MB; "
+            "hãy chia thành nhiều tệp (hoặc tệp đã bị làm giả)",
+            f"the .xlsx unzips to {unzipped // 1024 // 1024} MB, over the {MAX_UNZIPPED_BYTES // 1024 // 1024} MB limit; "
+            "split it into several files (or the file is forged)",
+        )
+    for member in members:  # Apache POI's zip-bomb rule: nothing real inflates 100 times over
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_INFLATE_RATIO * member.compress_size:
+            raise SpreadsheetError(
+                f"phần “{printable(member.filename)}” của tệp .xlsx nén hơn {MAX_INFLATE_RATIO} lần "
+                f"({member.compress_size // 1024} KB → {member.file_size // 1024 // 1024} MB): tệp đã bị làm giả",
+                f"part “{printable(member.filename)}” of the .xlsx is compressed more than {MAX_INFLATE_RATIO} "
+                f"times ({member.compress_size // 1024} KB → {member.file_size // 1024 // 1024} MB): the file is forged",
+            )
+    if "mimetype" in names and "content.xml" in names:
+        raise SpreadsheetError(
+            "đây là tệp LibreOffice (.ods), không phải .xlsx; hãy “Lưu thành” định dạng Excel 2007-365 (.xlsx)",
+            "this is a LibreOffice file (.ods), not .xlsx; “Save as” Excel 2007-365 (.xlsx)",
+        )
+    if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+        raise SpreadsheetError(
+            "tệp nén này không phải bảng tính Excel (.xlsx); hãy mở bằng Excel và lưu lại dạng .xlsx",
+            "this zip file is not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx",
+        )
+
+
+# Parts openpyxl reads whole as it opens a workbook, before the first row: each element costs
+# about 20 µs there, so they are counted first (streaming, a few MB of memory at most).
+_COUNTED_PARTS = (
+    ("sharedstrings.xml", b"si", MAX_SHARED_STRINGS, "chuỗi dùng chung", "shared strings"),
+    ("styles.xml", b"xf", MAX_CELL_FORMATS, "định dạng ô", "cell formats"),
+    ("workbook.xml", b"sheet", MAX_SHEETS, "trang tính", "sheets"),
+)
+
+
+def _count_elements(archive: zipfile.ZipFile, name: str, tag: bytes) -> int:
+    pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?" + tag + rb"[\s/>]")
+    count, carry = 0, b""
+    with archive.open(name) as part:
+        if b"\x00" in part.peek(4)[:4]:  # UTF-16/32 XML: no program writes it, and the tags hide
+            return sys.maxsize
+        while chunk := part.read(1 << 20):
+            data = carry + chunk
+            cut = max(0, len(data) - 64)
+            count += sum(1 for match in pattern.finditer(data) if match.start() < cut)
+            carry = data[cut:]
+    return count + sum(1 for _ in pattern.finditer(carry))
+
+
+def _check_workbook_parts(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                for suffix, tag, limit, vi, en in _COUNTED_PARTS:
+                    if name.lower().rsplit("/", 1)[-1] != suffix:
+                        continue
+                    count = _count_elements(archive, name, tag)
+                    if count == sys.maxsize:
+                        raise SpreadsheetError(
+                            f"phần “{printable(name)}” của tệp .xlsx không mã hoá UTF-8: tệp đã bị làm giả",
+                            f"part “{printable(name)}” of the .xlsx is not UTF-8: the file is forged",
+                        )
+                    if count > limit:
+                        raise SpreadsheetError(
+                            f"tệp .xlsx có {group_thousands(count)} {vi} (tối đa {group_thousands(limit)}); "
+                            "hãy chia thành nhiều tệp (hoặc tệp đã bị làm giả)",
+                            f"the .xlsx has {count:,} {en} (at most {limit:,}); split it into several files "
+                            "(or the file is forged)",
+                        )
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError):
+        raise SpreadsheetError(
+            "tệp .xlsx bị hỏng hoặc chưa tải về hết; hãy tải lại hoặc lưu lại bằng Excel",
+            "the .xlsx file is damaged or incomplete; download it again or save it again in Excel",
+        ) from None
+
+
+def _marked_in_excel(cell) -> bool:
+    """The cell carries Excel's quote prefix (typed with a leading ', or exported by us)."""
+    try:
+        return bool(cell.style_array.quotePrefix)
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return False
 
 
 def read_xlsx(path: Path, display: str) -> list[Sheet]:
+    _read_source(path)
+    _check_workbook_container(path)
+    _check_workbook_parts(path)
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # a hostile zip can fail anywhere inside openpyxl's parsers
+        raise SpreadsheetError(
+            f"không đọc được tệp .xlsx ({type(error).__name__}); hãy mở bằng Excel và lưu lại",
+            f"cannot read the .xlsx file ({type(error).__name__}); open it in Excel and save it again",
+        ) from None
     sheets = []
     try:
         for worksheet in workbook.worksheets:
             if search_key(worksheet.title) in (search_key(GUIDE_SHEET), "guide", "readme"):
                 continue
-            records = list(worksheet.iter_rows(values_only=True))
-            header = [_cell_text(h) for h in records[0]] if records else []
-            keys = [
-                getattr(match_header(PRODUCTS, h) or match_header(COOPERATIVES, h), "en", "") for h in header
-            ]
-            rows = []
-            for number, record in enumerate(records[1:], start=2):
-                cells = [
-                    _cell_text(value, keys[i] if i < len(keys) else "") for i, value in enumerate(record)
-                ]
-                rows.append((number, cells))
-            sheets.append(Sheet(f"{display}[{worksheet.title}]", worksheet.title, header, rows))
+            sheet = Sheet(f"{display}[{printable(worksheet.title)}]", worksheet.title, [], [])
+            # The <dimension> a file declares can lie both ways: rows are counted as they stream.
+            worksheet.reset_dimensions()
+            keys: list[str] = []
+            try:
+                for number, record in enumerate(worksheet.iter_rows(), start=1):
+                    if number > MAX_ROWS + 1:
+                        if any(cell.value not in (None, "") for cell in record):
+                            raise _too_many_rows(number)
+                        continue
+                    record = _within_columns(list(record), number, lambda cell: cell.value in (None, ""))
+                    cells = []
+                    for column, cell in enumerate(record, start=1):
+                        key = keys[column - 1] if column - 1 < len(keys) else ""
+                        value, marked = import_cell(_cell_text(cell.value, key), XLSX)
+                        if marked or value == REMOVE and _marked_in_excel(cell):
+                            sheet.marked.add((number, column))
+                        cells.append(value)
+                    if number == 1:
+                        sheet.header = cells
+                        keys = [
+                            getattr(match_header(PRODUCTS, h) or match_header(COOPERATIVES, h), "en", "")
+                            for h in cells
+                        ]
+                    else:
+                        sheet.rows.append((number, cells))
+            except SpreadsheetError:
+                raise
+            except Exception as error:  # damaged XML inside a valid zip
+                raise SpreadsheetError(
+                    f"trang tính “{printable(worksheet.title)}” bị hỏng ({type(error).__name__}); "
+                    "hãy mở bằng Excel và lưu lại",
+                    f"sheet “{printable(worksheet.title)}” is damaged ({type(error).__name__}); "
+                    "open it in Excel and save it again",
+                ) from None
+            sheets.append(sheet)
     finally:
         workbook.close()
     return sheets
 
 
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+
+
 def read_sheets(path: Path, display: str | None = None) -> list[Sheet]:
     display = display or path.as_posix()
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, display)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise SpreadsheetError(
+            f"chưa đọc được tệp {suffix}; hãy “Lưu thành” .xlsx hoặc .csv (UTF-8)",
+            f"{suffix} files cannot be read; “Save as” .xlsx or .csv (UTF-8)",
+        )
     return [read_csv(path, display)]
 
 
@@ -373,7 +746,11 @@ class Importer:
         for number, header in enumerate(sheet.header, start=1):
             if not header:
                 continue
+            if self.bad_cell(sheet, 1, number, printable(header), header):
+                ok = False
+                continue
             column = match_header(kind, header)
+            header = printable(header)
             if column is None:
                 names = [c.vi for c in LAYOUTS[kind]] + [c.en for c in LAYOUTS[kind]]
                 guess = did_you_mean(header, names, cutoff=0.5)
@@ -407,6 +784,30 @@ class Importer:
             ok = False
         return columns if ok else None
 
+    def bad_cell(self, sheet: Sheet, row: int, column: int, header: str, cell: str) -> bool:
+        """Report a cell too long or holding characters no content file may hold."""
+        if len(cell) > MAX_CELL_CHARS:
+            self.add(
+                sheet, row, column, header,
+                f"ô dài {group_thousands(len(cell))} ký tự, quá giới hạn {group_thousands(MAX_CELL_CHARS)}",
+                f"the cell is {len(cell):,} characters long, over the {MAX_CELL_CHARS:,} limit",
+            )  # fmt: skip
+            return True
+        found = unsafe_characters(cell)
+        if found:
+            index, ch = found[0]
+            more = f" (và {len(found) - 1} ký tự khác)" if len(found) > 1 else ""
+            more_en = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.add(
+                sheet, row, column, header,
+                f"ô có ký tự điều khiển hoặc vô hình {character_name(ch)} ở vị trí {index + 1}{more}; "
+                "hãy xoá (thường do chép từ trang web, Word hoặc Zalo)",
+                f"the cell holds the control or invisible character {character_name(ch)} at position "
+                f"{index + 1}{more_en}; delete it (it usually comes from pasting a web page, Word or Zalo)",
+            )  # fmt: skip
+            return True
+        return False
+
     def import_sheet(self, sheet: Sheet, kind: str) -> None:
         columns = self.columns_of(sheet, kind)
         if columns is None:
@@ -415,7 +816,15 @@ class Importer:
             if not any(cell.strip() for cell in cells):
                 continue
             values = {number: (cells[number - 1] if number - 1 < len(cells) else "") for number in columns}
-            self.import_row(sheet, kind, row, columns, values)
+            bad = [
+                self.bad_cell(sheet, row, number, sheet.header[number - 1], value)
+                for number, value in values.items()
+            ]
+            if any(bad):  # the row's other checks would echo the bad text
+                self.result.invalid_rows.append(f"{sheet.display}:{row}")
+                continue
+            literal = {number for number in columns if (row, number) in sheet.marked}
+            self.import_row(sheet, kind, row, columns, values, literal)
 
     # -- per row ----------------------------------------------------------------------------
 
@@ -430,8 +839,8 @@ class Importer:
         if slug and slug != slugify(slug):
             self.add(
                 sheet, row, file_col, sheet.header[file_col - 1],
-                f"tên tệp “{slug}” phải là chữ thường không dấu, số và dấu gạch ngang, ví dụ “{slugify(slug)}”",
-                f"file name “{slug}” must be lowercase ASCII letters, digits and dashes, e.g. “{slugify(slug)}”",
+                f"tên tệp “{printable(slug)}” phải là chữ thường không dấu, số và dấu gạch ngang, ví dụ “{slugify(slug)}”",
+                f"file name “{printable(slug)}” must be lowercase ASCII letters, digits and dashes, e.g. “{slugify(slug)}”",
                 slugify(slug),
             )  # fmt: skip
             return None
@@ -450,10 +859,27 @@ class Importer:
                 )  # fmt: skip
                 return None
             slug = derive_slug(name)
+            if not slug:
+                self.add(
+                    sheet, row, name_col, sheet.header[name_col - 1],
+                    f"không đặt được tên tệp từ tên “{printable(name)}” (không có chữ hay số); hãy điền cột “Tên tệp”",
+                    f"no file name can be made from the name “{printable(name)}” (no letters or digits); "
+                    "fill in the file name column",
+                    "mat-ong-bac-ha",
+                )  # fmt: skip
+                return None
         if kind == PRODUCTS:
             path = self.content / "products" / coop / f"{slug}.md"
         else:
             path = self.content / "cooperatives" / f"{slug}.md"
+        linked = self._linked(path)
+        if linked is not None:
+            self.add(
+                sheet, row, file_col or name_col or 0, "",
+                f"{self._show(linked)} là liên kết tượng trưng (symlink); không ghi qua liên kết",
+                f"{self._show(linked)} is a symbolic link; nothing is written through a link",
+            )  # fmt: skip
+            return None
         if path in self.planned:
             first_sheet, first_row = self.planned[path]
             self.add(
@@ -468,9 +894,18 @@ class Importer:
     def _show(self, path: Path) -> str:
         return path.relative_to(self.content.parent).as_posix()
 
+    def _linked(self, path: Path) -> Path | None:
+        """The first symlink on the way from content/ to *path*: writes must stay inside content/."""
+        current = self.content
+        for part in path.relative_to(self.content).parts:
+            current = current / part
+            if current.is_symlink():
+                return current
+        return None
+
     def _cooperative(self, sheet, row, column, cell) -> str | None:
         folder = self.content / "cooperatives"
-        known = sorted({p.stem for p in folder.glob("*.md")} | self.new_cooperatives)
+        known = sorted({p.stem for p in folder.glob("*.md") if p.is_file()} | self.new_cooperatives)
         for candidate in (cell.strip(), slugify(cell), derive_slug(cell)):
             if candidate and candidate in known:
                 return candidate
@@ -479,12 +914,15 @@ class Importer:
         if not cell.strip():
             vi, en = "cần tên tệp của hợp tác xã", "the cooperative's file name is needed"
         else:
-            vi = f"chưa có hợp tác xã “{cell}” (content/cooperatives/{slugify(cell)}.md){hint_vi}"
-            en = f"there is no cooperative “{cell}” (content/cooperatives/{slugify(cell)}.md){hint_en}"
+            shown = printable(cell)
+            vi = f"chưa có hợp tác xã “{shown}” (content/cooperatives/{slugify(cell)}.md){hint_vi}"
+            en = f"there is no cooperative “{shown}” (content/cooperatives/{slugify(cell)}.md){hint_en}"
         self.add(sheet, row, column, sheet.header[column - 1], vi, en, guess or "")
         return None
 
-    def import_row(self, sheet: Sheet, kind: str, row: int, columns: dict[int, Column], values: dict) -> None:
+    def import_row(
+        self, sheet: Sheet, kind: str, row: int, columns: dict[int, Column], values: dict, literal: set[int]
+    ) -> None:
         before = len(self.result.problems.errors)
         target = self._target(sheet, kind, row, columns, values)
         if target is None:
@@ -495,11 +933,13 @@ class Importer:
         existing = None
         if path.exists():
             try:
+                if not path.is_file():
+                    raise IsADirectoryError(path)
                 existing = path.read_text(encoding="utf-8")
                 parse_front_matter(existing.encode("utf-8"))
-            except (UnicodeDecodeError, YamlProblem) as error:
-                vi = getattr(error, "vi", "tệp không đọc được")
-                en = getattr(error, "en", "file cannot be read")
+            except (OSError, UnicodeDecodeError, YamlProblem) as error:
+                vi = getattr(error, "vi", "không phải tệp đọc được")
+                en = getattr(error, "en", "not a readable file")
                 self.add(
                     sheet, row, 0, "",
                     f"{self._show(path)} có lỗi, chưa cập nhật được: {vi}; sửa tệp trước",
@@ -507,7 +947,7 @@ class Importer:
                 )  # fmt: skip
                 self.result.invalid_rows.append(f"{sheet.display}:{row}")
                 return
-        text = self._apply(fields, kind, existing, columns, values)
+        text = self._apply(fields, kind, existing, columns, values, literal)
         self._check(sheet, kind, row, columns, text, path, coop)
         if len(self.result.problems.errors) > before:
             self.result.invalid_rows.append(f"{sheet.display}:{row}")
@@ -519,25 +959,29 @@ class Importer:
         else:
             self.result.changes.append(Change(path, text, existing is None))
 
-    def _apply(self, fields, kind, existing: str | None, columns: dict[int, Column], values: dict) -> str:
+    def _apply(
+        self, fields, kind, existing: str | None, columns: dict[int, Column], values: dict, literal: set[int]
+    ) -> str:
         order = _schema_order(fields)
         editor = FrontMatterEditor(existing or "---\n---\n", order, fields)  # canonical values
         doc = editor.doc if existing is not None else None
         body = None
-        images: dict[tuple[int, str], str] = {}
+        images: dict[tuple[int, str], str | object] = {}
         for number, column in columns.items():
-            cell = values[number].strip()
+            # cells arrive trimmed; a marked cell's spaces are the value's own
+            cell = values[number] if number in literal else values[number].strip()
             if column.kind in ("file", "cooperative") or not cell:
                 continue
+            remove = cell == REMOVE and number not in literal  # a marked '- is the text “-”
             if column.kind == "body":
                 if cell != cell_of(doc, column):
-                    body = "" if cell == REMOVE else cell
+                    body = "" if remove else cell
                 continue
             if column.kind in ("image", "alt"):
-                images[(column.index, column.kind)] = cell
+                images[(column.index, column.kind)] = REMOVE_MARK if remove else cell
                 continue
             old = cell_of(doc, column)
-            if cell == REMOVE:
+            if remove:
                 editor.delete(column.path)
                 continue
             spec = spec_at(fields, column.path) if column.kind == "text" else None
@@ -598,7 +1042,13 @@ class Importer:
 
     # -- whole file -------------------------------------------------------------------------
 
-    def run(self, sheets: Iterable[Sheet]) -> None:
+    def run(self, sheets: list[Sheet], where: str = "") -> None:
+        if not sheets:
+            self.result.problems.add(
+                where, 0, 0, "",
+                f"không có trang tính nào để nhập (ngoài “{GUIDE_SHEET}”)",
+                f"there is no sheet to import (besides “{GUIDE_SHEET}”)",
+            )  # fmt: skip
         kinds = []
         for sheet in sheets:
             for vi, en in sheet.warnings:
@@ -646,9 +1096,10 @@ def _merge_certifications(old, new: list[str]) -> list:
     return [existing.get(search_key(slug), slug) for slug in new]
 
 
-def _merge_images(old, cells: dict[tuple[int, str], str]):
+def _merge_images(old, cells: dict[tuple[int, str], str | object]):
     """The images list after the sheet's Ảnh N / Mô tả ảnh N cells; None when nothing changes."""
-    if cells.get((0, "image"), "").lower() in ("none", "khong", "không"):
+    first = cells.get((0, "image"), "")
+    if isinstance(first, str) and first.lower() in ("none", "khong", "không"):
         return None if old == cells[(0, "image")] else cells[(0, "image")]
     old_items = old if isinstance(old, list) else []
     count = max([len(old_items)] + [index + 1 for index, _ in cells])
@@ -658,7 +1109,7 @@ def _merge_images(old, cells: dict[tuple[int, str], str]):
         current = {"file": item} if isinstance(item, str) else dict(item) if isinstance(item, dict) else {}
         for kind, key in (("image", "file"), ("alt", "alt")):
             cell = cells.get((index, kind))
-            if cell == REMOVE:
+            if cell == REMOVE_MARK:
                 current.pop(key, None)
             elif cell:
                 current[key] = cell
@@ -673,31 +1124,93 @@ def _merge_images(old, cells: dict[tuple[int, str], str]):
     return result or "none"
 
 
+def _temporary_beside(path: Path, data: bytes, mode: int) -> Path:
+    """*data* in a new temporary file in *path*'s folder, written whole and flushed to disk."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(name, mode)  # mkstemp makes 0600 files
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _new_file_mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def write_files_atomically(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file or none: all go to temporary files first, then each is renamed into place.
+
+    A full disk or a missing permission shows while the temporary files are written, before any
+    file is replaced; the folders this made are removed again. (chophien/files.py's writer
+    does one file; this is the all-or-nothing step over many.)
+    """
+    made: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+            for folder in reversed(missing):
+                folder.mkdir()
+                made.append(folder)
+            staged.append((_temporary_beside(path, data, _new_file_mode(path)), path))
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        for folder in reversed(made):
+            folder.rmdir()
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
+
+
+def _source_problem(result: ImportResult, where: str, error: Bilingual) -> ImportResult:
+    row = getattr(error, "row", 0) or getattr(error, "line", 0)
+    result.problems.add(where, row, getattr(error, "column", 0), "", error.vi, error.en, error.example)
+    return result
+
+
 def import_spreadsheet(
     source: Path, content: Path, skip_invalid: bool = False, write: bool = True, display: str | None = None
 ) -> ImportResult:
     """Check every row of *source*; write the files when all are valid (or *skip_invalid*)."""
     importer = Importer(content)
+    where = display or source.as_posix()
+    if not content.is_dir():
+        return _source_problem(
+            importer.result,
+            content.as_posix(),
+            Bilingual(
+                "không có thư mục nội dung này; chạy lệnh trong thư mục của kho hoặc dùng --content",
+                "there is no such content folder; run the command in the repository or pass --content",
+            ),
+        )
     try:
         sheets = read_sheets(source, display)
-    except EncodingProblem as error:
-        importer.result.problems.add(display or source.as_posix(), error.line, 0, "", error.vi, error.en)
-        return importer.result
-    except (OSError, ValueError, KeyError) as error:
-        importer.result.problems.add(
-            display or source.as_posix(), 0, 0, "",
-            f"không mở được bảng tính ({error}); hãy lưu lại dạng .xlsx hoặc .csv",
-            f"cannot open the spreadsheet ({error}); save it again as .xlsx or .csv",
-        )  # fmt: skip
-        return importer.result
-    importer.run(sheets)
+    except (EncodingProblem, SpreadsheetError) as error:
+        return _source_problem(importer.result, where, error)
+    importer.run(sheets, where)
     result = importer.result
     if write and (skip_invalid or not result.problems.errors):
-        for change in result.changes:
-            change.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = change.path.with_name(change.path.name + ".tmp")
-            temporary.write_text(change.text, encoding="utf-8")
-            temporary.replace(change.path)
+        try:
+            write_files_atomically([(change.path, change.text.encode("utf-8")) for change in result.changes])
+        except OSError as error:
+            result.problems.add(
+                error.filename or content.as_posix(), 0, 0, "",
+                f"không ghi được ({error.strerror}); chưa tệp nào bị thay đổi",
+                f"cannot write ({error.strerror}); no file was changed",
+            )  # fmt: skip
+            return result
         result.written = True
     return result
 
@@ -705,39 +1218,90 @@ def import_spreadsheet(
 # --- export -------------------------------------------------------------------------------------
 
 
-def _documents(folder: Path) -> list[tuple[Path, Document | None]]:
+def _documents(folder: Path, content: Path, problems: ProblemList) -> list[tuple[Path, Document | None]]:
     found = []
     for path in sorted(folder.glob("*.md")):
+        shown = path.relative_to(content.parent).as_posix()
+        if path.is_symlink() or not path.is_file():
+            problems.add(
+                shown, 0, 0, "",
+                "không phải tệp thường (liên kết tượng trưng hoặc thư mục); không xuất",
+                "not a regular file (a symbolic link or a folder); not exported",
+                severity="warning",
+            )  # fmt: skip
+            continue
         try:
             found.append((path, parse_front_matter(path.read_bytes())))
-        except YamlProblem:
-            found.append((path, None))
+        except (YamlProblem, OSError) as error:
+            problems.add(
+                shown, getattr(error, "line", 0), 0, "",
+                f"tệp có lỗi ({getattr(error, 'vi', error)}); không xuất, chạy chophien validate để sửa",
+                f"the file has an error ({getattr(error, 'en', error)}); not exported, run chophien validate",
+                severity="warning",
+            )  # fmt: skip
     return found
 
 
-def catalogue_rows(content: Path) -> dict[str, tuple[tuple[Column, ...], list[list[str]]]]:
-    """Columns and rows for each sheet, read from the content files as written (raw text)."""
-    coops = _documents(content / "cooperatives")
+def _exported(value: str, shown: str, column: Column, problems: ProblemList) -> str:
+    """A cell's text, or "" (which import reads as “keep”) when no spreadsheet could carry it."""
+    if len(value) > EXCEL_CELL_CHARS:
+        problems.add(
+            shown, 0, 0, column.vi,
+            f"dài {group_thousands(len(value))} ký tự, Excel chỉ giữ {group_thousands(EXCEL_CELL_CHARS)} ký tự một ô: ô được để trống "
+            "(nhập lại thì giữ nguyên); sửa trường này trong tệp",
+            f"{len(value):,} characters long, Excel keeps {EXCEL_CELL_CHARS:,} per cell: the cell is left "
+            "empty (import keeps the value); edit this field in the file",
+            severity="warning",
+        )  # fmt: skip
+        return ""
+    found = unsafe_characters(value)
+    if found:
+        problems.add(
+            shown, 0, 0, column.vi,
+            f"có ký tự điều khiển hoặc vô hình {character_name(found[0][1])}: ô được để trống "
+            "(nhập lại thì giữ nguyên); chạy chophien validate để sửa tệp",
+            f"holds the control or invisible character {character_name(found[0][1])}: the cell is left "
+            "empty (import keeps the value); run chophien validate to fix the file",
+            severity="warning",
+        )  # fmt: skip
+        return ""
+    return value
+
+
+def catalogue_rows(
+    content: Path, problems: ProblemList | None = None
+) -> dict[str, tuple[tuple[Column, ...], list[list[str]]]]:
+    """Columns and rows for each sheet, read from the content files as written (raw text).
+
+    Files that cannot be read, and values no spreadsheet can carry, are *problems* (warnings).
+    """
+    problems = problems if problems is not None else ProblemList()
+    coops = _documents(content / "cooperatives", content, problems)
     products = []
     for folder in sorted(p for p in (content / "products").glob("*") if p.is_dir()):
-        products.extend((folder.name, path, doc) for path, doc in _documents(folder))
+        if folder.is_symlink():
+            problems.add(
+                folder.relative_to(content.parent).as_posix(), 0, 0, "",
+                "thư mục là liên kết tượng trưng; không xuất", "the folder is a symbolic link; not exported",
+                severity="warning",
+            )  # fmt: skip
+            continue
+        products.extend((folder.name, path, doc) for path, doc in _documents(folder, content, problems))
     most = max(
         [MIN_IMAGE_COLUMNS] + [len(_image_items(doc.data.get("images"))) for _, _, doc in products if doc]
     )
     product_columns = layout(PRODUCTS, most)
     coop_columns = layout(COOPERATIVES)
+
+    def row(columns, path: Path, doc: Document, coop: str = "") -> list[str]:
+        shown = path.relative_to(content.parent).as_posix()
+        return [_exported(cell_of(doc, c, path.stem, coop), shown, c, problems) for c in columns]
+
     return {
-        COOPERATIVES: (
-            coop_columns,
-            [[cell_of(doc, c, path.stem) for c in coop_columns] for path, doc in coops if doc],
-        ),
+        COOPERATIVES: (coop_columns, [row(coop_columns, path, doc) for path, doc in coops if doc]),
         PRODUCTS: (
             product_columns,
-            [
-                [cell_of(doc, c, path.stem, coop) for c in product_columns]
-                for coop, path, doc in products
-                if doc
-            ],
+            [row(product_columns, path, doc, coop) for coop, path, doc in products if doc],
         ),
     }
 
@@ -783,54 +1347,137 @@ def layout_markdown(kind: str) -> str:
     return "\n".join(lines)
 
 
-def export_spreadsheet(content: Path, target: Path, template: bool = False, kind: str = PRODUCTS) -> int:
-    """Write the catalogue (or an empty template) as .xlsx (both sheets) or .csv (one kind)."""
-    sheets = (
-        catalogue_rows(content) if not template else {k: (layout(k), []) for k in (COOPERATIVES, PRODUCTS)}
-    )
-    if target.suffix.lower() == ".csv":
-        columns, rows = sheets[kind]
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([c.vi for c in columns])
-        writer.writerows(rows)
-        target.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))  # BOM: Excel reads UTF-8
-        return len(rows)
+EXPORT_SUFFIXES = (".xlsx", ".csv")
+
+
+@dataclass
+class ExportResult:
+    problems: ProblemList = field(default_factory=ProblemList)
+    count: int = 0
+    written: bool = False
+
+
+def _export_target_problem(target: Path) -> tuple[str, str] | None:
+    """Why *target* cannot be written, before anything is read or written."""
+    if target.suffix.lower() not in EXPORT_SUFFIXES:
+        return (
+            f"chỉ xuất được .xlsx hoặc .csv, không phải “{printable(target.suffix) or target.name}”; "
+            "ví dụ danh-muc.xlsx",
+            f"only .xlsx or .csv can be written, not “{printable(target.suffix) or target.name}”; "
+            "e.g. catalogue.xlsx",
+        )
+    if target.is_dir():
+        return (
+            "đây là một thư mục; hãy ghi tên tệp, ví dụ danh-muc.xlsx",
+            "this is a folder; give a file name",
+        )
+    folder = target.parent
+    if not folder.is_dir():
+        return (
+            f"không có thư mục “{printable(folder.as_posix(), 300)}”; hãy tạo thư mục trước",
+            f"there is no folder “{printable(folder.as_posix(), 300)}”; create it first",
+        )
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        return ("không có quyền ghi vào đây", "no permission to write here")
+    return None
+
+
+def _workbook_bytes(sheets: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    count = 0
+
+    def put(worksheet, row: int, column: int, text: str):
+        """A string cell whatever the text: never a formula, a number or a date."""
+        cell = worksheet.cell(row, column)
+        if text:
+            cell.value = export_cell(text, XLSX)
+            cell.data_type = "s"
+            if reads_as_formula(cell.value):
+                cell.quotePrefix = True  # stays text when edited in Excel or LibreOffice
+        cell.number_format = "@"  # text: Excel must not turn 0912… or 450.000 into numbers
+        return cell
+
+    top, wrapped = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)  # shared: 3x faster
     for sheet_kind in (PRODUCTS, COOPERATIVES):
         columns, rows = sheets[sheet_kind]
         worksheet = workbook.create_sheet(SHEET_NAMES[sheet_kind])
-        worksheet.append([c.vi for c in columns])
-        for row in rows:
-            worksheet.append(row)
-        for cells in worksheet.iter_rows():
-            for cell in cells:
-                cell.number_format = "@"  # text: Excel must not turn 0912… or 450.000 into numbers
-                cell.alignment = Alignment(
-                    vertical="top", wrap_text=cell.row > 1 and cell.column == len(columns)
-                )
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
+        for number, values in enumerate([[c.vi for c in columns], *rows], start=1):
+            for index, value in enumerate(values, start=1):
+                cell = put(worksheet, number, index, value)
+                cell.alignment = wrapped if number > 1 and index == len(columns) else top
+                if number == 1:
+                    cell.font = Font(bold=True)
         worksheet.freeze_panes = "A2"
         for index, column in enumerate(columns, start=1):
             width = 60 if column.kind == "body" else max(12, len(column.vi) + 4)
             worksheet.column_dimensions[worksheet.cell(1, index).column_letter].width = width
-        count += len(rows)
     guide = workbook.create_sheet(GUIDE_SHEET)
-    guide.append(["Cột", "Tên tiếng Anh", "Bắt buộc", "Ý nghĩa", "Ví dụ"])
+    lines = [["Cột", "Tên tiếng Anh", "Bắt buộc", "Ý nghĩa", "Ví dụ"]]
     for sheet_kind in (PRODUCTS, COOPERATIVES):
-        guide.append([f"Trang tính “{SHEET_NAMES[sheet_kind]}”"])
-        for row in guide_rows(sheet_kind):
-            guide.append(row)
-    guide.append([])
-    guide.append(["Ô để trống: giữ nguyên giá trị trong tệp. Ghi - (một dấu gạch) để xoá giá trị."])
-    guide.append(["Danh sách (Mùa vụ, Từ khoá, Chứng nhận, Dân tộc): các mục cách nhau bằng dấu phẩy."])
+        lines.append([f"Trang tính “{SHEET_NAMES[sheet_kind]}”"])
+        lines.extend(guide_rows(sheet_kind))
+    lines.append([])
+    lines.append(["Ô để trống: giữ nguyên giá trị trong tệp. Ghi - (một dấu gạch) để xoá giá trị."])
+    lines.append(["Danh sách (Mùa vụ, Từ khoá, Chứng nhận, Dân tộc): các mục cách nhau bằng dấu phẩy."])
+    for number, values in enumerate(lines, start=1):
+        for index, value in enumerate(values, start=1):
+            put(guide, number, index, value)
     for letter, width in zip("ABCDE", (22, 18, 10, 70, 40), strict=True):
         guide.column_dimensions[letter].width = width
-    workbook.save(target)
-    return count
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_bytes(columns, rows) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.vi for c in columns])
+    writer.writerows([export_cell(value, CSV) for value in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
+
+
+def export_spreadsheet(
+    content: Path, target: Path, template: bool = False, kind: str = PRODUCTS
+) -> ExportResult:
+    """Write the catalogue (or an empty template) as .xlsx (both sheets) or .csv (one kind).
+
+    Nothing is written when the target or the content folder is wrong; the file appears whole
+    or not at all (temporary file in the same folder, then renamed).
+    """
+    result = ExportResult()
+    wrong = _export_target_problem(target)
+    if wrong is None and not template and not content.is_dir():
+        wrong = (
+            f"không có thư mục nội dung “{printable(content.as_posix(), 300)}”; dùng --content",
+            f"there is no content folder “{printable(content.as_posix(), 300)}”; pass --content",
+        )
+    if wrong is not None:
+        result.problems.add(target.as_posix(), 0, 0, "", *wrong)
+        return result
+    if template:
+        sheets = {k: (layout(k), []) for k in (COOPERATIVES, PRODUCTS)}
+    else:
+        sheets = catalogue_rows(content, result.problems)
+    if target.suffix.lower() == ".csv":
+        columns, rows = sheets[kind]
+        data, result.count = _csv_bytes(columns, rows), len(rows)
+    else:
+        data, result.count = _workbook_bytes(sheets), sum(len(r) for _, r in sheets.values())
+    try:
+        write_files_atomically([(target, data)])
+    except OSError as error:
+        result.problems.add(
+            target.as_posix(),
+            0,
+            0,
+            "",
+            f"không ghi được tệp ({error.strerror})",
+            f"cannot write the file ({error.strerror})",
+        )
+        return result
+    result.written = True
+    return result

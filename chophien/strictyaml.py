@@ -13,12 +13,15 @@ from dataclasses import dataclass
 import yaml
 
 from .normalise import UTF16, UTF16_WARNING, EncodingProblem, decode_bytes, repair_front_matter
-from .text import Bilingual, nfc
+from .text import Bilingual, nfc, unsafe_characters
 
 # libyaml's parser (~7× faster than the pure-Python one); only its events are used.
 _Parser = getattr(yaml, "CBaseLoader", None)
 
 MAX_FILE_BYTES = 256 * 1024
+# Content nests a few levels (images[1].alt, translations.en.name); libyaml allows 1,000, which
+# is deeper than Python's recursion limit lets the reader below follow.
+MAX_DEPTH = 20
 
 Path = tuple  # ("contact", "phone") or ("images", 0, "file")
 
@@ -30,6 +33,30 @@ class YamlProblem(Bilingual):
         super().__init__(vi, en, example)
         self.line = line
         self.column = column
+
+
+REPLACEMENT = "\ufffd"
+
+
+@dataclass(frozen=True)
+class UnsafeCharacter:
+    """An invisible or control character found in a file (text.unsafe_characters)."""
+
+    line: int
+    column: int
+    char: str
+    path: Path | None  # the field it stands in (or after); None in the Markdown body
+
+
+class FrontMatter(dict):
+    """Front-matter data; ``unsafe`` lists the invisible or control characters of its file.
+
+    They were replaced by U+FFFD before YAML saw the text, so no value, key or body carries
+    them (and the YAML reader's own line breaks U+0085/U+2028 cannot shift line numbers);
+    schema.check_mapping reports each one at its exact line and column.
+    """
+
+    unsafe: tuple[UnsafeCharacter, ...] = ()
 
 
 @dataclass
@@ -65,6 +92,55 @@ def decode_with_encoding(raw: bytes) -> tuple[str, str]:
     except EncodingProblem as error:
         raise YamlProblem(error.line, 0, error.vi, error.en) from None
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n")), encoding
+
+
+def _replace(text: str, found: list[tuple[int, str]]) -> str:
+    chars = list(text)
+    for index, _ch in found:
+        chars[index] = REPLACEMENT
+    return "".join(chars)
+
+
+def neutralise(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """*text* with every unsafe character replaced by U+FFFD (one for one: columns stay put),
+    and (line, column, character) of each, 1-based."""
+    found = unsafe_characters(text)
+    located = []
+    for index, ch in found:
+        line_start = text.rfind("\n", 0, index) + 1
+        located.append((text.count("\n", 0, index) + 1, index - line_start + 1, ch))
+    return (_replace(text, found) if found else text), located
+
+
+def clean_value(value):
+    """*value* (str, list or dict) as the strict reader returns it: unsafe characters → U+FFFD."""
+    if isinstance(value, str):
+        found = unsafe_characters(value)
+        return _replace(value, found) if found else value
+    if isinstance(value, list):
+        return [clean_value(item) for item in value]
+    if isinstance(value, dict):
+        return {clean_value(key): clean_value(item) for key, item in value.items()}
+    return value
+
+
+def _locate(found, positions: dict, body_line: int | None, escaped=()) -> tuple[UnsafeCharacter, ...]:
+    """Give each unsafe character the field it belongs to: the last key or value before it.
+
+    *escaped* (found by the YAML reader, already located) are merged in, in file order.
+    """
+    ordered = sorted(positions.items(), key=lambda item: (item[1], len(item[0])))
+    located = []
+    for line, column, ch in found:
+        path = None
+        if body_line is None or line < body_line:
+            path = ()
+            for candidate, position in ordered:
+                if position > (line, column):
+                    break
+                path = candidate
+        located.append(UnsafeCharacter(line, column, ch, path))
+    return tuple(sorted(located + list(escaped), key=lambda u: (u.line, u.column)))
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -139,12 +215,32 @@ class _EventReader:
         self.positions: dict = {}
         self.plain: set = set()
         self.flow: set = set()
+        # Unsafe characters written as YAML escapes ("\\u202e", "\\e", "\\N") appear only
+        # once a scalar is read: each is placed at the start of its scalar.
+        self.escaped: list[UnsafeCharacter] = []
 
     def pos(self, event) -> tuple[int, int]:
         return (event.start_mark.line + 1 + self.offset, event.start_mark.column + 1)
 
     def next(self):
         return self.parser.get_event()
+
+    def scalar(self, event, path: Path, key: bool = False) -> str:
+        """The scalar's text; for a key, *path* is its mapping's and the key is appended."""
+        value = event.value
+        # Only a double-quoted scalar has escapes, so only it can hold what `neutralise`
+        # removed; U+FFFD here was put there by `neutralise` (or was in the file): reported.
+        found = (
+            [(i, ch) for i, ch in unsafe_characters(value) if ch != REPLACEMENT] if event.style == '"' else ()
+        )
+        if not found:
+            return value
+        value = _replace(value, found)
+        line, column = self.pos(event)
+        self.escaped.extend(
+            UnsafeCharacter(line, column, ch, path + (value,) if key else path) for _, ch in found
+        )
+        return value
 
     def reject_extras(self, event) -> None:
         anchor = getattr(event, "anchor", None)
@@ -168,11 +264,18 @@ class _EventReader:
 
     def node(self, event, path: Path):
         self.reject_extras(event)
+        if len(path) > MAX_DEPTH:
+            raise YamlProblem(
+                *self.pos(event),
+                f"lồng nhau quá sâu (hơn {MAX_DEPTH} mức); các trường chỉ lồng vài mức",
+                f"nested too deeply (more than {MAX_DEPTH} levels); fields nest only a few levels",
+                "images:\n  - file: che.jpg\n    alt: Búp chè",
+            )
         self.positions[path] = self.pos(event)
         if isinstance(event, yaml.ScalarEvent):
             if not event.style:  # None from the Python parser, '' from libyaml
                 self.plain.add(path)
-            return event.value
+            return self.scalar(event, path)
         if isinstance(event, yaml.CollectionStartEvent) and event.flow_style:
             self.flow.add(path)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -198,7 +301,7 @@ class _EventReader:
                         "a field name must be a plain word, not a list or mapping",
                         "name: Chè Shan tuyết",
                     )
-                key = key_event.value
+                key = self.scalar(key_event, path, key=True)
                 if key in mapping:
                     line, col = self.pos(key_event)
                     first = self.positions[path + (key,)][0]
@@ -261,6 +364,7 @@ def parse_front_matter(raw: bytes) -> Document:
     """Parse a content file's bytes into a strict, located Document."""
     _check_size(raw)
     text, encoding = decode_with_encoding(raw)
+    text, found = neutralise(text)
     front, body, body_line = split_front_matter(text)
     reader = _EventReader(repair_front_matter(front), offset=1)
     data = reader.document()
@@ -275,6 +379,8 @@ def parse_front_matter(raw: bytes) -> Document:
             "name: Chè Shan tuyết",
         )
     reader.positions.setdefault((), (2, 1))
+    data = FrontMatter(data)
+    data.unsafe = _locate(found, reader.positions, body_line, reader.escaped)
     warnings = (UTF16_WARNING,) if encoding == UTF16 else ()
     return Document(
         data, reader.positions, body, body_line, warnings, frozenset(reader.plain), frozenset(reader.flow)
@@ -285,6 +391,7 @@ def parse_yaml_file(raw: bytes) -> Document:
     """Parse a whole YAML file (no `---` front matter, no body), e.g. a survey's survey.yaml."""
     _check_size(raw)
     text, encoding = decode_with_encoding(raw)
+    text, found = neutralise(text)
     reader = _EventReader(repair_front_matter(text), offset=0)
     data = reader.document()
     if data is None or data == "":
@@ -294,4 +401,6 @@ def parse_yaml_file(raw: bytes) -> Document:
             1, 1, "tệp phải là các dòng `trường: giá trị`", "the file must be `field: value` lines"
         )
     reader.positions.setdefault((), (1, 1))
+    data = FrontMatter(data)
+    data.unsafe = _locate(found, reader.positions, None, reader.escaped)
     return Document(data, reader.positions, "", 0, (UTF16_WARNING,) if encoding == UTF16 else ())

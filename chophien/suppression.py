@@ -1,17 +1,28 @@
-"""Small-cell suppression for published tables: primary cells below a threshold, plus complements.
+"""Statistical disclosure control for published tables of counts and means (docs/assessment.md).
 
 A set of tables is given as *cells* (key → count) and *relations* (a total cell equals the sum
-of its part cells: a row total, a column total, a region = the sum of its provinces, …). A cell
-with 0 < count < threshold is suppressed (primary suppression). A reader who knows the
-published cells and the relations can still solve for a suppressed cell when it is the only
-unknown in a relation, or — less obviously — when several relations together pin it down.
-`suppress_small_cells` therefore adds complementary cells until no primary cell is determined
-by the published cells and the relations (exact linear algebra over the rationals), choosing
-the smallest non-zero candidates first.
+of its part cells: a row total, a column total, a region = the sum of its provinces, …). The
+rules, each a function here, pure and tested on small hand-made tables:
 
-Out of scope, and said so in docs/assessment.md: bounds that come from counts being
-non-negative (a hidden pair summing to 3 tells that each is at most 3), and any knowledge a
-reader has from outside the published tables.
+- threshold rule (`primary_cells`): 0 < count < threshold is hidden, counting only respondents
+  whose own answers are not public anyway;
+- group disclosure / dominance (`dominated_rows`): when all, or all but fewer than the threshold,
+  of a group's unknown respondents share one answer, the group's whole row of that answer is
+  hidden, zeros included;
+- complementary suppression (`suppress_small_cells`): more cells are hidden until no protected
+  cell is the only hidden cell of a relation nor is pinned down by several relations together
+  (exact linear algebra over the rationals, `determined_cells`);
+- exchange witnesses (`protect_answers`): for every respondent whose answer is private, another
+  one with a different answer must exist such that exchanging their answers changes no published
+  figure; cells are hidden until one does. This is the attribute-disclosure guarantee: whatever
+  a reader combines — margins, pages, downloads — the data with the exchange give the same
+  figures, so the respondent's answer cannot be told;
+- means (`protect_means`): a mean is withheld over fewer than the threshold of unknown
+  respondents, and hidden means are chosen so that no difference of published ones recovers one.
+
+Out of scope, and said so in docs/assessment.md: intervals that come from counts being
+non-negative beyond what the exchange witnesses give, an attacker who re-runs this algorithm on
+guessed data (a "minimality attack"), and knowledge a reader has from outside the published tables.
 """
 
 from __future__ import annotations
@@ -93,6 +104,32 @@ def determined_cells(relations: Sequence[Relation], hidden: set[Key]) -> set[Key
     return {keys[column] for column, row in pivots.items() if len(row) == 1}
 
 
+def dominated_rows(
+    rows: Mapping[Key, Sequence[Key]],
+    cells: Mapping[Key, int],
+    threshold: int,
+    known: Mapping[Key, int] | None = None,
+) -> dict[Key, Key]:
+    """Group disclosure: rows whose unknown respondents (nearly) all share one answer.
+
+    *rows* maps a row's name to its cells (one per possible answer). A row is dominated when it
+    has unknown respondents and fewer than *threshold* of them lie outside its largest cell —
+    all of them in one cell (the classic case: a hidden count beside zeros) or all but a few.
+    Returns row → its largest cell, which must then never be recoverable.
+    """
+    known = known or {}
+    dominated = {}
+    for row, members in rows.items():
+        unknown = {key: cells[key] - known.get(key, 0) for key in members}
+        total = sum(unknown.values())
+        if total <= 0:
+            continue
+        largest = max(members, key=lambda key: (unknown[key], -members.index(key)))
+        if total - unknown[largest] < threshold:
+            dominated[row] = largest
+    return dominated
+
+
 def suppress_small_cells(
     cells: Mapping[Key, int],
     relations: Sequence[Relation],
@@ -100,21 +137,25 @@ def suppress_small_cells(
     fixed: Iterable[Key] = (),
     priority: Callable[[Key], int] = lambda key: 0,
     known: Mapping[Key, int] | None = None,
+    protect: Iterable[Key] = (),
+    hide: Iterable[Key] = (),
 ) -> set[Key]:
     """Every cell to hide: the small ones, and complements so none of them can be recomputed.
 
     *fixed* cells (the number of respondents, say) are always published and never chosen as
     complements; *known* is passed to `primary_cells`. First no relation may hold exactly one
-    hidden cell: its complement is the publishable cell of that relation with the lowest *priority* class (inner cells before
-    totals, say), then a non-zero count, then the one that also completes the most other such
-    relations — which closes rectangles in a two-way table —, then the smallest count, then
-    the order of *cells*. Then, while linear algebra still recovers a small cell from several
-    relations together, a cell near it is hidden too.
+    hidden cell: its complement is the publishable cell of that relation with the lowest
+    *priority* class (inner cells before totals, say), then a non-zero count, then the one that
+    also completes the most other such relations — which closes rectangles in a two-way table —,
+    then the smallest count, then the order of *cells*. Then, while linear algebra still
+    recovers a protected cell from several relations together, a cell near it is hidden too.
+    *protect* cells are protected like small ones (the largest cell of a dominated row); *hide*
+    cells are hidden from the start (the rest of such a row, zeros included).
     """
     fixed = set(fixed)
     position = {key: index for index, key in enumerate(cells)}
-    primary = primary_cells(cells, threshold, fixed, known)
-    hidden = set(primary)
+    primary = primary_cells(cells, threshold, fixed, known) | (set(protect) - fixed)
+    hidden = primary | (set(hide) - fixed)
     by_cell: dict[Key, list[int]] = {}
     for index, (total, parts) in enumerate(relations):
         for key in (total, *parts):
@@ -185,3 +226,106 @@ def _complement(key, relations, by_cell, hidden, fixed, cells, cost):
             return min(candidates, key=cost)
         frontier = next_frontier
     return None
+
+
+def exchange_changes(
+    first: tuple[frozenset, Hashable],
+    second: tuple[frozenset, Hashable],
+    cell: Callable[[Key, Hashable], Key],
+    extras: Callable[[Key], Iterable[Key]] = lambda scope: (),
+) -> set[Key]:
+    """The published figures that exchanging two respondents' answers would move.
+
+    A respondent is (scopes it is counted in, its answer). In a scope both share nothing moves;
+    in a scope only one is in, the cells of both answers move by one, and so does anything else
+    that depends on the answer there (*extras*: the scope's means).
+    """
+    (scopes, value), (other_scopes, other_value) = first, second
+    if value == other_value:
+        return set()
+    changed: set[Key] = set()
+    for scope in scopes ^ other_scopes:
+        changed.add(cell(scope, value))
+        changed.add(cell(scope, other_value))
+        changed.update(extras(scope))
+    return changed
+
+
+def protect_answers(
+    respondents: Sequence[tuple[frozenset, Hashable]],
+    hidden: Iterable[Key],
+    cell: Callable[[Key, Hashable], Key],
+    extras: Callable[[Key], Iterable[Key]] = lambda scope: (),
+    fixed: Iterable[Key] = (),
+    weight: Callable[[Key], int] = lambda key: 1,
+) -> set[Key] | None:
+    """Exchange witnesses: what to hide so that no private answer can be inferred; None if nothing can.
+
+    *respondents* are those whose answers are not public, in a fixed order, as (scopes, answer).
+    For each, some other respondent with a different answer must exist whose exchange with it
+    moves only hidden figures (`exchange_changes`): the data with the exchange are then a second
+    dataset that gives every published figure — whatever a reader adds up or subtracts — and in
+    it the respondent's answer is different. When none exists yet, the exchange that needs the
+    fewest newly hidden figures (by *weight*) is made invisible (ties: the earlier respondent). Hiding more
+    never spoils an exchange found before, so one pass suffices. None when a respondent has no
+    possible partner (everyone unknown gave the same answer): the caller hides the whole answer.
+    """
+    fixed = set(fixed)
+    hidden = set(hidden)
+    added: set[Key] = set()
+    for respondent in respondents:
+        best: tuple[tuple[int, int], set[Key]] | None = None
+        for other_index, other in enumerate(respondents):
+            if other[1] == respondent[1]:
+                continue
+            changed = exchange_changes(respondent, other, cell, extras)
+            if changed & fixed:
+                continue
+            new = changed - hidden
+            cost = (sum(map(weight, new)), other_index)
+            if best is None or cost < best[0]:
+                best = (cost, new)
+                if not new:
+                    break
+        if best is None:
+            return None
+        hidden |= best[1]
+        added |= best[1]
+    return added
+
+
+def protect_means(
+    relations: Sequence[Relation],
+    hidden: Iterable[Key],
+    unknown: Mapping[Key, int],
+    threshold: int,
+    order: Sequence[Key] = (),
+) -> set[Key]:
+    """Means to withhold so that no published difference gives a mean over too few unknowns.
+
+    Each relation says a total's sum is the sum of its parts' sums (the country = its provinces).
+    When the total is published, the hidden parts' combined sum is the difference, so the
+    hidden parts together must hold no unknown respondent or at least *threshold* of them;
+    otherwise the published part with the fewest unknowns is withheld too (or, with none left,
+    the total). *unknown* counts each mean's respondents whose answers are not public.
+    Returns every mean to withhold, *hidden* included.
+    """
+    hidden = set(hidden)
+    position = {key: index for index, key in enumerate(order)}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            if total in hidden:
+                continue
+            unknown_hidden = sum(unknown.get(p, 0) for p in parts if p in hidden)
+            if 0 < unknown_hidden < threshold:
+                rest = [p for p in parts if p not in hidden and unknown.get(p, 0) > 0]
+                choice = (
+                    min(rest, key=lambda p: (unknown.get(p, 0), position.get(p, len(position))))
+                    if rest
+                    else total
+                )
+                hidden.add(choice)
+                changed = True
+    return hidden

@@ -224,14 +224,22 @@ def add_months(day: _dt.date, months: int) -> _dt.date:
 _MOBILE_PREFIXES = ("3", "5", "7", "8", "9")
 
 
-def parse_phone(raw: str) -> str:
-    """Validate a Vietnamese phone number and return it in E.164 (+84…).
+# Spaces, dots, dashes (ASCII, Unicode and full-width) and brackets people put between digits.
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()\u2010-\u2015\u2212\u30fb\uff08\uff09\uff0d\uff0e]")
+# Letters typed for digits: O for 0, l or I for 1. Never read as digits, only suggested.
+_LOOKALIKE_DIGITS = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1"})
 
-    Mobiles: 10 digits starting 03/05/07/08/09 (or +84 and 9 digits).
-    Landlines: 11 digits starting 02 (area code + subscriber number).
+
+def _ascii_digits(text: str) -> str:
+    """Every Unicode decimal digit (Arabic-Indic ٠١٢, full-width ０９, Devanagari …) as ASCII.
+
+    Only characters of category Nd have a decimal value: superscripts (²), circled or
+    fraction digits stay as they are, and are rejected by the caller.
     """
-    text = nfc(raw).strip()
-    digits = re.sub(r"[\s.\-()]", "", text)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text).replace("＋", "+")
+
+
+def _e164(digits: str) -> str | None:
     if digits.startswith("+84"):
         national = digits[3:]
     elif digits.startswith("84") and len(digits) in (11, 12):
@@ -239,12 +247,36 @@ def parse_phone(raw: str) -> str:
     elif digits.startswith("0"):
         national = digits[1:]
     else:
-        national = None
-    if national is not None and national.isdigit():
-        if len(national) == 9 and national[0] in _MOBILE_PREFIXES:
-            return "+84" + national
-        if len(national) == 10 and national[0] == "2":
-            return "+84" + national
+        return None
+    if not re.fullmatch(r"[0-9]+", national):  # ASCII only: tel:, sms: and Zalo links carry it
+        return None
+    if len(national) == 9 and national[0] in _MOBILE_PREFIXES:
+        return "+84" + national
+    if len(national) == 10 and national[0] == "2":
+        return "+84" + national
+    return None
+
+
+def parse_phone(raw: str) -> str:
+    """Validate a Vietnamese phone number and return it in E.164 (+84…), ASCII only.
+
+    Mobiles: 10 digits starting 03/05/07/08/09 (or +84 and 9 digits).
+    Landlines: 11 digits starting 02 (area code + subscriber number).
+    Digits of any script are read as the digits they are; letters that look like digits
+    (O, l) are not, but the message suggests the number they may have meant.
+    """
+    digits = _PHONE_SEPARATORS.sub("", _ascii_digits(nfc(raw).strip()))
+    e164 = _e164(digits)
+    if e164 is not None:
+        return e164
+    guess = _e164(digits.translate(_LOOKALIKE_DIGITS))
+    if guess:
+        shown = format_phone(guess)
+        raise TextValueError(
+            f"“{raw}” có chữ cái thay cho chữ số (chữ O thay số 0, chữ l thay số 1); có phải “{shown}”?",
+            f"“{raw}” has letters in place of digits (O for 0, l for 1); did you mean “{shown}”?",
+            shown,
+        )
     raise TextValueError(
         f"“{raw}” không phải là số điện thoại Việt Nam hợp lệ (di động 10 số bắt đầu "
         "03, 05, 07, 08, 09; cố định 11 số bắt đầu 02)",
@@ -279,3 +311,138 @@ def did_you_mean(word: str, candidates, cutoff: float = 0.6) -> str | None:
         by_key.setdefault(search_key(candidate), candidate)
     matches = difflib.get_close_matches(search_key(word), list(by_key), n=1, cutoff=cutoff)
     return by_key[matches[0]] if matches else None
+
+
+# --- characters that must never reach a page, a feed, a terminal or a CI log ------------
+
+# Names of the control characters (unicodedata has none for them): Unicode's name aliases.
+_C0_NAMES = (
+    "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION", "ENQUIRY",
+    "ACKNOWLEDGE", "ALERT", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION",
+    "FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN", "DATA LINK ESCAPE", "DEVICE CONTROL ONE",
+    "DEVICE CONTROL TWO", "DEVICE CONTROL THREE", "DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE",
+    "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM", "SUBSTITUTE",
+    "ESCAPE", "FILE SEPARATOR", "GROUP SEPARATOR", "RECORD SEPARATOR", "UNIT SEPARATOR",
+)  # fmt: skip
+_C1_NAMES = (
+    "PADDING CHARACTER", "HIGH OCTET PRESET", "BREAK PERMITTED HERE", "NO BREAK HERE", "INDEX",
+    "NEXT LINE", "START OF SELECTED AREA", "END OF SELECTED AREA", "CHARACTER TABULATION SET",
+    "CHARACTER TABULATION WITH JUSTIFICATION", "LINE TABULATION SET", "PARTIAL LINE FORWARD",
+    "PARTIAL LINE BACKWARD", "REVERSE LINE FEED", "SINGLE SHIFT TWO", "SINGLE SHIFT THREE",
+    "DEVICE CONTROL STRING", "PRIVATE USE ONE", "PRIVATE USE TWO", "SET TRANSMIT STATE",
+    "CANCEL CHARACTER", "MESSAGE WAITING", "START OF GUARDED AREA", "END OF GUARDED AREA",
+    "START OF STRING", "SINGLE GRAPHIC CHARACTER INTRODUCER", "SINGLE CHARACTER INTRODUCER",
+    "CONTROL SEQUENCE INTRODUCER", "STRING TERMINATOR", "OPERATING SYSTEM COMMAND",
+    "PRIVACY MESSAGE", "APPLICATION PROGRAM COMMAND",
+)  # fmt: skip
+
+# Every character that is invisible, moves text around or controls a terminal, listed as
+# ranges so one compiled pattern finds them (tests/test_hostile_text.py checks the list
+# against unicodedata): controls (Cc) except Tab and LF; format characters (Cf: bidi
+# embeddings, overrides, isolates and marks, zero-width spaces and joiners, soft hyphen,
+# BOM, tags…); line and paragraph separators (Zl, Zp); non-characters; letters or marks
+# that draw nothing (Hangul fillers, the combining grapheme joiner, Khmer inherent vowels);
+# and U+FFFD, the replacement character: damaged text, or where the strict YAML reader put
+# one of the others (strictyaml.REPLACEMENT), so text rebuilt from read values is caught too.
+_UNSAFE_RANGES = (
+    (0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x34F, 0x34F),
+    (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891), (0x8E2, 0x8E2),
+    (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180E, 0x180E), (0x200B, 0x200F), (0x2028, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0x3164, 0x3164), (0xFDD0, 0xFDEF), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0xFFFD, 0xFFFD), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+    (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+    *((plane + 0xFFFE, plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)),
+)  # fmt: skip
+
+
+def _char_class(ranges) -> str:
+    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in ranges) + "]"
+
+
+# One class over all the ranges costs ~150 ns a character (the astral ranges defeat re's
+# bitmap); the BMP ones alone cost ~5 ns, and the astral ones are searched only in text
+# that has an astral character at all (emoji, mostly).
+_UNSAFE_BMP = re.compile(_char_class(r for r in _UNSAFE_RANGES if r[1] <= 0xFFFF))
+_UNSAFE_ASTRAL = re.compile(_char_class(r for r in _UNSAFE_RANGES if r[0] > 0xFFFF))
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_UNSAFE = re.compile(_UNSAFE_BMP.pattern + "|" + _UNSAFE_ASTRAL.pattern)
+ZERO_WIDTH_JOINER = "\u200d"
+# What may stand on either side of a zero-width joiner inside one emoji ("👨‍🌾" is 👨 ZWJ 🌾).
+_EMOJI_SKIPPED = "\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"
+
+
+def _is_emoji(ch: str) -> bool:
+    code = ord(ch)
+    return 0x1F000 <= code < 0x20000 or 0x2190 <= code <= 0x2BFF
+
+
+def _joins_emoji(text: str, index: int) -> bool:
+    """True when the zero-width joiner at *index* sits between two emoji (an emoji sequence)."""
+    before = index - 1
+    while before >= 0 and text[before] in _EMOJI_SKIPPED:
+        before -= 1
+    after = index + 1
+    return before >= 0 and after < len(text) and _is_emoji(text[before]) and _is_emoji(text[after])
+
+
+def unsafe_characters(text: str) -> list[tuple[int, str]]:
+    """(index, character) of every character that must not reach any output.
+
+    Tab and line feed are allowed; a zero-width joiner is allowed inside an emoji sequence.
+    """
+    matches = list(_UNSAFE_BMP.finditer(text))
+    if _ASTRAL.search(text):
+        matches = sorted(matches + list(_UNSAFE_ASTRAL.finditer(text)), key=lambda m: m.start())
+    return [
+        (match.start(), match.group())
+        for match in matches
+        if not (match.group() == ZERO_WIDTH_JOINER and _joins_emoji(text, match.start()))
+    ]
+
+
+def remove_unsafe(text: str) -> str:
+    """*text* without the characters `unsafe_characters` finds (for values bound for output)."""
+    drop = {index for index, _ in unsafe_characters(text)}
+    if not drop:
+        return text
+    return "".join(ch for index, ch in enumerate(text) if index not in drop)
+
+
+def character_name(ch: str) -> str:
+    """'U+202E (RIGHT-TO-LEFT OVERRIDE)', also for controls, which have no Unicode name."""
+    code = ord(ch)
+    if code < 0x20:
+        name = _C0_NAMES[code]
+    elif code == 0x7F:
+        name = "DELETE"
+    elif 0x80 <= code <= 0x9F:
+        name = _C1_NAMES[code - 0x80]
+    elif 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        name = "NONCHARACTER"
+    else:
+        name = unicodedata.name(ch, "UNASSIGNED")
+    return f"U+{code:04X} ({name})"
+
+
+_TERMINAL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SHOWN_ESCAPED = re.compile("[\t\n\r]|" + _UNSAFE.pattern)
+
+
+def _escape_one(match: re.Match) -> str:
+    ch = match.group()
+    if ch in _TERMINAL_ESCAPES:
+        return _TERMINAL_ESCAPES[ch]
+    if ch == "\ufffd":  # harmless, and shown as itself it says "something was here"
+        return ch
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """*text* for one line of a terminal or log: line breaks, Tabs, escape sequences and
+    invisible characters shown as `\\n`, `\\x1b`, `\\u202e`, so nothing can forge a line,
+    colour the terminal or reorder what is shown."""
+    return _SHOWN_ESCAPED.sub(_escape_one, text)

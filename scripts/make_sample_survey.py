@@ -6,7 +6,8 @@ Every row is invented ("Dữ liệu mẫu"). The sample is shaped like the progr
 production equipment, automation rare. Each of the 20 sample cooperatives answers once under its
 own slug (province and kind taken from its file; some consent to show their result, some not);
 the other rows are anonymous (an-001, …). Some provinces and kinds get fewer than 5 rows on
-purpose, so the pages show small-cell suppression.
+purpose, so the pages show small-cell suppression; the two enterprises, neither consenting, share
+one equipment answer, so they also show a whole group's row hidden (docs/assessment.md, "Privacy").
 
     .venv/bin/python scripts/make_sample_survey.py          # rewrite the CSV
     .venv/bin/python scripts/make_sample_survey.py --check  # exit 1 if the CSV is out of date

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 from chophien import publish_ftp
-from chophien.publish import PublishError, Target, publish, release_name, rollback
+from chophien.publish import PublishError, Target, check_keep, publish, release_name, rollback
 
 
 def main() -> int:
@@ -22,34 +22,52 @@ def main() -> int:
     parser.add_argument("action", choices=("publish", "rollback"))
     parser.add_argument("output", nargs="?", default="output")
     parser.add_argument("--target", default=os.environ.get("PUBLISH_TARGET"))
-    parser.add_argument("--keep", type=int, default=int(os.environ.get("PUBLISH_KEEP", "5")))
+    parser.add_argument("--keep", default=os.environ.get("PUBLISH_KEEP", "5"))
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
     if not args.target:
         print("Thiếu PUBLISH_TARGET (user@host:/đường/dẫn hoặc /đường/dẫn).", file=sys.stderr)
         return 2
+    log: list[str] = []
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True
-        ).stdout.strip()
-        name = release_name(dt.datetime.now(dt.UTC), commit)
+        keep = check_keep(args.keep)
+        name = release_name(dt.datetime.now(dt.UTC), commit())
         if args.target.startswith("ftp://"):
-            lines = ftp(args, name)
+            log += ftp(args, name, keep)
         else:
             target = Target.parse(args.target)
             if args.action == "rollback":
-                print(f"current → releases/{rollback(target)}")
-                return 0
-            lines = publish(args.output, target, name, args.keep, dry_run=args.dry_run)
-        for line in lines:
-            print(line)
+                log.append(f"current → releases/{rollback(target, log=log)}")
+            else:
+                log += publish(args.output, target, name, keep, dry_run=args.dry_run)
     except PublishError as error:
         print(f"Lỗi xuất bản: {error}", file=sys.stderr)
         return 1
+    except OSError as error:
+        print(
+            f"Lỗi xuất bản: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr
+        )
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "Đã dừng giữa chừng: trang đang chạy không đổi; bản tải dở (nếu có) sẽ bị xoá ở lần xuất bản sau.",
+            file=sys.stderr,
+        )
+        return 130
+    for line in log:
+        print(line)
     return 0
 
 
-def ftp(args, name: str) -> list[str]:
+def commit() -> str:
+    try:
+        result = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
+    except OSError:  # no git on this machine: the release is named by its time alone
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def ftp(args, name: str, keep: int) -> list[str]:
     tls = os.environ.get("PUBLISH_FTP_TLS", "on").lower() not in ("off", "0", "no")
     target = publish_ftp.FtpTarget.parse(args.target, tls=tls)
     password = os.environ.get("PUBLISH_FTP_PASSWORD")
@@ -58,8 +76,10 @@ def ftp(args, name: str) -> list[str]:
     if args.dry_run:
         return [f"lftp mirror -R {args.output}/ → ftp://{target.host}{target.path('releases/' + name)}/"]
     if args.action == "rollback":
-        return [f".htaccess → releases/{publish_ftp.rollback(target, password)}"]
-    return publish_ftp.publish(args.output, target, name, password, args.keep)
+        log: list[str] = []
+        previous = publish_ftp.rollback(target, password, log=log)
+        return [*log, f".htaccess → releases/{previous}"]
+    return publish_ftp.publish(args.output, target, name, password, keep)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ import pytest
 from conftest import ROOT, minimal_tree
 
 from chophien.assessment import (
+    Aggregates,
     PillarAverages,
     aggregate,
+    average_key,
     hidden_cells,
     overall_level,
     pillar_level,
@@ -19,9 +21,18 @@ from chophien.assessment import (
     score,
 )
 from chophien.assessment_loader import AssessmentLoader
+from chophien.assessment_views import publish_all
 from chophien.build import prepare
 from chophien.problems import ProblemList
-from chophien.suppression import determined_cells, primary_cells, suppress_small_cells
+from chophien.suppression import (
+    determined_cells,
+    dominated_rows,
+    exchange_changes,
+    primary_cells,
+    protect_answers,
+    protect_means,
+    suppress_small_cells,
+)
 
 DBI = [(1, 10), (2, 20), (3, 40), (4, 60), (5, 80)]
 DBI_OVERALL = [(1, 20, 4), (2, 64, 4), (3, 128, 4), (4, 192, 5), (5, 256, 6)]
@@ -249,6 +260,172 @@ def test_no_small_cell_is_ever_recoverable_random_tables():
         assert determined_cells(relations, hidden) & primary == set(), rows
 
 
+@pytest.mark.parametrize(
+    "counts, known, dominated",
+    [
+        ([0, 2, 0, 0], [0, 0, 0, 0], True),  # the two enterprises: hidden count, zeros elsewhere
+        ([0, 40, 0, 0], [0, 0, 0, 0], True),  # a large group, every member in one cell
+        ([1, 40, 3, 0], [0, 0, 0, 0], True),  # all but 4 (fewer than the threshold) in one cell
+        ([2, 40, 3, 0], [0, 0, 0, 0], False),  # 5 outside the largest cell
+        ([3, 3, 0, 0], [0, 0, 0, 0], True),  # a small group is always dominated
+        ([3, 3, 3, 0], [0, 0, 0, 0], False),
+        ([5, 6, 0, 0], [5, 0, 0, 0], True),  # the 5 are public cooperatives: 6 unknown, all in one
+        ([0, 0, 0, 0], [0, 0, 0, 0], False),  # nobody
+        ([2, 0, 0, 0], [2, 0, 0, 0], False),  # only public cooperatives: nothing to protect
+    ],
+)
+def test_group_disclosure_rule(counts, known, dominated):
+    cells = {("g", c): v for c, v in enumerate(counts)}
+    rows = {"g": [("g", c) for c in range(len(counts))]}
+    result = dominated_rows(rows, cells, 5, {("g", c): v for c, v in enumerate(known)})
+    assert result == ({"g": ("g", max(range(4), key=lambda c: counts[c] - known[c]))} if dominated else {})
+
+
+def kinds_table(rows: dict[str, list[int]]):
+    """A national row and one row per kind over equipment classes a, b, c, with n per kind."""
+    cells: dict = {("n",): sum(map(sum, rows.values()))}
+    for c, name in enumerate("abc"):
+        cells[("e", name)] = sum(row[c] for row in rows.values())
+    relations = [(("n",), [("e", name) for name in "abc"]), (("n",), [(k, "n") for k in rows])]
+    for kind, row in rows.items():
+        cells[(kind, "n")] = sum(row)
+        cells.update({(kind, "e", name): v for name, v in zip("abc", row, strict=True)})
+        relations.append(((kind, "n"), [(kind, "e", name) for name in "abc"]))
+    for name in "abc":
+        relations.append((("e", name), [(kind, "e", name) for kind in rows]))
+    return cells, relations
+
+
+def test_the_enterprise_case_hides_the_zeros_and_leaves_an_alternative():
+    # Two enterprises, both b ("manual"); the other kinds are large and mixed.
+    table = {"htx": [30, 20, 10], "tht": [8, 9, 6], "dn": [0, 2, 0]}
+    cells, relations = kinds_table(table)
+    rows = {(k, "e"): [(k, "e", name) for name in "abc"] for k in table}
+    dominated = dominated_rows(rows, cells, 5)
+    assert dominated == {("dn", "e"): ("dn", "e", "b")}
+    hidden = suppress_small_cells(
+        cells,
+        relations,
+        5,
+        fixed=[("n",)],
+        priority=lambda key: 2 if len(key) <= 2 else 0,
+        protect=dominated.values(),
+        hide=[key for row in dominated for key in rows[row]],
+    )
+    assert {("dn", "e", "a"), ("dn", "e", "b"), ("dn", "e", "c")} <= hidden  # zeros too
+    assert ("dn", "e", "b") not in determined_cells(relations, hidden)
+    # Each enterprise needs a partner whose exchange moves hidden cells only.
+    people = [(frozenset({"dn"}), "b"), (frozenset({"dn"}), "b")]
+    people += [(frozenset({"htx"}), "a")] * 3 + [(frozenset({"tht"}), "c")] * 3
+    added = protect_answers(people, hidden, cell=lambda scope, value: (scope, "e", value))
+    assert added is not None
+    for person in people[:2]:
+        assert any(
+            other[1] != person[1]
+            and exchange_changes(person, other, lambda scope, value: (scope, "e", value)) <= hidden | added
+            for other in people
+        )
+
+
+@pytest.mark.parametrize(
+    "first, second, changed",
+    [
+        # same groups: exchanging moves nothing anywhere
+        (({"p1", "k1"}, "a"), ({"p1", "k1"}, "b"), set()),
+        # same answer: nothing moves
+        (({"p1", "k1"}, "a"), ({"p2", "k2"}, "a"), set()),
+        # different province only: both provinces' cells of both answers
+        (({"p1", "k1"}, "a"), ({"p2", "k1"}, "b"), {("p1", "a"), ("p1", "b"), ("p2", "a"), ("p2", "b")}),
+        (
+            ({"p1", "k1"}, "a"),
+            ({"p2", "k2"}, "b"),
+            {(g, v) for g in ("p1", "p2", "k1", "k2") for v in "ab"},
+        ),
+    ],
+)
+def test_exchange_changes(first, second, changed):
+    def as_respondent(pair):
+        return frozenset(pair[0]), pair[1]
+
+    assert exchange_changes(as_respondent(first), as_respondent(second), lambda g, v: (g, v)) == changed
+
+
+def test_exchange_changes_moves_the_means_of_the_groups_not_shared():
+    moved = exchange_changes(
+        (frozenset({"p1", "k1"}), 1),
+        (frozenset({"p2", "k1"}), 2),
+        lambda g, v: (g, v),
+        lambda g: [("avg", g)],
+    )
+    assert moved == {("p1", 1), ("p1", 2), ("p2", 1), ("p2", 2), ("avg", "p1"), ("avg", "p2")}
+
+
+@pytest.mark.parametrize(
+    "people, hidden, expected",
+    [
+        # the partner shares every group: nothing to hide
+        ([({"p1"}, "a"), ({"p1"}, "b")], set(), set()),
+        # two provinces, one person each: their four cells are hidden
+        ([({"p1"}, "a"), ({"p2"}, "b")], set(), {("p1", "a"), ("p1", "b"), ("p2", "a"), ("p2", "b")}),
+        # already hidden: nothing more
+        (
+            [({"p1"}, "a"), ({"p2"}, "b")],
+            {("p1", "a"), ("p1", "b"), ("p2", "a"), ("p2", "b")},
+            set(),
+        ),
+        # the cheaper partner (same province) is chosen over a far one
+        ([({"p1", "k1"}, "a"), ({"p2", "k2"}, "b"), ({"p1", "k2"}, "b"), ({"p2", "k2"}, "a")], set(), None),
+        # everyone gave the same answer: no partner exists at all
+        ([({"p1"}, "a"), ({"p2"}, "a")], set(), "none"),
+    ],
+)
+def test_protect_answers(people, hidden, expected):
+    respondents = [(frozenset(groups), answer) for groups, answer in people]
+
+    def cell(g, v):
+        return (g, v)
+
+    added = protect_answers(respondents, hidden, cell)
+    if expected == "none":
+        assert added is None
+        return
+    if expected is not None:
+        assert added == expected
+    # whatever was chosen, every respondent now has an invisible exchange
+    for person in respondents:
+        assert any(
+            other[1] != person[1] and exchange_changes(person, other, cell) <= set(hidden) | added
+            for other in respondents
+        )
+    if expected is None:  # the provinces' cells are never needed
+        assert added == {("k1", "a"), ("k1", "b"), ("k2", "a"), ("k2", "b")}
+
+
+def test_protect_answers_never_hides_fixed_figures():
+    respondents = [(frozenset({"p1"}), "a"), (frozenset({"p2"}), "b")]
+    assert protect_answers(respondents, set(), lambda g, v: (g, v), fixed=[("p1", "a")]) is None
+
+
+@pytest.mark.parametrize(
+    "unknown, hidden, expected",
+    [
+        # one small group withheld: the country minus the others would give it; hide the next smallest
+        ({"A": 3, "B": 9, "C": 40}, {"A"}, {"A", "B"}),
+        # two withheld groups together hold 6 unknowns: fine
+        ({"A": 3, "B": 3, "C": 40}, {"A", "B"}, {"A", "B"}),
+        # nothing withheld
+        ({"A": 7, "B": 9, "C": 40}, set(), set()),
+        # a withheld group of public cooperatives only: nobody unknown to protect
+        ({"A": 0, "B": 9, "C": 40}, {"A"}, {"A"}),
+        # all parts withheld and still too few: the total goes too
+        ({"A": 2, "B": 1}, {"A", "B"}, {"A", "B", "N"}),
+    ],
+)
+def test_differencing_rule_for_means(unknown, hidden, expected):
+    relations = [("N", sorted(unknown))]
+    assert protect_means(relations, hidden, unknown | {"N": sum(unknown.values())}, 5) == expected
+
+
 # --- aggregation and publishing ----------------------------------------------------------------
 
 
@@ -282,6 +459,8 @@ def test_publishing_hides_small_cells_and_protects_them(sample_survey):
     assert primary and primary <= hidden
     assert hidden - primary, "complementary cells"
     assert determined_cells(aggregates.relations, hidden) & primary == set()
+    # and no hidden cell at all is one the published figures pin down (those are shown)
+    assert determined_cells(aggregates.relations, hidden) == set()
     assert not [key for key, value in published.values.items() if value and value < survey.threshold]
     assert sum(aggregates.known.get(key, 0) for key in published.values if len(key) == 3) > 0
     exposed = [
@@ -290,25 +469,31 @@ def test_publishing_hides_small_cells_and_protects_them(sample_survey):
         if key != ("n",) and value and 0 < value - aggregates.known.get(key, 0) < survey.threshold
     ]
     assert exposed == []
+    hidden_means = hidden_cells(aggregates, survey.threshold) - set(aggregates.cells)
     for key, averages in published.averages.items():
         count_key = ("n",) if key == ("all",) else key + ("n",)
         count = published.value(count_key)
         withheld = count is None or 0 < count - aggregates.known.get(count_key, 0) < survey.threshold
-        assert (averages is None) == withheld, key
+        scope = () if key == ("all",) else key
+        assert (averages is None) == (withheld or average_key(scope) in hidden_means), key
+        assert not withheld or average_key(scope) in hidden_means, key
 
 
 def test_published_view_does_not_depend_on_hidden_values(sample_survey):
     survey, aggregates = sample_survey
     hidden = hidden_cells(aggregates, survey.threshold)
     mutated_cells = dict(aggregates.cells)
-    for index, key in enumerate(sorted(hidden, key=repr)):
+    for index, key in enumerate(sorted(hidden & set(mutated_cells), key=repr)):
         mutated_cells[key] = 1000 + index
     mutated_averages = {
         key: (
-            PillarAverages((4.9,) * 6, (99.0,) * 6) if key != ("all",) and key + ("n",) in hidden else value
+            PillarAverages((4.9,) * 6, (99.0,) * 6)
+            if average_key(() if key == ("all",) else key) in hidden
+            else value
         )
         for key, value in aggregates.averages.items()
     }
+    assert mutated_averages != aggregates.averages
     mutated = replace(aggregates, cells=mutated_cells, averages=mutated_averages)
     assert published_view(aggregates, hidden, 5) == published_view(mutated, hidden, 5)
 
@@ -409,6 +594,55 @@ def test_a_second_model_is_a_file_and_scores(tree):
     assert [r.survey.slug for r in assessments.results_for("htx-che-na-hang")] == ["thu"]
 
 
+def test_respondents_who_all_answer_alike_publish_only_their_numbers(tree):
+    """Group disclosure at its plainest: six anonymous rows, one answer. Any count would tell it."""
+    rows = [f"an-{i},Lào Cai,che-bien,to-hop-tac,duoi-10,khong-co,,3,6,4,1" for i in range(6)]
+    lines, prepared = check(tree, survey_tree(rows))
+    assert lines == []
+    (published,) = publish_all(prepared.catalogue.assessments).values()
+    assert published.n == 6
+    shown = {key for key, value in published.values.items() if value is not None}
+    assert shown and all(key[-1] == "n" for key in shown)  # numbers of respondents, no answer
+    assert set(published.averages.values()) == {None}
+    assert published.median_level is None and published.mean_total is None
+
+
+def test_one_different_answer_among_alike_ones_is_not_shown_either(tree):
+    """Five say khong-co, one says co-may: 'all but fewer than the threshold' in one cell."""
+    rows = [f"an-{i},Lào Cai,che-bien,to-hop-tac,duoi-10,khong-co,,3,6,4,1" for i in range(5)]
+    rows.append("an-9,Lào Cai,che-bien,to-hop-tac,duoi-10,co-may,,3,6,4,1")
+    lines, prepared = check(tree, survey_tree(rows))
+    assert lines == []
+    (published,) = publish_all(prepared.catalogue.assessments).values()
+    assert [key for key, value in published.values.items() if "equipment" in key and value is not None] == []
+
+
+def test_one_equipment_answer_for_everyone_unknown_hides_its_unions_too():
+    """No partner exists for anyone: the whole answer goes, comparison unions included."""
+    cells = {("n",): 6, ("level", 0): 3, ("level", 1): 3, ("equipment", "a"): 6, ("equipment", "b"): 0}
+    cells |= {("equipment-group", "a+c"): 6, ("equipment", "c"): 0}
+    relations = [
+        (("n",), [("level", 0), ("level", 1)]),
+        (("n",), [("equipment", "a"), ("equipment", "b"), ("equipment", "c")]),
+        (("equipment-group", "a+c"), [("equipment", "a"), ("equipment", "c")]),
+    ]
+    private = tuple((frozenset({("kind", f"k{i % 2}")}), i % 2, "a") for i in range(6))
+    aggregates = Aggregates(
+        cells,
+        relations,
+        {},
+        {},
+        0,
+        0.0,
+        ("a+c",),
+        {},
+        {"level": (0, 1), "equipment": ("a", "b", "c")},
+        private,
+    )
+    hidden = hidden_cells(aggregates, 5)
+    assert {("equipment", "a"), ("equipment", "b"), ("equipment", "c"), ("equipment-group", "a+c")} <= hidden
+
+
 def test_csv_errors_name_file_row_and_column(tree):
     rows = [
         "htx-che-na-hang,Tuyen Quang,nong-nghiep,hop-tac-xa,10-29,co-may,yes,3,6,4,1",
@@ -471,6 +705,22 @@ def test_free_text_over_several_lines_is_refused(tree):
     lines, _ = check(tree, survey_tree(rows))
     assert lines == [
         f"{CSV_PATH}:3: lỗi: có ô xuống dòng trong dấu nháy: không ghi câu trả lời tự do vào tệp này."
+    ]
+
+
+def test_an_unclosed_quote_running_past_the_csv_cell_limit_is_a_problem(tree):
+    rows = [GOOD[1], 'an-2,Lào Cai,che-bien,to-hop-tac,duoi-10,khong-co,"' + "x" * 140_000]
+    lines, _ = check(tree, survey_tree(rows, n=2))
+    assert lines == [
+        f"{CSV_PATH}:3: lỗi: không đọc được từ dòng này: có ô dài quá 131.072 ký tự (thường do một dấu nháy "
+        '`"` không được đóng).'
+    ]
+    files = survey_tree(GOOD)
+    files["assessments/thu/responses.csv"] = '"' + "x" * 140_000
+    lines, _ = check(tree, files)
+    assert lines == [
+        f"{CSV_PATH}:1: lỗi: không đọc được từ dòng này: có ô dài quá 131.072 ký tự (thường do một dấu nháy "
+        '`"` không được đóng).'
     ]
 
 

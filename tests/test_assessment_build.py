@@ -16,7 +16,7 @@ from conftest import ROOT, minimal_tree, run_pelican, write_tree
 from htmlcheck import without_json_ld
 
 from chophien import assessment_views, templating
-from chophien.assessment import PillarAverages, aggregate, hidden_cells, published_view
+from chophien.assessment import PillarAverages, aggregate, average_key, hidden_cells, published_view
 from chophien.assessment_views import publish_all
 from chophien.budgets import ASSESSMENT_HTML_BUDGET, measure_site
 from chophien.build import prepare
@@ -135,8 +135,9 @@ def test_downloads_hide_exactly_the_hidden_cells(built_demo, catalogue):
     assert counted == len(published.values)
     for row in rows:
         if row["table"].startswith("pillar_average") and row["dimension"] != "all":
-            group_hidden = (row["dimension"], row["group"], "n") in hidden
-            assert (row["status"] == "suppressed") == group_hidden, row
+            withheld = published.averages[(row["dimension"], row["group"])] is None
+            assert (row["status"] == "suppressed") == withheld, row
+            assert withheld or (row["dimension"], row["group"], "n") not in hidden, row
 
 
 def _render(pages) -> dict[str, str]:
@@ -166,10 +167,12 @@ def test_no_page_or_download_depends_on_a_hidden_value(catalogue, monkeypatch):
     aggregates = aggregate(survey, groups)
     hidden = hidden_cells(aggregates, survey.threshold)
     cells = dict(aggregates.cells)
-    for index, key in enumerate(sorted(hidden, key=repr)):
+    for index, key in enumerate(sorted(hidden & set(cells), key=repr)):
         cells[key] = 98765 + index
     averages = {
-        key: PillarAverages((4.44,) * 6, (77.77,) * 6) if key + ("n",) in hidden else value
+        key: PillarAverages((4.44,) * 6, (77.77,) * 6)
+        if average_key(() if key == ("all",) else key) in hidden
+        else value
         for key, value in aggregates.averages.items()
     }
     mutated = replace(aggregates, cells=cells, averages=averages)
@@ -233,7 +236,7 @@ def test_every_hidden_national_cell_is_marked_on_the_survey_page(built_demo, cat
     national = [k for k, v in published.values.items() if v is None and k[0] in ("level", "equipment")]
     html = read(built_demo, f"danh-gia/{SAMPLE}/index.html")
     assert html.count('<td class="sup">ẩn</td>') == 2 * len(national)  # count and share columns
-    assert "“ẩn”: số nhỏ hơn 5 được ẩn" in html
+    assert "“ẩn”: ô bị ẩn để không ai suy ra được câu trả lời của một đơn vị: số nhỏ hơn 5" in html
 
 
 def test_assessment_pages_are_within_their_budget(built_demo):
@@ -253,7 +256,7 @@ organiser: Nhóm thử
 period: "2025"
 year: 2025
 method: Phỏng vấn
-sample_size: 6
+sample_size: 10
 model: dbi-2021-dnnvv
 source: Kiểm thử
 """
@@ -263,8 +266,10 @@ CRITERIA = "kh1,kh2,kh3,kh4,cl1,cl2,ht1,ht2,ht3,ht4,vh1,vh2,vh3,vh4,vf1,vf2,vf3,
 def _csv(rows: int, broken: bool = False) -> str:
     lines = [f"respondent,province,sector,kind,size,equipment,{CRITERIA}"]
     for index in range(rows):
-        points = ",".join(["3"] * 20)
-        lines.append(f"an-{index},Tuyên Quang,nong-nghiep,hop-tac-xa,10-29,khong-co,{points}")
+        # Two answers, five respondents each: no group shares one answer (that would disclose it).
+        points = ",".join(["3" if index % 2 else "6"] * 20)
+        equipment = "khong-co" if index % 2 else "thu-cong"
+        lines.append(f"an-{index},Tuyên Quang,nong-nghiep,hop-tac-xa,10-29,{equipment},{points}")
     if broken:
         lines[2] = lines[2].replace("Tuyên Quang", "Tuyen Kwang")
     return "\n".join(lines) + "\n"
@@ -278,7 +283,7 @@ def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
             **{
                 "assessments/models/dbi-2021-dnnvv.yaml": model,
                 "assessments/thu/survey.yaml": SURVEY,
-                "assessments/thu/responses.csv": _csv(6),
+                "assessments/thu/responses.csv": _csv(10),
             }
         ),
     )
@@ -290,7 +295,7 @@ def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
     assert "<b>KH</b>" not in html and "&lt;b&gt;KH&lt;/b&gt;" in html
     assert "<script" not in without_json_ld(html)
     assert (out / "danh-gia/thu/du-lieu.csv").is_file()
-    # one province with 6 respondents: its level and equipment counts are all published
+    # one province with 10 respondents in two answers: its level and equipment counts are all published
     tinh = (out / "danh-gia/thu/theo-tinh/index.html").read_text(encoding="utf-8")
     assert "Tuyên Quang" in tinh and 'class="sup"' not in tinh
 
@@ -302,7 +307,7 @@ def test_a_broken_survey_stops_the_build_with_file_row_column(tmp_path):
             **{
                 "assessments/models/dbi-2021-dnnvv.yaml": MODEL,
                 "assessments/thu/survey.yaml": SURVEY,
-                "assessments/thu/responses.csv": _csv(6, broken=True),
+                "assessments/thu/responses.csv": _csv(10, broken=True),
             }
         ),
     )

@@ -73,7 +73,7 @@ def rendered(result):
 def test_export_then_import_changes_nothing(sample, tmp_path, name):
     before = snapshot(sample)
     target = tmp_path / name
-    count = export_spreadsheet(sample, target)
+    count = export_spreadsheet(sample, target).count
     assert count == (len(list(sample.glob("cooperatives/*.md"))) if name.endswith("xlsx") else 0) + len(
         list(sample.glob("products/*/*.md"))
     )
@@ -311,7 +311,7 @@ def test_windows_1258_csv_semicolons_are_read_with_a_warning(tree, tmp_path):
 def test_cooperative_csv_export_and_update(tree, tmp_path):
     content = tree(minimal_tree())
     sheet = tmp_path / "hop-tac-xa.csv"
-    assert export_spreadsheet(content, sheet, kind=COOPERATIVES) == 1
+    assert export_spreadsheet(content, sheet, kind=COOPERATIVES).count == 1
     text = sheet.read_text(encoding="utf-8-sig")
     assert text.splitlines()[0] == ",".join(c.vi for c in layout(COOPERATIVES))
     sheet.write_text(

@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from chophien.strictyaml import MAX_FILE_BYTES, YamlProblem, parse_front_matter
+from chophien.strictyaml import MAX_DEPTH, MAX_FILE_BYTES, YamlProblem, parse_front_matter, parse_yaml_file
 
 
 def parse(text: str):
@@ -90,6 +90,43 @@ def test_bom_crlf_and_nfd_are_accepted_and_normalised():
 def test_non_utf8_is_reported():
     error = problem("---\nname: Chè\n---\n".encode("cp1258"))
     assert "không phải UTF-8" in error.vi
+
+
+def test_a_utf8_byte_order_mark_before_bytes_that_are_not_utf8_is_reported():
+    error = problem(codecs.BOM_UTF8 + b"\x80")
+    assert (error.line, error.vi) == (1, "tệp không phải UTF-8 (dòng 1); hãy lưu lại với mã hoá UTF-8")
+    error = problem(codecs.BOM_UTF8 + "---\nname: Chè\n---\n".encode("cp1258"))
+    assert (error.line, error.vi) == (
+        2,
+        "tệp được lưu bằng bảng mã cũ Windows-1258 (dòng 2), không phải UTF-8; hãy mở tệp, "
+        "chọn “Lưu thành” (Save as) và chọn mã hoá UTF-8",
+    )
+
+
+@pytest.mark.parametrize(
+    "nested, line, column",
+    [
+        ("k: " + "{a: " * 999 + "x" + "}" * 999, 1, 84),  # libyaml allows 1,000 levels: was a RecursionError
+        ("k: " + "[" * 999 + "x" + "]" * 999, 1, 24),
+        ("\n".join(" " * i + "a:" for i in range(MAX_DEPTH + 1)) + " x", 21, 24),
+    ],
+)
+def test_deep_nesting_is_a_problem_not_a_recursion_error(nested, line, column):
+    error = problem(f"---\n{nested}\n---\n")
+    assert (error.line, error.column) == (line + 1, column)
+    assert error.vi == "lồng nhau quá sâu (hơn 20 mức); các trường chỉ lồng vài mức"
+    assert error.en == "nested too deeply (more than 20 levels); fields nest only a few levels"
+    with pytest.raises(YamlProblem) as in_yaml_file:
+        parse_yaml_file(nested.encode())
+    assert (in_yaml_file.value.line, in_yaml_file.value.vi) == (line, error.vi)
+
+
+def test_twenty_levels_are_read():
+    nested = "\n".join(" " * i + "a:" for i in range(MAX_DEPTH)) + " x"
+    data = parse(f"---\n{nested}\n---\n").data
+    for _ in range(MAX_DEPTH - 1):
+        data = data["a"]
+    assert data == {"a": "x"}
 
 
 def test_size_limit():

@@ -145,12 +145,14 @@ def test_pre_2025_province_is_a_warning_naming_the_new_unit(tree):
 
 
 def test_duplicate_slugs_list_every_file(tree):
-    files = minimal_tree(**{"cooperatives/htx-che-na-hang.MD": COOP})
+    files = minimal_tree(**{"cooperatives/HTX-che-na-hang.md": COOP})
     lines, _ = check(tree, files)
-    names = "content/cooperatives/htx-che-na-hang.MD, content/cooperatives/htx-che-na-hang.md"
+    names = "content/cooperatives/HTX-che-na-hang.md, content/cooperatives/htx-che-na-hang.md"
     assert lines == [
-        f"content/cooperatives/htx-che-na-hang.MD: lỗi: Tên hợp tác xã “htx-che-na-hang” bị trùng ở 2 tệp: {names}; "
+        f"content/cooperatives/HTX-che-na-hang.md: lỗi: Tên hợp tác xã “htx-che-na-hang” bị trùng ở 2 tệp: {names}; "
         "mỗi tệp cần một tên riêng.",
+        "content/cooperatives/HTX-che-na-hang.md: lỗi: tên tệp “HTX-che-na-hang” phải là chữ thường không dấu, "
+        "số và dấu gạch ngang; hãy đổi thành “htx-che-na-hang.md”. Ví dụ: htx-che-na-hang.md",
         f"content/cooperatives/htx-che-na-hang.md: lỗi: Tên hợp tác xã “htx-che-na-hang” bị trùng ở 2 tệp: {names}; "
         "mỗi tệp cần một tên riêng.",
     ]
@@ -200,7 +202,10 @@ def test_image_path_outside_folder_is_refused(tree):
 
 def test_images_none_is_explicit(tree):
     text = PRODUCT.replace("images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", "images: none\n")
-    lines, prepared = check(tree, with_product(text))
+    files = minimal_tree(
+        **{"products/htx-che-na-hang/che-shan-tuyet.md": text, "products/htx-che-na-hang/che.jpg": None}
+    )
+    lines, prepared = check(tree, files)
     assert lines == []
     assert prepared.catalogue.products[0].images == ()
 

@@ -1,4 +1,8 @@
-"""The pull-request workflow validates with annotations and a summary, builds, and uploads a preview."""
+"""The workflows pass actionlint; the pull-request workflow validates, builds and uploads a preview."""
+
+import subprocess
+import sys
+from pathlib import Path
 
 import yaml
 from conftest import ROOT
@@ -18,7 +22,7 @@ def test_pull_requests_are_validated_built_and_previewed():
     uses = [step.get("uses", "") for step in steps()]
     validate = runs.index('chophien validate content --format github --summary "$GITHUB_STEP_SUMMARY"')
     build = runs.index("pelican content -o output -s pelicanconf.py")
-    upload = uses.index("actions/upload-artifact@v4")
+    upload = next(i for i, name in enumerate(uses) if name.startswith("actions/upload-artifact@"))
     assert validate < build < upload
     assert steps()[upload]["with"]["path"] == "output/"
     assert "chophien docs --check" in runs
@@ -47,7 +51,7 @@ def test_summary_table():
         "| Tệp | Dòng | Trường | Mức | Vấn đề | Ví dụ |",
         "|---|---:|---|---|---|---|",
         "| `content/cooperatives/a.md` | 3 | province | cảnh báo | tên tỉnh cũ |  |",
-        "| `content/products/a/b.md` | 4 | price | lỗi | “4.5” không rõ \\| giá | `450.000` |",
+        "| `content/products/a/b.md` | 4 | price | lỗi | “4\\.5” không rõ \\| giá | `450.000` |",
     ]
     assert render_markdown(ProblemList()).splitlines()[-1] == "✅ Không có lỗi."
 
@@ -64,3 +68,69 @@ def test_validate_appends_the_summary(tmp_path, capsys):
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("trước\n### Kiểm tra nội dung: 0 lỗi trong 0 tệp")
     assert text.endswith("✅ Không có lỗi.\n")
+
+
+# --- actionlint: a workflow GitHub would refuse to run fails here ---------------------------------
+
+
+def actionlint(folder: Path, *files: str) -> subprocess.CompletedProcess:
+    """Run the actionlint installed in this environment (test extras) on *files* inside *folder*."""
+    binary = Path(sys.executable).parent / "actionlint"
+    assert binary.exists(), "actionlint is missing: pip install -e '.[test]'"
+    return subprocess.run(
+        [str(binary), "-no-color", "-oneline", *files],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_workflows_pass_actionlint():
+    files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / ".github/workflows").glob("*.y*ml"))
+    assert files == [".github/workflows/pr.yml", ".github/workflows/publish.yml"]
+    result = actionlint(ROOT, *files)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_actionlint_flags_actions_on_retired_node_runtimes(tmp_path):
+    workflow = tmp_path / ".github/workflows/old.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(
+        "name: old\n"
+        "on: push\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v3\n"
+        "      - uses: actions/setup-python@v5\n",
+        encoding="utf-8",
+    )
+    result = actionlint(tmp_path, ".github/workflows/old.yml")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(".github/workflows/old.yml:7:15: ")
+    assert '"actions/checkout@v3" action is retired on GitHub.com' in lines[0]
+    assert lines[1].startswith('.github/workflows/old.yml:8:15: runtime "node20" is deprecated')
+    assert '"actions/setup-python@v5"' in lines[1]
+
+
+def test_pages_upload_wraps_a_current_upload_artifact():
+    """actionlint cannot see inside composite actions: upload-pages-artifact v3 and v4 wrap
+    upload-artifact@v4 (Node 20); v5 wraps upload-artifact@v7."""
+    text = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    assert "actions/upload-pages-artifact@v5" in text
+
+
+def test_checkouts_leave_no_token_for_later_steps():
+    for name in ("pr.yml", "publish.yml"):
+        workflow = yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))
+        checkouts = [
+            step
+            for job in workflow["jobs"].values()
+            for step in job["steps"]
+            if step.get("uses", "").startswith("actions/checkout@")
+        ]
+        assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts), name
