@@ -36,6 +36,41 @@ def cmd_validate(args) -> int:
     return 1 if problems.errors else 0
 
 
+def cmd_fmt(args) -> int:
+    from .canonical import fmt
+
+    vi = args.lang == "vi"
+    result = fmt(Path(args.content_dir), check_only=args.check)
+    for path, count in result.changed:
+        if args.check:
+            print(
+                f"cần sửa {count} giá trị: {path.as_posix()}"
+                if vi
+                else f"{count} value(s) to rewrite: {path.as_posix()}"
+            )
+        else:
+            print(
+                f"đã sửa {count} giá trị: {path.as_posix()}"
+                if vi
+                else f"rewrote {count} value(s): {path.as_posix()}"
+            )
+    for path, message_vi, message_en in result.refused:
+        print(f"bỏ qua {path.as_posix()}: {message_vi if vi else message_en}", file=sys.stderr)
+    values = sum(count for _, count in result.changed)
+    files = len(result.changed)
+    if vi:
+        verb = "cần ghi lại" if args.check else "đã ghi lại"
+        print(
+            f"{verb} {values} giá trị trong {files} tệp về dạng chuẩn; bỏ qua {len(result.refused)} tệp có lỗi"
+        )
+    else:
+        verb = "to rewrite" if args.check else "rewrote"
+        print(
+            f"{verb}: {values} value(s) in {files} file(s); {len(result.refused)} file(s) with errors left alone"
+        )
+    return 1 if result.refused or (args.check and result.changed) else 0
+
+
 def cmd_new(args) -> int:
     from .scaffold import ScaffoldError, new_cooperative, new_product
 
@@ -183,6 +218,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--summary", metavar="FILE", help="thêm bảng Markdown các lỗi vào FILE (e.g. $GITHUB_STEP_SUMMARY)"
     )
     validate.set_defaults(func=cmd_validate)
+    fmt = sub.add_parser(
+        "fmt",
+        help="ghi lại các giá trị mà trình đọc YAML khác (CMS, GitHub) hiểu sai về dạng chuẩn, giữ nguyên chú thích"
+        " (rewrite values other YAML parsers misread into their canonical form)",
+    )
+    fmt.add_argument(
+        "content_dir", nargs="?", default=_default_content(), help="thư mục nội dung (default: content)"
+    )
+    fmt.add_argument("--check", action="store_true", help="không ghi; thoát 1 nếu còn giá trị cần sửa")
+    fmt.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("CHOPHIEN_LANG", "vi"))
+    fmt.set_defaults(func=cmd_fmt)
     _add_volunteer_commands(sub)
     images = sub.add_parser(
         "images",

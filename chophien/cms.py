@@ -16,21 +16,13 @@ from markupsafe import escape
 
 from . import reference
 from .files import write_text
-from .schema import COOPERATIVE_FIELDS, KINDS, PRODUCT_FIELDS, STATUSES, Field
+from .forms import FORMS, text_pattern
+from .schema import COOPERATIVE_FIELDS, KINDS, PRODUCT_FIELDS, STATUSES, Bilingual, Field
 
 # Admin is for editors, not buyers: it may load the CMS from a CDN (pinned, with SRI).
 DECAP_VERSION = "3.16.3"
 DECAP_SCRIPT = f"https://cdn.jsdelivr.net/npm/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"
 DECAP_INTEGRITY = "sha384-A/Gdn928CNLufmnGWGs9RM4Q9o8bSNLeJERqBFrBjwzL7FRpoLT3MPF8Tl0+Wd2p"
-
-PATTERNS = {
-    "phone": (r"^[0-9 +().-]{9,20}$", "Số điện thoại Việt Nam, ví dụ 0912 345 678"),
-    "email": (r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$", "Địa chỉ email, ví dụ ten@example.com"),
-    "url": (r"^https://\S+$", "Địa chỉ phải bắt đầu bằng https://"),
-    "price": (r"^(\d[\d.]*\s*(₫|đ|đồng|VND|vnd)?|lien-he|liên hệ)$", "Số đồng tròn (450.000) hoặc lien-he"),
-    "date": (r"^\d{1,2}/\d{1,2}/\d{4}$", "Ngày/tháng/năm, ví dụ 15/11/2023"),
-    "code": (r"^[A-Za-z0-9][A-Za-z0-9-]{2,15}$", "3–16 chữ cái không dấu, số, dấu -"),
-}
 
 
 def label(spec: Field) -> str:
@@ -39,11 +31,6 @@ def label(spec: Field) -> str:
     for mark in (":", ";", ",", "("):
         text = text.split(mark, 1)[0]
     return text.strip() or spec.name
-
-
-def hint(spec: Field) -> str:
-    example = spec.example if "\n" not in spec.example else spec.example.replace("\n", " ")
-    return f"{spec.help_vi}. Ví dụ: {example}"
 
 
 def options(spec: Field) -> list[dict] | None:
@@ -62,40 +49,119 @@ def options(spec: Field) -> list[dict] | None:
     if kind == "certification":
         return [{"label": c.name, "value": c.slug} for c in reference.certifications()]
     if kind == "int" and spec.name == "month":
-        return [{"label": f"Tháng {m}", "value": str(m)} for m in range(1, 13)]
+        # YAML reads `season: [9, 10]` as numbers: the values are numbers too, or nothing shows.
+        return [{"label": f"Tháng {m}", "value": m} for m in _bounds(spec)]
     return None
 
 
-def widget(spec: Field) -> dict:
-    """One Decap field for one schema Field."""
-    field: dict = {"label": label(spec), "name": spec.name, "required": spec.required, "hint": hint(spec)}
+def _human(spec: Field, value: str) -> str:
+    """An example value as the form shows it: the option's label instead of the code word."""
+    choices = options(spec) or (options(spec.item) if spec.item is not None else None)
+    if not choices:
+        return value.strip("[]")
+    by_value = {str(o["value"]): o["label"] for o in choices}
+    items = [v.strip() for v in value.strip("[]").split(",")]
+    return ", ".join(by_value.get(v, v) for v in items)
+
+
+def hint(spec: Field) -> str:
+    """The help text in plain Vietnamese and an example, without the file format's code words."""
+    text = spec.help_vi
+    if spec.name == "images":
+        text = text.split(";")[0]  # the file format's `none` has no place in the form
+    if options(spec) is not None or (spec.item is not None and options(spec.item) is not None):
+        text = text.split(":")[0]  # the choices are in the list: no codes in the hint
+    if spec.type == "mapping" and not spec.required and any(f.required for f in spec.fields):
+        required = ", ".join(label(f) for f in spec.fields if f.required)
+        text += f" (nếu điền thì cần {required})"
+    if spec.type == "bool":
+        return text.split(" (")[0]
+    if "\n" in spec.example or spec.type == "mapping":
+        return text
+    return f"{text}. Ví dụ: {_human(spec, spec.example)}"
+
+
+def _bounds(spec: Field) -> range:
+    """The whole numbers *spec*'s converter accepts, found by asking the converter itself."""
+
+    def ok(n: int) -> bool:
+        try:
+            spec.convert(str(n))
+        except Bilingual:
+            return False
+        return True
+
+    low = next(n for n in range(0, 10_000) if ok(n))
+    high = low
+    step = 1
+    while ok(high + step):
+        high += step
+        step *= 2
+    while step > 1:
+        step //= 2
+        if ok(high + step):
+            high += step
+    return range(low, high + 1)
+
+
+def _max_length(spec: Field) -> int:
+    """The longest text *spec*'s converter accepts, found by asking the converter itself."""
+
+    def ok(n: int) -> bool:
+        try:
+            spec.convert("a" * n)
+        except Bilingual:
+            return False
+        return True
+
+    low, high = 1, 4096
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if ok(middle) else (low, middle - 1)
+    return low
+
+
+def widget(spec: Field, inside_optional: bool = False) -> dict:
+    """One Decap field for one schema Field: widget, pattern and choices from the field's type.
+
+    Decap enforces the required sub-fields of an optional object even when the whole object
+    is left empty (decap-cms issues 2103, 7748), so inside an optional object nothing is
+    marked required; `chophien validate` still asks for them when the object is filled in.
+    """
+    required = spec.required and not inside_optional
+    field: dict = {"label": label(spec), "name": spec.name, "required": required, "hint": hint(spec)}
     item = spec.item
     if spec.type == "mapping":
-        field.update(widget="object", collapsed=not spec.required, fields=[widget(f) for f in spec.fields])
-    elif item is not None and item.type == "image":
-        field.update(widget="list", fields=[widget(f) for f in item.fields], collapsed=False)
+        optional = inside_optional or not spec.required
+        field.update(
+            widget="object", collapsed=not spec.required, fields=[widget(f, optional) for f in spec.fields]
+        )
+    elif item is not None and item.fields:
+        # Certifications, photos, marketplaces: always a list of mappings (canonical.written).
+        field.update(widget="list", collapsed=False, fields=[widget(f) for f in item.fields])
         if spec.required:
             field["min"] = 1
-    elif item is not None and item.fields:
-        field.update(widget="list", fields=[widget(f) for f in item.fields])
     elif item is not None and options(item) is not None:
         field.update(widget="select", multiple=True, options=options(item))
     elif item is not None:
         field.update(widget="list")
     elif options(spec) is not None:
         field.update(widget="select", options=options(spec))
-    elif spec.type == "bool":
-        field.update(widget="boolean", default=False)
     elif spec.type in ("int", "year"):
-        field.update(widget="number", value_type="int")
-        if spec.type == "year":
-            field["min"] = 1900
-    elif spec.type == "file":
-        field.update(widget="image", choose_url=False)
+        bounds = _bounds(spec)
+        field.update(widget="number", value_type="int", min=bounds.start, max=bounds.stop - 1, step=1)
+    elif spec.type in FORMS:
+        form = FORMS[spec.type]
+        field["widget"] = form.widget
+        field.update(dict(form.options))
+        if form.pattern:
+            field["pattern"] = [form.pattern, form.message_vi]
     else:
-        field["widget"] = "string"
-        if spec.type in PATTERNS:
-            field["pattern"] = list(PATTERNS[spec.type])
+        longest = _max_length(spec)
+        field.update(
+            widget="string",
+            pattern=[text_pattern(longest), f"Không để trống, tối đa {longest} ký tự"],
+        )
     return field
 
 
@@ -115,6 +181,42 @@ def _common(label_vi: str, singular: str, folder: str) -> dict:
         "slug": "{{slug}}",
         "summary": "{{name}}",
     }
+
+
+# A page title Pelican reads as it is written: no YAML quoting (Decap quotes `a: b`, `#x`, …).
+PAGE_TITLE = r"^[^\s:#\"'\[\]{}&*!|>%@`,?-][^:#\"'\[\]{}]{0,118}[^\s:#\"'\[\]{}]$"
+PAGE_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def pages_collection() -> dict:
+    """The site's own pages (content/pages/): Pelican `Title:`/`Slug:` lines between `---` lines."""
+    return {
+        "name": "trang",
+        "label": "Trang giới thiệu",
+        "label_singular": "Trang",
+        "folder": "content/pages",
+        "create": True,
+        "extension": "md",
+        "format": "frontmatter",
+        "identifier_field": "Title",
+        "slug": "{{slug}}",
+        "summary": "{{Title}}",
+        "media_folder": "",
+        "public_folder": "",
+        "fields": [
+            {
+                "label": "Tiêu đề", "name": "Title", "widget": "string", "required": True,
+                "hint": "Tiêu đề trang, không có dấu hai chấm. Ví dụ: Cách đặt hàng",
+                "pattern": [PAGE_TITLE, "Tiêu đề 2–120 ký tự, không có : # \" ' [ ] { }"],
+            },
+            {
+                "label": "Địa chỉ trang", "name": "Slug", "widget": "string", "required": True,
+                "hint": "Phần cuối của địa chỉ trang: chữ thường không dấu, số, dấu -. Ví dụ: cach-dat-hang",
+                "pattern": [PAGE_SLUG, "Chữ thường không dấu, số và dấu -, ví dụ cach-dat-hang"],
+            },
+            {"label": "Nội dung", "name": "body", "widget": "markdown", "required": True},
+        ],
+    }  # fmt: skip
 
 
 def config(cooperatives: list[tuple[str, str]], settings: dict | None = None) -> dict:
@@ -166,6 +268,7 @@ def config(cooperatives: list[tuple[str, str]], settings: dict | None = None) ->
                 "fields": product_fields,
             }
         )
+    collections.append(pages_collection())
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",

@@ -4,7 +4,8 @@ Products have no date field: the dates come from git — the first and the last 
 touched the file — so a clean checkout always gives the same feeds. A file git does not know
 (a tree outside a repository, a new file not yet committed) falls back to its modification time.
 CI needs the full history (`fetch-depth: 0`): in a shallow clone every file dates from the one
-commit it has.
+commit it has. Commits listed in `.git-blame-ignore-revs` (git's convention for formatting-only
+commits, such as `chophien fmt` migrations) do not count as a change, only as a creation.
 """
 
 from __future__ import annotations
@@ -38,20 +39,37 @@ def git_dates(content_dir: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     if prefix is None:
         return {}
     prefix = prefix.strip()
-    log = _git(root, "log", "--format=\x1e%ct", "--name-only", "--no-renames", "--", content_dir.name)
+    log = _git(root, "log", "--format=\x1e%H %ct", "--name-only", "--no-renames", "--", content_dir.name)
     if not log:
         return {}
+    ignored = _ignored_revisions(root)
     dates: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    changed: dict[str, bool] = {}  # the last date is a real change, not a formatting commit
     for commit in log.split("\x1e")[1:]:  # newest first
         lines = commit.strip("\n").split("\n")
-        when = dt.datetime.fromtimestamp(int(lines[0]), UTC)
+        sha, stamp = lines[0].split()
+        when = dt.datetime.fromtimestamp(int(stamp), UTC)
+        real = sha not in ignored
         for name in lines[1:]:
             if not name or not name.startswith(prefix):
                 continue
             rel = name[len(prefix) :]
-            last = dates[rel][1] if rel in dates else when
+            if rel not in dates:
+                dates[rel], changed[rel] = (when, when), real
+                continue
+            last = dates[rel][1]
+            if real and not changed[rel]:
+                last, changed[rel] = when, True
             dates[rel] = (when, last)  # older commits come later: the first one wins last
     return dates
+
+
+def _ignored_revisions(root: Path) -> set[str]:
+    try:
+        text = (root / ".git-blame-ignore-revs").read_text(encoding="utf-8")
+    except OSError:
+        return set()
+    return {line.split("#")[0].strip() for line in text.splitlines() if line.split("#")[0].strip()}
 
 
 def file_dates(content_dir: Path, sources) -> dict[str, tuple[dt.datetime, dt.datetime]]:

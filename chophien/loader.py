@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import reference
+from . import canonical, reference
 from .content_tree import Tree, walk
 from .files import read_checked, remove_litter, report_damaged, write_checked
 from .filestat import FileHashes
@@ -240,6 +240,7 @@ class Loader:
         for vi, en in doc.warnings:
             self.problems.add(self.display(path), 1, 0, "", vi, en, severity="warning")
         values = check_mapping(fields, doc.data, (), ctx)
+        canonical.report(fields, doc, ctx)  # values a standard YAML parser (the CMS) reads otherwise
         added = self.problems.items[start:]
         self._parsed_problems = list(added)
         if self.parse_cache is not None:
@@ -702,6 +703,7 @@ def checking_code_digest(today: dt.date) -> str:
     digest = hashlib.sha256(str(today.year).encode())
     for name in (
         "schema.py",
+        "canonical.py",
         "strictyaml.py",
         "normalise.py",
         "reference.py",

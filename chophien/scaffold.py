@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .canonical import written
 from .images import ImageProblem, decode, decode_kind, suffix_problem
 from .loader import slug_refusal
 from .schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field, Warned
@@ -128,7 +129,7 @@ def render_fields(fields: tuple[Field, ...], values: dict, indent: int = 0) -> l
             lines.extend(render_fields(spec.fields, value, indent + 2))
             continue
         lines.extend(_comment_lines(spec, pad, with_example=True))
-        lines.extend(emit(spec.name, value, indent))
+        lines.extend(emit(spec.name, written(spec, value), indent))
         if spec.name == "images" and value == "none":
             lines.append(f"{pad}# Khi có ảnh, thay dòng trên bằng:")
             lines.extend(_commented_example(spec, pad))

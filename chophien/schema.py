@@ -465,7 +465,7 @@ PRODUCT_FIELDS = (
     scalar("name", "text", _text(160), "Tên sản phẩm", "Product name", "Chè Shan tuyết cổ thụ Nà Hang", required=True),
     scalar("code", "code", _product_code, "Mã sản phẩm (tự sinh nếu để trống)", "Product code (generated when empty)", "TQ-CHE01"),
     scalar("category", "category", _category, "Danh mục (theo nhóm sản phẩm OCOP)", "Category (from the OCOP product groups)", "che", required=True),
-    scalar("price", "price", _price, "Giá, số đồng tròn; hoặc lien-he", "Price in whole đồng; or lien-he", "450.000", required=True),
+    scalar("price", "price", _price, "Giá, số đồng tròn; hoặc lien-he", "Price in whole đồng; or lien-he", "450000", required=True),
     scalar("unit", "text", _text(40), "Đơn vị bán", "Unit of sale", "hộp 200 g"),
     scalar("min_order", "text", _text(40), "Đặt tối thiểu", "Minimum order", "2 hộp"),
     _image_list("Ảnh sản phẩm, đặt cạnh tệp; hoặc `none` nếu chưa có", "Product photos beside the file; or `none`", required=True, allow_none=True),
@@ -598,6 +598,15 @@ def _convert(spec: Field, value: str, where: tuple, ctx: CheckContext):
     return converted
 
 
+def is_blank(value) -> bool:
+    """'' or an empty list, or a mapping of blanks: what a form saves for a group left empty."""
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, dict):
+        return all(is_blank(v) for v in value.values())
+    return value == []
+
+
 MAX_UNSAFE_REPORTED = 10  # per file: a binary file pasted as text has thousands
 
 
@@ -667,8 +676,8 @@ def check_mapping(fields: tuple[Field, ...], data: dict, where: tuple, ctx: Chec
                 f"{key}: {spec.example}",
             )
             continue
-        if isinstance(value, str) and not value.strip():
-            continue  # an optional field left empty is the same as leaving it out
+        if is_blank(value) and not spec.required:
+            continue  # an optional field left empty (as a CMS form may save it) is the same as leaving it out
         converted = check_value(spec, value, where + (key,), ctx)
         if converted is not FAILED:
             result[key] = converted

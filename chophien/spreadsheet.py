@@ -963,7 +963,7 @@ class Importer:
         self, fields, kind, existing: str | None, columns: dict[int, Column], values: dict, literal: set[int]
     ) -> str:
         order = _schema_order(fields)
-        editor = FrontMatterEditor(existing or "---\n---\n", order)
+        editor = FrontMatterEditor(existing or "---\n---\n", order, fields)  # canonical values
         doc = editor.doc if existing is not None else None
         body = None
         images: dict[tuple[int, str], str | object] = {}

@@ -68,6 +68,8 @@ class Document:
     body: str
     body_line: int  # 1-based line where the Markdown body starts
     warnings: tuple[tuple[str, str], ...] = ()  # (vi, en) about input that was read after repair
+    plain: frozenset = frozenset()  # paths whose value is a plain (unquoted) scalar: YAML may retype it
+    flow: frozenset = frozenset()  # paths whose list or mapping is written inline: [a, b], {k: v}
 
     def where(self, path: Path) -> tuple[int, int]:
         """Position of *path*, falling back to its nearest located parent."""
@@ -211,6 +213,8 @@ class _EventReader:
         self.source = source
         self.parser = _Parser(source) if _Parser else yaml.BaseLoader(source)
         self.positions: dict = {}
+        self.plain: set = set()
+        self.flow: set = set()
         # Unsafe characters written as YAML escapes ("\\u202e", "\\e", "\\N") appear only
         # once a scalar is read: each is placed at the start of its scalar.
         self.escaped: list[UnsafeCharacter] = []
@@ -269,7 +273,11 @@ class _EventReader:
             )
         self.positions[path] = self.pos(event)
         if isinstance(event, yaml.ScalarEvent):
+            if not event.style:  # None from the Python parser, '' from libyaml
+                self.plain.add(path)
             return self.scalar(event, path)
+        if isinstance(event, yaml.CollectionStartEvent) and event.flow_style:
+            self.flow.add(path)
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
             while True:
@@ -374,7 +382,9 @@ def parse_front_matter(raw: bytes) -> Document:
     data = FrontMatter(data)
     data.unsafe = _locate(found, reader.positions, body_line, reader.escaped)
     warnings = (UTF16_WARNING,) if encoding == UTF16 else ()
-    return Document(data, reader.positions, body, body_line, warnings)
+    return Document(
+        data, reader.positions, body, body_line, warnings, frozenset(reader.plain), frozenset(reader.flow)
+    )
 
 
 def parse_yaml_file(raw: bytes) -> Document:

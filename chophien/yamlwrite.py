@@ -3,7 +3,11 @@
 Templates (`chophien new`) and spreadsheet imports write YAML through `emit`; updates go
 through `FrontMatterEditor`, which replaces only the lines of the keys that change, so the
 volunteer's comments, blank lines, key order and Markdown story stay as they were. Every
-edit is checked by parsing the result with the strict loader.
+edit is checked by parsing the result with the strict loader. Text is written plain only
+when every standard YAML parser reads it as the same text (chophien/canonical.py), else
+double-quoted; ints and bools are written as YAML numbers and true/false, lists one item a
+line (the layout Decap CMS writes, so a save through the CMS changes nothing). An editor given
+the schema's fields writes each value in its canonical form (`canonical.written`).
 """
 
 from __future__ import annotations
@@ -13,9 +17,8 @@ import re
 
 import yaml
 
+from .canonical import reads_as_text, spec_at, written
 from .strictyaml import YamlProblem, clean_value, parse_front_matter, split_front_matter
-
-_FLOW_UNSAFE = re.compile(r"[,\[\]{}#]")
 
 
 def _parses_to(source: str, expected: str, path: tuple) -> bool:
@@ -32,15 +35,16 @@ def _parses_to(source: str, expected: str, path: tuple) -> bool:
 
 def scalar(value: str) -> str:
     """*value* as a YAML scalar: plain when it reads back as the same text, else double-quoted."""
-    if value and "\n" not in value and _parses_to(f"k: {value}", value, ("k", "v")):
+    if value and "\n" not in value and reads_as_text(value) and _parses_to(f"k: {value}", value, ("k", "v")):
         return value
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
-def _flow_item(value: str) -> str | None:
-    if not value or _FLOW_UNSAFE.search(value) or value != value.strip():
-        return None
-    return value if _parses_to(f"k: [{value}]", value, ("k", "v")) else None
+def _literal(value: bool | int) -> str:
+    """A bool or int as YAML writes it: true/false, or decimal digits."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def emit(key: str, value, indent: int = 0) -> list[str]:
@@ -48,15 +52,15 @@ def emit(key: str, value, indent: int = 0) -> list[str]:
     pad = " " * indent
     if isinstance(value, str):
         return [f"{pad}{key}: {scalar(value)}"]
+    if isinstance(value, bool | int):
+        return [f"{pad}{key}: {_literal(value)}"]
     if isinstance(value, dict):
         lines = [f"{pad}{key}:"]
         for child, child_value in value.items():
             lines.extend(emit(child, child_value, indent + 2))
         return lines
     if isinstance(value, list | tuple):
-        items = [_flow_item(v) if isinstance(v, str) else None for v in value]
-        if value and all(items) and len(", ".join(items)) <= 80:
-            return [f"{pad}{key}: [{', '.join(items)}]"]
+        # Lists are written one item per line, as the CMS writes them: a CMS save changes nothing.
         if not value:
             return [f"{pad}{key}: []"]
         lines = [f"{pad}{key}:"]
@@ -70,6 +74,8 @@ def _emit_item(item, indent: int) -> list[str]:
     pad = " " * indent
     if isinstance(item, str):
         return [f"{pad}- {scalar(item)}"]
+    if isinstance(item, bool | int):
+        return [f"{pad}- {_literal(item)}"]
     if isinstance(item, dict):
         lines: list[str] = []
         for child, child_value in item.items():
@@ -89,11 +95,12 @@ def _is_filler(line: str) -> bool:
 class FrontMatterEditor:
     """Edit the front matter of one content file; `text()` returns the whole file."""
 
-    def __init__(self, text: str, order: dict[tuple, list[str]] | None = None):
+    def __init__(self, text: str, order: dict[tuple, list[str]] | None = None, fields: tuple = ()):
         front, body, _ = split_front_matter(text)
         self.lines = front.split("\n") if front else []
         self.body = body
         self.order = order or {}  # parent path → keys in schema order, for inserting
+        self.fields = fields  # the schema's Fields: values set are written in canonical form
         self._parse()
 
     # -- state -------------------------------------------------------------------
@@ -155,14 +162,20 @@ class FrontMatterEditor:
 
     # -- edits ---------------------------------------------------------------------
 
-    def set(self, path: tuple, value) -> None:
-        """Set *path* (a tuple of keys) to *value*, touching only the lines it needs."""
-        if self._get(path) == value and path in self.doc.positions:
+    def set(self, path: tuple, value, force: bool = False) -> None:
+        """Set *path* (a tuple of keys) to *value*, touching only the lines it needs.
+
+        An unchanged value is left as written, unless *force* (rewrite it in canonical form).
+        """
+        if self._get(path) == _plain(value) and path in self.doc.positions and not force:
             return
+        spec = spec_at(self.fields, path) if self.fields else None
+        if spec is not None:
+            value = written(spec, value)
         if not self._block_style(path):
             top = path[0]
             merged = _with(self._get((top,)) if isinstance(self._get((top,)), dict) else {}, path[1:], value)
-            self.set((top,), merged if len(path) > 1 else value)
+            self.set((top,), merged if len(path) > 1 else value, force)
             return
         if path in self.doc.positions:
             start, end = self._index(path), self._block_end(path)
@@ -173,7 +186,7 @@ class FrontMatterEditor:
                 new[0] += comment
             self.lines[start:end] = new
         elif len(path) > 1 and not isinstance(self._get(path[:-1]), dict):
-            self.set(path[:-1], {path[-1]: value})
+            self.set(path[:-1], {path[-1]: value}, force)
             return
         else:
             self.lines[self._insert_at(path) : self._insert_at(path)] = emit(
@@ -230,6 +243,11 @@ def _inline_comment(line: str) -> str:
 
 
 def _plain(value):
+    """*value* as the strict loader reads it back: every scalar a string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

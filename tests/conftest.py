@@ -37,7 +37,7 @@ PRODUCT = """\
 ---
 name: Chè Shan tuyết cổ thụ
 category: che
-price: 450.000
+price: 450000
 unit: hộp 200 g
 images:
   - file: che.jpg
@@ -137,3 +137,15 @@ def built_demo(tmp_path_factory) -> Path:
     result = run_pelican(ROOT / "content", out)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+def yamljs() -> Path:
+    """tests/yamljs with the CMS's npm YAML parsers installed (pinned by its package-lock.json)."""
+    folder = ROOT / "tests" / "yamljs"
+    if not (folder / "node_modules" / "yaml1").exists():
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(folder), "--ignore-scripts", "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+        )
+    return folder

@@ -211,7 +211,7 @@ def test_failed_build_leaves_previous_site_untouched_and_no_partial_output(tmp_p
     out = tmp_path / "output"
     assert run_pelican(content, out).returncode == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    (content / "products/htx-che-na-hang/che-shan-tuyet.md").write_text(PRODUCT.replace("450.000", "4.5"))
+    (content / "products/htx-che-na-hang/che-shan-tuyet.md").write_text(PRODUCT.replace("450000", "4.5"))
     (content / "products/htx-che-na-hang/moi.md").write_text(
         PRODUCT.replace("category: che", "category: che\ncode: NEW-1")
     )
@@ -236,7 +236,7 @@ def test_bundled_sample_content_validates_clean():
 def test_devserver_mode_shows_problems_as_a_page(tmp_path):
     content = write_tree(
         tmp_path,
-        minimal_tree(**{"products/htx-che-na-hang/che-shan-tuyet.md": PRODUCT.replace("450.000", "4.5")}),
+        minimal_tree(**{"products/htx-che-na-hang/che-shan-tuyet.md": PRODUCT.replace("450000", "4.5")}),
     )
     out = tmp_path / "output"
     result = run_pelican(content, out, "-e", "CHOPHIEN_SHOW_ERRORS=true")
@@ -296,7 +296,7 @@ def test_rebuild_renders_only_changed_pages_and_removes_stale_ones(tmp_path):
     assert "Trang: " in first.stderr and " 0 không đổi" in first.stderr
     again = run_pelican(content, out)
     assert " 0 dựng mới, " in again.stderr
-    (content / "products/htx-che-na-hang/che-bup.md").write_text(second.replace("450.000", "460.000"))
+    (content / "products/htx-che-na-hang/che-bup.md").write_text(second.replace("450000", "460000"))
     edited = run_pelican(content, out)
     rendered = int(re.search(r"Trang: (\d+) dựng mới", edited.stderr).group(1))
     assert 0 < rendered < 15

@@ -63,7 +63,7 @@ def catalogue(tree):
         minimal_tree(
             **{
                 "products/htx-che-na-hang/che-shan-tuyet.md": product,
-                "products/htx-che-na-hang/che-lien-he.md": PRODUCT.replace("450.000", "lien-he"),
+                "products/htx-che-na-hang/che-lien-he.md": PRODUCT.replace("450000", "lien-he"),
             }
         )
     )
@@ -215,6 +215,15 @@ def test_dates_come_from_git_and_fall_back_to_mtime(tmp_path):
     first, last = dates["content/cooperatives/a.md"]
     assert (first.date(), last.date()) == (dt.date(2025, 1, 1), dt.date(2025, 3, 1))
     assert dates["content/cooperatives/b.md"][0].year == 2023  # not committed: its mtime
+
+    # A formatting-only commit listed in .git-blame-ignore-revs is no change for feeds and sitemap.
+    (content / "cooperatives/a.md").write_text(COOP + "\nThêm.\n\n", encoding="utf-8")
+    git("commit", "-qam", "chophien fmt", when="2025-06-01T00:00:00Z")
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert file_dates(content, ["content/cooperatives/a.md"])["content/cooperatives/a.md"][1].month == 6
+    (tmp_path / ".git-blame-ignore-revs").write_text(f"# chophien fmt\n{sha}", encoding="utf-8")
+    first, last = file_dates(content, ["content/cooperatives/a.md"])["content/cooperatives/a.md"]
+    assert (first.date(), last.date()) == (dt.date(2025, 1, 1), dt.date(2025, 3, 1))
 
 
 def test_qr_codes_decode_to_the_url_and_are_cached(tmp_path):

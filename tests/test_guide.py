@@ -83,7 +83,7 @@ def test_error_example_is_real_validator_output():
     assert output.splitlines()[-1] == "4 lỗi trong 1 tệp (1 cảnh báo, đã kiểm tra 2 tệp)"
     assert (
         "content/products/htx-mat-ong-meo-vac/mat-ong-bac-ha.md:4:1: lỗi: price: “4.5” không rõ là bao nhiêu đồng: "
-        "giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm. Ví dụ: 450.000"
+        "giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm. Ví dụ: 450000"
     ) in output.splitlines()
     for name in GUIDES:
         assert output in (ROOT / name).read_text(encoding="utf-8")
@@ -100,5 +100,5 @@ def test_spreadsheet_layout_doc_lists_every_column():
 
 def test_site_page_keeps_its_own_introduction():
     page = (ROOT / "content/pages/dong-gop-noi-dung.md").read_text(encoding="utf-8")
-    assert page.startswith("Title: Đóng góp nội dung\nSlug: dong-gop-noi-dung\n\nCảm ơn bạn muốn giúp")
+    assert page.startswith("---\nTitle: Đóng góp nội dung\nSlug: dong-gop-noi-dung\n---\nCảm ơn bạn muốn giúp")
     assert "## Ảnh\n" in page and "## Gửi lên\n" in page

@@ -43,7 +43,7 @@ def test_an_edited_product_is_parsed_again(tree):
     content = tree(minimal_tree())
     load(content)
     path = content / PRODUCT_FILE
-    path.write_text(path.read_text().replace("450.000", "470.000"), encoding="utf-8")
+    path.write_text(path.read_text().replace("450000", "470000"), encoding="utf-8")
     catalogue, problems, _ = load(content)
     assert problems == [] and catalogue.products[0].price == 470000
 

@@ -117,7 +117,7 @@ def test_update_changes_only_the_edited_lines(tree, tmp_path):
         "# Tên sản phẩm\n"
         "name: Chè Shan tuyết cổ thụ\n"
         "category: che\n"
-        "price: 520.000   # giá mùa xuân\n"
+        "price: 520000   # giá mùa xuân\n"
         "unit: hộp 200 g\n"
         "min_order: 2 hộp\n"
         "images:\n"
@@ -127,7 +127,7 @@ def test_update_changes_only_the_edited_lines(tree, tmp_path):
         "  - type: huu-co\n"
         "    number: HC-0412/2025\n"
         "    issuer: Trung tâm Chứng nhận\n"
-        "  - chi-dan-dia-ly\n"
+        "  - type: chi-dan-dia-ly\n"  # written in the canonical shape the CMS form reads
         "# các từ khoá để tìm kiếm\n"
         "tags: [chè, quà biếu]\n"
         "---\n"
@@ -137,7 +137,9 @@ def test_update_changes_only_the_edited_lines(tree, tmp_path):
     )
     again = tmp_path / "lai.xlsx"
     export_spreadsheet(content, again)
-    assert [c.value for c in load_workbook(again)["Sản phẩm"][2]] == [c.value for c in products[2]]
+    expected = [c.value for c in products[2]]
+    expected[header.index("Giá")] = "520000"  # the file holds the canonical form
+    assert [c.value for c in load_workbook(again)["Sản phẩm"][2]] == expected
 
 
 def test_empty_cell_keeps_and_dash_removes(tree, tmp_path):
@@ -200,8 +202,8 @@ def test_cooperative_and_its_products_in_one_workbook(tree, tmp_path):
     result = import_spreadsheet(tmp_path / "moi.xlsx", content)
     assert rendered(result) == []
     coop = (content / "cooperatives/htx-mat-ong-dong-van.md").read_text(encoding="utf-8")
-    assert "  phone: 0912345678\n" in coop  # Excel dropped the leading 0 of a number
-    assert "ethnic_groups: [Mông, Dao]\n" in coop
+    assert '  phone: "0912345678"\n' in coop  # Excel dropped the leading 0; quoted, it stays text
+    assert "ethnic_groups:\n  - Mông\n  - Dao\n" in coop  # one item a line, as the CMS writes lists
     product = (content / "products/htx-mat-ong-dong-van/mat-ong-bac-ha.md").read_text(encoding="utf-8")
     assert "\nprice: 350000\n" in product and "\nimages: none\n" in product
     prepared = prepare(content, content.parent / ".cache", with_images=False)
@@ -224,14 +226,14 @@ def bad_rows(tmp_path):
 
 EXPECTED_BAD = [
     "{csv}:3:4: lỗi: Giá: “4.5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, nhóm nghìn bằng dấu "
-    "chấm. Ví dụ: 450.000",
+    "chấm. Ví dụ: 450000",
     "{csv}:4:1: lỗi: Hợp tác xã: chưa có hợp tác xã “htx-che-na-han” (content/cooperatives/htx-che-na-han.md); "
     "có phải “htx-che-na-hang”? Ví dụ: htx-che-na-hang",
     "{csv}:5:3: lỗi: Danh mục: không có danh mục “mat ong nong san” trong danh mục; có phải “mat-ong-nong-san-khac”? "
     "Ví dụ: che",
     "{csv}:5:5: lỗi: Ảnh 1: không tìm thấy tệp ảnh “che-bup.jpg” trong content/products/htx-che-na-hang/; hãy "
     "tải ảnh lên trước.",
-    "{csv}:6:4: lỗi: Giá: thiếu trường bắt buộc `price` (Giá, số đồng tròn; hoặc lien-he). Ví dụ: price: 450.000",
+    "{csv}:6:4: lỗi: Giá: thiếu trường bắt buộc `price` (Giá, số đồng tròn; hoặc lien-he). Ví dụ: price: 450000",
 ]
 
 

@@ -94,9 +94,9 @@ def test_unknown_category_with_suggestion(tree):
     ],
 )
 def test_bad_prices(tree, price, message):
-    lines, _ = check(tree, with_product(PRODUCT.replace("price: 450.000", f"price: {price}")))
+    lines, _ = check(tree, with_product(PRODUCT.replace("price: 450000", f"price: {price}")))
     end = "" if message.endswith("?") else "."
-    assert lines == [f"{PRODUCT_PATH}:4:1: lỗi: price: {message}{end} Ví dụ: 450.000"]
+    assert lines == [f"{PRODUCT_PATH}:4:1: lỗi: price: {message}{end} Ví dụ: 450000"]
 
 
 @pytest.mark.parametrize(
@@ -104,9 +104,17 @@ def test_bad_prices(tree, price, message):
     [("450000", 450000), ("450.000 ₫", 450000), ("450.000đ", 450000), ("lien-he", None), ("Liên hệ", None)],
 )
 def test_good_prices(tree, price, value):
-    lines, prepared = check(tree, with_product(PRODUCT.replace("price: 450.000", f"price: {price}")))
-    assert lines == []
+    lines, prepared = check(tree, with_product(PRODUCT.replace("price: 450000", f"price: {price}")))
     assert prepared.catalogue.products[0].price == value
+    canonical = "lien-he" if value is None else str(value)
+    assert lines == (
+        []
+        if price == canonical
+        else [
+            f"{PRODUCT_PATH}:4:1: cảnh báo: price: biểu mẫu CMS chỉ nhận số nguyên không dấu chấm, không đơn vị; "
+            f"hãy ghi `{canonical}` (`chophien fmt` sửa tự động). Ví dụ: price: {canonical}"
+        ]
+    )
 
 
 def test_bad_phone(tree):
@@ -238,13 +246,13 @@ def test_yaml_syntax_error_is_located_and_other_files_still_checked(tree):
             "products/htx-che-na-hang/che-shan-tuyet.md": PRODUCT.replace(
                 "unit: hộp 200 g", "unit: hộp: 200 g"
             ),
-            "products/htx-che-na-hang/b.md": PRODUCT.replace("price: 450.000", "price: 4.5"),
+            "products/htx-che-na-hang/b.md": PRODUCT.replace("price: 450000", "price: 4.5"),
         }
     )
     lines, _ = check(tree, files)
     assert lines == [
         "content/products/htx-che-na-hang/b.md:4:1: lỗi: price: “4.5” không rõ là bao nhiêu đồng: giá phải là số "
-        "đồng tròn, nhóm nghìn bằng dấu chấm. Ví dụ: 450.000",
+        "đồng tròn, nhóm nghìn bằng dấu chấm. Ví dụ: 450000",
         f"{PRODUCT_PATH}:5:10: lỗi: có dấu hai chấm `:` trong giá trị; hãy đặt cả giá trị trong dấu nháy kép. "
         'Ví dụ: address: "Thôn 3: xã Nà Hang"',
     ]
@@ -260,7 +268,7 @@ def test_ocop_expiry_is_36_months_after_the_decision(tree):
 
 
 def test_cli_exit_codes_and_summary_last(tree, capsys):
-    content = tree(with_product(PRODUCT.replace("price: 450.000", "price: 4.5")))
+    content = tree(with_product(PRODUCT.replace("price: 450000", "price: 4.5")))
     assert cli_main(["validate", str(content), "--format", "human"]) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == "1 lỗi trong 1 tệp (đã kiểm tra 2 tệp)"
@@ -275,7 +283,7 @@ def test_cli_clean_tree_exits_zero(tree, capsys):
 
 
 def test_cli_github_annotations(tree, capsys):
-    content = tree(with_product(PRODUCT.replace("price: 450.000", "price: 4.5")))
+    content = tree(with_product(PRODUCT.replace("price: 450000", "price: 4.5")))
     assert cli_main(["validate", str(content), "--format", "github"]) == 1
     first = capsys.readouterr().out.splitlines()[0]
     assert first.startswith(f"::error file={PRODUCT_PATH},line=4,col=1::{PRODUCT_PATH}:4:1: lỗi: price:")
