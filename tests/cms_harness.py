@@ -373,14 +373,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--width", type=int, default=360)
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--kind", default="products")
+    parser.add_argument("--content", type=Path, default=ROOT / "content", help="content folder to copy")
     args = parser.parse_args(argv[1:])
     viewport = PHONE if args.width == 360 else {"width": args.width, "height": 900}
     if args.what == "slowphone":
-        with tempfile.TemporaryDirectory() as tmp, cms_site(Path(tmp)) as setup:
+        with tempfile.TemporaryDirectory() as tmp, cms_site(Path(tmp), args.content) as setup:
             path = content_paths(setup.repo / "content", "products")[0]
             print(slow_phone_timings(setup, path))
         return 0
-    with tempfile.TemporaryDirectory() as tmp, cms_site(Path(tmp)) as setup, browser(viewport) as context:
+    with tempfile.TemporaryDirectory() as tmp, cms_site(Path(tmp), args.content) as setup, browser(viewport) as context:
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved changes?"
         if args.what == "screenshot":
