@@ -381,7 +381,11 @@ def main(argv: list[str]) -> int:
             path = content_paths(setup.repo / "content", "products")[0]
             print(slow_phone_timings(setup, path))
         return 0
-    with tempfile.TemporaryDirectory() as tmp, cms_site(Path(tmp), args.content) as setup, browser(viewport) as context:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        cms_site(Path(tmp), args.content) as setup,
+        browser(viewport) as context,
+    ):
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved changes?"
         if args.what == "screenshot":

@@ -171,8 +171,8 @@ def test_admin_requests_nothing_outside_the_site_and_speaks_vietnamese(rig, view
         login(page, rig.base)
         path = content_paths(rig.repo / "content", "products")[0]
         open_entry(page, rig.base, path)
-        page.wait_for_load_state("networkidle")
         page.locator("button[class*=SaveButton]").first.wait_for(state="visible")
+        page.wait_for_timeout(1_500)  # lazy chunks, thumbnails (networkidle never comes under load)
         text = page.inner_text("body")
         buttons = page.eval_on_selector_all("button", "bs => bs.map(b => b.textContent.trim())")
         save_box = page.locator("button[class*=SaveButton]").first.bounding_box()
