@@ -13,13 +13,14 @@ PYTEST_ARGS ?=
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install html clean regenerate serve devserver check test lint fuzz bench audit publish rollback
+.PHONY: help install cms html clean regenerate serve devserver check test lint fuzz bench audit publish rollback
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
 	@echo "make html       build into $(OUTPUTDIR)/"
 	@echo "make check      validate content ($(INPUTDIR)/)"
 	@echo "make test       set up and run the whole test suite"
+	@echo "make cms        install the /admin/ CMS from npm (cms/package-lock.json), served by the site itself"
 	@echo "make serve      serve $(OUTPUTDIR)/ without rebuilding"
 	@echo "make lint       ruff on the code, actionlint on .github/workflows/"
 	@echo "make fuzz       fuzz the YAML, schema, spreadsheet and survey readers (FUZZ_SECONDS per target)"
@@ -32,6 +33,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The editors' CMS (docs/cms.md): Decap CMS and decap-server from npm, pinned in cms/package-lock.json.
+# The build copies the bundle into output/admin/ (else /admin/ loads the same file from a CDN).
+CMS_NODE := cms/node_modules/.installed
+
+$(CMS_NODE): cms/package.json cms/package-lock.json
+	npm ci --prefix cms --ignore-scripts --no-audit --no-fund
+	touch $(CMS_NODE)
+
+cms: $(CMS_NODE)
 
 html: $(STAMP)
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)
@@ -73,7 +84,7 @@ bench: $(STAMP)
 # Production build, then an atomic release switch on the host (docs/publishing.md):
 #   make publish PUBLISH_TARGET=deploy@host.example.vn:/srv/chophien [CHOPHIEN_SITEURL=https://…] [PUBLISH_KEEP=5]
 #   make publish PUBLISH_TARGET=ftp://user@ftp.host.vn/public_html PUBLISH_FTP_PASSWORD=…   (FTP(S) with lftp)
-publish: $(STAMP)
+publish: $(STAMP) $(CMS_NODE)
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
 	$(BIN)/python scripts/publish.py publish $(OUTPUTDIR)
 

@@ -9,20 +9,29 @@ Photos upload beside the file that uses them, as the content format requires.
 
 from __future__ import annotations
 
+import filecmp
 from pathlib import Path
 
 import yaml
 from markupsafe import escape
 
 from . import reference
-from .files import write_text
+from .files import write_atomic, write_text
 from .forms import FORMS, text_pattern
 from .schema import COOPERATIVE_FIELDS, KINDS, PRODUCT_FIELDS, STATUSES, Bilingual, Field
 
-# Admin is for editors, not buyers: it may load the CMS from a CDN (pinned, with SRI).
+# The CMS's bundle comes from npm (cms/package.json, pinned with its integrity hash in
+# cms/package-lock.json; `npm ci --prefix cms --ignore-scripts`) and is served from the site itself:
+# /admin/ then makes no request outside the site. Without it installed, /admin/ loads the
+# same file from a CDN, pinned and with Subresource Integrity, so the bytes are the same.
 DECAP_VERSION = "3.16.3"
 DECAP_SCRIPT = f"https://cdn.jsdelivr.net/npm/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"
 DECAP_INTEGRITY = "sha384-A/Gdn928CNLufmnGWGs9RM4Q9o8bSNLeJERqBFrBjwzL7FRpoLT3MPF8Tl0+Wd2p"
+DECAP_DIST = Path(__file__).resolve().parent.parent / "cms" / "node_modules" / "decap-cms" / "dist"
+LOCAL_SCRIPT = "decap-cms.js"
+# The project's own admin files: vi.js (the Vietnamese strings Decap lacks; starts the CMS) and
+# admin.css (Decap's editor laid out for a 360 px phone).
+ADMIN_ASSETS = Path(__file__).resolve().parent / "admin"
 
 
 def label(spec: Field) -> str:
@@ -301,23 +310,78 @@ ADMIN_HTML = """<!doctype html>
 <meta name="robots" content="noindex, nofollow">
 <title>Quản lý nội dung · {sitename}</title>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
+<link href="admin.css" rel="stylesheet">
 </head>
 <body data-pagefind-ignore="all">
 <noscript>Trang quản lý nội dung cần JavaScript. Bạn vẫn có thể sửa tệp trực tiếp trên GitHub: xem trang Đóng góp nội dung.</noscript>
-<script src="{script}" integrity="{integrity}" crossorigin="anonymous"></script>
+<script src="vi.js"></script>
+<script src="{script}" integrity="{integrity}"{crossorigin}></script>
 </body>
 </html>
 """
 
 
-def admin_html(sitename: str = "Chợ phiên") -> str:
-    return ADMIN_HTML.format(sitename=escape(sitename), script=DECAP_SCRIPT, integrity=DECAP_INTEGRITY)
+class BundleMismatch(RuntimeError):
+    """cms/node_modules holds another Decap CMS than DECAP_VERSION / DECAP_INTEGRITY name."""
+
+
+def sri(data: bytes) -> str:
+    import base64
+    import hashlib
+
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+
+def bundle_files(dist: Path = DECAP_DIST) -> list[Path]:
+    """The files of the installed Decap bundle that /admin/ needs: the script and its lazy chunks
+    (webpack loads `<n>.decap-cms.js` beside the script); no source maps, no other builds."""
+    if not (dist / LOCAL_SCRIPT).is_file():
+        return []
+    chunks = sorted(p for p in dist.glob("*.decap-cms.js") if p.name.split(".", 1)[0].isdigit())
+    return [dist / LOCAL_SCRIPT, *chunks]
+
+
+def admin_html(sitename: str = "Chợ phiên", local_integrity: str | None = None) -> str:
+    """The /admin/ page: the site's own copy of the bundle if *local_integrity* is given, else the CDN."""
+    if local_integrity:
+        script, integrity, crossorigin = LOCAL_SCRIPT, local_integrity, ""
+    else:
+        script, integrity, crossorigin = DECAP_SCRIPT, DECAP_INTEGRITY, ' crossorigin="anonymous"'
+    return ADMIN_HTML.format(
+        sitename=escape(sitename), script=script, integrity=integrity, crossorigin=crossorigin
+    )
+
+
+def copy_bundle(folder: Path, dist: Path = DECAP_DIST) -> str | None:
+    """Copy the npm-installed bundle into *folder*; its SRI hash, or None if it is not installed.
+
+    The script must be the very file DECAP_INTEGRITY pins (the CDN fallback's): a cms/package.json
+    upgraded without DECAP_VERSION/DECAP_INTEGRITY fails the build instead of serving two CMSs.
+    """
+    files = bundle_files(dist)
+    if not files:
+        return None
+    integrity = sri(files[0].read_bytes())
+    if integrity != DECAP_INTEGRITY:
+        raise BundleMismatch(
+            f"{files[0]} is not decap-cms@{DECAP_VERSION} ({integrity} ≠ {DECAP_INTEGRITY}): "
+            "run `npm ci --prefix cms --ignore-scripts`, or update DECAP_VERSION and DECAP_INTEGRITY"
+        )
+    for source in files:
+        target = folder / source.name
+        if not (target.is_file() and filecmp.cmp(source, target, shallow=False)):
+            write_atomic(target, source.read_bytes())
+    return integrity
 
 
 def write_admin(output: Path, cooperatives: list[tuple[str, str]], settings: dict | None = None) -> None:
-    """Write output/admin/index.html and output/admin/config.yml."""
+    """Write output/admin/index.html and output/admin/config.yml, and copy the CMS bundle beside them."""
     folder = output / "admin"
     folder.mkdir(parents=True, exist_ok=True)
     settings = settings or {}
-    write_text(folder / "index.html", admin_html(settings.get("SITENAME", "Chợ phiên")))
+    integrity = copy_bundle(folder, Path(settings.get("CHOPHIEN_CMS_DIST") or DECAP_DIST))
+    for asset in sorted(ADMIN_ASSETS.iterdir()):
+        if asset.suffix in (".js", ".css"):
+            write_atomic(folder / asset.name, asset.read_bytes())
+    write_text(folder / "index.html", admin_html(settings.get("SITENAME", "Chợ phiên"), integrity))
     write_text(folder / "config.yml", config_yaml(cooperatives, settings))
