@@ -4,16 +4,10 @@ A throw-away git repository is made from the sample content; every save goes thr
 editorial workflow (a `cms/<collection>/<slug>` branch, what a pull request is on GitHub) and
 is read back from that branch. The harness is tests/cms_harness.py (also a command for the
 figures in docs/cms.md).
-
-The assertions marked `needs_cms_forms` wait for the CMS configuration of issue 18 (optional
-OCOP group, certification shape, numbers where YAML yields numbers, patterns from the schema):
-until chophien/canonical.py exists they are expected to fail (strict xfail), and run for real
-once it does.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -45,8 +39,6 @@ from cms_harness import (
 from chophien import cms
 from chophien.schema import _phone, _price
 
-pytest.importorskip("playwright.sync_api")
-
 pytestmark = [
     pytest.mark.build,
     # Skipped only on a developer machine without the CMS installed; in CI (.ci/run runs
@@ -56,14 +48,6 @@ pytestmark = [
         reason="the CMS is not installed: npm ci --prefix cms --ignore-scripts",
     ),
 ]
-
-CMS_FORMS = importlib.util.find_spec("chophien.canonical") is not None
-needs_cms_forms = pytest.mark.xfail(
-    not CMS_FORMS,
-    reason="waits for issue 18's CMS configuration (branch cms-forms): optional OCOP, certification "
-    "shape, prices and seasons as numbers, patterns from the schema",
-    strict=True,
-)
 
 
 @pytest.fixture
@@ -199,7 +183,6 @@ def _roundtrip_all(rig, viewport, paths):
     return results, report, kept
 
 
-@needs_cms_forms
 def test_every_sample_entry_opens_and_saves_intact_at_360px(rig, tmp_path):
     """Every product and cooperative: opened, name touched, saved; nothing else may change
     (byte for byte, or restyled with the same data), and the result validates clean."""
@@ -210,7 +193,6 @@ def test_every_sample_entry_opens_and_saves_intact_at_360px(rig, tmp_path):
     assert validate_saved(rig.repo, results, tmp_path) == []
 
 
-@needs_cms_forms
 def test_sample_entries_open_and_save_intact_at_desktop_width(rig, tmp_path):
     """Desktop: every cooperative and the first product of each (the phone test covers all)."""
     content = rig.repo / "content"
@@ -231,7 +213,6 @@ def _fill(page, field: str, value: str) -> None:
 PRICED = "content/products/cong-ty-nong-san-nam-rom/gao-tam-dien-bien.md"
 
 
-@needs_cms_forms
 def test_editing_a_price_changes_only_that_line(rig):
     from chophien.strictyaml import parse_front_matter
 
@@ -272,7 +253,6 @@ def _reason(validator, value: str) -> str:
     return re.split(r"[:(]", message.split("” ", 1)[1], maxsplit=1)[0].strip()
 
 
-@needs_cms_forms
 @pytest.mark.parametrize(
     ("path", "field", "value", "validator"),
     [
@@ -297,7 +277,6 @@ def test_invalid_values_are_refused_with_the_validators_wording(rig, path, field
 PHOTO = ROOT / "content/products/cong-ty-cacao-ea-kar/bot-cacao-nguyen-chat.jpg"
 
 
-@needs_cms_forms
 def test_a_new_product_with_a_photo_is_written_beside_its_photo(rig, tmp_path):
     coop = "htx-ca-phe-buon-ky"
     collection = f"san-pham-{coop}"
