@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .text import MAX_PRICE, MIN_PRICE
+from .text import MAX_PRICE, MIN_PRICE, PHONE_INVALID_VI, PHONE_RULE_VI, PRICE_UNCLEAR_VI
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,13 @@ FORMS = {
     "price": Form(
         "string",
         PRICE,
-        f"Giá: số đồng tròn, không dấu chấm, từ {MIN_PRICE} đến {MAX_PRICE}, ví dụ 450000; hoặc lien-he",
+        f"Giá {PRICE_UNCLEAR_VI}: ghi số đồng tròn, không dấu chấm, từ {MIN_PRICE} đến {MAX_PRICE}, "
+        "ví dụ 450000; hoặc lien-he",
     ),
     "phone": Form(
         "string",
         PHONE,
-        "Số điện thoại Việt Nam: di động 10 số bắt đầu 03, 05, 07, 08, 09; cố định 11 số bắt đầu 02. "
-        "Ví dụ 0912 345 678",
+        f"Số này {PHONE_INVALID_VI}: {PHONE_RULE_VI}. Ví dụ 0912 345 678",
     ),
     "email": Form("string", EMAIL, "Địa chỉ email, ví dụ ten@example.com"),
     "url": Form("string", URL, "Địa chỉ web bắt đầu bằng https://, ví dụ https://chenahang.vn"),

@@ -32,6 +32,12 @@ _ALPHABET = [
 _LETTER_RANK = {letter: i + 100 for i, letter in enumerate(_ALPHABET)}
 
 
+# Reasons the CMS forms show too (chophien/forms.py), so a form refuses in the validator's words.
+PRICE_UNCLEAR_VI = "không rõ là bao nhiêu đồng"
+PHONE_INVALID_VI = "không phải là số điện thoại Việt Nam hợp lệ"
+PHONE_RULE_VI = "di động 10 số bắt đầu 03, 05, 07, 08, 09; cố định 11 số bắt đầu 02"
+
+
 def nfc(text: str) -> str:
     """Return *text* in Unicode NFC form (volunteers' keyboards may produce NFD)."""
     return unicodedata.normalize("NFC", text)
@@ -151,7 +157,7 @@ def parse_price(raw: str) -> int:
         value = int(body.replace(".", ""))
     elif re.fullmatch(r"\d+[.,]\d+", body) or re.fullmatch(r"\d{1,3}(,\d{3})+", body):
         raise TextValueError(
-            f"“{raw}” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm",
+            f"“{raw}” {PRICE_UNCLEAR_VI}: giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm",
             f"“{raw}” is ambiguous: a price is a whole number of đồng, thousands grouped with dots",
             example,
         )
@@ -278,8 +284,7 @@ def parse_phone(raw: str) -> str:
             shown,
         )
     raise TextValueError(
-        f"“{raw}” không phải là số điện thoại Việt Nam hợp lệ (di động 10 số bắt đầu "
-        "03, 05, 07, 08, 09; cố định 11 số bắt đầu 02)",
+        f"“{raw}” {PHONE_INVALID_VI} ({PHONE_RULE_VI})",
         f"“{raw}” is not a valid Vietnamese phone number (mobile: 10 digits starting "
         "03, 05, 07, 08, 09; landline: 11 digits starting 02)",
         "0912 345 678",

@@ -103,7 +103,10 @@ def test_price_4_5_and_phone_12345_are_refused_by_both_with_the_validators_wordi
     assert _js_tests(phone["pattern"][0], ["12345"]) == [False]
     assert not validator_accepts(_spec(("price",)), "4.5")
     assert not validator_accepts(_spec(("contact", "phone")), "12345")
-    assert phone["pattern"][1].startswith("Số điện thoại Việt Nam: di động 10 số bắt đầu 03, 05, 07, 08, 09")
+    assert price["pattern"][1].startswith("Giá không rõ là bao nhiêu đồng: ghi số đồng tròn")
+    assert phone["pattern"][1].startswith(
+        "Số này không phải là số điện thoại Việt Nam hợp lệ: di động 10 số bắt đầu 03, 05, 07, 08, 09"
+    )
 
 
 @pytest.mark.parametrize(
