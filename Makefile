@@ -10,14 +10,17 @@ PUBLISHCONF ?= publishconf.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The build cache (parsed files, Markdown, photos, QR codes, page state): where the build keeps it.
+CACHEDIR := $(or $(CHOPHIEN_CACHE_PATH),.cache)
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install cms html clean regenerate serve devserver check test lint fuzz bench audit publish rollback
+.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench audit publish rollback
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
 	@echo "make html       build into $(OUTPUTDIR)/"
+	@echo "make clean      remove $(OUTPUTDIR)/; make clean-cache removes the build cache $(CACHEDIR)/"
 	@echo "make check      validate content ($(INPUTDIR)/)"
 	@echo "make test       set up and run the whole test suite"
 	@echo "make cms        install the /admin/ CMS from npm (cms/package-lock.json), served by the site itself"
@@ -49,6 +52,13 @@ html: $(STAMP)
 
 clean:
 	rm -rf $(OUTPUTDIR)
+
+# Never needed for correctness (every cache is keyed by `chophien cache-version`); frees the space
+# and forces a cold build. `pelican --ignore-cache` / CHOPHIEN_IGNORE_CACHE=1 bypass it for one build.
+clean-cache:
+	@case "$(abspath $(CACHEDIR))" in /|"$(abspath $(HOME))"|"$(abspath .)") \
+		echo "refusing to remove $(CACHEDIR)" >&2; exit 1;; esac
+	rm -rf -- "$(CACHEDIR)"
 
 regenerate: $(STAMP)
 	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)

@@ -19,6 +19,9 @@ DEFAULT_DATE = "fs"
 CHOPHIEN_SAMPLE_DATA = True
 # Photo derivatives are cached outside output/, keyed by content hash.
 CHOPHIEN_CACHE_PATH = os.environ.get("CHOPHIEN_CACHE_PATH", ".cache")
+# Every cache there is keyed by `chophien cache-version`. `pelican --ignore-cache` sets this False
+# (Pelican's default is False too, so it is set here): then none of them is read for that build.
+LOAD_CONTENT_CACHE = True
 # Fix "today" (OCOP expiry) for reproducible builds: CHOPHIEN_TODAY=2026-11-27.
 CHOPHIEN_TODAY = os.environ.get("CHOPHIEN_TODAY") or None
 CHOPHIEN_LANG = os.environ.get("CHOPHIEN_LANG", "vi")

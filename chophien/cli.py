@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import cache_version
 from .build import prepare
 from .problems import log_line, render_github, render_human, render_json, render_markdown
 
@@ -20,6 +21,7 @@ def cmd_validate(args) -> int:
     cache = (
         args.cache_dir or os.environ.get("CHOPHIEN_CACHE_PATH") or str(content.resolve().parent / ".cache")
     )
+    cache_version.set_ignore(args.ignore_cache)
     prepared = prepare(content, cache, with_images=not args.no_images)
     problems = prepared.problems
     if args.format == "json":
@@ -69,6 +71,12 @@ def cmd_fmt(args) -> int:
             f"{verb}: {values} value(s) in {files} file(s); {len(result.refused)} file(s) with errors left alone"
         )
     return 1 if result.refused or (args.check and result.changed) else 0
+
+
+def cmd_cache_version(args) -> int:
+    """Print the one cache version (CI puts it into its cache key: docs/architecture.md)."""
+    print(cache_version.cache_version())
+    return 0
 
 
 def cmd_new(args) -> int:
@@ -215,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--no-images", action="store_true", help="skip decoding photos (faster)")
     validate.add_argument(
+        "--ignore-cache",
+        action="store_true",
+        help="không đọc bộ nhớ đệm, kiểm tra lại tất cả (read no cache; also CHOPHIEN_IGNORE_CACHE=1)",
+    )
+    validate.add_argument(
         "--summary", metavar="FILE", help="thêm bảng Markdown các lỗi vào FILE (e.g. $GITHUB_STEP_SUMMARY)"
     )
     validate.set_defaults(func=cmd_validate)
@@ -245,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     images.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("CHOPHIEN_LANG", "vi"))
     images.set_defaults(func=cmd_images)
+    version = sub.add_parser(
+        "cache-version",
+        help="in phiên bản bộ nhớ đệm: mã, thư viện, Python (print the cache version, for CI's cache key)",
+    )
+    version.set_defaults(func=cmd_cache_version)
     return parser
 
 

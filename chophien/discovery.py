@@ -28,6 +28,7 @@ from .history import file_dates
 from .images import ProcessedImage
 from .loader import Catalogue
 from .qrcodes import QrCache
+from .qrcodes import cache_key as qr_cache_key
 from .search_index import cooperative_record, index_site, inputs_digest, pagefind_version, product_record
 from .text import vi_sorted
 
@@ -223,6 +224,7 @@ class ExtraFile:
     key: str  # changes whenever the bytes would
     produce: Callable[[], bytes]
     cached: Path | None = None  # an immutable cache file with these bytes
+    source: str = ""  # what the cached file is made from (a QR code's address)
 
 
 def _text_file(name: str, text: str) -> ExtraFile:
@@ -255,7 +257,11 @@ class Extras:
         for url in qr_pages:
             address = seo.absolute(base, url)
             yield ExtraFile(
-                f"{url}{QR_FILE}", f"qr:{address}", lambda a=address: self.qr.read(a), self.qr.path_of(address)
+                f"{url}{QR_FILE}",
+                f"qr:{qr_cache_key(address)}",  # the cached code's name: URL, settings, cache version
+                lambda a=address: self.qr.read(a),
+                self.qr.path_of(address),
+                address,
             )
 
         sources = [p.source for p in catalogue.products] + [c.source for c in catalogue.cooperatives.values()]
@@ -288,7 +294,9 @@ class Extras:
         yield ExtraFile(
             MERCHANT_FEED,
             f"merchant:{everything}",
-            lambda: feeds.merchant_feed(base, sitename, tagline, catalogue.products, images, self.today).encode(),
+            lambda: feeds.merchant_feed(
+                base, sitename, tagline, catalogue.products, images, self.today
+            ).encode(),
         )
 
         lastmod = {p.url: dates[p.source][1].date() for p in catalogue.products}
@@ -311,7 +319,9 @@ class Extras:
             yield _text_file(name, text)
         yield _text_file("robots.txt", feeds.robots_txt(base, seo.base_path(base)))
 
-    def write(self, output: Path, state: PageState, pages, pelican_pages: list[str], build_digest: str = "") -> int:
+    def write(
+        self, output: Path, state: PageState, pages, pelican_pages: list[str], build_digest: str = ""
+    ) -> int:
         """Write what changed; every file is registered in *state* (written or not)."""
         output = Path(output)
         todo = [
@@ -319,7 +329,7 @@ class Extras:
             for extra in self.files(pages, pelican_pages, build_digest)
             if not state.unchanged(extra.name, extra.key, os.path.join(output, extra.name))
         ]
-        self.qr.ensure([extra.key.removeprefix("qr:") for extra in todo if extra.cached is not None])
+        self.qr.ensure([extra.source for extra in todo if extra.cached is not None])
         for extra in todo:
             _write(output / extra.name, extra)
             self.written += 1
@@ -339,7 +349,9 @@ class Discovery:
         # False skips Pagefind (the previous bundle stays): quick local rebuilds of huge catalogues.
         self.search_enabled = settings.get("CHOPHIEN_SEARCH_INDEX", True) is not False
 
-    def write_files(self, output: Path, state: PageState, pages, written_files, build_digest: str = "") -> None:
+    def write_files(
+        self, output: Path, state: PageState, pages, written_files, build_digest: str = ""
+    ) -> None:
         """QR codes, feeds, sitemap and robots.txt, after the pages (*written_files*: Pelican's own)."""
         root = os.path.realpath(output)
         ours = {page.save_as for page in pages}

@@ -15,10 +15,11 @@ import pickle
 import time
 from pathlib import Path
 
+from .cache_version import cache_version
 from .files import read_checked, report_damaged, write_checked
 
 RACY_SECONDS = 2.0
-VERSION = 2  # 2: framed by files.write_checked
+VERSION = 2  # 2: framed by files.write_checked; the one cache version is stored beside it
 
 
 class FileHashes:
@@ -28,8 +29,8 @@ class FileHashes:
         if path is not None:
             payload = read_checked(path)  # length and hash checked: a damaged file is never unpickled
             try:
-                version, entries = pickle.loads(payload) if payload is not None else (VERSION, {})
-                if version == VERSION and isinstance(entries, dict):
+                version, entries = pickle.loads(payload) if payload is not None else (None, {})
+                if version == (VERSION, cache_version()) and isinstance(entries, dict):
                     self.entries = entries
             except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
                 report_damaged(path, "unknown format")
@@ -48,7 +49,10 @@ class FileHashes:
         if data is None:
             data = Path(key).read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if self.now - max(stat.st_mtime_ns, stat.st_ctime_ns) / 1e9 > RACY_SECONDS and len(data) == stat.st_size:
+        if (
+            self.now - max(stat.st_mtime_ns, stat.st_ctime_ns) / 1e9 > RACY_SECONDS
+            and len(data) == stat.st_size
+        ):
             self.used[key] = (signature, digest)
         return digest
 
@@ -56,4 +60,6 @@ class FileHashes:
         if self.path is None or self.used == self.entries:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_checked(self.path, pickle.dumps((VERSION, self.used), protocol=pickle.HIGHEST_PROTOCOL))
+        write_checked(
+            self.path, pickle.dumps(((VERSION, cache_version()), self.used), protocol=pickle.HIGHEST_PROTOCOL)
+        )

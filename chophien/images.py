@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from .cache_version import cache_version
 from .files import read_checked, remove_litter, report_damaged, write_atomic, write_checked
 from .filestat import FileHashes
 from .text import Bilingual, slugify
@@ -35,7 +36,6 @@ FORMATS = (
 )
 SHARE_SIZE = (1200, 630)  # Open Graph / Zalo preview
 SHARE_QUALITY = 80
-PIPELINE_VERSION = 3  # bump when decoding or encoding changes: every cache key changes
 MAX_PIXELS = 50_000_000  # admits a 48 MP phone photo (8000×6000), refuses decompression bombs
 CHECK_MIN_WIDTH = 480
 CHECK_MAX_BYTES = 8 * 1024 * 1024
@@ -64,8 +64,9 @@ SAFE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:avif|webp|jpg)")
 
 
 def settings_key() -> str:
-    """Hash of everything that changes the output bytes, part of every cache key."""
-    settings = [PIPELINE_VERSION, WIDTHS, FORMATS, SHARE_SIZE, SHARE_QUALITY]
+    """Hash of everything that changes the output bytes, part of every cache key: the one cache
+    version (this code, Pillow's and pillow-heif's versions, Python) and the encoder settings."""
+    settings = [cache_version(), WIDTHS, FORMATS, SHARE_SIZE, SHARE_QUALITY]
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import canonical, reference
+from .cache_version import cache_version
 from .content_tree import Tree, walk
 from .files import read_checked, remove_litter, report_damaged, write_checked
 from .filestat import FileHashes
@@ -37,6 +38,8 @@ from .text import add_months, collation_key, did_you_mean, hint, nfc, slugify
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RESERVED_SLUGS = {"page"}  # /san-pham/page/2/ is a listing page
+
+
 def slug_refusal(slug: str, kind: str = "product") -> tuple[str, str, str] | None:
     """Why `chophien validate` refuses *slug* as a content file's name: (vi, en, example), else None.
 
@@ -193,7 +196,10 @@ class Loader:
         if isinstance(loaded, Product):
             images, folder = loaded.images, path.parent
         else:
-            images, folder = (loaded.logo, *loaded.photos) if loaded.logo else loaded.photos, path.parent / loaded.slug
+            images, folder = (
+                (loaded.logo, *loaded.photos) if loaded.logo else loaded.photos,
+                path.parent / loaded.slug,
+            )
         for image in images:
             self._used(folder, image.file)
             entry = self._folder(folder).get(image.file)
@@ -630,10 +636,10 @@ class Loader:
 
 
 class ParseCache:
-    """Checked front matter and loaded objects, keyed by file content and the checking code's version.
+    """Checked front matter and loaded objects, keyed by file content and the one cache version.
 
     Parsing, checking and building objects are most of loading 10,000 files; an unchanged file
-    (same bytes, same schema, strict loader, reference data and year) gives the same result.
+    (same bytes, same code, reference data, libraries, Python and year) gives the same result.
     Entries are pickled in one file per cooperative (its own file and its products' files), so
     a one-product edit rewrites a few kilobytes, not the whole cache. The folder lives in the
     local build cache (.cache/), which only this tool writes.
@@ -692,32 +698,15 @@ class ParseCache:
         for old in self.folder.glob("*.pickle"):
             if old.stem not in self.used:
                 old.unlink(missing_ok=True)
-        for old in self.folder.parent.glob("parsed-*"):  # caches of older checking code
+        for old in self.folder.parent.glob("parsed-*"):  # caches of older code, libraries or years
             if old != self.folder:
                 shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
 
 
-def checking_code_digest(today: dt.date) -> str:
-    """Version of everything that decides how a file is parsed and checked."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256(str(today.year).encode())
-    for name in (
-        "schema.py",
-        "canonical.py",
-        "strictyaml.py",
-        "normalise.py",
-        "reference.py",
-        "text.py",
-        "model.py",
-        "loader.py",
-        "markup.py",  # loaded objects hold rendered Markdown
-    ):
-        path = package / name
-        if path.exists():
-            digest.update(path.read_bytes())
-    for path in sorted((package / "reference_data").glob("*.yaml")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+def parse_cache_key(today: dt.date) -> str:
+    """The parse cache's folder key: the one cache version (code, reference data, libraries,
+    Python) and the year (age and expiry checks depend on it)."""
+    return hashlib.sha256(f"{cache_version()}\x1f{today.year}".encode()).hexdigest()[:16]
 
 
 def load_catalogue(
@@ -736,7 +725,7 @@ def load_catalogue(
     today = today or dt.date.today()
     parse_cache = None
     if cache_dir is not None:
-        parse_cache = ParseCache(Path(cache_dir) / f"parsed-{checking_code_digest(today)}")
+        parse_cache = ParseCache(Path(cache_dir) / f"parsed-{parse_cache_key(today)}")
     loader = Loader(content_dir, renderer, today, parse_cache, hashes, tree)
     if tree is None:
         loader.tree = walk(content_dir, loader.problems)

@@ -16,6 +16,7 @@ from pathlib import Path
 import markdown
 import nh3
 
+from .cache_version import cache_version
 from .files import read_checked, report_damaged, write_checked
 
 ALLOWED_TAGS = {
@@ -38,9 +39,6 @@ def sanitize(raw_html: str) -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
-
-
-RENDER_VERSION = "1"  # bump when EXTENSIONS or the allowlist change: the disk cache is keyed by it
 
 
 class MarkdownRenderer:
@@ -71,7 +69,8 @@ class MarkdownRenderer:
         write_checked(path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
 
     def render(self, text: str) -> str:
-        key = hashlib.sha256((RENDER_VERSION + text).encode("utf-8")).hexdigest()
+        # Keyed by the one cache version (this module, Markdown's and nh3's versions among it).
+        key = hashlib.sha256(f"{cache_version()}\x1f{text}".encode()).hexdigest()
         self.used.add(key)
         cached = self.cache.get(key)
         if cached is None:

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from . import __version__, files, postprocess, templating
+from . import __version__, cache_version, files, postprocess, templating
 from . import fingerprint as fingerprints
 from .build import prepare
 from .cms import write_admin
@@ -95,6 +95,11 @@ class CatalogueGenerator(Generator):
         cache_dir = self.settings.get("CHOPHIEN_CACHE_PATH") or str(
             Path(self.settings["PATH"]).parent / ".cache"
         )
+        # `pelican --ignore-cache` sets LOAD_CONTENT_CACHE False (pelicanconf sets it True, as
+        # Pelican's default is False): then no cache is read this build, and each is written afresh.
+        cache_version.set_ignore(self.settings.get("LOAD_CONTENT_CACHE") is False)
+        if cache_version.ignoring():
+            print("Bộ nhớ đệm: bỏ qua, dựng lại tất cả (--ignore-cache)", file=sys.stderr)
         with reported_write_faults():  # caches: parsed files, Markdown, photos
             self.prepared = prepare(self.settings["PATH"], cache_dir, self.today)
         self.rendered = self.unchanged = 0
@@ -133,7 +138,8 @@ class CatalogueGenerator(Generator):
         _active = self
 
     def _build_digest(self) -> str:
-        """Everything besides a page's own context that changes its bytes."""
+        """Everything besides a page's own context that changes its bytes: the one cache version,
+        the theme's templates (not part of the package), the settings, today and the photos."""
         settings = {}
         for key in sorted(k for k in self.settings if k.isupper()):
             try:  # plain values only: function objects (filters, plugins) repr with memory addresses
@@ -147,7 +153,7 @@ class CatalogueGenerator(Generator):
             __version__,
             self.today.isoformat(),
             files_digest(self.env.loader.searchpath if hasattr(self.env.loader, "searchpath") else []),
-            files_digest(sorted(Path(__file__).parent.glob("*.py"))),  # rendering code
+            cache_version.cache_version(),  # all the package's code and data, libraries, Python
             json.dumps(settings, sort_keys=True),
             json.dumps(photos),
         ]

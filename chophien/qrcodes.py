@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import segno
 
+from .cache_version import cache_version, ignoring
 from .files import PUBLISHED, remove_litter, report_damaged, write_atomic
 
 ERROR = "m"
@@ -45,14 +47,21 @@ def qr_svg(url: str) -> bytes:
 
 
 def cache_key(url: str) -> str:
-    return hashlib.sha256(f"{SETTINGS}\x1f{url}".encode()).hexdigest()[:32]
+    """The code's name in the cache, and its key in the page state: URL, settings, cache version."""
+    return hashlib.sha256(f"{cache_version()}\x1f{SETTINGS}\x1f{url}".encode()).hexdigest()[:32]
 
 
 class QrCache:
-    """SVGs on disk under cache_dir/qr/, keyed by (URL, settings)."""
+    """SVGs on disk under cache_dir/qr/<cache version>/, keyed by (URL, settings, cache version).
+
+    Codes of another version are never read; their folders (and the older flat layout's files)
+    are removed when codes are made. Output files are hard links, so removing them loses nothing.
+    """
 
     def __init__(self, cache_dir: str | os.PathLike):
-        self.folder = Path(cache_dir) / "qr"
+        self.root = Path(cache_dir) / "qr"
+        self.folder = self.root / cache_version()
+        self.made: set[str] = set()  # codes made by this build
 
     def path_of(self, url: str) -> Path:
         return self.folder / f"{cache_key(url)}.svg"
@@ -64,6 +73,9 @@ class QrCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         remove_litter(self.folder)
+        for old in self.root.iterdir():
+            if old != self.folder:
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
         if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             with ProcessPoolExecutor() as pool:
                 svgs = pool.map(qr_svg, missing, chunksize=64)
@@ -79,6 +91,8 @@ class QrCache:
         Output files are hard links to these: a truncated one would be published as it is.
         """
         path = self.path_of(url)
+        if ignoring() and url not in self.made:
+            return False  # --ignore-cache: made again once in this build
         try:
             with path.open("rb") as handle:
                 mode = os.fstat(handle.fileno()).st_mode
@@ -93,6 +107,7 @@ class QrCache:
     def _store(self, url: str, svg: bytes) -> None:
         # Not fsynced (thousands of codes): a code cut short by a power cut fails intact() and is made again.
         write_atomic(self.path_of(url), svg, durable=False)
+        self.made.add(url)
 
     def read(self, url: str) -> bytes:
         if not self.intact(url):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import reference
+from .cache_version import cache_version, ignoring
 from .files import signature_of, write_atomic
 from .images import ProcessedImage
 from .model import Cooperative, Image, Product
@@ -231,8 +232,8 @@ def pagefind_version() -> str:
 
 
 def inputs_digest(fingerprints: dict[str, str]) -> str:
-    """What the index depends on: the indexed pages' fingerprints and Pagefind's version."""
-    digest = hashlib.sha256(pagefind_version().encode())
+    """What the index depends on: the indexed pages' fingerprints, Pagefind's and the cache version."""
+    digest = hashlib.sha256(f"{cache_version()}\x1f{pagefind_version()}".encode())
     digest.update(GLOB.encode())
     for name in sorted(fingerprints):
         digest.update(f"{name}\x1f{fingerprints[name]}\x1e".encode())
@@ -289,7 +290,7 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
     old = target.with_name(f".{target.name}-old")
     for leftover in (fresh, old):  # of a build stopped mid-swap: never published
         shutil.rmtree(leftover, ignore_errors=True)
-    if marker and digest and (target / "pagefind-entry.json").is_file():
+    if marker and digest and not ignoring() and (target / "pagefind-entry.json").is_file():
         try:
             recorded = json.loads(marker.read_text())
             if recorded.get("digest") == digest and _bundle_intact(target, recorded["files"]):
