@@ -16,7 +16,7 @@ from .assessment_loader import load_assessments
 from .content_tree import walk
 from .files import remove_litter
 from .filestat import FileHashes
-from .images import ImageCache, ImageProblem, ProcessedImage
+from .images import ImageCache, ImageProblem, ProcessedImage, report_at_reference
 from .loader import Catalogue, load_catalogue
 from .markup import MarkdownRenderer
 from .pages import PageFile, check_pages
@@ -62,16 +62,7 @@ def process_images(
     for source, result in results.items():
         if isinstance(result, ImageProblem):
             for image in references[source]:
-                path, line, column, label = image.referenced_at
-                problems.add(
-                    path,
-                    line,
-                    column,
-                    label,
-                    f"“{image.file}”: {result.vi}",
-                    f"“{image.file}”: {result.en}",
-                    result.example,
-                )
+                report_at_reference(problems, image, result.vi, result.en, result.example)
         else:
             processed[source] = result
     return processed

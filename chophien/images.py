@@ -25,6 +25,7 @@ from pathlib import Path
 from .cache_version import cache_version
 from .files import read_checked, remove_litter, report_damaged, write_atomic, write_checked
 from .filestat import FileHashes
+from .problems import ERROR, ProblemList
 from .text import Bilingual, slugify
 
 WIDTHS = (240, 480, 960)
@@ -622,3 +623,13 @@ class ImageCache:
         if isinstance(result, ImageProblem):
             raise result
         return result
+
+
+def report_at_reference(
+    problems: ProblemList, image, vi: str, en: str, example: str = "", severity: str = ERROR
+) -> None:
+    """A problem with photo *image*, placed on the front-matter line that names it."""
+    path, line, column, label = image.referenced_at
+    problems.add(
+        path, line, column, label, f"“{image.file}”: {vi}", f"“{image.file}”: {en}", example, severity
+    )

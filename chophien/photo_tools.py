@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import stat
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from .files import write_atomic
 from .images import (
     CHECK_MAX_BYTES,
     CHECK_MAX_PIXELS,
@@ -16,12 +18,12 @@ from .images import (
     HEAD_BYTES,
     MAX_ASPECT,
     ImageProblem,
-    _write_atomic,
     bomb_problem,
     decode,
     display_box,
     not_accepted,
     open_accepted,
+    report_at_reference,
     sniff,
     suffix_problem,
 )
@@ -77,13 +79,6 @@ def inspect(path: Path) -> tuple[str, int, int]:
     return (kind, *_dimensions(path))
 
 
-def _report(problems: ProblemList, image, vi: str, en: str, example: str = "") -> None:
-    path, line, column, label = image.referenced_at
-    problems.add(
-        path, line, column, label, f"“{image.file}”: {vi}", f"“{image.file}”: {en}", example, WARNING
-    )
-
-
 def check_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList) -> int:
     """Report photos too small, too large for git, or without alt text; return how many were looked at."""
     from .build import referenced_images
@@ -93,7 +88,7 @@ def check_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList)
         seen += 1
         label = image.referenced_at[3]
         file = content_dir / image.source
-        report = partial(_report, problems, image)
+        report = partial(report_at_reference, problems, image, severity=WARNING)
         is_logo = label == "logo"  # logos are small by nature and get their alt from the name
         if image.alt_missing and not is_logo:
             report(
@@ -199,7 +194,9 @@ def shrink_in_place(path: Path) -> Shrunk | None:
         image.save(buffer, "AVIF", quality=FIX_QUALITY)
     else:
         image.save(buffer, "JPEG", quality=FIX_QUALITY, optimize=True, progressive=True)
-    _write_atomic(path, buffer.getvalue())
+    write_atomic(
+        path, buffer.getvalue(), mode=stat.S_IMODE(path.stat().st_mode)
+    )  # a content file keeps its mode
     return Shrunk(path, (width, height, len(data)), (image.width, image.height, len(buffer.getvalue())))
 
 
@@ -214,26 +211,14 @@ def fix_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList) -
         try:
             shrunk = shrink_in_place(content_dir / source)
         except ImageProblem as error:
-            path, line, column, label = image.referenced_at
-            problems.add(
-                path,
-                line,
-                column,
-                label,
-                f"“{image.file}”: {error.vi}",
-                f"“{image.file}”: {error.en}",
-                error.example,
-            )
+            report_at_reference(problems, image, error.vi, error.en, error.example)
             continue
         except OSError as error:
-            path, line, column, label = image.referenced_at
-            problems.add(
-                path,
-                line,
-                column,
-                label,
-                f"“{image.file}”: không đọc hoặc ghi được ảnh ({error.strerror or error})",
-                f"“{image.file}”: cannot read or write the photo ({error.strerror or error})",
+            report_at_reference(
+                problems,
+                image,
+                f"không đọc hoặc ghi được ảnh ({error.strerror or error})",
+                f"cannot read or write the photo ({error.strerror or error})",
             )
             continue
         if shrunk:

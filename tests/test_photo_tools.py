@@ -169,10 +169,10 @@ def test_fix_keeps_avif_as_avif(tree, capsys):
 def test_fix_reports_a_photo_it_cannot_write(tree, capsys, monkeypatch):
     content = tree(minimal_tree(**{"products/htx-che-na-hang/che.jpg": _big_rotated_with_gps()}))
 
-    def disk_full(path, data):
+    def disk_full(path, data, mode=None):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(photo_tools, "_write_atomic", disk_full)
+    monkeypatch.setattr(photo_tools, "write_atomic", disk_full)
     assert cli_main(["images", "--fix", str(content)]) == 1
     assert capsys.readouterr().out.splitlines()[0] == (
         f"{PATH}:7:5: lỗi: images[1]: “che.jpg”: không đọc hoặc ghi được ảnh (No space left on device)."
