@@ -29,8 +29,14 @@ QR_CODE = "san-pham/htx-che-na-hang/che-shan-tuyet/qr.svg"
 
 
 def copy_package(target: Path) -> Path:
-    """A copy of the package (no bytecode) under target/chophien; returns that folder."""
-    return Path(shutil.copytree(PACKAGE, target / "chophien", ignore=shutil.ignore_patterns("__pycache__")))
+    """A copy of the package (no bytecode) under target/chophien; returns that folder.
+
+    The CMS bundle is looked up beside the package (cms/node_modules, installed by .ci/run), so
+    the copy gets a link to the checkout's, as the checkout's own builds see it.
+    """
+    copy = Path(shutil.copytree(PACKAGE, target / "chophien", ignore=shutil.ignore_patterns("__pycache__")))
+    (target / "cms").symlink_to(PACKAGE.parent / "cms", target_is_directory=True)
+    return copy
 
 
 @pytest.fixture
