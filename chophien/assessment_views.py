@@ -23,7 +23,7 @@ from .assessment import (
     publish,
 )
 from .charts import Bar, StackRow, number, percent
-from .views import Page, crumbs
+from .page import Page, crumbs
 
 HIDDEN = "ẩn"
 HIDDEN_NOTE = (

@@ -27,6 +27,7 @@ from .fingerprint import PageState
 from .history import file_dates
 from .images import ProcessedImage
 from .loader import Catalogue
+from .page import Page, crumbs
 from .qrcodes import QrCache
 from .qrcodes import cache_key as qr_cache_key
 from .search_index import cooperative_record, index_site, inputs_digest, pagefind_version, product_record
@@ -45,8 +46,6 @@ INDEXED_PAGE = re.compile(r"san-pham/(?!page/)[^/]+/[^/]+/index\.html|hop-tac-xa
 
 def discovery_pages(catalogue: Catalogue) -> Iterator:
     """The search page and each cooperative's printable sheet."""
-    from .views import Page, crumbs
-
     products = catalogue.products
     groups = reference.category_groups()
     used_categories = {p.category.slug for p in products}

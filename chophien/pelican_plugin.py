@@ -35,10 +35,11 @@ from .discovery import Discovery, page_head_global
 from .fingerprint import PageState, files_digest, fingerprint
 from .images import settings_key
 from .markup import sanitize
+from .page import Page
 from .pages import check_pelican_pages
 from .problems import render_human
 from .text import collation_key, remove_unsafe
-from .views import Page, build_pages
+from .views import build_pages
 
 logger = logging.getLogger(__name__)
 _active = None  # the catalogue generator of the build in progress (for the `finalized` step)

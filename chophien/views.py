@@ -8,63 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from . import reference
+from .assessment_views import assessment_pages, cooperative_results
+from .discovery import discovery_pages
 from .loader import Catalogue
 from .model import Product
 from .orders import needs_copied_message, order_links, order_message
+from .page import Page, crumbs, paginate
 from .text import collation_key, vi_sorted
 
-PER_PAGE = 24
 RELATED_COUNT = 4
 FEATURED_COUNT = 8
-
-
-@dataclass(frozen=True)
-class Page:
-    url: str  # relative to SITEURL, "" for the home page
-    template: str
-    context: dict = field(default_factory=dict)
-
-    @property
-    def save_as(self) -> str:
-        return f"{self.url}index.html" if self.url.endswith("/") or not self.url else self.url
-
-
-@dataclass(frozen=True)
-class Paginator:
-    number: int
-    total_pages: int
-    total_items: int
-    items: list
-    base_url: str
-
-    def url_for(self, number: int) -> str:
-        return self.base_url if number == 1 else f"{self.base_url}page/{number}/"
-
-    @property
-    def prev_url(self) -> str | None:
-        return self.url_for(self.number - 1) if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.url_for(self.number + 1) if self.number < self.total_pages else None
-
-    @property
-    def first_index(self) -> int:
-        return (self.number - 1) * PER_PAGE + 1 if self.items else 0
-
-    @property
-    def last_index(self) -> int:
-        return self.first_index + len(self.items) - 1 if self.items else 0
-
-
-def paginate(items: list, base_url: str, per_page: int = PER_PAGE) -> Iterator[Paginator]:
-    total_pages = max(1, -(-len(items) // per_page))
-    for number in range(1, total_pages + 1):
-        chunk = items[(number - 1) * per_page : number * per_page]
-        yield Paginator(number, total_pages, len(items), chunk, base_url)
 
 
 def related_products(product: Product, catalogue: Catalogue, count: int = RELATED_COUNT) -> list[Product]:
@@ -89,10 +44,6 @@ def ocop_is_valid(product: Product, today: dt.date) -> bool:
     return bool(ocop and (ocop.expires is None or ocop.expires >= today))
 
 
-def crumbs(*pairs) -> list[tuple[str, str]]:
-    return [("Trang chủ", "")] + list(pairs)
-
-
 def _listing_pages(items, base_url, title, kind, breadcrumbs, intro="", extra=None) -> Iterator[Page]:
     for paginator in paginate(items, base_url):
         url = paginator.url_for(paginator.number)
@@ -112,10 +63,6 @@ def _listing_pages(items, base_url, title, kind, breadcrumbs, intro="", extra=No
 
 def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
     """Every page of the catalogue, in a stable order."""
-    # Imported here: assessment_views builds on this module's Page and crumbs.
-    from .assessment_views import assessment_pages, cooperative_results
-    from .discovery import discovery_pages
-
     products = catalogue.products
     groups = reference.category_groups()
     categories = reference.categories()

@@ -135,10 +135,61 @@ def test_region_confidence_noted():
         assert unit["region_confidence"] in ("high", "moderate", "low"), unit["name"]
 
 
+# The 2025 merger (Nghị quyết 202/2025/QH15): each of the 34 units and the pre-2025 provinces it
+# absorbed, written out here from the sources named at the top of provinces.yaml (the bando.com.vn
+# merger map, field "truocsapnhap") so that the data file is checked against them, not against itself.
+MERGER = {
+    "Hà Nội": ("Hà Nội",),
+    "Cao Bằng": ("Cao Bằng",),
+    "Tuyên Quang": ("Tuyên Quang", "Hà Giang"),
+    "Điện Biên": ("Điện Biên",),
+    "Lai Châu": ("Lai Châu",),
+    "Sơn La": ("Sơn La",),
+    "Lào Cai": ("Lào Cai", "Yên Bái"),
+    "Thái Nguyên": ("Thái Nguyên", "Bắc Kạn"),
+    "Lạng Sơn": ("Lạng Sơn",),
+    "Quảng Ninh": ("Quảng Ninh",),
+    "Bắc Ninh": ("Bắc Ninh", "Bắc Giang"),
+    "Phú Thọ": ("Phú Thọ", "Vĩnh Phúc", "Hòa Bình"),
+    "Hải Phòng": ("Hải Phòng", "Hải Dương"),
+    "Hưng Yên": ("Hưng Yên", "Thái Bình"),
+    "Ninh Bình": ("Ninh Bình", "Hà Nam", "Nam Định"),
+    "Thanh Hóa": ("Thanh Hóa",),
+    "Nghệ An": ("Nghệ An",),
+    "Hà Tĩnh": ("Hà Tĩnh",),
+    "Quảng Trị": ("Quảng Trị", "Quảng Bình"),
+    "Huế": ("Thừa Thiên Huế",),
+    "Đà Nẵng": ("Đà Nẵng", "Quảng Nam"),
+    "Quảng Ngãi": ("Quảng Ngãi", "Kon Tum"),
+    "Gia Lai": ("Gia Lai", "Bình Định"),
+    "Khánh Hòa": ("Khánh Hòa", "Ninh Thuận"),
+    "Đắk Lắk": ("Đắk Lắk", "Phú Yên"),
+    "Lâm Đồng": ("Lâm Đồng", "Đắk Nông", "Bình Thuận"),
+    "Đồng Nai": ("Đồng Nai", "Bình Phước"),
+    "Hồ Chí Minh": ("Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"),
+    "Tây Ninh": ("Tây Ninh", "Long An"),
+    "Đồng Tháp": ("Đồng Tháp", "Tiền Giang"),
+    "Vĩnh Long": ("Vĩnh Long", "Bến Tre", "Trà Vinh"),
+    "An Giang": ("An Giang", "Kiên Giang"),
+    "Cần Thơ": ("Cần Thơ", "Sóc Trăng", "Hậu Giang"),
+    "Cà Mau": ("Cà Mau", "Bạc Liêu"),
+}
+
+
 def test_every_unit_lists_itself_or_its_predecessor():
-    # Each unit's former list is non-empty; unchanged units list exactly one name.
+    # The documented mapping exactly: no unit missing, no former province lost, moved or invented.
+    assert {p.name: p.former for p in ref.provinces()} == MERGER
     for p in ref.provinces():
-        assert p.former, p
+        # Every unit kept its own name among its predecessors, except Huế (Tỉnh Thừa Thiên Huế).
+        assert p.former[0] == p.name or (p.name, p.former) == ("Huế", ("Thừa Thiên Huế",)), p
+
+
+@pytest.mark.parametrize("old, new", [(old, new) for new, olds in MERGER.items() for old in olds])
+def test_each_former_province_maps_to_its_new_unit(old, new):
+    assert len({o for olds in MERGER.values() for o in olds}) == 63  # the 63 pre-2025 provinces
+    province, former = ref.find_province(old)
+    # A name still in use finds its unit as a current name; only a retired name reports "former".
+    assert (province.name, former) == (new, None if old == new else old)
 
 
 @pytest.mark.parametrize(

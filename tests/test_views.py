@@ -3,7 +3,8 @@ import datetime as dt
 from conftest import PRODUCT, minimal_tree
 
 from chophien.build import prepare
-from chophien.views import Paginator, build_pages, paginate, related_products
+from chophien.page import Paginator, paginate
+from chophien.views import build_pages, related_products
 
 
 def test_paginate_counts_and_urls():

@@ -1,0 +1,62 @@
+"""A page to render (URL, template, context), listing pagination and breadcrumbs: shared by every page family.
+
+The page families (views, assessment_views, discovery) import this module; it imports none of
+them, so the families never import each other through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+PER_PAGE = 24
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # relative to SITEURL, "" for the home page
+    template: str
+    context: dict = field(default_factory=dict)
+
+    @property
+    def save_as(self) -> str:
+        return f"{self.url}index.html" if self.url.endswith("/") or not self.url else self.url
+
+
+@dataclass(frozen=True)
+class Paginator:
+    number: int
+    total_pages: int
+    total_items: int
+    items: list
+    base_url: str
+
+    def url_for(self, number: int) -> str:
+        return self.base_url if number == 1 else f"{self.base_url}page/{number}/"
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.url_for(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url_for(self.number + 1) if self.number < self.total_pages else None
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * PER_PAGE + 1 if self.items else 0
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.items) - 1 if self.items else 0
+
+
+def paginate(items: list, base_url: str, per_page: int = PER_PAGE) -> Iterator[Paginator]:
+    total_pages = max(1, -(-len(items) // per_page))
+    for number in range(1, total_pages + 1):
+        chunk = items[(number - 1) * per_page : number * per_page]
+        yield Paginator(number, total_pages, len(items), chunk, base_url)
+
+
+def crumbs(*pairs) -> list[tuple[str, str]]:
+    return [("Trang chủ", "")] + list(pairs)

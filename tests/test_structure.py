@@ -1,0 +1,266 @@
+"""The package's shape: imports read with `ast` (no cycle, Pelican only in the adapter, Jinja's
+environment only in templating and the adapter), and every module importable on its own.
+
+Which imports count: every `import` statement anywhere in a module, at module level or inside a
+function. An import inside a function only delays the dependency, it does not remove it: the
+layers must point one way (issue 12), so a function-level import that closes a cycle is a cycle.
+A cycle that cannot be cut yet is listed in ALLOWED_CYCLE_EDGES with the reason, and the test
+fails as soon as the edge is gone or no longer closes a cycle, so the list never outlives its need.
+`if TYPE_CHECKING:` imports would count too; the package has none.
+"""
+
+from __future__ import annotations
+
+import ast
+import pkgutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import chophien
+
+PACKAGE = Path(chophien.__file__).parent
+ADAPTER = "chophien.pelican_plugin"  # the only module that imports Pelican
+# Jinja's Environment (or the whole `jinja2` module, which reaches it) only here: the domain gets
+# values and filters, never the environment. Other modules may import jinja2's small helpers
+# (discovery uses `pass_context` for one template global).
+JINJA_ENVIRONMENT_OWNERS = {"chophien.templating", ADAPTER}
+JINJA_ENVIRONMENT_NAMES = {"Environment", "SandboxedEnvironment", "NativeEnvironment", "Template"}
+
+# (importer, imported): function-level imports that still close a cycle, each with why it stays.
+ALLOWED_CYCLE_EDGES = {
+    # yamlwrite.FrontMatterEditor rewrites values with canonical.written/spec_at, while
+    # canonical.example (a problem's example line) and canonical.canonical_text (`chophien fmt`)
+    # write through yamlwrite.emit and FrontMatterEditor. Cutting it means moving `emit`/`scalar`
+    # into a lower formats module and `canonical_text` up next to its caller: the restructure of
+    # issue 12 (formats/), not this change.
+    ("chophien.canonical", "chophien.yamlwrite"),
+}
+
+
+@dataclass(frozen=True)
+class Import:
+    importer: str
+    imported: str  # a chophien module, or the top-level name of a library
+    names: tuple[str, ...]  # for `from x import a, b`; () for `import x`
+    line: int
+    in_function: bool
+
+    def where(self) -> str:
+        path = PACKAGE.parent / (self.importer.replace(".", "/") + ".py")
+        if not path.exists():
+            path = path.with_suffix("") / "__init__.py"
+        scope = "inside a function" if self.in_function else "module level"
+        return f"{path.relative_to(PACKAGE.parent)}:{self.line} ({scope})"
+
+
+def module_files() -> dict[str, Path]:
+    """Every module of the package, sub-packages included: dotted name → file."""
+    modules = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules[".".join(parts)] = path
+    return modules
+
+
+MODULES = module_files()
+
+
+def _absolute(importer: str, node: ast.ImportFrom) -> str:
+    """The absolute module name of `from <node.module> import …`, relative levels resolved."""
+    if not node.level:
+        return node.module or ""
+    package = importer.split(".")
+    is_package = MODULES[importer].name == "__init__.py"
+    base = package if is_package else package[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _in_package(name: str) -> str | None:
+    """The longest chophien module that *name* (a dotted import target) names or lies in."""
+    parts = name.split(".")
+    while parts:
+        candidate = ".".join(parts)
+        if candidate in MODULES:
+            return candidate
+        parts.pop()
+    return None
+
+
+def imports_of(module: str, source: str | None = None) -> list[Import]:
+    """Every import in *module*'s source, with the chophien module or library it reaches."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8") if source is None else source)
+    found: list[Import] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            nested = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    target = _in_package(alias.name) or alias.name.split(".")[0]
+                    found.append(Import(module, target, (), child.lineno, in_function))
+            elif isinstance(child, ast.ImportFrom):
+                base = _absolute(module, child)
+                for alias in child.names:
+                    # `from . import views` and `from chophien import views` name a module.
+                    target = _in_package(f"{base}.{alias.name}") or _in_package(base) or base.split(".")[0]
+                    found.append(Import(module, target, (alias.name,), child.lineno, in_function))
+            visit(child, nested)
+
+    visit(tree, False)
+    return found
+
+
+def import_graph(sources: dict[str, str] | None = None) -> dict[str, list[Import]]:
+    """importer → its imports of other chophien modules (*sources* replaces some modules' text)."""
+    sources = sources or {}
+    return {
+        module: [
+            i
+            for i in imports_of(module, sources.get(module))
+            if i.imported in MODULES and i.imported != module
+        ]
+        for module in MODULES
+    }
+
+
+def find_cycle(
+    graph: dict[str, list[Import]], skip: set[tuple[str, str]] = frozenset()
+) -> list[Import] | None:
+    """One import cycle as the chain of imports that closes it, or None (iterative DFS)."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        path: list[Import] = []
+        stack = [(start, iter(graph[start]))]
+        state[start] = 1
+        while stack:
+            module, edges = stack[-1]
+            for edge in edges:
+                if (edge.importer, edge.imported) in skip:
+                    continue
+                if state.get(edge.imported) == 1:
+                    chain = path + [edge]
+                    first = next(i for i, e in enumerate(chain) if e.importer == edge.imported)
+                    return chain[first:]
+                if not state.get(edge.imported):
+                    state[edge.imported] = 1
+                    path.append(edge)
+                    stack.append((edge.imported, iter(graph[edge.imported])))
+                    break
+            else:
+                state[module] = 2
+                stack.pop()
+                if path:
+                    path.pop()
+    return None
+
+
+def describe(cycle: list[Import]) -> str:
+    chain = " → ".join([cycle[0].importer] + [e.imported for e in cycle])
+    return chain + "\n" + "\n".join(f"  {e.where()}: imports {e.imported}" for e in cycle)
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+
+def test_the_package_has_modules_to_check():
+    assert {"chophien.views", "chophien.page", ADAPTER} <= set(MODULES)
+    graph = import_graph()
+    assert any(graph.values())  # the reader sees the package's own imports
+
+
+def test_no_import_cycle_among_chophien_modules():
+    cycle = find_cycle(import_graph(), skip=ALLOWED_CYCLE_EDGES)
+    assert cycle is None, "import cycle (function-level imports count):\n" + describe(cycle)
+
+
+@pytest.mark.parametrize("edge", sorted(ALLOWED_CYCLE_EDGES), ids="→".join)
+def test_each_allowed_cycle_edge_is_still_needed(edge):
+    """An allowed edge must exist, stay inside functions, and still close a cycle; else delete it."""
+    graph = import_graph()
+    uses = [i for i in graph[edge[0]] if i.imported == edge[1]]
+    assert uses, f"{edge[0]} no longer imports {edge[1]}: remove the entry from ALLOWED_CYCLE_EDGES"
+    assert all(i.in_function for i in uses), [i.where() for i in uses if not i.in_function]
+    others = ALLOWED_CYCLE_EDGES - {edge}
+    assert find_cycle(graph, skip=others) is not None, f"{edge} closes no cycle now: remove it"
+
+
+def test_pelican_is_imported_only_by_the_adapter():
+    stray = [
+        i.where()
+        for module in MODULES
+        if module != ADAPTER
+        for i in imports_of(module)
+        if i.imported == "pelican"
+    ]
+    assert stray == [], f"Pelican imported outside {ADAPTER}: {stray}"
+
+
+def test_jinja_environment_is_imported_only_by_templating_and_the_adapter():
+    stray = [
+        i.where()
+        for module in MODULES
+        if module not in JINJA_ENVIRONMENT_OWNERS
+        for i in imports_of(module)
+        if i.imported == "jinja2" and (not i.names or set(i.names) & JINJA_ENVIRONMENT_NAMES)
+    ]
+    assert stray == [], f"Jinja's environment imported outside {sorted(JINJA_ENVIRONMENT_OWNERS)}: {stray}"
+
+
+# --- the checks can fail ----------------------------------------------------------------------
+
+
+def test_the_reader_sees_a_planted_cycle_and_a_stray_pelican_import():
+    """The same functions on planted sources: a lazy cycle through page, and a stray Pelican import."""
+    planted = MODULES["chophien.page"].read_text(encoding="utf-8") + (
+        "\n\ndef _planted():\n    from .views import build_pages\n\n    import pelican.signals\n"
+    )
+    cycle = find_cycle(import_graph({"chophien.page": planted}), skip=ALLOWED_CYCLE_EDGES)
+    assert cycle is not None and {e.importer for e in cycle} >= {"chophien.page", "chophien.views"}
+    assert any(e.in_function and e.importer == "chophien.page" for e in cycle)
+    assert "pelican" in {i.imported for i in imports_of("chophien.page", planted)}
+    # `from . import x` and absolute `chophien.x` forms resolve to the module too.
+    forms = (
+        "from . import views\nimport chophien.discovery\nfrom chophien import loader\nfrom .text import nfc\n"
+    )
+    assert {i.imported for i in imports_of("chophien.page", forms)} == {
+        "chophien.views",
+        "chophien.discovery",
+        "chophien.loader",
+        "chophien.text",
+    }
+
+
+# --- every module imports on its own ---------------------------------------------------------
+
+
+def walked_modules() -> list[str]:
+    return sorted(
+        [chophien.__name__]
+        + [m.name for m in pkgutil.walk_packages(chophien.__path__, f"{chophien.__name__}.")]
+    )
+
+
+def test_the_ast_reader_and_the_import_system_see_the_same_modules():
+    assert walked_modules() == sorted(MODULES)
+
+
+@pytest.mark.parametrize("module", walked_modules())
+def test_module_imports_in_a_fresh_interpreter(module):
+    """As Lektor's test_imports: a module that works only when another was imported first fails."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {module}"],
+        capture_output=True,
+        text=True,
+        cwd=PACKAGE.parent,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
