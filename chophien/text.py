@@ -147,7 +147,7 @@ def parse_price(raw: str) -> int:
     1.000 ₫ or above 500.000.000 ₫ raise TextValueError.
     """
     text = nfc(raw).strip().replace(NBSP, " ")
-    example = "450.000"
+    example = "450000"  # the canonical written form (chophien fmt): every YAML parser reads it alike
     body = _PRICE_SUFFIX.sub("", text).strip()
     if body.startswith("-"):
         raise TextValueError("giá không được âm", "a price cannot be negative", example)
@@ -157,8 +157,8 @@ def parse_price(raw: str) -> int:
         value = int(body.replace(".", ""))
     elif re.fullmatch(r"\d+[.,]\d+", body) or re.fullmatch(r"\d{1,3}(,\d{3})+", body):
         raise TextValueError(
-            f"“{raw}” {PRICE_UNCLEAR_VI}: giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm",
-            f"“{raw}” is ambiguous: a price is a whole number of đồng, thousands grouped with dots",
+            f"“{raw}” {PRICE_UNCLEAR_VI}: giá phải là số đồng tròn, các chữ số viết liền",
+            f"“{raw}” is ambiguous: a price is a whole number of đồng, its digits written together",
             example,
         )
     else:

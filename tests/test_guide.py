@@ -83,7 +83,7 @@ def test_error_example_is_real_validator_output():
     assert output.splitlines()[-1] == "4 lỗi trong 1 tệp (1 cảnh báo, đã kiểm tra 2 tệp)"
     assert (
         "content/products/htx-mat-ong-meo-vac/mat-ong-bac-ha.md:4:1: lỗi: price: “4.5” không rõ là bao nhiêu đồng: "
-        "giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm. Ví dụ: 450000"
+        "giá phải là số đồng tròn, các chữ số viết liền. Ví dụ: 450000"
     ) in output.splitlines()
     for name in GUIDES:
         assert output in (ROOT / name).read_text(encoding="utf-8")

@@ -110,7 +110,7 @@ def test_bad_answer_from_a_flag_is_reported_with_an_example(tree, capsys):
             "--unit", "gói", "--no-input"]  # fmt: skip
     assert run(content, *args) == 1
     assert capsys.readouterr().err == (
-        "lỗi: price: “4.5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm\n"
+        "lỗi: price: “4.5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, các chữ số viết liền\n"
     )
 
 
@@ -133,7 +133,7 @@ def test_interactive_questions_are_asked_again_until_valid(tree):
     assert asked[0] == "Tên sản phẩm (ví dụ: Chè Shan tuyết cổ thụ Nà Hang): "
     assert said == [
         "  ✗ không có danh mục “mat ong” trong danh mục. Ví dụ: che",
-        "  ✗ “4.5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm. Ví dụ: 450.000",
+        "  ✗ “4.5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, các chữ số viết liền. Ví dụ: 450000",
     ]
     assert "\nprice: 350000\n" in path.read_text(encoding="utf-8")
 

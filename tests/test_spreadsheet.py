@@ -225,8 +225,8 @@ def bad_rows(tmp_path):
 
 
 EXPECTED_BAD = [
-    "{csv}:3:4: lỗi: Giá: “4.5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, nhóm nghìn bằng dấu "
-    "chấm. Ví dụ: 450000",
+    "{csv}:3:4: lỗi: Giá: “4.5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, các chữ số viết "
+    "liền. Ví dụ: 450000",
     "{csv}:4:1: lỗi: Hợp tác xã: chưa có hợp tác xã “htx-che-na-han” (content/cooperatives/htx-che-na-han.md); "
     "có phải “htx-che-na-hang”? Ví dụ: htx-che-na-hang",
     "{csv}:5:3: lỗi: Danh mục: không có danh mục “mat ong nong san” trong danh mục; có phải “mat-ong-nong-san-khac”? "

@@ -69,7 +69,7 @@ def test_parse_price_rejects_ambiguous_and_absurd(raw, fragment):
     with pytest.raises(TextValueError) as error:
         parse_price(raw)
     assert fragment in error.value.vi
-    assert error.value.example == "450.000"
+    assert error.value.example == "450000"  # the canonical written form
 
 
 def test_price_too_low_suggests_thousands():

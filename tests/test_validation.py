@@ -86,8 +86,8 @@ def test_unknown_category_with_suggestion(tree):
 @pytest.mark.parametrize(
     "price, message",
     [
-        ("4.5", "“4.5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm"),
-        ("4,5", "“4,5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, nhóm nghìn bằng dấu chấm"),
+        ("4.5", "“4.5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, các chữ số viết liền"),
+        ("4,5", "“4,5” không rõ là bao nhiêu đồng: giá phải là số đồng tròn, các chữ số viết liền"),
         ("-450000", "giá không được âm"),
         ("999.000.000", "giá 999.000.000 ₫ quá cao (tối đa 500.000.000 ₫)"),
         ("450", "giá 450 ₫ quá thấp (tối thiểu 1.000 ₫); có phải 450.000?"),
@@ -252,7 +252,7 @@ def test_yaml_syntax_error_is_located_and_other_files_still_checked(tree):
     lines, _ = check(tree, files)
     assert lines == [
         "content/products/htx-che-na-hang/b.md:4:1: lỗi: price: “4.5” không rõ là bao nhiêu đồng: giá phải là số "
-        "đồng tròn, nhóm nghìn bằng dấu chấm. Ví dụ: 450000",
+        "đồng tròn, các chữ số viết liền. Ví dụ: 450000",
         f"{PRODUCT_PATH}:5:10: lỗi: có dấu hai chấm `:` trong giá trị; hãy đặt cả giá trị trong dấu nháy kép. "
         'Ví dụ: address: "Thôn 3: xã Nà Hang"',
     ]
