@@ -149,3 +149,21 @@ def yamljs() -> Path:
             capture_output=True,
         )
     return folder
+
+
+def theme_environment():
+    """The theme's templates with the site's filters and globals, as the build renders them
+    (autoescape on), for tests that render pages without Pelican."""
+    import jinja2
+
+    from chophien import templating
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(ROOT / "theme/templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(templating.FILTERS)
+    env.globals.update(templating.GLOBALS)
+    return env

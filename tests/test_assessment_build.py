@@ -10,12 +10,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
-import jinja2
 import pytest
-from conftest import ROOT, minimal_tree, run_pelican, write_tree
+from conftest import ROOT, minimal_tree, run_pelican, theme_environment, write_tree
 from htmlcheck import without_json_ld
 
-from chophien import assessment_views, templating
+from chophien import assessment_views
 from chophien.assessment import PillarAverages, aggregate, average_key, hidden_cells, published_view
 from chophien.assessment_views import publish_all
 from chophien.budgets import ASSESSMENT_HTML_BUDGET, measure_site
@@ -141,14 +140,7 @@ def test_downloads_hide_exactly_the_hidden_cells(built_demo, catalogue):
 
 
 def _render(pages) -> dict[str, str]:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(ROOT / "theme/templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(templating.FILTERS)
-    env.globals.update(templating.GLOBALS)
+    env = theme_environment()
     return {
         page.url: env.get_template(page.template).render(
             SITEURL="", SITENAME="Chợ phiên", page_url=page.url, **page.context

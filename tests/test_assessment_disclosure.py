@@ -21,9 +21,9 @@ from dataclasses import replace
 
 import jinja2
 import pytest
-from conftest import ROOT
+from conftest import ROOT, theme_environment
 
-from chophien import assessment_views, templating
+from chophien import assessment_views
 from chophien.assessment import aggregate, hidden_cells, published_view
 from chophien.build import prepare
 
@@ -39,15 +39,7 @@ def catalogue(tmp_path_factory):
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(ROOT / "theme/templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(templating.FILTERS)
-    env.globals.update(templating.GLOBALS)
-    return env
+    return theme_environment()
 
 
 def _render(env, assessments, catalogue) -> dict[str, str]:
