@@ -36,7 +36,7 @@ CHOPHIEN_CMS_AUTH_URL = os.environ.get("CHOPHIEN_CMS_AUTH_URL", "")
 CHOPHIEN_CMS_AUTH_ENDPOINT = os.environ.get("CHOPHIEN_CMS_AUTH_ENDPOINT", "")
 
 # Products and cooperatives are not Pelican articles (DESIGN §8): only content/pages is read,
-# and only the pages chophien.pages checked (the plugin hands Pelican that list; docs/security.md).
+# and only the pages chophien.site.content_pages checked (the plugin hands Pelican that list; docs/security.md).
 ARTICLE_PATHS = []
 PAGE_PATHS = ["pages"]
 ARTICLE_EXCLUDES = ["cooperatives", "products", "assessments", "pages"]

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chophien import reference  # noqa: E402
-from chophien.strictyaml import parse_front_matter  # noqa: E402
-from chophien.text import group_thousands, slugify  # noqa: E402
+from chophien.core.text import group_thousands, slugify  # noqa: E402
+from chophien.formats.strictyaml import parse_front_matter  # noqa: E402
 
 KINDS = ["hop-tac-xa", "hop-tac-xa", "hop-tac-xa", "to-hop-tac", "doanh-nghiep", "ho-kinh-doanh"]
 GROUPS = [

@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import cache_version
-from .build import prepare
-from .problems import log_line, render_github, render_human, render_json, render_markdown
+from chophien.core import cache_version
+from chophien.core.problems import log_line, render_github, render_human, render_json, render_markdown
+from chophien.site.build import prepare
 
 
 def _default_content() -> str:
@@ -39,7 +39,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from .canonical import fmt
+    from chophien.catalogue.canonical import fmt
 
     vi = args.lang == "vi"
     result = fmt(Path(args.content_dir), check_only=args.check)
@@ -80,7 +80,7 @@ def cmd_cache_version(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .scaffold import ScaffoldError, new_cooperative, new_product
+    from chophien.volunteer.scaffold import ScaffoldError, new_cooperative, new_product
 
     content = Path(args.content_dir)
     ask = input if sys.stdin.isatty() and not args.no_input else None
@@ -112,7 +112,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .spreadsheet import import_spreadsheet
+    from chophien.volunteer.spreadsheet import import_spreadsheet
 
     result = import_spreadsheet(Path(args.file), Path(args.content_dir), args.skip_invalid, not args.dry_run)
     for problem in result.problems.sorted():
@@ -151,7 +151,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .spreadsheet import COOPERATIVES, PRODUCTS, export_spreadsheet
+    from chophien.volunteer.spreadsheet import COOPERATIVES, PRODUCTS, export_spreadsheet
 
     kind = COOPERATIVES if args.sheet == "hop-tac-xa" else PRODUCTS
     result = export_spreadsheet(Path(args.content_dir), Path(args.file), args.template, kind)
@@ -170,7 +170,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from .guide import sync_guides
+    from chophien.volunteer.guide import sync_guides
 
     drifted = sync_guides(Path(args.root), check=args.check)
     for path in drifted:
@@ -182,8 +182,8 @@ def cmd_docs(args) -> int:
 
 
 def cmd_images(args) -> int:
-    from .loader import load_catalogue
-    from .photo_tools import check_photos, fix_photos
+    from chophien.catalogue.loader import load_catalogue
+    from chophien.volunteer.photo_tools import check_photos, fix_photos
 
     content = Path(args.content_dir)
     catalogue, problems, _files = load_catalogue(content)

@@ -27,19 +27,21 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from . import __version__, cache_version, files, postprocess, templating
-from . import fingerprint as fingerprints
-from .build import prepare
-from .cms import write_admin
-from .discovery import Discovery, page_head_global
-from .fingerprint import PageState, files_digest, fingerprint
-from .images import settings_key
-from .markup import sanitize
-from .page import Page
-from .pages import check_pelican_pages
-from .problems import render_human
-from .text import collation_key, remove_unsafe
-from .views import build_pages
+from chophien import __version__
+from chophien.core import cache_version, files
+from chophien.core.problems import render_human
+from chophien.core.text import collation_key, remove_unsafe
+from chophien.formats.markup import sanitize
+from chophien.photos.images import settings_key
+from chophien.site import fingerprint as fingerprints
+from chophien.site import postprocess, templating
+from chophien.site.build import prepare
+from chophien.site.catalogue_pages import build_pages
+from chophien.site.content_pages import check_pelican_pages
+from chophien.site.discovery import Discovery, page_head_global
+from chophien.site.fingerprint import PageState, files_digest, fingerprint
+from chophien.site.page import Page
+from chophien.volunteer.cms import write_admin
 
 logger = logging.getLogger(__name__)
 _active = None  # the catalogue generator of the build in progress (for the `finalized` step)

@@ -4,7 +4,7 @@
 Gates (docs/quality-gates.md): determinism, budgets, first-view, html, links, a11y, lighthouse,
 originals, metadata, file-size. Exit 1 when any gate fails. `--skip GATE,...` is for local use
 when a tool is missing; under CI (CI=true) skipping is refused, so CI always runs every gate.
-The checks themselves are in chophien/audit.py; this script runs the builds and the tools
+The checks themselves are in chophien/quality/audit.py; this script runs the builds and the tools
 (Java for the Nu checker, Playwright + Chromium for axe-core and page weights, Node for Lighthouse).
 """
 
@@ -24,8 +24,8 @@ import traceback
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from chophien import audit
-from chophien.audit import Gate, kb
+from chophien.quality import audit
+from chophien.quality.audit import Gate, kb
 
 ROOT = Path(__file__).resolve().parent.parent
 GATES = (

@@ -4,7 +4,7 @@
 import sys
 from pathlib import Path
 
-from chophien.budgets import CSS_BUDGET, css_total, measure_site, report
+from chophien.quality.budgets import CSS_BUDGET, css_total, measure_site, report
 
 
 def main() -> int:

@@ -26,10 +26,10 @@ from collections import Counter
 from pathlib import Path
 
 from chophien import reference
-from chophien.assessment import score
-from chophien.assessment_loader import AssessmentLoader
-from chophien.loader import load_catalogue
-from chophien.problems import ProblemList
+from chophien.assessment.loader import AssessmentLoader
+from chophien.assessment.model import score
+from chophien.catalogue.loader import load_catalogue
+from chophien.core.problems import ProblemList
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

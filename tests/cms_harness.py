@@ -1,6 +1,6 @@
 """Drive the real /admin/ CMS in a browser against a throw-away git repository (docs/cms.md).
 
-Used by tests/test_cms_e2e.py and runnable by hand for the figures in docs/cms.md:
+Used by tests/volunteer/test_cms_e2e.py and runnable by hand for the figures in docs/cms.md:
 
     python tests/cms_harness.py roundtrip [--width 360] [--limit N] [--kind products|cooperatives]
     python tests/cms_harness.py slowphone        # /admin/ to an editable form, slow phone emulated
@@ -58,8 +58,8 @@ def make_repo(target: Path, content: Path = ROOT / "content") -> Path:
 
 def cooperatives(content: Path) -> list[tuple[str, str]]:
     """[(slug, name)] of the cooperatives, as the build passes them to write_admin."""
-    from chophien.loader import load_catalogue
-    from chophien.text import collation_key
+    from chophien.catalogue.loader import load_catalogue
+    from chophien.core.text import collation_key
 
     catalogue, _problems, _ = load_catalogue(content)
     coops = sorted(catalogue.cooperatives.values(), key=lambda c: collation_key(c.name))
@@ -68,7 +68,7 @@ def cooperatives(content: Path) -> list[tuple[str, str]]:
 
 def build_admin(site: Path, content: Path, proxy_port: int) -> Path:
     """output/admin/ as the build writes it, with the local backend pointed at *proxy_port*."""
-    from chophien.cms import write_admin
+    from chophien.volunteer.cms import write_admin
 
     write_admin(site, cooperatives(content), {"SITENAME": "Chợ phiên"})
     config_path = site / "admin" / "config.yml"
@@ -248,7 +248,7 @@ def _diff(before: bytes, after: bytes) -> list[str]:
 
 def compare(before: bytes, after: bytes, suffix: str = " x") -> tuple[str, str]:
     """(state, detail) of a saved file against the original whose name got *suffix*."""
-    from chophien.strictyaml import parse_front_matter
+    from chophien.formats.strictyaml import parse_front_matter
 
     diff = _diff(before, after)
     removed = [d[1:] for d in diff if d.startswith("-")]
@@ -298,7 +298,7 @@ def roundtrip_entry(page, setup: Setup, path: str, timeout: float = 30_000) -> R
 
 def validate_saved(repo: Path, results: list[Roundtrip], workdir: Path) -> list[str]:
     """Errors `chophien validate` finds in the saved files (put into a copy of the content)."""
-    from chophien.loader import load_catalogue
+    from chophien.catalogue.loader import load_catalogue
 
     check = workdir / "validate"
     shutil.copytree(repo / "content", check)

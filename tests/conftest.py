@@ -156,7 +156,7 @@ def theme_environment():
     (autoescape on), for tests that render pages without Pelican."""
     import jinja2
 
-    from chophien import templating
+    from chophien.site import templating
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(ROOT / "theme/templates"),

@@ -51,7 +51,7 @@ def active_content(html: str, allowed_tags=frozenset()) -> list[str]:
 
 
 def without_json_ld(html: str) -> str:
-    """*html* without its JSON-LD blocks: data for search engines, never run (tests/test_discovery_build.py)."""
+    """*html* without its JSON-LD blocks: data for search engines, never run (tests/site/test_discovery_build.py)."""
     import re
 
     return re.sub(r'<script type="application/ld\+json">[^<]*</script>', "", html)

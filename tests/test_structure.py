@@ -27,7 +27,7 @@ ADAPTER = "chophien.pelican_plugin"  # the only module that imports Pelican
 # Jinja's Environment (or the whole `jinja2` module, which reaches it) only here: the domain gets
 # values and filters, never the environment. Other modules may import jinja2's small helpers
 # (discovery uses `pass_context` for one template global).
-JINJA_ENVIRONMENT_OWNERS = {"chophien.templating", ADAPTER}
+JINJA_ENVIRONMENT_OWNERS = {"chophien.site.templating", ADAPTER}
 JINJA_ENVIRONMENT_NAMES = {"Environment", "SandboxedEnvironment", "NativeEnvironment", "Template"}
 
 # (importer, imported): function-level imports that still close a cycle, each with why it stays.
@@ -37,7 +37,7 @@ ALLOWED_CYCLE_EDGES = {
     # write through yamlwrite.emit and FrontMatterEditor. Cutting it means moving `emit`/`scalar`
     # into a lower formats module and `canonical_text` up next to its caller: the restructure of
     # issue 12 (formats/), not this change.
-    ("chophien.canonical", "chophien.yamlwrite"),
+    ("chophien.catalogue.canonical", "chophien.formats.yamlwrite"),
 }
 
 
@@ -172,7 +172,7 @@ def describe(cycle: list[Import]) -> str:
 
 
 def test_the_package_has_modules_to_check():
-    assert {"chophien.views", "chophien.page", ADAPTER} <= set(MODULES)
+    assert {"chophien.site.catalogue_pages", "chophien.site.page", ADAPTER} <= set(MODULES)
     graph = import_graph()
     assert any(graph.values())  # the reader sees the package's own imports
 
@@ -220,22 +220,22 @@ def test_jinja_environment_is_imported_only_by_templating_and_the_adapter():
 
 def test_the_reader_sees_a_planted_cycle_and_a_stray_pelican_import():
     """The same functions on planted sources: a lazy cycle through page, and a stray Pelican import."""
-    planted = MODULES["chophien.page"].read_text(encoding="utf-8") + (
+    planted = MODULES["chophien.site.page"].read_text(encoding="utf-8") + (
         "\n\ndef _planted():\n    from .views import build_pages\n\n    import pelican.signals\n"
     )
-    cycle = find_cycle(import_graph({"chophien.page": planted}), skip=ALLOWED_CYCLE_EDGES)
-    assert cycle is not None and {e.importer for e in cycle} >= {"chophien.page", "chophien.views"}
-    assert any(e.in_function and e.importer == "chophien.page" for e in cycle)
-    assert "pelican" in {i.imported for i in imports_of("chophien.page", planted)}
+    cycle = find_cycle(import_graph({"chophien.site.page": planted}), skip=ALLOWED_CYCLE_EDGES)
+    assert cycle is not None and {e.importer for e in cycle} >= {"chophien.site.page", "chophien.site.catalogue_pages"}
+    assert any(e.in_function and e.importer == "chophien.site.page" for e in cycle)
+    assert "pelican" in {i.imported for i in imports_of("chophien.site.page", planted)}
     # `from . import x` and absolute `chophien.x` forms resolve to the module too.
     forms = (
-        "from . import views\nimport chophien.discovery\nfrom chophien import loader\nfrom .text import nfc\n"
+        "from . import views\nimport chophien.site.discovery\nfrom chophien import loader\nfrom .text import nfc\n"
     )
-    assert {i.imported for i in imports_of("chophien.page", forms)} == {
-        "chophien.views",
-        "chophien.discovery",
-        "chophien.loader",
-        "chophien.text",
+    assert {i.imported for i in imports_of("chophien.site.page", forms)} == {
+        "chophien.site.catalogue_pages",
+        "chophien.site.discovery",
+        "chophien.catalogue.loader",
+        "chophien.core.text",
     }
 
 

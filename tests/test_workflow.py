@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from conftest import ROOT
 
-from chophien.problems import ProblemList, render_github, render_markdown
+from chophien.core.problems import ProblemList, render_github, render_markdown
 
 
 def steps():

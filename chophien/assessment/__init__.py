@@ -1,0 +1,1 @@
+"""Assessment: scoring models, survey files, scoring, small-cell suppression, open data and charts."""

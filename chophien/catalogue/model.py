@@ -1,0 +1,165 @@
+"""The catalogue's domain model: frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from chophien.catalogue.schema import KINDS, STATUSES
+from chophien.core.text import format_money, format_phone
+from chophien.reference import Category, Certification, EthnicGroup, Marketplace, Province
+
+OCOP_VALIDITY_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class Image:
+    file: str  # file name as written in the content
+    alt: str
+    source: str  # content-relative POSIX path, e.g. "products/htx-a/che.jpg"
+    # Where the content references it: (file, line, column, field), for image problems.
+    referenced_at: tuple = field(default=(), compare=False)
+    alt_missing: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str | None = None  # E.164
+    zalo: str | None = None  # E.164
+    messenger: str | None = None  # Facebook page name
+    email: str | None = None
+    website: str | None = None
+    facebook: str | None = None
+
+    @property
+    def phone_display(self) -> str | None:
+        return format_phone(self.phone) if self.phone else None
+
+    @property
+    def zalo_display(self) -> str | None:
+        return format_phone(self.zalo) if self.zalo else None
+
+    @property
+    def zalo_url(self) -> str | None:
+        """https://zalo.me/<national number>: the form Zalo's own share links use."""
+        return f"https://zalo.me/0{self.zalo[3:]}" if self.zalo else None
+
+    @property
+    def messenger_url(self) -> str | None:
+        return f"https://m.me/{self.messenger}" if self.messenger else None
+
+    def merged_with(self, override: Contact | None) -> Contact:
+        """This contact with *override*'s channels taking precedence where given."""
+        if override is None:
+            return self
+        return Contact(
+            **{
+                name: getattr(override, name) or getattr(self, name)
+                for name in ("phone", "zalo", "messenger", "email", "website", "facebook")
+            }
+        )
+
+    def any(self) -> bool:
+        return any((self.phone, self.zalo, self.messenger, self.email))
+
+
+@dataclass(frozen=True)
+class MarketplaceLink:
+    label: str
+    url: str
+    platform: Marketplace | None = None
+
+
+@dataclass(frozen=True)
+class CertificationHeld:
+    certification: Certification
+    number: str = ""
+    issuer: str = ""
+    valid_until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Ocop:
+    stars: int
+    year: int
+    decision: str = ""
+    date: dt.date | None = None
+    expires: dt.date | None = None  # decision date + 36 months; None if the date is unknown
+
+
+@dataclass(frozen=True)
+class Cooperative:
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+    province: Province
+    commune: str
+    address: str
+    ethnic_groups: tuple[EthnicGroup, ...]
+    founded: int | None
+    members: int | None
+    contact: Contact
+    logo: Image | None
+    photos: tuple[Image, ...]
+    certifications: tuple[CertificationHeld, ...]
+    marketplaces: tuple[MarketplaceLink, ...]
+    languages: tuple[str, ...]
+    name_en: str
+    body_html: str
+    source: str  # content-relative path of the .md file
+    digest: str = field(default="", compare=False)  # content hash: what its pages depend on
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind][0]
+
+    @property
+    def url(self) -> str:
+        return f"hop-tac-xa/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Product:
+    slug: str
+    cooperative: Cooperative
+    code: str
+    name: str
+    category: Category
+    price: int | None  # whole đồng; None means "Liên hệ"
+    unit: str
+    min_order: str
+    images: tuple[Image, ...]
+    status: str
+    season: tuple[int, ...]
+    ocop: Ocop | None
+    certifications: tuple[CertificationHeld, ...]
+    shelf_life: str
+    origin_commune: str
+    origin_province: Province | None
+    contact: Contact  # effective channels: the cooperative's, overridden by the product's
+    marketplaces: tuple[MarketplaceLink, ...]
+    featured: bool
+    tags: tuple[str, ...]
+    name_en: str
+    body_html: str
+    source: str
+    summary: str = field(default="", compare=False)
+    digest: str = field(default="", compare=False)  # own and cooperative's content hashes
+    sort_key: tuple = field(default=(), compare=False, repr=False)  # Vietnamese order, then key
+
+    @property
+    def key(self) -> str:
+        return f"{self.cooperative.slug}/{self.slug}"
+
+    @property
+    def url(self) -> str:
+        return f"san-pham/{self.cooperative.slug}/{self.slug}/"
+
+    @property
+    def price_display(self) -> str:
+        return "Liên hệ" if self.price is None else format_money(self.price)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status][0]

@@ -1,0 +1,1 @@
+"""Quality gates on a built site: budgets, links, determinism, photo metadata, audit reports."""

@@ -1,0 +1,591 @@
+"""The /danh-gia/ pages: overview, one page per survey and per breakdown, comparison, methodology, downloads.
+
+Microdata surveys are aggregated and published here (chophien.assessment.model.publish), and every
+figure below is built from the PublishedSurvey only: a hidden cell reaches the templates,
+charts and downloads as the word "ẩn" or as None, never as its value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from chophien.assessment import charts, open_data
+from chophien.assessment.charts import Bar, StackRow, number, percent
+from chophien.assessment.model import (
+    DIMENSIONS,
+    Assessments,
+    PublishedSurvey,
+    Survey,
+    aggregate,
+    group_label,
+    publish,
+)
+from chophien.site.page import Page, crumbs
+
+HIDDEN = "ẩn"
+HIDDEN_NOTE = (
+    "“ẩn”: ô bị ẩn để không ai suy ra được câu trả lời của một đơn vị: số nhỏ hơn {threshold}; cả hàng "
+    "của một nhóm mà gần như mọi đơn vị cùng một câu trả lời (kể cả các số 0); và những ô mà nếu hiện "
+    "thì tính ngược ra được từ các tổng hay từ trang khác. (Hidden so that no one’s answer can be "
+    "worked out: counts under {threshold}, whole rows where nearly a whole group gave one answer, and "
+    "cells that would let a hidden one be recomputed.)"
+)
+DOWNLOAD_TEMPLATE = "assessment_download.html"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    hidden: bool = False
+    detail: str = ""  # a second, smaller line (a share under a count)
+    words: bool = False  # text, not a number: aligned left
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[Cell, ...]], ...]
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(cell.hidden for _, cells in self.rows for cell in cells)
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    heading: str
+    chart: Markup | None
+    table: Table
+    note: str = ""
+
+
+def _count(value: int | None, base: int | None = None) -> Cell:
+    if value is None:
+        return Cell(HIDDEN, hidden=True)
+    share = percent(100 * value / base) if base and value else ""
+    return Cell(f"{value}", detail=share)
+
+
+def _crumbs(*extra):
+    return crumbs(("Đánh giá", "danh-gia/"), *extra)
+
+
+# --- per-survey figures ----------------------------------------------------------------
+
+
+def _count_bars(published: PublishedSurvey, items: list[tuple[str, tuple]]) -> tuple[list, list]:
+    """Bars and table rows (count, share) for labelled cells; suppressed cells shown as hidden."""
+    bars, rows = [], []
+    for label, key in items:
+        value = published.value(key)
+        share = published.percent(key)
+        text = HIDDEN if value is None else f"{value} ({percent(share)})"
+        bars.append(Bar(label, value, text))
+        rows.append((label, (_count(value), Cell(HIDDEN, True) if share is None else Cell(percent(share)))))
+    return bars, rows
+
+
+def level_figure(survey: Survey, published: PublishedSurvey) -> Figure:
+    model = survey.model
+    bars, rows = _count_bars(published, [(level.label, ("level", level.number)) for level in model.levels])
+    described = "; ".join(f"{b.label}: {b.text}" for b in bars)
+    chart = charts.bar_chart(
+        "c-muc",
+        f"Số đơn vị theo mức chuyển đổi số chung, {published.n} đơn vị",
+        f"Biểu đồ thanh. {described}.",
+        bars,
+    )
+    table = Table("Số đơn vị theo mức chung", ("Mức", "Số đơn vị", "Tỉ lệ"), tuple(rows))
+    return Figure("muc", "Mức chuyển đổi số chung", chart, table, _note(table, published))
+
+
+def pillar_figure(survey: Survey, published: PublishedSurvey) -> Figure | None:
+    averages = published.averages.get(("all",))
+    if averages is None:
+        return None
+    model = survey.model
+    rows = tuple(
+        (
+            p.name,
+            (
+                Cell(str(p.maximum)),
+                Cell(percent(averages.percents[i])),
+                Cell(number(averages.levels[i])),
+            ),
+        )
+        for i, p in enumerate(model.pillars)
+    )
+    described = "; ".join(f"{p.name}: mức {number(averages.levels[i])}" for i, p in enumerate(model.pillars))
+    chart = charts.radar_chart(
+        "c-tru-cot",
+        "Mức trung bình của từng trụ cột (0–5)",
+        f"Biểu đồ mạng nhện, mỗi trục một trụ cột. {described}.",
+        [p.short_name for p in model.pillars],
+        [("Tất cả", averages.levels)],
+        maximum=len(model.levels) - 1,
+    )
+    table = Table(
+        "Điểm và mức trung bình theo trụ cột",
+        ("Trụ cột", "Điểm tối đa", "Điểm trung bình (% tối đa)", "Mức trung bình"),
+        rows,
+    )
+    return Figure("tru-cot", "Từng trụ cột", chart, table)
+
+
+def equipment_figure(survey: Survey, published: PublishedSurvey) -> Figure:
+    model = survey.model
+    bars, rows = _count_bars(published, [(e.name, ("equipment", e.key)) for e in model.equipment])
+    described = "; ".join(f"{b.label}: {b.text}" for b in bars)
+    chart = charts.bar_chart(
+        "c-thiet-bi",
+        f"Thiết bị sản xuất theo mức tự động hoá, {published.n} đơn vị",
+        f"Biểu đồ thanh. {described}.",
+        bars,
+    )
+    table = Table(
+        "Số đơn vị theo thiết bị sản xuất", ("Thiết bị sản xuất", "Số đơn vị", "Tỉ lệ"), tuple(rows)
+    )
+    return Figure("thiet-bi", "Thiết bị sản xuất", chart, table, _note(table, published))
+
+
+def _note(table: Table, published: PublishedSurvey) -> str:
+    return HIDDEN_NOTE.format(threshold=published.threshold) if table.has_hidden else ""
+
+
+def published_equipment_figure(survey: Survey) -> Figure | None:
+    figures = survey.published
+    if not figures.equipment:
+        return None
+    bars = [Bar(share.label, share.percent, percent(share.percent)) for share in figures.equipment]
+    rows = tuple(
+        (share.label, (Cell(percent(share.percent)), Cell(share.note, words=True)))
+        for share in figures.equipment
+    )
+    described = "; ".join(f"{b.label}: {b.text}" for b in bars)
+    chart = charts.bar_chart(
+        "c-thiet-bi",
+        f"Thiết bị sản xuất, tỉ lệ trên tổng số {survey.sample_size} đơn vị được khảo sát",
+        f"Biểu đồ thanh. {described}.",
+        bars,
+        maximum=100,
+    )
+    table = Table(
+        f"Tỉ lệ trên tổng số {survey.sample_size} đơn vị được khảo sát",
+        ("Thiết bị sản xuất", "Tỉ lệ", "Ghi chú"),
+        rows,
+    )
+    return Figure("thiet-bi", "Thiết bị sản xuất", chart, table)
+
+
+def published_level_figure(survey: Survey) -> Figure | None:
+    figures = survey.published
+    if not figures.level_percents:
+        return None
+    model = survey.model
+    bars = [Bar(model.level(lv).label, share, percent(share)) for lv, share in figures.level_percents]
+    rows = tuple((model.level(lv).label, (Cell(percent(share)),)) for lv, share in figures.level_percents)
+    chart = charts.bar_chart(
+        "c-muc",
+        "Tỉ lệ đơn vị theo mức chung",
+        "Biểu đồ thanh. " + "; ".join(f"{b.label}: {b.text}" for b in bars) + ".",
+        bars,
+        maximum=100,
+    )
+    return Figure("muc", "Mức chuyển đổi số chung", chart, Table("Tỉ lệ theo mức", ("Mức", "Tỉ lệ"), rows))
+
+
+def published_pillar_figure(survey: Survey) -> Figure | None:
+    figures = survey.published
+    if not figures.pillar_averages:
+        return None
+    model = survey.model
+    given = dict(figures.pillar_averages)
+    pillars = [p for p in model.pillars if p.key in given]
+    rows = tuple((p.name, (Cell(number(given[p.key])),)) for p in pillars)
+    chart = None
+    if len(pillars) == len(model.pillars):
+        chart = charts.radar_chart(
+            "c-tru-cot",
+            "Mức trung bình của từng trụ cột (0–5)",
+            "Biểu đồ mạng nhện. " + "; ".join(f"{p.name}: mức {number(given[p.key])}" for p in pillars) + ".",
+            [p.short_name for p in pillars],
+            [("Tất cả", [given[p.key] for p in pillars])],
+            maximum=len(model.levels) - 1,
+        )
+    return Figure(
+        "tru-cot",
+        "Từng trụ cột",
+        chart,
+        Table("Mức trung bình theo trụ cột", ("Trụ cột", "Mức trung bình"), rows),
+    )
+
+
+# --- breakdowns ------------------------------------------------------------------------------
+
+
+def _present_columns(published: PublishedSurvey, kind: str, keys: Sequence) -> list:
+    """Columns worth a place: those not published as zero nationally (then every group is zero too)."""
+    return [k for k in keys if published.value((kind, k)) != 0]
+
+
+def breakdown_figures(survey: Survey, published: PublishedSurvey, dimension) -> list[Figure]:
+    model = survey.model
+    d = dimension.key
+    groups = published.groups.get(d, [])
+    scopes = [("Tất cả", ())] + [(group_label(d, g), (d, g)) for g in groups]
+    figures = []
+    for kind, heading, names, colours, chart_title in (
+        (
+            "level",
+            "Mức chuyển đổi số chung",
+            {lv.number: f"Mức {lv.number}" for lv in model.levels},
+            charts.LEVEL_COLOURS,
+            "Tỉ lệ đơn vị theo mức chung",
+        ),
+        (
+            "equipment",
+            "Thiết bị sản xuất",
+            {e.key: e.short_name for e in model.equipment},
+            charts.EQUIPMENT_COLOURS,
+            "Tỉ lệ đơn vị theo thiết bị sản xuất",
+        ),
+    ):
+        keys = _present_columns(published, kind, list(names))
+        palette = [colours[list(names).index(k)] for k in keys]
+        rows, stack = [], []
+        for label, prefix in scopes:
+            total = published.value(prefix + ("n",))
+            values = [published.value(prefix + (kind, k)) for k in keys]
+            cells = (_count(total),) + tuple(
+                Cell(HIDDEN, True) if v is None else _count(v, total if total else None) for v in values
+            )
+            rows.append((label, cells))
+            stack.append(StackRow(f"{label} ({total if total is not None else HIDDEN})", total, values))
+        described = "; ".join(
+            f"{label}: " + ", ".join(f"{names[k]} {c.text}" for k, c in zip(keys, cells[1:], strict=True))
+            for label, cells in rows
+        )
+        chart = charts.stacked_bar_chart(
+            f"c-{kind}",
+            f"{chart_title}, theo {dimension.name.lower()}",
+            f"Biểu đồ thanh xếp chồng, mỗi thanh một nhóm, tổng 100%. Số đơn vị: {described}.",
+            [names[k] for k in keys],
+            stack,
+            palette,
+        )
+        head = (dimension.name, "Số đơn vị") + tuple(names[k] for k in keys)
+        table = Table(f"{heading} theo {dimension.name.lower()}: số đơn vị và tỉ lệ", head, tuple(rows))
+        omitted = [names[k] for k in names if k not in keys]
+        note = _note(table, published)
+        if omitted:
+            note = (f"Không có đơn vị nào ở: {', '.join(omitted)}. " + note).strip()
+        figures.append(Figure(kind, heading, chart, table, note))
+    rows = []
+    for label, prefix in scopes:
+        averages = published.averages.get(prefix or ("all",))
+        if averages is None:
+            cells = tuple(Cell(HIDDEN, True) for _ in model.pillars)
+        else:
+            cells = tuple(Cell(number(v)) for v in averages.levels)
+        rows.append((label, cells))
+    table = Table(
+        f"Mức trung bình của từng trụ cột (0–{len(model.levels) - 1}) theo {dimension.name.lower()}",
+        (dimension.name,) + tuple(p.short_name for p in model.pillars),
+        tuple(rows),
+    )
+    figures.append(Figure("tru-cot", "Từng trụ cột", None, table, _note(table, published)))
+    return figures
+
+
+# --- comparison ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparable:
+    section: str
+    label: str
+    values: tuple  # per survey: float, None (hidden) or "" (not measured)
+    kind: str  # "percent" | "level"
+    notes: tuple[str, ...] = ()
+
+
+def survey_figures(survey: Survey, published: PublishedSurvey | None) -> dict:
+    """Figures a comparison can line up: key → (section, label, value, kind[, note]); None = hidden."""
+    model = survey.model
+    figures: dict = {}
+    equipment_names = {e.key: e.name for e in model.equipment}
+    if published is None:
+        for share in survey.published.equipment:
+            figures[("equipment", share.categories)] = (
+                "Thiết bị sản xuất (% số đơn vị)",
+                share.label,
+                share.percent,
+                "percent",
+                share.note,
+            )
+        for level, share in survey.published.level_percents:
+            figures[("level", model.slug, level)] = (
+                "Mức chung (% số đơn vị)",
+                model.level(level).label,
+                share,
+                "percent",
+            )
+        for key, average in survey.published.pillar_averages:
+            name = next(p.name for p in model.pillars if p.key == key)
+            figures[("pillar", model.slug, key)] = ("Mức trung bình của trụ cột", name, average, "level")
+        return figures
+    for equipment in model.equipment:
+        figures[("equipment", (equipment.key,))] = (
+            "Thiết bị sản xuất (% số đơn vị)",
+            equipment.name,
+            published.percent(("equipment", equipment.key)),
+            "percent",
+        )
+    for combined in published.equipment_groups:
+        keys = tuple(combined.split("+"))
+        figures[("equipment", keys)] = (
+            "Thiết bị sản xuất (% số đơn vị)",
+            " / ".join(equipment_names[k] for k in keys),
+            published.percent(("equipment-group", combined)),
+            "percent",
+        )
+    for level in model.levels:
+        figures[("level", model.slug, level.number)] = (
+            "Mức chung (% số đơn vị)",
+            level.label,
+            published.percent(("level", level.number)),
+            "percent",
+        )
+    averages = published.averages.get(("all",))
+    for index, pillar in enumerate(model.pillars):
+        figures[("pillar", model.slug, pillar.key)] = (
+            "Mức trung bình của trụ cột",
+            pillar.name,
+            None if averages is None else averages.levels[index],
+            "level",
+        )
+    return figures
+
+
+def comparison(surveys: Sequence[Survey], figures: Sequence[dict]) -> list[Comparable]:
+    """Figures that at least two surveys have, in the first survey's order of appearance."""
+    keys: list = []
+    for figures_of_one in figures:
+        for key in figures_of_one:
+            if key not in keys:
+                keys.append(key)
+    rows = []
+    for key in keys:
+        present = [f for f in figures if key in f]
+        if len(present) < 2:
+            continue
+        section, _, _, kind = present[0][key][:4]
+        label = min((f[key][1] for f in present), key=len)  # a published label is usually the shorter
+        values = tuple(f[key][2] if key in f else "" for f in figures)
+        notes = tuple(
+            f"{_short(survey)}: {f[key][4]}"
+            for survey, f in zip(surveys, figures, strict=True)
+            if key in f and len(f[key]) > 4 and f[key][4]
+        )
+        rows.append(Comparable(section, label, values, kind, notes))
+    return rows
+
+
+def _comparison_figure(surveys: Sequence[Survey], rows: list[Comparable]) -> Figure:
+    names = [_short(s) for s in surveys]
+    bars = []
+    for row in rows:
+        for index, value in enumerate(row.values):
+            if value == "":
+                continue
+            text = HIDDEN if value is None else (percent(value) if row.kind == "percent" else number(value))
+            bars.append(Bar(names[index], value, text, group=row.label, series=index))
+    table_rows = []
+    for row in rows:
+        cells = []
+        for value in row.values:
+            if value == "":
+                cells.append(Cell("–"))
+            elif value is None:
+                cells.append(Cell(HIDDEN, True))
+            else:
+                cells.append(Cell(percent(value) if row.kind == "percent" else number(value)))
+        table_rows.append((f"{row.label}", tuple(cells)))
+    described = "; ".join(f"{b.group}, {b.label}: {b.text}" for b in bars)
+    percent_only = all(r.kind == "percent" for r in rows)
+    chart = charts.bar_chart(
+        "c-so-sanh",
+        "So sánh giữa các cuộc khảo sát",
+        f"Biểu đồ thanh, mỗi nhóm một chỉ tiêu, mỗi thanh một cuộc khảo sát. {described}.",
+        bars,
+        maximum=100 if percent_only else None,
+    )
+    table = Table(
+        "Các chỉ tiêu có ở ít nhất hai cuộc khảo sát", ("Chỉ tiêu",) + tuple(names), tuple(table_rows)
+    )
+    notes = [f"{row.label} – {note}" for row in rows for note in row.notes]
+    if table.has_hidden:
+        notes.append("“ẩn”: ô bị ẩn ở cuộc khảo sát đó để bảo vệ người trả lời.")
+    return Figure("so-sanh", "Chỉ tiêu chung", chart, table, " ".join(n.rstrip(".") + "." for n in notes))
+
+
+def _short(survey: Survey) -> str:
+    return f"{survey.year}{' (mẫu)' if survey.sample_data else ''}: {survey.sample_size} đơn vị"
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _equipment_groups(assessments: Assessments) -> list[tuple[str, ...]]:
+    return [
+        share.categories
+        for survey in assessments.surveys
+        if survey.published is not None
+        for share in survey.published.equipment
+    ]
+
+
+def publish_all(assessments: Assessments) -> dict[str, PublishedSurvey]:
+    """Aggregate and suppress every microdata survey (equipment groups of other surveys included)."""
+    groups = _equipment_groups(assessments)
+    return {
+        s.slug: publish(aggregate(s, groups), s.threshold) for s in assessments.surveys if s.has_microdata
+    }
+
+
+def headline(survey: Survey, published: PublishedSurvey | None) -> list[tuple[str, str]]:
+    model = survey.model
+    if published is None:
+        items = [("Số đơn vị được khảo sát", f"{survey.sample_size}")]
+        for placement in survey.published.placements:
+            note = f" ({placement.note})" if placement.note else ""
+            items.append((placement.group, f"{model.level(placement.level).label}{note}"))
+        return items
+    items = [("Số đơn vị trả lời", f"{published.n}")]
+    provinces = published.groups.get("province", [])
+    items.append(("Tỉnh, thành phố", f"{len(provinces)}"))
+    if published.median_level is not None:
+        items.append(("Mức chung ở giữa (trung vị)", model.level(published.median_level).label))
+        items.append(("Tổng điểm trung bình", f"{number(published.mean_total)}/{model.total_maximum}"))
+    return items
+
+
+def assessment_pages(assessments: Assessments | None, catalogue) -> Iterator[Page]:
+    """Every /danh-gia/ page; the overview exists even when there is no survey yet."""
+    assessments = assessments or Assessments()
+    published = publish_all(assessments)
+    surveys = assessments.surveys
+    figures = [survey_figures(s, published.get(s.slug)) for s in surveys]
+    compared = comparison(surveys, figures)
+    used_models = [m for m in assessments.models.values() if any(s.model.slug == m.slug for s in surveys)]
+    consenting = {
+        s.slug: sorted(
+            {
+                r.cooperative
+                for r in s.responses
+                if r.consent and r.cooperative and r.cooperative in catalogue.cooperatives
+            }
+        )
+        for s in surveys
+        if s.has_microdata and s.own_results
+    }
+    yield Page(
+        "danh-gia/",
+        "assessment_index.html",
+        {
+            "title": "Đánh giá công nghệ và chuyển đổi số",
+            "surveys": surveys,
+            "headlines": {s.slug: headline(s, published.get(s.slug)) for s in surveys},
+            "models": used_models,
+            "has_comparison": bool(compared),
+            "breadcrumbs": crumbs(),
+        },
+    )
+    if compared:
+        yield Page(
+            "danh-gia/so-sanh/",
+            "assessment_compare.html",
+            {
+                "title": "So sánh các cuộc khảo sát",
+                "surveys": surveys,
+                "comparison": _comparison_figure(surveys, compared),
+                "breadcrumbs": _crumbs(),
+            },
+        )
+    for model in used_models:
+        yield Page(
+            model.url,
+            "assessment_method.html",
+            {
+                "title": f"Phương pháp: {model.short_name}",
+                "model": model,
+                "surveys": [s for s in surveys if s.model.slug == model.slug],
+                "breadcrumbs": _crumbs(),
+            },
+        )
+    for survey in surveys:
+        data = published.get(survey.slug)
+        if data is not None:
+            shown = [
+                level_figure(survey, data),
+                pillar_figure(survey, data),
+                equipment_figure(survey, data),
+            ]
+        else:
+            shown = [
+                published_level_figure(survey),
+                published_pillar_figure(survey),
+                published_equipment_figure(survey),
+            ]
+        yield Page(
+            survey.url,
+            "assessment_survey.html",
+            {
+                "title": survey.title,
+                "survey": survey,
+                "headline": headline(survey, data),
+                "figures": [f for f in shown if f is not None],
+                "dimensions": DIMENSIONS if data is not None else (),
+                "consenting": [catalogue.cooperatives[slug] for slug in consenting.get(survey.slug, ())],
+                "hidden_count": data.suppressed_count if data is not None else 0,
+                "threshold": survey.threshold,
+                "breadcrumbs": _crumbs(),
+            },
+        )
+        if data is not None:
+            for dimension in DIMENSIONS:
+                yield Page(
+                    f"{survey.url}{dimension.url}/",
+                    "assessment_breakdown.html",
+                    {
+                        "title": f"{survey.title}: theo {dimension.name.lower()}",
+                        "heading": f"Theo {dimension.name.lower()}",
+                        "survey": survey,
+                        "dimension": dimension,
+                        "dimensions": DIMENSIONS,
+                        "figures": breakdown_figures(survey, data, dimension),
+                        "threshold": survey.threshold,
+                        "breadcrumbs": _crumbs((survey.title, survey.url)),
+                    },
+                )
+        rows = open_data.rows_for(survey, data)
+        yield Page(
+            f"{survey.url}du-lieu.csv",
+            DOWNLOAD_TEMPLATE,
+            {"body": Markup(open_data.to_csv(rows))},
+        )
+        yield Page(
+            f"{survey.url}du-lieu.json",
+            DOWNLOAD_TEMPLATE,
+            {"body": Markup(open_data.to_json(survey, rows))},
+        )
+
+
+def cooperative_results(assessments: Assessments | None, cooperative: str) -> list:
+    """A cooperative's own consented results, for its page (empty without consent)."""
+    return assessments.results_for(cooperative) if assessments else []

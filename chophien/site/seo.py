@@ -1,0 +1,307 @@
+"""Absolute addresses, sharing previews (Open Graph, Twitter cards) and JSON-LD structured data.
+
+Pages link to each other through SITEURL, which is empty in development. What leaves the site —
+canonical links, previews pasted into Zalo or Facebook, structured data, feeds, the sitemap and
+printed QR codes — needs absolute URLs: `public_base` decides the site's public address.
+Pure functions; the images they mention come from the photo pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from chophien import reference
+from chophien.catalogue.model import Cooperative, Image, Product
+from chophien.core.text import remove_unsafe
+from chophien.photos.images import ProcessedImage
+
+# Where `make devserver` serves the site: the address used when no public one is configured.
+DEV_SITE_URL = "http://127.0.0.1:8000"
+CURRENCY = "VND"
+DESCRIPTION_LENGTH = 200
+
+
+def public_base(settings, environ=None) -> str:
+    """The site's public root URL without a trailing slash.
+
+    An absolute SITEURL wins (publishconf.py sets it from CHOPHIEN_SITEURL). Otherwise — a
+    development build, whose links stay relative — the CHOPHIEN_SITE_URL setting or the
+    CHOPHIEN_SITEURL environment variable; otherwise the devserver address (followed by SITEURL
+    when that is a sub-path such as "/repo").
+    """
+    siteurl = (settings.get("SITEURL") or "").rstrip("/")
+    if siteurl.startswith(("http://", "https://")):
+        return siteurl
+    environ = os.environ if environ is None else environ
+    configured = (
+        (settings.get("CHOPHIEN_SITE_URL") or environ.get("CHOPHIEN_SITEURL") or "").strip().rstrip("/")
+    )
+    if configured:
+        return configured
+    return DEV_SITE_URL + siteurl
+
+
+def is_placeholder(base: str) -> bool:
+    """True when *base* is the devserver fallback, not a real public address."""
+    return base.startswith(DEV_SITE_URL)
+
+
+def base_path(base: str) -> str:
+    """The path part of *base* ("" at a domain root, "/repo" under a sub-path)."""
+    after_scheme = base.split("://", 1)[-1]
+    return "/" + after_scheme.split("/", 1)[1] if "/" in after_scheme else ""
+
+
+def absolute(base: str, url: str) -> str:
+    """*url* (relative to the site root, "" for the home page) as an absolute URL."""
+    return f"{base}/{url}"
+
+
+def page_url_of(output_file: str) -> str:
+    """A written file's URL relative to the site root: "a/b/index.html" → "a/b/"."""
+    return output_file.removesuffix("index.html")
+
+
+# --- availability -------------------------------------------------------------------------
+
+
+def availability(product: Product, today: dt.date) -> str:
+    """in_stock | out_of_stock | preorder, from `status` (and `season` for seasonal products)."""
+    if product.status == "het-hang":
+        return "out_of_stock"
+    if product.status == "dat-truoc":
+        return "preorder"
+    if product.status == "theo-mua" and product.season and today.month not in product.season:
+        return "out_of_stock"
+    return "in_stock"
+
+
+SCHEMA_AVAILABILITY = {
+    "in_stock": "https://schema.org/InStock",
+    "out_of_stock": "https://schema.org/OutOfStock",
+    "preorder": "https://schema.org/PreOrder",
+}
+
+
+# --- images -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    url: str  # absolute
+    width: int
+    height: int
+    alt: str
+
+
+def share_image(image: Image | None, images: dict[str, ProcessedImage], base: str) -> ShareImage | None:
+    """The 1200×630 JPEG made for previews, as an absolute URL."""
+    processed = images.get(image.source) if image else None
+    if processed is None or processed.share is None:
+        return None
+    share = processed.share
+    return ShareImage(absolute(base, f"media/{share.name}"), share.width, share.height, image.alt)
+
+
+def largest_jpeg(image: Image, images: dict[str, ProcessedImage], base: str) -> str | None:
+    processed = images.get(image.source)
+    if processed is None or not processed.variants("jpg"):
+        return None
+    return absolute(base, f"media/{max(processed.variants('jpg'), key=lambda d: d.width).name}")
+
+
+def product_image_urls(product: Product, images: dict[str, ProcessedImage], base: str) -> list[str]:
+    """Absolute JPEG URLs: the sharing crop of the first photo, then every photo at full size."""
+    urls = []
+    first = share_image(product.images[0] if product.images else None, images, base)
+    if first:
+        urls.append(first.url)
+    for image in product.images:
+        url = largest_jpeg(image, images, base)
+        if url:
+            urls.append(url)
+    return urls
+
+
+def cooperative_image(coop: Cooperative, products: list[Product]) -> Image | None:
+    """The picture that stands for a cooperative: its first photo, its logo, or a product's photo."""
+    if coop.photos:
+        return coop.photos[0]
+    if coop.logo:
+        return coop.logo
+    return next((p.images[0] for p in products if p.images), None)
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def clip(text: str, length: int = DESCRIPTION_LENGTH) -> str:
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(",.;:–- ") + "…"
+
+
+def place(product: Product) -> str:
+    return (product.origin_province or product.cooperative.province).name
+
+
+def product_description(product: Product) -> str:
+    """What a preview shows under the name: price, producer, place, then the summary."""
+    price = product.price_display
+    if product.price is not None and product.unit:
+        price += f" / {product.unit}"
+    lead = f"{price} · {product.cooperative.short_name}, {place(product)}."
+    return clip(f"{lead} {product.summary}" if product.summary else lead)
+
+
+def cooperative_description(coop: Cooperative, product_count: int) -> str:
+    from chophien.formats.markup import summary
+
+    lead = f"{coop.kind_label} ở {coop.province.name} · {product_count} sản phẩm."
+    story = summary(coop.body_html) if coop.body_html else ""
+    return clip(f"{lead} {story}" if story else lead)
+
+
+# --- JSON-LD ------------------------------------------------------------------------------
+
+
+def breadcrumb_list(base: str, trail: list[tuple[str, str]], current: tuple[str, str]) -> dict:
+    """BreadcrumbList from (label, url) pairs relative to the site root, ending at the current page."""
+    items = list(trail) + [current]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": label, "item": absolute(base, url)}
+            for i, (label, url) in enumerate(items, 1)
+        ],
+    }
+
+
+def _postal_address(coop: Cooperative) -> dict:
+    address = {"@type": "PostalAddress", "addressRegion": coop.province.full_name, "addressCountry": "VN"}
+    if coop.commune:
+        address["addressLocality"] = coop.commune
+    if coop.address:
+        address["streetAddress"] = coop.address
+    return address
+
+
+def seller(coop: Cooperative, base: str) -> dict:
+    return {"@type": "Organization", "name": coop.name, "url": absolute(base, coop.url)}
+
+
+def organization(coop: Cooperative, base: str, images: dict[str, ProcessedImage]) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "@id": absolute(base, coop.url) + "#org",
+        "name": coop.name,
+        "url": absolute(base, coop.url),
+        "address": _postal_address(coop),
+    }
+    if coop.short_name and coop.short_name != coop.name:
+        data["alternateName"] = coop.short_name
+    if coop.logo:
+        logo = largest_jpeg(coop.logo, images, base)
+        if logo:
+            data["logo"] = logo
+    contact = coop.contact
+    if contact.phone:
+        data["telephone"] = contact.phone
+    if contact.email:
+        data["email"] = contact.email
+    if coop.founded:
+        data["foundingDate"] = str(coop.founded)
+    same_as = [url for url in (contact.website, contact.facebook) if url]
+    same_as += [m.url for m in coop.marketplaces]
+    if same_as:
+        data["sameAs"] = same_as
+    if coop.body_html:
+        from chophien.formats.markup import summary
+
+        data["description"] = summary(coop.body_html)
+    return data
+
+
+def product_data(product: Product, base: str, images: dict[str, ProcessedImage], today: dt.date) -> dict:
+    """schema.org Product with an Offer (price in VND, availability, seller).
+
+    A product priced "Liên hệ" has no Offer: an Offer without a price is an error for Google.
+    """
+    url = absolute(base, product.url)
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "@id": url + "#product",
+        "name": product.name,
+        "url": url,
+        "sku": product.code,
+        "category": f"{reference.category_group_by_slug(product.category.group).name} > {product.category.name}",
+        "brand": {"@type": "Brand", "name": product.cooperative.short_name},
+        "manufacturer": seller(product.cooperative, base),
+        "countryOfOrigin": {"@type": "Country", "name": "VN"},
+    }
+    if product.summary:
+        data["description"] = product.summary
+    pictures = product_image_urls(product, images, base)
+    if pictures:
+        data["image"] = pictures
+    if product.ocop:
+        data["award"] = f"OCOP {product.ocop.stars} sao ({product.ocop.year})"
+    if product.price is not None:
+        offer = {
+            "@type": "Offer",
+            "url": url,
+            "price": str(product.price),
+            "priceCurrency": CURRENCY,
+            "availability": SCHEMA_AVAILABILITY[availability(product, today)],
+            "itemCondition": "https://schema.org/NewCondition",
+            "seller": seller(product.cooperative, base),
+        }
+        data["offers"] = offer
+    return data
+
+
+def website(base: str, name: str) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": name,
+        "url": absolute(base, ""),
+        "inLanguage": "vi",
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": absolute(base, "tim-kiem/?q={q}")},
+            "query-input": "required name=q",
+        },
+    }
+
+
+def _clean(value):
+    """Strings in *value* without control or invisible characters (text.remove_unsafe)."""
+    if isinstance(value, str):
+        return remove_unsafe(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
+
+
+def json_ld(items: list[dict]) -> Markup:
+    """JSON for a `<script type="application/ld+json">` element.
+
+    `<`, `>` and `&` are written as \\u escapes, so no value can close the element; control
+    and invisible characters (U+2028 included, which older JavaScript reads as a line end)
+    are dropped.
+    """
+    data = _clean(items[0] if len(items) == 1 else items)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

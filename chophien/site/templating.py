@@ -1,0 +1,143 @@
+"""Jinja filters and globals for the theme (formatting in Vietnamese conventions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from markupsafe import Markup
+
+from chophien.catalogue.model import Image
+from chophien.catalogue.schema import KINDS, STATUSES
+from chophien.core.text import format_date, format_money, format_phone, group_thousands
+from chophien.photos.images import ProcessedImage
+from chophien.site.postprocess import CSP_META
+
+MONTHS = {m: f"tháng {m}" for m in range(1, 13)}
+
+
+def money(amount: int | None) -> str:
+    return "Liên hệ" if amount is None else format_money(amount)
+
+
+def date_vi(day: dt.date | None) -> str:
+    return format_date(day) if day else ""
+
+
+def months_vi(months) -> str:
+    """(9, 10, 11, 12) → 'tháng 9–12'; (1, 5, 6) → 'tháng 1, 5, 6'."""
+    months = list(months)
+    if not months:
+        return ""
+    if len(months) > 2 and months == list(range(months[0], months[0] + len(months))):
+        return f"tháng {months[0]}–{months[-1]}"
+    return "tháng " + ", ".join(str(m) for m in months)
+
+
+def kind_label(slug: str) -> str:
+    return KINDS[slug][0]
+
+
+def status_label(slug: str) -> str:
+    return STATUSES[slug][0]
+
+
+def number(value: int) -> str:
+    return group_thousands(value)
+
+
+FILTERS = {
+    "money": money,
+    "phone": format_phone,
+    "date_vi": date_vi,
+    "months_vi": months_vi,
+    "kind_label": kind_label,
+    "status_label": status_label,
+    "number": number,
+}
+
+
+def asset(relative: str) -> str:
+    """URL path of a theme file; the Pelican adapter replaces this with fingerprinted names."""
+    return f"theme/{relative}"
+
+
+GLOBALS: dict = {"asset": asset, "CSP": CSP_META}
+
+
+DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"
+
+
+def _srcset(siteurl: str, variants) -> str:
+    return ", ".join(f"{siteurl}/media/{d.name} {d.width}w" for d in variants)
+
+
+def picture_markup(
+    info: ProcessedImage | None, alt: str, siteurl: str, sizes: str, eager: bool, css_class: str
+) -> Markup:
+    """`<picture>` with AVIF and WebP sources and a JPEG `<img>` (explicit size, lazy unless eager)."""
+    if info is None or not info.derivatives:
+        return Markup(
+            '<span class="{} nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>'
+        ).format(css_class)
+    main = info.fallback(480)
+    loading = ' fetchpriority="high" decoding="async"' if eager else ' loading="lazy" decoding="async"'
+    return Markup(
+        '<picture><source type="image/avif" srcset="{avif}" sizes="{sizes}">'
+        '<source type="image/webp" srcset="{webp}" sizes="{sizes}">'
+        '<img class="{cls}" src="{src}" srcset="{jpg}" sizes="{sizes}" width="{w}" height="{h}" alt="{alt}" '
+        'style="background:{colour}"{loading}></picture>'
+    ).format(
+        avif=_srcset(siteurl, info.variants("avif")),
+        webp=_srcset(siteurl, info.variants("webp")),
+        jpg=_srcset(siteurl, info.variants("jpg")),
+        sizes=sizes,
+        cls=css_class,
+        src=f"{siteurl}/media/{main.name}",
+        w=main.width,
+        h=main.height,
+        alt=alt,
+        colour=info.colour,
+        loading=Markup(loading),
+    )
+
+
+def install(env, images: dict[str, ProcessedImage], settings) -> None:
+    """Add the catalogue-specific globals to a Jinja environment.
+
+    `picture` and `card` are memoised: a product's card appears on a dozen listing pages and
+    its photos' markup never changes within a build, so each is rendered once.
+    """
+    pictures: dict = {}
+    cards: dict = {}
+    modules: dict = {}
+
+    def photo(image: Image | None) -> ProcessedImage | None:
+        return images.get(image.source) if image else None
+
+    def picture(
+        image: Image | None,
+        siteurl: str = "",
+        sizes: str = DEFAULT_SIZES,
+        eager: bool = False,
+        css_class: str = "",
+    ) -> Markup:
+        key = (image, siteurl, sizes, eager, css_class)
+        if key not in pictures:
+            pictures[key] = picture_markup(
+                photo(image), image.alt if image else "", siteurl, sizes, eager, css_class
+            )
+        return pictures[key]
+
+    def card(product, siteurl: str = "") -> Markup:
+        key = (product.key, siteurl)
+        if key not in cards:
+            if siteurl not in modules:
+                modules[siteurl] = env.get_template("_macros.html").make_module({"SITEURL": siteurl})
+            cards[key] = Markup(modules[siteurl].product_card(product))
+        return cards[key]
+
+    env.filters.update(FILTERS)
+    env.globals.update(photo=photo, picture_html=picture, card=card)
+    # Macros are imported without context (Jinja then compiles _macros.html once, not once per
+    # page); they read SITEURL from here. Links are SITEURL-based: RELATIVE_URLS is not used.
+    env.globals["SITEURL"] = settings.get("SITEURL", "")

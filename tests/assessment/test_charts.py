@@ -1,0 +1,123 @@
+"""Inline SVG charts: deterministic, well-formed, accessible, and blind to hidden values."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from chophien.assessment import charts
+from chophien.assessment.charts import Bar, StackRow
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(str(svg))
+
+
+def assert_accessible(svg: str, chart_id: str, title: str) -> ET.Element:
+    root = parse(svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == f"{chart_id}-t {chart_id}-d"
+    assert root.find(f"{SVG}title").get("id") == f"{chart_id}-t"
+    assert root.find(f"{SVG}title").text == title
+    assert root.find(f"{SVG}desc").get("id") == f"{chart_id}-d"
+    assert re.fullmatch(r"0 0 320 \d+(\.\d)?", root.get("viewBox"))
+    for element in root.iter():
+        assert element.tag not in (f"{SVG}script", f"{SVG}foreignObject", f"{SVG}a")
+        for name in element.attrib:
+            assert not name.startswith(("on", "data-")), name
+        assert element.tag != f"{SVG}title" or element is root.find(f"{SVG}title"), "no per-mark tooltips"
+    return root
+
+
+BARS = [
+    Bar("Mức 0 – Chưa khởi động", 26, "26 (15,5%)"),
+    Bar("Mức 1 – Khởi động", 60, "60 (35,7%)"),
+    Bar("Mức 2 – Bắt đầu", None, "ẩn"),
+]
+
+
+def test_bar_chart_is_valid_accessible_and_deterministic():
+    first = charts.bar_chart("c-muc", "Số đơn vị theo mức", "Mức 0: 26; …", BARS)
+    assert first == charts.bar_chart("c-muc", "Số đơn vị theo mức", "Mức 0: 26; …", BARS)
+    root = assert_accessible(first, "c-muc", "Số đơn vị theo mức")
+    rects = root.findall(f"{SVG}rect")
+    solid = [r for r in rects if r.get("stroke-dasharray") is None]
+    dashed = [r for r in rects if r.get("stroke-dasharray")]
+    assert len(solid) == 2 and len(dashed) == 1
+    # the longest published bar reaches the end of the track; lengths are proportional
+    assert float(solid[0].get("width")) == pytest.approx(float(solid[1].get("width")) * 26 / 60, abs=0.1)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "26 (15,5%)" in texts and "ẩn" in texts
+
+
+def test_a_hidden_bar_draws_no_length():
+    shown = charts.bar_chart("c", "t", "d", [Bar("A", 50, "50"), Bar("B", None, "ẩn")])
+    also_shown = charts.bar_chart("c", "t", "d", [Bar("A", 50, "50"), Bar("B", None, "ẩn")], maximum=None)
+    assert shown == also_shown
+    dashed = [r for r in parse(shown).iter(f"{SVG}rect") if r.get("stroke-dasharray")]
+    assert dashed[0].get("width") == "44"  # a fixed box, whatever the hidden value
+
+
+def test_labels_are_escaped():
+    svg = charts.bar_chart("c", "<script>x</script>", 'a"b', [Bar("<b>A</b> & B", 5, "5")])
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "&amp; B" in svg
+    parse(svg)
+
+
+def test_stacked_bars_fill_the_width_and_merge_hidden_shares():
+    rows = [
+        StackRow("Tất cả (168)", 168, [26, 60, 66, 16]),
+        StackRow("Lào Cai (18)", 18, [None, 9, None, 0]),
+        StackRow("Cần Thơ (ẩn)", None, [None, 0, None, None]),
+    ]
+    svg = charts.stacked_bar_chart(
+        "c-level", "Tỉ lệ", "…", ["Mức 0", "Mức 1", "Mức 2", "Mức 3"], rows, charts.LEVEL_COLOURS
+    )
+    root = assert_accessible(svg, "c-level", "Tỉ lệ")
+    rects = root.findall(f"{SVG}rect")
+    legend, bars = rects[:4], rects[4:]
+    assert [r.get("fill") for r in legend] == list(charts.LEVEL_COLOURS[:4])
+    first_row = bars[:4]
+    assert sum(float(r.get("width")) for r in first_row) == pytest.approx(320, abs=0.3)
+    lao_cai = bars[4:6]
+    assert float(lao_cai[0].get("width")) == pytest.approx(160, abs=0.1)  # 9 of 18
+    assert lao_cai[1].get("stroke-dasharray") and float(lao_cai[1].get("x")) == pytest.approx(160, abs=0.1)
+    can_tho = bars[6]
+    assert can_tho.get("stroke-dasharray") and can_tho.get("width") == "320"
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "50%" in texts and "ẩn" in texts and "ẩn: quá ít phiếu" in texts
+
+
+def test_radar_has_a_ring_per_level_and_a_polygon_per_series():
+    axes = ["Khách hàng", "Chiến lược", "Hạ tầng", "Vận hành", "Văn hoá số", "Dữ liệu"]
+    series = [("2026", [2.1, 1.1, 1.5, 1.5, 1.7, 1.2]), ("2022", [2, 1, 1, 1, 1, 1])]
+    svg = charts.radar_chart("c-r", "Mức trung bình", "…", axes, series)
+    assert svg == charts.radar_chart("c-r", "Mức trung bình", "…", axes, series)
+    root = assert_accessible(svg, "c-r", "Mức trung bình")
+    polygons = root.findall(f"{SVG}polygon")
+    assert len(polygons) == 5 + 2
+    assert len(polygons[5].get("points").split()) == 6
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert all(axis in texts for axis in axes) and "2022" in texts  # legend for two series
+    # the top vertex of a value-5 ring is at radius 92 above the centre
+    top = polygons[4].get("points").split()[0]
+    assert top == "160,32"
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [(70, "70%"), (70.0, "70%"), (7.14, "7,1%"), (15.476, "15,5%"), (0, "0%"), (100, "100%")],
+)
+def test_percent_uses_the_vietnamese_decimal_comma(value, text):
+    assert charts.percent(value) == text
+
+
+def test_number_formatting():
+    assert charts.number(12.5) == "12,5"
+    assert charts.number(1.04) == "1"
+    assert charts.number(2.0) == "2"

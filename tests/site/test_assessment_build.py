@@ -1,0 +1,323 @@
+"""The /danh-gia/ pages on the built sample site and on small trees: figures, privacy, charts, budgets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, minimal_tree, run_pelican, theme_environment, write_tree
+from htmlcheck import without_json_ld
+
+from chophien.assessment.model import PillarAverages, aggregate, average_key, hidden_cells, published_view
+from chophien.quality.budgets import ASSESSMENT_HTML_BUDGET, measure_site
+from chophien.site import assessment_pages
+from chophien.site.assessment_pages import publish_all
+from chophien.site.build import prepare
+from chophien.site.catalogue_pages import build_pages
+
+pytestmark = pytest.mark.build
+
+SAMPLE = "khao-sat-mau-2026"
+BASELINE = "khao-sat-htx-2022"
+RESPONSES = ROOT / "content/assessments" / SAMPLE / "responses.csv"
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    prepared = prepare(ROOT / "content", tmp_path_factory.mktemp("cache"), with_images=False)
+    assert prepared.ok
+    return prepared.catalogue
+
+
+def outputs(site: Path) -> list[Path]:
+    return sorted(p for p in (site / "danh-gia").rglob("*") if p.is_file())
+
+
+def read(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+def test_every_assessment_page_is_built(built_demo):
+    found = {p.relative_to(built_demo).as_posix() for p in outputs(built_demo)}
+    expected = {
+        "danh-gia/index.html",
+        "danh-gia/so-sanh/index.html",
+        "danh-gia/phuong-phap/dbi-2021-dnnvv/index.html",
+        f"danh-gia/{BASELINE}/index.html",
+        f"danh-gia/{BASELINE}/du-lieu.csv",
+        f"danh-gia/{BASELINE}/du-lieu.json",
+        f"danh-gia/{SAMPLE}/index.html",
+        f"danh-gia/{SAMPLE}/du-lieu.csv",
+        f"danh-gia/{SAMPLE}/du-lieu.json",
+    } | {
+        f"danh-gia/{SAMPLE}/{d}/index.html"
+        for d in ("theo-tinh", "theo-vung", "theo-linh-vuc", "theo-loai-hinh", "theo-quy-mo")
+    }
+    assert found == expected
+    assert 'href="/danh-gia/">Đánh giá</a>' in read(built_demo, "index.html")
+
+
+def test_the_2022_page_shows_70_23_7_percent_of_200(built_demo):
+    html = read(built_demo, f"danh-gia/{BASELINE}/index.html")
+    table = html[html.index("<table") : html.index("</table>")]
+    assert "Tỉ lệ trên tổng số 200 đơn vị được khảo sát" in table
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td>', table)
+    assert rows == [
+        ("Không có thiết bị sản xuất", "70%"),
+        ("Bán tự động", "23%"),
+        ("Tự động (chương trình cố định hoặc linh hoạt)", "7%"),
+    ]
+    svg = html[html.index("<svg") : html.index("</svg>") + 6]
+    assert [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")][1::2] == [
+        "70%",
+        "23%",
+        "7%",
+    ]
+    assert "Mức 2 – Bắt đầu" in html and "vietnamnet.vn" in html
+    rows = list(csv.DictReader(io.StringIO(read(built_demo, f"danh-gia/{BASELINE}/du-lieu.csv"))))
+    shares = {r["measure"]: r["value"] for r in rows if r["table"] == "equipment_percent"}
+    assert shares == {"khong-co": "70.0", "ban-tu-dong": "23.0", "tu-dong-co-dinh+tu-dong-linh-hoat": "7.0"}
+
+
+def test_sample_data_is_labelled_on_pages_and_downloads(built_demo):
+    for rel in [
+        f"danh-gia/{SAMPLE}/index.html",
+        f"danh-gia/{SAMPLE}/theo-tinh/index.html",
+        "danh-gia/index.html",
+    ]:
+        assert "<strong>Dữ liệu mẫu</strong> – số liệu do máy sinh ra" in read(built_demo, rel), rel
+    assert "Dữ liệu mẫu" not in read(built_demo, f"danh-gia/{BASELINE}/index.html").split("</header>", 1)[
+        1
+    ].split("</nav>", 1)[1].replace("<strong>Dữ liệu mẫu</strong> – các hợp tác xã", "")
+    first = next(csv.DictReader(io.StringIO(read(built_demo, f"danh-gia/{SAMPLE}/du-lieu.csv"))))
+    assert (first["table"], first["measure"], first["value"]) == ("metadata", "sample_data", "1")
+    document = json.loads(read(built_demo, f"danh-gia/{SAMPLE}/du-lieu.json"))
+    assert document["survey"]["sample_data"] is True and "Dữ liệu mẫu" in document["notes"][0]
+
+
+def test_downloads_hide_exactly_the_hidden_cells(built_demo, catalogue):
+    published = publish_all(catalogue.assessments)[SAMPLE]
+    hidden = {key for key, value in published.values.items() if value is None}
+    assert len(hidden) > 20
+    rows = list(csv.DictReader(io.StringIO(read(built_demo, f"danh-gia/{SAMPLE}/du-lieu.csv"))))
+    document = json.loads(read(built_demo, f"danh-gia/{SAMPLE}/du-lieu.json"))
+    assert [{k: ("" if v is None else str(v)) for k, v in r.items()} for r in document["rows"]] == rows
+
+    def key_of(row):
+        scope = () if row["dimension"] == "all" else (row["dimension"], row["group"])
+        if row["table"] == "respondents":
+            return scope + ("n",)
+        if row["table"] == "overall_level":
+            return scope + ("level", int(row["measure"].removeprefix("level-")))
+        if row["table"] == "equipment":
+            return scope + ("equipment", row["measure"])
+        if row["table"] == "equipment_group":
+            return ("equipment-group", row["measure"])
+        return None
+
+    counted = 0
+    for row in rows:
+        key = key_of(row)
+        if key is None:
+            continue
+        counted += 1
+        if key in hidden:
+            assert (row["value"], row["status"]) == ("", "suppressed"), row
+        else:
+            assert row["value"] == str(published.value(key)) and row["status"] == "", row
+    assert counted == len(published.values)
+    for row in rows:
+        if row["table"].startswith("pillar_average") and row["dimension"] != "all":
+            withheld = published.averages[(row["dimension"], row["group"])] is None
+            assert (row["status"] == "suppressed") == withheld, row
+            assert withheld or (row["dimension"], row["group"], "n") not in hidden, row
+
+
+def _render(pages) -> dict[str, str]:
+    env = theme_environment()
+    return {
+        page.url: env.get_template(page.template).render(
+            SITEURL="", SITENAME="Chợ phiên", page_url=page.url, **page.context
+        )
+        for page in pages
+    }
+
+
+def test_no_page_or_download_depends_on_a_hidden_value(catalogue, monkeypatch):
+    """Change every hidden count and average to something else: every output stays byte-identical."""
+    real = _render(assessment_pages.assessment_pages(catalogue.assessments, catalogue))
+    survey = next(s for s in catalogue.assessments.surveys if s.slug == SAMPLE)
+    groups = [
+        e.categories for s in catalogue.assessments.surveys if s.published for e in s.published.equipment
+    ]
+    aggregates = aggregate(survey, groups)
+    hidden = hidden_cells(aggregates, survey.threshold)
+    cells = dict(aggregates.cells)
+    for index, key in enumerate(sorted(hidden & set(cells), key=repr)):
+        cells[key] = 98765 + index
+    averages = {
+        key: PillarAverages((4.44,) * 6, (77.77,) * 6)
+        if average_key(() if key == ("all",) else key) in hidden
+        else value
+        for key, value in aggregates.averages.items()
+    }
+    mutated = replace(aggregates, cells=cells, averages=averages)
+    assert mutated.cells != aggregates.cells
+    fake = publish_all(catalogue.assessments) | {SAMPLE: published_view(mutated, hidden, survey.threshold)}
+    monkeypatch.setattr(assessment_pages, "publish_all", lambda _assessments: fake)
+    changed = _render(assessment_pages.assessment_pages(catalogue.assessments, catalogue))
+    assert changed.keys() == real.keys()
+    assert [url for url in real if real[url] != changed[url]] == []
+    assert not any("9876" in text or "77,8%" in text for text in changed.values())
+
+
+def test_no_respondent_level_data_or_participation_is_published(built_demo):
+    rows = list(csv.DictReader(RESPONSES.open(encoding="utf-8")))
+    silent = {r["respondent"] for r in rows if not r["respondent"].startswith("an-") and r["consent"] == "no"}
+    consenting = {r["respondent"] for r in rows if r["consent"] == "yes"}
+    assert silent and consenting
+    for path in outputs(built_demo):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\ban-\d{3}\b", text), path
+        assert not re.search(r"(\+84|\b0)\d{9}\b", text), path
+        assert not re.search(r"\brespondent\b", text), path
+        leaked = [slug for slug in silent if slug in text]
+        assert leaked == [], (path, leaked)
+    for slug in silent:
+        assert "Kết quả đánh giá chuyển đổi số" not in read(built_demo, f"hop-tac-xa/{slug}/index.html")
+    for slug in consenting:
+        html = read(built_demo, f"hop-tac-xa/{slug}/index.html")
+        assert "Kết quả đánh giá chuyển đổi số" in html and "(dữ liệu mẫu)" in html, slug
+        assert f'href="/hop-tac-xa/{slug}/"' in read(built_demo, f"danh-gia/{SAMPLE}/index.html")
+    assert "Kết quả đánh giá" not in read(built_demo, "hop-tac-xa/cong-ty-cacao-ea-kar/index.html")
+
+
+def test_own_result_on_the_cooperative_page_is_its_score(built_demo, catalogue):
+    (result,) = catalogue.assessments.results_for("htx-nong-san-y-ty")
+    html = read(built_demo, "hop-tac-xa/htx-nong-san-y-ty/index.html")
+    level = result.survey.model.level(result.score.level).label
+    assert f"<strong>{level}</strong> · {result.score.total}/320 điểm" in html
+
+
+def test_charts_are_valid_svg_and_pages_have_no_script(built_demo):
+    charts_seen = 0
+    for path in outputs(built_demo):
+        if path.suffix != ".html":
+            continue
+        html = path.read_text(encoding="utf-8")
+        assert "<script" not in without_json_ld(html), path
+        for svg in re.findall(r"<svg .*?</svg>", html, re.S):
+            root = ET.fromstring(svg)
+            chart_id = root.get("aria-labelledby").split()[0].removesuffix("-t")
+            assert f'id="{chart_id}-t"' in svg and f'id="{chart_id}-d"' in svg
+            assert " data-" not in svg
+            charts_seen += 1
+        ids = re.findall(r' id="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), path
+    assert charts_seen >= 15
+
+
+def test_every_hidden_national_cell_is_marked_on_the_survey_page(built_demo, catalogue):
+    published = publish_all(catalogue.assessments)[SAMPLE]
+    national = [k for k, v in published.values.items() if v is None and k[0] in ("level", "equipment")]
+    html = read(built_demo, f"danh-gia/{SAMPLE}/index.html")
+    assert html.count('<td class="sup">ẩn</td>') == 2 * len(national)  # count and share columns
+    assert "“ẩn”: ô bị ẩn để không ai suy ra được câu trả lời của một đơn vị: số nhỏ hơn 5" in html
+
+
+def test_assessment_pages_are_within_their_budget(built_demo):
+    measures = [m for m in measure_site(built_demo) if m.path.startswith("danh-gia/")]
+    assert len(measures) == 10
+    assert all(m.kind == "assessment" and m.budget == ASSESSMENT_HTML_BUDGET for m in measures)
+    assert max(m.gzipped for m in measures) <= ASSESSMENT_HTML_BUDGET
+
+
+# --- small trees -------------------------------------------------------------------------------------
+
+MODEL = (ROOT / "content/assessments/models/dbi-2021-dnnvv.yaml").read_text(encoding="utf-8")
+HOSTILE = "<script>alert(1)</script>"
+SURVEY = f"""\
+title: 'Khảo sát {HOSTILE}'
+organiser: Nhóm thử
+period: "2025"
+year: 2025
+method: Phỏng vấn
+sample_size: 10
+model: dbi-2021-dnnvv
+source: Kiểm thử
+"""
+CRITERIA = "kh1,kh2,kh3,kh4,cl1,cl2,ht1,ht2,ht3,ht4,vh1,vh2,vh3,vh4,vf1,vf2,vf3,dl1,dl2,dl3"
+
+
+def _csv(rows: int, broken: bool = False) -> str:
+    lines = [f"respondent,province,sector,kind,size,equipment,{CRITERIA}"]
+    for index in range(rows):
+        # Two answers, five respondents each: no group shares one answer (that would disclose it).
+        points = ",".join(["3" if index % 2 else "6"] * 20)
+        equipment = "khong-co" if index % 2 else "thu-cong"
+        lines.append(f"an-{index},Tuyên Quang,nong-nghiep,hop-tac-xa,10-29,{equipment},{points}")
+    if broken:
+        lines[2] = lines[2].replace("Tuyên Quang", "Tuyen Kwang")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
+    model = MODEL.replace("short_name: Khách hàng", "short_name: '<b>KH</b>'")
+    content = write_tree(
+        tmp_path,
+        minimal_tree(
+            **{
+                "assessments/models/dbi-2021-dnnvv.yaml": model,
+                "assessments/thu/survey.yaml": SURVEY,
+                "assessments/thu/responses.csv": _csv(10),
+            }
+        ),
+    )
+    out = tmp_path / "output"
+    result = run_pelican(content, out)
+    assert result.returncode == 0, result.stderr
+    html = (out / "danh-gia/thu/index.html").read_text(encoding="utf-8")
+    assert HOSTILE not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>KH</b>" not in html and "&lt;b&gt;KH&lt;/b&gt;" in html
+    assert "<script" not in without_json_ld(html)
+    assert (out / "danh-gia/thu/du-lieu.csv").is_file()
+    # one province with 10 respondents in two answers: its level and equipment counts are all published
+    tinh = (out / "danh-gia/thu/theo-tinh/index.html").read_text(encoding="utf-8")
+    assert "Tuyên Quang" in tinh and 'class="sup"' not in tinh
+
+
+def test_a_broken_survey_stops_the_build_with_file_row_column(tmp_path):
+    content = write_tree(
+        tmp_path,
+        minimal_tree(
+            **{
+                "assessments/models/dbi-2021-dnnvv.yaml": MODEL,
+                "assessments/thu/survey.yaml": SURVEY,
+                "assessments/thu/responses.csv": _csv(10, broken=True),
+            }
+        ),
+    )
+    out = tmp_path / "output"
+    result = run_pelican(content, out)
+    assert result.returncode == 1
+    assert (
+        "content/assessments/thu/responses.csv:3:2: lỗi: province: không có tỉnh/thành phố “Tuyen Kwang”"
+        in (result.stderr)
+    )
+    assert not out.exists() or not any(out.rglob("*"))
+
+
+def test_the_overview_exists_without_any_survey(tree):
+    content = tree(minimal_tree())
+    prepared = prepare(content, content.parent / ".cache", with_images=False)
+    import datetime as dt
+
+    pages = {p.url: p for p in build_pages(prepared.catalogue, dt.date(2026, 11, 27))}
+    assert pages["danh-gia/"].context["surveys"] == []
+    assert not [url for url in pages if url.startswith("danh-gia/") and url != "danh-gia/"]
