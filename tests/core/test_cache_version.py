@@ -61,7 +61,9 @@ def test_the_version_is_the_package_contents_not_its_place(tmp_path):
     assert cv.compute(copy) == cv.compute(PACKAGE) == cv.compute(copy)
     (copy / "__pycache__").mkdir(exist_ok=True)
     (copy / "__pycache__" / "loader.cpython-311.pyc").write_bytes(b"bytecode")
-    (copy / ".loader.py.swp").write_bytes(b"editor")
+    (copy / "catalogue" / "__pycache__").mkdir(exist_ok=True)
+    (copy / "catalogue" / "__pycache__" / "loader.cpython-311.pyc").write_bytes(b"bytecode")
+    (copy / "catalogue" / ".loader.py.swp").write_bytes(b"editor")
     assert cv.compute(copy) == cv.compute(PACKAGE), "bytecode and dotfiles are not sources"
 
 
@@ -74,13 +76,13 @@ def test_the_version_changes_with_any_module_data_file_or_new_sub_package(tmp_pa
         assert version not in seen
         seen.add(version)
 
-    (copy / "problems.py").write_text((copy / "problems.py").read_text() + "\n# pickled objects' class\n")
+    problems = copy / "core" / "problems.py"
+    problems.write_text(problems.read_text() + "\n# pickled objects' class\n")
     changed()
-    (copy / "reference_data" / "provinces.yaml").write_bytes(
-        (copy / "reference_data" / "provinces.yaml").read_bytes() + b"\n"
-    )
+    provinces = copy / "reference" / "data" / "provinces.yaml"
+    provinces.write_bytes(provinces.read_bytes() + b"\n")
     changed()
-    site = copy / "site"  # a sub-package that does not exist yet (issue 12's layout)
+    site = copy / "shop"  # a sub-package that did not exist
     site.mkdir()
     (site / "__init__.py").write_text("")
     changed()
