@@ -137,9 +137,9 @@ def _whole(minimum: int, maximum: int, what_vi: str, what_en: str) -> Callable[[
 
 
 def _year(raw: str) -> int:
-    import datetime
+    from chophien.core.settings import today  # the build's CHOPHIEN_TODAY, else the wall clock
 
-    return _whole(1900, datetime.date.today().year, "một năm", "a year")(raw)
+    return _whole(1900, today().year, "một năm", "a year")(raw)
 
 
 def _price(raw: str) -> int | None:

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from chophien import reference
 from chophien.catalogue.loader import Catalogue
 from chophien.core.files import share_file, write_atomic
+from chophien.core.settings import Settings
 from chophien.core.text import vi_sorted
 from chophien.photos.images import ProcessedImage
 from chophien.site import feeds, seo
@@ -122,11 +123,10 @@ def page_head_global(ctx) -> Head | None:
     return head(ctx) if head else None
 
 
-def install(env, images: dict[str, ProcessedImage], settings, today: dt.date) -> None:
+def install(env, images: dict[str, ProcessedImage], settings: Settings, today: dt.date) -> None:
     """Add `page_head()`, `search_record(…)` and the public address to the Jinja environment."""
     base = seo.public_base(settings)
-    sitename = settings.get("SITENAME", "")
-    tagline = settings.get("SITE_TAGLINE", "")
+    sitename, tagline = settings.sitename, settings.tagline
 
     @pass_context
     def page_head(ctx) -> Head:
@@ -182,7 +182,7 @@ def install(env, images: dict[str, ProcessedImage], settings, today: dt.date) ->
             json_ld=seo.json_ld(items) if items else Markup(""),
         )
 
-    siteurl = settings.get("SITEURL", "")
+    siteurl = settings.siteurl
 
     def search_record(product=None, coop=None, products=()):
         """What a product's or a cooperative's (with its *products*) page gives the search index."""
@@ -241,7 +241,9 @@ def _text_file(name: str, text: str) -> ExtraFile:
 class Extras:
     """QR codes, feeds, the sitemap and robots.txt of one build."""
 
-    def __init__(self, settings, catalogue: Catalogue, images, content_dir, cache_dir, today: dt.date):
+    def __init__(
+        self, settings: Settings, catalogue: Catalogue, images, content_dir, cache_dir, today: dt.date
+    ):
         self.settings = settings
         self.catalogue = catalogue
         self.images = images
@@ -276,8 +278,7 @@ class Extras:
             (d[1] for d in dates.values()), default=dt.datetime(self.today.year, 1, 1, tzinfo=dt.UTC)
         )
 
-        sitename = self.settings.get("SITENAME", "")
-        tagline = self.settings.get("SITE_TAGLINE", "")
+        sitename, tagline = self.settings.sitename, self.settings.tagline
 
         def inputs(products, *more) -> str:
             parts = [build_digest, base, sitename, tagline, self.today.isoformat(), *map(str, more)]
@@ -345,15 +346,15 @@ class Extras:
 class Discovery:
     """What the catalogue generator calls: template globals, extra files, the search index."""
 
-    def __init__(self, env, settings, prepared, cache_dir, output_path, today: dt.date):
+    def __init__(self, env, settings: Settings, prepared, cache_dir, output_path, today: dt.date):
         install(env, prepared.images, settings, today)
         self.extras = Extras(
-            settings, prepared.catalogue, prepared.images, settings["PATH"], cache_dir, today
+            settings, prepared.catalogue, prepared.images, settings.content_path, cache_dir, today
         )
         output_key = hashlib.sha256(os.path.realpath(output_path).encode()).hexdigest()[:12]
         self.marker = Path(cache_dir) / f"search-{output_key}.json"
         # False skips Pagefind (the previous bundle stays): quick local rebuilds of huge catalogues.
-        self.search_enabled = settings.get("CHOPHIEN_SEARCH_INDEX", True) is not False
+        self.search_enabled = settings.search_index
 
     def write_files(
         self, output: Path, state: PageState, pages, written_files, build_digest: str = ""
@@ -368,16 +369,19 @@ class Discovery:
                 pelican_pages.append(name)
         self.extras.write(output, state, pages, pelican_pages, build_digest)
 
-    def index_search(self, output: Path, state: PageState) -> None:
-        """Run Pagefind over the product and cooperative pages, unless none of them changed."""
+    def index_search(self, output: Path, state: PageState) -> str | None:
+        """Run Pagefind over the product and cooperative pages, unless none of them changed;
+        return its summary when it ran."""
         if not self.search_enabled:
-            return
+            return None
         indexed = {name: value for name, value in state.current.items() if INDEXED_PAGE.fullmatch(name)}
         if not indexed:
-            return  # with no page carrying data-pagefind-body, Pagefind would index whole pages
+            return None  # with no page carrying data-pagefind-body, Pagefind would index whole pages
         run = index_site(output, self.marker, inputs_digest(indexed))
         if not run.skipped:
             print(
                 f"Tìm kiếm: Pagefind {pagefind_version()} · {run.summary} · {run.seconds:.1f} s",
                 file=sys.stderr,
             )
+            return run.summary
+        return None

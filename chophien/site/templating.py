@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from chophien.catalogue.model import Image
 from chophien.catalogue.schema import KINDS, STATUSES
+from chophien.core.settings import Settings
 from chophien.core.text import format_date, format_money, format_phone, group_thousands
 from chophien.photos.images import ProcessedImage
 from chophien.site.postprocess import CSP_META
@@ -101,7 +102,7 @@ def picture_markup(
     )
 
 
-def install(env, images: dict[str, ProcessedImage], settings) -> None:
+def install(env, images: dict[str, ProcessedImage], settings: Settings) -> None:
     """Add the catalogue-specific globals to a Jinja environment.
 
     `picture` and `card` are memoised: a product's card appears on a dozen listing pages and
@@ -140,4 +141,4 @@ def install(env, images: dict[str, ProcessedImage], settings) -> None:
     env.globals.update(photo=photo, picture_html=picture, card=card)
     # Macros are imported without context (Jinja then compiles _macros.html once, not once per
     # page); they read SITEURL from here. Links are SITEURL-based: RELATIVE_URLS is not used.
-    env.globals["SITEURL"] = settings.get("SITEURL", "")
+    env.globals["SITEURL"] = settings.siteurl

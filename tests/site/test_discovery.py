@@ -13,6 +13,7 @@ import pytest
 from conftest import COOP, PRODUCT, minimal_tree, write_tree
 from qrdecode import decode, rasterise
 
+from chophien.core.settings import Settings
 from chophien.site import feeds, seo
 from chophien.site.build import prepare
 from chophien.site.history import file_dates
@@ -98,13 +99,22 @@ def test_search_record_holds_names_taxonomy_and_summary_only(catalogue):
             "https://chophien.vn",
         ),
         ({"SITEURL": ""}, {"CHOPHIEN_SITEURL": "https://o.github.io/cho/"}, "https://o.github.io/cho"),
-        ({"SITEURL": "", "CHOPHIEN_SITE_URL": "https://a.vn"}, {}, "https://a.vn"),
+        (
+            {"SITEURL": "", "CHOPHIEN_SITEURL": "https://a.vn"},
+            {"CHOPHIEN_SITEURL": "https://b.vn"},
+            "https://a.vn",
+        ),
+        (
+            {"SITEURL": "", "CHOPHIEN_SITE_URL": "https://a.vn"},
+            {"CHOPHIEN_SITEURL": "https://b.vn"},
+            "https://a.vn",
+        ),
         ({"SITEURL": ""}, {}, "http://127.0.0.1:8000"),
         ({"SITEURL": "/cho"}, {}, "http://127.0.0.1:8000/cho"),
     ],
 )
 def test_public_base(settings, environ, expected):
-    assert seo.public_base(settings, environ) == expected
+    assert seo.public_base(Settings.from_pelican(settings, environ)) == expected
 
 
 def test_base_path():
