@@ -22,7 +22,7 @@ _PLAIN_TYPES = frozenset({str, int, float, bool, dt.date, dt.datetime, type(None
 # id → (object, text) for frozen records (provinces, categories, order links…: the same objects on
 # thousands of pages). Keyed by id() because hashing a record hashes all its fields, and not all
 # are hashable; correct because each entry holds its object: while it is in the memo it cannot
-# die, so no other object can be given its id (tests/site/test_fingerprint.py). reset() empties
+# die, so no other object can be given its id (tests/site/test_fingerprint_memo.py). reset() empties
 # it at the start of every build, releasing the previous build's objects.
 _memo: dict[int, tuple[object, str]] = {}
 _fields: dict[type, tuple[tuple[str, ...], bool] | None] = {}  # dataclass → (field names, frozen)
