@@ -463,14 +463,13 @@ def _sanitise_page(instance) -> None:
         set_page_body(instance, remove_unsafe(sanitize(body)))
     if isinstance(getattr(instance, "title", None), str):
         instance.title = remove_unsafe(instance.title)
-    # `summary` is the `Summary:` metadata when given (Content.get_summary reads metadata, not
-    # the private `_summary` this once cleaned, to no effect), else derived from the body.
-    if isinstance(instance.metadata.get("summary"), str):
-        instance.metadata["summary"] = remove_unsafe(instance.metadata["summary"])
+    summary = page_summary(instance)
+    if isinstance(summary, str):
+        set_page_summary(instance, remove_unsafe(summary))
 
 
 # --- Pelican's private attributes -------------------------------------------------------------
-# Pelican 4.x offers no public way for these; tests/test_pelican_private.py fails loudly
+# Pelican 4.x offers no public way for these; tests/test_pelican_plugin.py fails loudly
 # when a Pelican release renames or drops an attribute used here.
 
 
@@ -483,6 +482,18 @@ def page_body(instance) -> str | None:
 def set_page_body(instance, html: str) -> None:
     """Replace a content object's body (no public setter: `content` is read-only)."""
     instance._content = html
+
+
+def page_summary(instance) -> str | None:
+    """The `Summary:` metadata of a content object, None when it has none."""
+    return getattr(instance, "_summary", None)
+
+
+def set_page_summary(instance, text: str) -> None:
+    """Replace it: in `Content._summary`, which Pelican copies back into metadata["summary"]
+    (what `summary` returns) in refresh_metadata_intersite_links, "for plugins writing to it"."""
+    instance._summary = text
+    instance.metadata["summary"] = text
 
 
 def claim_output_files(writer, paths: list[str]) -> None:

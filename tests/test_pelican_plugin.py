@@ -71,7 +71,18 @@ def test_pelican_pages_lose_unsafe_markup_and_invisible_characters_also_in_the_s
     plugin._sanitise_page(page)
     assert "script" not in page.content and "onclick" not in page.content and "\u200b" not in page.content
     assert page.title == "Giới thiệu"
-    assert page.summary == "Tóm tắt"  # Pelican's summary is the metadata's (not the private _summary)
+    assert page.summary == "Tóm tắt"
+    page.refresh_metadata_intersite_links()  # as Pelican does after reading: _summary → metadata
+    assert page.summary == "Tóm tắt" and page.metadata["summary"] == "Tóm tắt"
+
+
+def test_a_pages_summary_is_read_and_replaced_where_pelican_takes_it_from():
+    page = pelican_page("<p>x</p>", summary="<p>cũ</p>")
+    assert plugin.page_summary(page) == "<p>cũ</p>"
+    plugin.set_page_summary(page, "<p>mới</p>")
+    page.refresh_metadata_intersite_links()
+    assert page.summary == "<p>mới</p>"
+    assert plugin.page_summary(pelican_page("<p>x</p>")) is None
 
 
 def test_collection_is_as_before_the_build_after_it_and_after_a_failed_one(tmp_path, monkeypatch):
