@@ -33,7 +33,9 @@ from chophien.catalogue.model import Cooperative, Image, Product
 from chophien.core.cache_version import cache_version, ignoring
 from chophien.core.files import signature_of, write_atomic
 from chophien.photos.images import ProcessedImage
+from chophien.site import urls
 from chophien.site.pagefind_stable import stabilise
+from chophien.site.urls import absolute
 
 # Pagefind's file glob: product and cooperative pages only (listings have no index block).
 GLOB = "{san-pham/*/*,hop-tac-xa/*}/index.html"
@@ -102,11 +104,11 @@ def _thumbnail(image: Image | None, images: dict[str, ProcessedImage], siteurl: 
     processed = images.get(image.source) if image else None
     if processed is None or not processed.derivatives:
         return []
-    meta = [("image", f"{siteurl}/media/{processed.fallback(240).name}"), ("image_alt", image.alt)]
+    meta = [("image", absolute(siteurl, urls.media(processed.fallback(240).name))), ("image_alt", image.alt)]
     webp = processed.variants("webp")
     if webp:
         small = min(webp, key=lambda d: (abs(d.width - 240), d.width))
-        meta.append(("image_webp", f"{siteurl}/media/{small.name}"))
+        meta.append(("image_webp", absolute(siteurl, urls.media(small.name))))
     return meta
 
 
