@@ -336,7 +336,9 @@ def print_sheets(site: Site) -> Iterator[Page]:
                 "noindex": True,
                 "coop": coop,
                 "products": site.catalogue.by_cooperative.get(coop.slug, []),
-                "breadcrumbs": crumbs(("Hợp tác xã", urls.cooperatives()), (coop.name, urls.cooperative(coop))),
+                "breadcrumbs": crumbs(
+                    ("Hợp tác xã", urls.cooperatives()), (coop.name, urls.cooperative(coop))
+                ),
             },
         )
 

@@ -148,7 +148,9 @@ class Extras:
         yield ExtraFile(
             urls.merchant_feed(),
             f"merchant:{everything}",
-            lambda: feeds.merchant_feed(base, sitename, tagline, catalogue.products, images, self.today).encode(),
+            lambda: feeds.merchant_feed(
+                base, sitename, tagline, catalogue.products, images, self.today
+            ).encode(),
         )
 
     def sitemaps(self, dates: dict, pages, pelican_pages: list[str]) -> Iterator[ExtraFile]:
