@@ -13,27 +13,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from chophien.site import seo, urls
+from chophien.site import seo
 from chophien.site.extras import Extras
 from chophien.site.fingerprint import PageState
 from chophien.site.head import PageHeads
 from chophien.site.search import (
+    INDEXED_PAGE,
     cooperative_record,
     index_site,
     inputs_digest,
     pagefind_version,
     product_record,
-)
-
-# The pages Pagefind indexes: products (not the listing's pages) and cooperatives.
-INDEXED_PAGE = re.compile(
-    rf"{re.escape(urls.products())}(?!page/)[^/]+/[^/]+/index\.html"
-    rf"|{re.escape(urls.cooperatives())}[^/]+/index\.html"
 )
 
 

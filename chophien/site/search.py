@@ -38,8 +38,13 @@ from chophien.site.pagefind_stable import stabilise
 from chophien.site.urls import absolute
 
 # Pagefind's file glob: product and cooperative pages only (listings have no index block).
-GLOB = "{san-pham/*/*,hop-tac-xa/*}/index.html"
-FOLDER = "tim-kiem/pagefind"  # beside the search page; hosts cache it like the theme files
+# The pages Pagefind reads: products (not the listing's pages) and cooperatives.
+GLOB = f"{{{urls.products()}*/*,{urls.cooperatives()}*}}/index.html"
+INDEXED_PAGE = re.compile(
+    rf"{re.escape(urls.products())}(?!{urls.PAGES}/)[^/]+/[^/]+/index\.html"
+    rf"|{re.escape(urls.cooperatives())}[^/]+/index\.html"
+)
+FOLDER = urls.search_bundle().rstrip("/")  # beside the search page; hosts cache it like the theme files
 UNUSED_FILES = (
     "pagefind-ui.js",
     "pagefind-ui.css",

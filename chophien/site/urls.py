@@ -54,9 +54,12 @@ def is_html_page(url: str) -> bool:
     return url == "" or url.endswith("/")
 
 
+PAGES = "page"  # the folder of a listing's further pages
+
+
 def page(base_url: str, number: int) -> str:
     """Page *number* of the listing at *base_url* (the first page is the listing itself)."""
-    return base_url if number == 1 else f"{base_url}page/{number}/"
+    return base_url if number == 1 else f"{base_url}{PAGES}/{number}/"
 
 
 # --- catalogue -------------------------------------------------------------------------------------
