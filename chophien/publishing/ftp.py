@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from chophien.publishing.rsync import (
+from chophien.publishing.common import (
     MANIFEST,
     RELEASE_NAME,
     TRASH,
