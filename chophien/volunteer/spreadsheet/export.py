@@ -163,38 +163,50 @@ def _export_target_problem(target: Path) -> tuple[str, str] | None:
 
 
 def _workbook_bytes(sheets: dict) -> bytes:
+    """Both sheets and the guide sheet as an .xlsx workbook, every cell a text cell."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    for sheet_kind in (PRODUCTS, COOPERATIVES):
+        _write_sheet(workbook.create_sheet(SHEET_NAMES[sheet_kind]), *sheets[sheet_kind])
+    _write_guide(workbook.create_sheet(GUIDE_SHEET))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
-    def put(worksheet, row: int, column: int, text: str):
-        """A string cell whatever the text: never a formula, a number or a date."""
-        cell = worksheet.cell(row, column)
-        if text:
-            cell.value = export_cell(text, XLSX)
-            cell.data_type = "s"
-            if reads_as_formula(cell.value):
-                cell.quotePrefix = True  # stays text when edited in Excel or LibreOffice
-        cell.number_format = "@"  # text: Excel must not turn 0912… or 450.000 into numbers
-        return cell
+
+def _put(worksheet, row: int, column: int, text: str):
+    """A string cell whatever the text: never a formula, a number or a date."""
+    cell = worksheet.cell(row, column)
+    if text:
+        cell.value = export_cell(text, XLSX)
+        cell.data_type = "s"
+        if reads_as_formula(cell.value):
+            cell.quotePrefix = True  # stays text when edited in Excel or LibreOffice
+    cell.number_format = "@"  # text: Excel must not turn 0912… or 450.000 into numbers
+    return cell
+
+
+def _write_sheet(worksheet, columns: tuple[Column, ...], rows: list[list[str]]) -> None:
+    """The header row (bold, frozen) and one row per file; the description column wraps."""
+    from openpyxl.styles import Alignment, Font
 
     top, wrapped = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)  # shared: 3x faster
-    for sheet_kind in (PRODUCTS, COOPERATIVES):
-        columns, rows = sheets[sheet_kind]
-        worksheet = workbook.create_sheet(SHEET_NAMES[sheet_kind])
-        for number, values in enumerate([[c.vi for c in columns], *rows], start=1):
-            for index, value in enumerate(values, start=1):
-                cell = put(worksheet, number, index, value)
-                cell.alignment = wrapped if number > 1 and index == len(columns) else top
-                if number == 1:
-                    cell.font = Font(bold=True)
-        worksheet.freeze_panes = "A2"
-        for index, column in enumerate(columns, start=1):
-            width = 60 if column.kind == "body" else max(12, len(column.vi) + 4)
-            worksheet.column_dimensions[worksheet.cell(1, index).column_letter].width = width
-    guide = workbook.create_sheet(GUIDE_SHEET)
+    for number, values in enumerate([[c.vi for c in columns], *rows], start=1):
+        for index, value in enumerate(values, start=1):
+            cell = _put(worksheet, number, index, value)
+            cell.alignment = wrapped if number > 1 and index == len(columns) else top
+            if number == 1:
+                cell.font = Font(bold=True)
+    worksheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        width = 60 if column.kind == "body" else max(12, len(column.vi) + 4)
+        worksheet.column_dimensions[worksheet.cell(1, index).column_letter].width = width
+
+
+def _write_guide(guide) -> None:
+    """The “Hướng dẫn” sheet: every column of both sheets explained, and the two cell rules."""
     lines = [["Cột", "Tên tiếng Anh", "Bắt buộc", "Ý nghĩa", "Ví dụ"]]
     for sheet_kind in (PRODUCTS, COOPERATIVES):
         lines.append([f"Trang tính “{SHEET_NAMES[sheet_kind]}”"])
@@ -204,12 +216,9 @@ def _workbook_bytes(sheets: dict) -> bytes:
     lines.append(["Danh sách (Mùa vụ, Từ khoá, Chứng nhận, Dân tộc): các mục cách nhau bằng dấu phẩy."])
     for number, values in enumerate(lines, start=1):
         for index, value in enumerate(values, start=1):
-            put(guide, number, index, value)
+            _put(guide, number, index, value)
     for letter, width in zip("ABCDE", (22, 18, 10, 70, 40), strict=True):
         guide.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _csv_bytes(columns, rows) -> bytes:

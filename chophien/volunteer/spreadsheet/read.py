@@ -26,6 +26,7 @@ from chophien.volunteer.spreadsheet.xlsx import read_xlsx
 
 
 def read_csv(path: Path, display: str) -> Sheet:
+    """A CSV file as one Sheet: its encoding found, its delimiter sniffed, its rows counted."""
     _read_source(path)
     raw = path.read_bytes()
     if raw.startswith(_ZIP_MAGIC + (_OLE_MAGIC,)):
@@ -33,6 +34,20 @@ def read_csv(path: Path, display: str) -> Sheet:
             "tệp này là bảng tính Excel, không phải CSV; hãy đổi đuôi tệp thành .xlsx",
             "this file is an Excel workbook, not CSV; rename it to .xlsx",
         )
+    text, warnings = _decode_csv(raw)
+    sheet = Sheet(display, path.stem, [], [], warnings)
+    # Long cells are reported with their row and column below, not as a bare csv.Error here.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        _read_csv_rows(sheet, text, _delimiter(text))
+    finally:
+        csv.field_size_limit(limit)
+    return sheet
+
+
+def _decode_csv(raw: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """The text (UTF-8, or a legacy Vietnamese encoding with a warning to check the accents)."""
     try:
         text, encoding = decode_bytes(raw, allow_legacy=True)
     except UnicodeDecodeError as error:  # neither UTF-8 nor a legacy encoding it may be
@@ -51,15 +66,19 @@ def read_csv(path: Path, display: str) -> Sheet:
                 "read as Windows-1258; check the Vietnamese accents in the result (best: save as “CSV UTF-8”)",
             )
         )
+    return text, warnings
+
+
+def _delimiter(text: str) -> str:
+    """`,`, `;` (Excel in a locale whose decimal mark is a comma) or Tab, from the header line."""
     try:
-        dialect = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t")
-        delimiter = dialect.delimiter
+        return csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        delimiter = ","
-    sheet = Sheet(display, path.stem, [], [], warnings)
-    # Long cells are reported with their row and column below, not as a bare csv.Error here.
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text) + 1))
+        return ","
+
+
+def _read_csv_rows(sheet: Sheet, text: str, delimiter: str) -> None:
+    """The header and rows into *sheet*; literal (text-marked) cells noted; at most MAX_ROWS rows."""
     number = 1
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -84,9 +103,6 @@ def read_csv(path: Path, display: str) -> Sheet:
             f"row {number} is not valid CSV ({error})",
             number,
         ) from None
-    finally:
-        csv.field_size_limit(limit)
-    return sheet
 
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
