@@ -203,13 +203,7 @@ def publish(
     state = read_state(target, ssh)
     if release in state.names:
         raise PublishError(f"bản phát hành {release} đã có trên máy chủ")
-    base = (
-        state.current if state.current in state.complete else (state.complete[-1] if state.complete else None)
-    )
-    rsync = [*_rsync(target, ssh), "--delete"]
-    if base:
-        rsync.append(f"--link-dest={target.root}/releases/{base}/")
-    rsync += [output.rstrip("/") + "/", target.rsync_path(f"releases/{release}/")]
+    rsync = _upload_command(output, target, release, state, ssh)
     if dry_run:
         return [" ".join(shlex.quote(part) for part in rsync)]
     for name in state.partial:
@@ -220,6 +214,30 @@ def publish(
     if result.returncode:
         raise PublishError(result.stderr.strip())
     log.append(f"đã tải lên releases/{release} ({manifest['count']} tệp)")
+    _mark_complete(target, release, manifest, ssh)
+    log.append(f"đã kiểm tra và đánh dấu hoàn chỉnh releases/{release}")
+    target.shell(_switch_script(target.root, release), ssh)
+    log.append(f"current → releases/{release}")
+    for old in releases_to_prune([*state.complete, release], release, keep):
+        target.shell(_remove_script(target.root, old), ssh)
+        log.append(f"đã xoá bản cũ releases/{old}")
+    return log
+
+
+def _upload_command(output: str, target: Target, release: str, state: State, ssh: list[str]) -> list[str]:
+    """rsync of the build into releases/<release>/, hard-linking files unchanged since the release
+    that is current (or the newest complete one)."""
+    base = (
+        state.current if state.current in state.complete else (state.complete[-1] if state.complete else None)
+    )
+    rsync = [*_rsync(target, ssh), "--delete"]
+    if base:
+        rsync.append(f"--link-dest={target.root}/releases/{base}/")
+    return [*rsync, output.rstrip("/") + "/", target.rsync_path(f"releases/{release}/")]
+
+
+def _mark_complete(target: Target, release: str, manifest: dict, ssh: list[str]) -> None:
+    """Hash the upload on the host against the manifest, then write the manifest into it, last."""
     problem = verify(target, release, manifest, ssh)
     if problem:
         raise PublishError(
@@ -233,13 +251,6 @@ def publish(
         )
     if result.returncode:
         raise PublishError(result.stderr.strip())
-    log.append(f"đã kiểm tra và đánh dấu hoàn chỉnh releases/{release}")
-    target.shell(_switch_script(target.root, release), ssh)
-    log.append(f"current → releases/{release}")
-    for old in releases_to_prune([*state.complete, release], release, keep):
-        target.shell(_remove_script(target.root, old), ssh)
-        log.append(f"đã xoá bản cũ releases/{old}")
-    return log
 
 
 def rollback(target: Target, ssh: list[str] | None = None, log: list[str] | None = None) -> str:
