@@ -390,7 +390,16 @@ def check_pelican_pages(
     """
     problems = ProblemList()
     expected = {page.source: page.save_as for page in vetted}
-    top_folders = set(CATALOGUE_NAMES) | {path.split("/", 1)[0] for path in catalogue if "/" in path}
+    by_path = _checked_outputs(written, expected, content_label, problems)
+    _report_shared_outputs(by_path, catalogue, problems)
+    return problems
+
+
+def _checked_outputs(
+    written: list[tuple[str, str, str]], expected: dict[str, str], content_label: str, problems: ProblemList
+) -> dict[str, list[str]]:
+    """Output path → the pages that write it, for the pages Pelican would write as checked (a page
+    template, a checked source, its checked path); every other page is a problem."""
     by_path: dict[str, list[str]] = {}
     for source, save_as, template in written:
         shown = f"{content_label}/{source}"
@@ -418,6 +427,13 @@ def check_pelican_pages(
             continue
         if save_as:
             by_path.setdefault(save_as, []).append(shown)
+    return by_path
+
+
+def _report_shared_outputs(by_path: dict[str, list[str]], catalogue: set[str], problems: ProblemList) -> None:
+    """Every output path written by two pages, or by a page and the catalogue (a path it writes,
+    or under one of its top folders): each page is a problem that names every source."""
+    top_folders = set(CATALOGUE_NAMES) | {path.split("/", 1)[0] for path in catalogue if "/" in path}
     for save_as, sources in sorted(by_path.items()):
         owner = owner_of(save_as)
         if save_as in catalogue or save_as.split("/", 1)[0] in top_folders:
@@ -433,4 +449,3 @@ def check_pelican_pages(
                 vi=f"{count} nguồn cùng ghi vào {save_as}: {names}; mỗi địa chỉ chỉ thuộc về một tệp",
                 en=f"{count} sources write {save_as}: {names_en}; each address belongs to one file",
             )
-    return problems
