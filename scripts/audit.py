@@ -489,15 +489,9 @@ def parse_args(argv):
 def main(argv=None) -> int:
     args = parse_args(argv)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-    unknown = skip - set(GATES)
-    if unknown:
-        print(
-            f"audit: unknown gate(s): {', '.join(sorted(unknown))}; gates: {', '.join(GATES)}",
-            file=sys.stderr,
-        )
-        return 2
-    if skip and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        print("audit: --skip is for local use; CI runs every gate", file=sys.stderr)
+    refused = refused_skip(skip)
+    if refused:
+        print(refused, file=sys.stderr)
         return 2
     content = Path(args.content).resolve()
     settings = Path(args.settings).resolve()
@@ -505,70 +499,15 @@ def main(argv=None) -> int:
     if reports.exists():
         shutil.rmtree(reports)
     reports.mkdir(parents=True)
-    tools = Path(args.tools)
     chrome = find_chrome()
 
     tmp = Path(tempfile.mkdtemp(prefix="chophien-audit-"))
     gates: list[Gate] = []
     try:
-        if args.site:
-            site = Path(args.site).resolve()
-            gates.append(Gate("determinism", None, "skipped (--site: no build)"))
-        else:
-            site, second = tmp / "first" / "output", tmp / "second" / "output"
-            if "determinism" in skip:
-                log(f"audit: building into {site} (CHOPHIEN_TODAY={args.today}) …")
-                build(content, settings, site, tmp / "first" / "cache", args.today)
-                gates.append(Gate("determinism", None, "skipped (--skip)"))
-            else:
-                seconds = []
-                for n, out in enumerate((site, second), 1):
-                    log(
-                        f"audit: build {n} of 2 into {out} (CHOPHIEN_TODAY={args.today}, empty photo cache) …"
-                    )
-                    seconds.append(build(content, settings, out, out.parent / "cache", args.today))
-                gates.append(determinism_gate(site, second, (seconds[0], seconds[1])))
-                (reports / "determinism.txt").write_text(
-                    "\n".join(gates[-1].details) + "\n", encoding="utf-8"
-                )
-
+        site = built_site(args, content, settings, tmp, skip, reports, gates)
         run_gate(gates, "budgets", skip, budgets_gate, site, reports)
-        browser_gates = {"first-view", "a11y", "lighthouse"} - skip
         pages = representative_pages(site)
-        with serve(site) as base:
-            browser = None
-            if browser_gates & {"first-view", "a11y"}:
-                if not chrome:
-                    for name in browser_gates & {"first-view", "a11y"}:
-                        gates.append(Gate(name, False, "no Chromium (set CHROME_PATH)"))
-                else:
-                    try:
-                        browser = Browser(chrome)
-                    except Exception as error:
-                        for name in browser_gates & {"first-view", "a11y"}:
-                            gates.append(Gate(name, False, f"Chromium via Playwright failed: {error}"[:100]))
-            if browser or "first-view" in skip:
-                run_gate(
-                    gates,
-                    "first-view",
-                    skip,
-                    first_view_gate,
-                    browser,
-                    base,
-                    site,
-                    reports,
-                    args.first_view_pages,
-                )
-            run_gate(gates, "html", skip, html_gate, site, tools, reports)
-            run_gate(gates, "links", skip, links_gate, site)
-            if browser or "a11y" in skip:
-                run_gate(gates, "a11y", skip, a11y_gate, browser, base, pages, tools, reports)
-            if browser:
-                browser.close()
-            if chrome or "lighthouse" in skip:
-                run_gate(gates, "lighthouse", skip, lighthouse_gate, base, pages, tools, chrome, reports)
-            else:
-                gates.append(Gate("lighthouse", False, "no Chromium (set CHROME_PATH)"))
+        served_gates(args, site, pages, chrome, skip, reports, gates)
         run_gate(gates, "originals", skip, originals_gate, site, content)
         run_gate(gates, "metadata", skip, metadata_gate, site)
         run_gate(gates, "file-size", skip, file_size_gate, site)
@@ -586,9 +525,93 @@ def main(argv=None) -> int:
         + ", ".join(f"{k} `{page_url(v)}`" for k, v in pages.items())
         + ".",
     ]
-    table = write_summary(gates, reports, intro)
-    print(table)
+    print(write_summary(gates, reports, intro))
     failed = [g for g in gates if g.ok is False]
+    print_failures(failed, reports)
+    print(
+        f"\nReport: {reports}/summary.md"
+        + (f"; {len(failed)} gate(s) failed" if failed else "; every gate passed")
+    )
+    return 1 if failed else 0
+
+
+def refused_skip(skip: set[str]) -> str | None:
+    """Why `--skip` is refused: an unknown gate, or any skipping under CI."""
+    unknown = skip - set(GATES)
+    if unknown:
+        return f"audit: unknown gate(s): {', '.join(sorted(unknown))}; gates: {', '.join(GATES)}"
+    if skip and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        return "audit: --skip is for local use; CI runs every gate"
+    return None
+
+
+def built_site(
+    args, content: Path, settings: Path, tmp: Path, skip: set[str], reports: Path, gates: list
+) -> Path:
+    """The site to audit: `--site` as given, else built once (determinism skipped) or twice and
+    compared (the determinism gate)."""
+    if args.site:
+        gates.append(Gate("determinism", None, "skipped (--site: no build)"))
+        return Path(args.site).resolve()
+    site, second = tmp / "first" / "output", tmp / "second" / "output"
+    if "determinism" in skip:
+        log(f"audit: building into {site} (CHOPHIEN_TODAY={args.today}) …")
+        build(content, settings, site, tmp / "first" / "cache", args.today)
+        gates.append(Gate("determinism", None, "skipped (--skip)"))
+        return site
+    seconds = []
+    for n, out in enumerate((site, second), 1):
+        log(f"audit: build {n} of 2 into {out} (CHOPHIEN_TODAY={args.today}, empty photo cache) …")
+        seconds.append(build(content, settings, out, out.parent / "cache", args.today))
+    gates.append(determinism_gate(site, second, (seconds[0], seconds[1])))
+    (reports / "determinism.txt").write_text("\n".join(gates[-1].details) + "\n", encoding="utf-8")
+    return site
+
+
+def served_gates(
+    args, site: Path, pages: dict[str, str], chrome, skip: set[str], reports: Path, gates: list
+) -> None:
+    """The gates that need the site served locally: first-view, html, links, a11y, lighthouse."""
+    tools = Path(args.tools)
+    browser_gates = {"first-view", "a11y", "lighthouse"} - skip
+    with serve(site) as base:
+        browser = None
+        if browser_gates & {"first-view", "a11y"}:
+            if not chrome:
+                for name in browser_gates & {"first-view", "a11y"}:
+                    gates.append(Gate(name, False, "no Chromium (set CHROME_PATH)"))
+            else:
+                try:
+                    browser = Browser(chrome)
+                except Exception as error:
+                    for name in browser_gates & {"first-view", "a11y"}:
+                        gates.append(Gate(name, False, f"Chromium via Playwright failed: {error}"[:100]))
+        if browser or "first-view" in skip:
+            run_gate(
+                gates,
+                "first-view",
+                skip,
+                first_view_gate,
+                browser,
+                base,
+                site,
+                reports,
+                args.first_view_pages,
+            )
+        run_gate(gates, "html", skip, html_gate, site, tools, reports)
+        run_gate(gates, "links", skip, links_gate, site)
+        if browser or "a11y" in skip:
+            run_gate(gates, "a11y", skip, a11y_gate, browser, base, pages, tools, reports)
+        if browser:
+            browser.close()
+        if chrome or "lighthouse" in skip:
+            run_gate(gates, "lighthouse", skip, lighthouse_gate, base, pages, tools, chrome, reports)
+        else:
+            gates.append(Gate("lighthouse", False, "no Chromium (set CHROME_PATH)"))
+
+
+def print_failures(failed: list[Gate], reports: Path) -> None:
+    """Each failed gate's first 20 one-line details (the rest are in the summary)."""
     for gate in failed:
         print(f"\n{gate.name}: FAIL")
         for detail in gate.details[:20]:
@@ -596,11 +619,6 @@ def main(argv=None) -> int:
                 print(f"  {detail}")
         if len(gate.details) > 20:
             print(f"  … {len(gate.details) - 20} more in {reports}/summary.md")
-    print(
-        f"\nReport: {reports}/summary.md"
-        + (f"; {len(failed)} gate(s) failed" if failed else "; every gate passed")
-    )
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
