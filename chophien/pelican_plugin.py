@@ -43,7 +43,7 @@ from chophien.site.build import prepare
 from chophien.site.build_report import BuildReport
 from chophien.site.catalogue_pages import build_pages
 from chophien.site.content_pages import check_pelican_pages
-from chophien.site.discovery import Discovery, page_head_global
+from chophien.site.discovery import Discovery, DiscoveryOptions
 from chophien.site.fingerprint import PageState, files_digest, fingerprint
 from chophien.site.page import Page
 from chophien.volunteer.cms import write_admin
@@ -147,7 +147,16 @@ class CatalogueGenerator(Generator):
         self.env.auto_reload = False
         templating.install(self.env, self.prepared.images, config)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
-        self.discovery = Discovery(self.env, config, self.prepared, cache_dir, self.output_path, self.today)
+        self.discovery = Discovery(
+            self.env,
+            DiscoveryOptions.from_settings(config),
+            self.prepared,
+            cache_dir,
+            self.output_path,
+            self.today,
+        )
+        # This build's page heads, in the context shared by every generator (content/pages too).
+        self.context["page_head"] = self.discovery.page_head
         self.build_digest = self._build_digest()
 
     def _build_digest(self) -> str:
@@ -518,7 +527,6 @@ def _add_template_helpers(pelican) -> None:
 
     settings.setdefault("JINJA_FILTERS", {}).update(templating.FILTERS)
     settings.setdefault("JINJA_GLOBALS", {}).update(templating.GLOBALS, asset=asset)
-    settings["JINJA_GLOBALS"]["page_head"] = page_head_global  # content/pages need it too
 
 
 def _finalize(_pelican) -> None:

@@ -387,7 +387,7 @@ def test_every_open_names_the_accepted_formats_only():
     import re
 
     calls = []
-    for path in sorted((ROOT / "chophien").glob("*.py")):
+    for path in sorted((ROOT / "chophien").rglob("*.py")):
         for match in re.finditer(r"Image\.open\(.*", path.read_text(encoding="utf-8")):
             calls.append((path.name, match.group(0)))
     assert len(calls) >= 2 and all("formats=" in line for _name, line in calls), calls
