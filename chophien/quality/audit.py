@@ -35,7 +35,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from chophien.photos.images import ACCEPTED_FORMATS, ACCEPTED_SUFFIXES
+from chophien.photos.formats import ACCEPTED_FORMATS, ACCEPTED_SUFFIXES
 from chophien.quality.budgets import (
     ASSESSMENT_HTML_BUDGET,
     CSS_BUDGET,

@@ -25,7 +25,7 @@ from chophien import reference
 from chophien.catalogue.loader import Catalogue
 from chophien.core.files import share_file, write_atomic
 from chophien.core.text import vi_sorted
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 from chophien.site import feeds, seo
 from chophien.site.fingerprint import PageState
 from chophien.site.history import file_dates

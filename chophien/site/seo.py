@@ -18,7 +18,7 @@ from markupsafe import Markup
 from chophien import reference
 from chophien.catalogue.model import Cooperative, Image, Product
 from chophien.core.text import remove_unsafe
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 
 # Where `make devserver` serves the site: the address used when no public one is configured.
 DEV_SITE_URL = "http://127.0.0.1:8000"

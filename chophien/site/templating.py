@@ -9,7 +9,7 @@ from markupsafe import Markup
 from chophien.catalogue.model import Image
 from chophien.catalogue.schema import KINDS, STATUSES
 from chophien.core.text import format_date, format_money, format_phone, group_thousands
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 from chophien.site.postprocess import CSP_META
 
 MONTHS = {m: f"tháng {m}" for m in range(1, 13)}
