@@ -8,19 +8,11 @@ from dataclasses import replace
 import pytest
 from conftest import ROOT, minimal_tree
 
-from chophien.assessment.loader import AssessmentLoader
-from chophien.assessment.model import (
-    Aggregates,
-    PillarAverages,
-    aggregate,
-    average_key,
-    hidden_cells,
-    overall_level,
-    pillar_level,
-    publish,
-    published_view,
-    score,
-)
+from chophien.assessment.aggregate import Aggregates, PillarAverages, aggregate
+from chophien.assessment.files import AssessmentFiles
+from chophien.assessment.publish import average_key, hidden_cells, publish, published_view
+from chophien.assessment.scoring import overall_level, pillar_level, score
+from chophien.assessment.scoring_models import load_model
 from chophien.assessment.suppression import (
     determined_cells,
     dominated_rows,
@@ -41,8 +33,8 @@ DBI_OVERALL = [(1, 20, 4), (2, 64, 4), (3, 128, 4), (4, 192, 5), (5, 256, 6)]
 @pytest.fixture(scope="module")
 def dbi():
     problems = ProblemList()
-    model = AssessmentLoader(ROOT / "content", problems, {}).load_model(
-        ROOT / "content/assessments/models/dbi-2021-dnnvv.yaml"
+    model = load_model(
+        AssessmentFiles(ROOT / "content", problems), ROOT / "content/assessments/models/dbi-2021-dnnvv.yaml"
     )
     assert model is not None, [p.render() for p in problems.sorted()]
     return model
