@@ -112,7 +112,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from chophien.volunteer.spreadsheet import import_spreadsheet
+    from chophien.volunteer.spreadsheet.importer import import_spreadsheet
 
     result = import_spreadsheet(Path(args.file), Path(args.content_dir), args.skip_invalid, not args.dry_run)
     for problem in result.problems.sorted():
@@ -151,7 +151,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from chophien.volunteer.spreadsheet import COOPERATIVES, PRODUCTS, export_spreadsheet
+    from chophien.volunteer.spreadsheet.export import export_spreadsheet
+    from chophien.volunteer.spreadsheet.layout import COOPERATIVES, PRODUCTS
 
     kind = COOPERATIVES if args.sheet == "hop-tac-xa" else PRODUCTS
     result = export_spreadsheet(Path(args.content_dir), Path(args.file), args.template, kind)

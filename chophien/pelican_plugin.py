@@ -38,7 +38,7 @@ from chophien.site import postprocess, templating
 from chophien.site.build import prepare
 from chophien.site.catalogue_pages import build_pages
 from chophien.site.content_pages import check_pelican_pages
-from chophien.site.discovery import Discovery, page_head_global
+from chophien.site.discovery import Discovery, DiscoveryOptions
 from chophien.site.fingerprint import PageState, files_digest, fingerprint
 from chophien.site.page import Page
 from chophien.volunteer.cms import write_admin
@@ -135,8 +135,15 @@ class CatalogueGenerator(Generator):
         templating.install(self.env, self.prepared.images, self.settings)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
         self.discovery = Discovery(
-            self.env, self.settings, self.prepared, cache_dir, self.output_path, self.today
+            self.env,
+            DiscoveryOptions.from_settings(self.settings),
+            self.prepared,
+            cache_dir,
+            self.output_path,
+            self.today,
         )
+        # This build's page heads, in the context shared by every generator (content/pages too).
+        self.context["page_head"] = self.discovery.page_head
         self.build_digest = self._build_digest()
         _active = self
 
@@ -449,7 +456,6 @@ def _add_template_helpers(pelican) -> None:
 
     settings.setdefault("JINJA_FILTERS", {}).update(templating.FILTERS)
     settings.setdefault("JINJA_GLOBALS", {}).update(templating.GLOBALS, asset=asset)
-    settings["JINJA_GLOBALS"]["page_head"] = page_head_global  # content/pages need it too
 
 
 def _finalize(_pelican) -> None:

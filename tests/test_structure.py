@@ -342,3 +342,25 @@ def test_module_imports_in_a_fresh_interpreter(module):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- the tests mirror the package ------------------------------------------------------------
+
+TESTS = Path(__file__).resolve().parent
+# Folders of tests that are not about one package folder: npm parsers for the canonical-form tests.
+TEST_SUPPORT_FOLDERS = {"yamljs"}
+
+
+def test_the_tests_mirror_the_package_folders():
+    """tests/<folder>/ exists for every package folder and for no other name; whole-site tests stay at the top."""
+    package_folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    test_folders = {
+        p.name
+        for p in TESTS.iterdir()
+        if p.is_dir() and not p.name.startswith((".", "_")) and p.name not in TEST_SUPPORT_FOLDERS
+    }
+    assert test_folders == package_folders
+    for folder in test_folders:
+        assert list((TESTS / folder).glob("test_*.py")), f"tests/{folder}/ has no test file"
+    names = [p.name for p in TESTS.rglob("test_*.py") if "node_modules" not in p.parts]
+    assert len(names) == len(set(names)), "two test files share a name (pytest imports them by basename)"

@@ -17,6 +17,7 @@ from chophien.assessment.aggregate import DIMENSIONS, aggregate, group_label
 from chophien.assessment.charts import Bar, StackRow, number, percent
 from chophien.assessment.model import Assessments, Survey
 from chophien.assessment.publish import PublishedSurvey, publish
+from chophien.site import urls
 from chophien.site.page import Page, crumbs
 
 HIDDEN = "ẩn"
@@ -66,7 +67,7 @@ def _count(value: int | None, base: int | None = None) -> Cell:
 
 
 def _crumbs(*extra):
-    return crumbs(("Đánh giá", "danh-gia/"), *extra)
+    return crumbs(("Đánh giá", urls.assessments()), *extra)
 
 
 # --- per-survey figures ----------------------------------------------------------------
@@ -228,57 +229,71 @@ def _present_columns(published: PublishedSurvey, kind: str, keys: Sequence) -> l
 
 
 def breakdown_figures(survey: Survey, published: PublishedSurvey, dimension) -> list[Figure]:
+    """Level and equipment shares by group (stacked bars and tables), then pillar averages by group."""
     model = survey.model
     d = dimension.key
-    groups = published.groups.get(d, [])
-    scopes = [("Tất cả", ())] + [(group_label(d, g), (d, g)) for g in groups]
-    figures = []
-    for kind, heading, names, colours, chart_title in (
-        (
+    scopes = [("Tất cả", ())] + [(group_label(d, g), (d, g)) for g in published.groups.get(d, [])]
+    return [
+        _share_figure(
+            published,
+            dimension,
+            scopes,
             "level",
             "Mức chuyển đổi số chung",
             {lv.number: f"Mức {lv.number}" for lv in model.levels},
             charts.LEVEL_COLOURS,
             "Tỉ lệ đơn vị theo mức chung",
         ),
-        (
+        _share_figure(
+            published,
+            dimension,
+            scopes,
             "equipment",
             "Thiết bị sản xuất",
             {e.key: e.short_name for e in model.equipment},
             charts.EQUIPMENT_COLOURS,
             "Tỉ lệ đơn vị theo thiết bị sản xuất",
         ),
-    ):
-        keys = _present_columns(published, kind, list(names))
-        palette = [colours[list(names).index(k)] for k in keys]
-        rows, stack = [], []
-        for label, prefix in scopes:
-            total = published.value(prefix + ("n",))
-            values = [published.value(prefix + (kind, k)) for k in keys]
-            cells = (_count(total),) + tuple(
-                Cell(HIDDEN, True) if v is None else _count(v, total if total else None) for v in values
-            )
-            rows.append((label, cells))
-            stack.append(StackRow(f"{label} ({total if total is not None else HIDDEN})", total, values))
-        described = "; ".join(
-            f"{label}: " + ", ".join(f"{names[k]} {c.text}" for k, c in zip(keys, cells[1:], strict=True))
-            for label, cells in rows
+        _pillar_breakdown_figure(survey, published, dimension, scopes),
+    ]
+
+
+def _share_figure(published, dimension, scopes, kind, heading, names, colours, chart_title) -> Figure:
+    """One answer (*kind*: level or equipment) by group: counts and shares, a stacked bar per group."""
+    keys = _present_columns(published, kind, list(names))
+    palette = [colours[list(names).index(k)] for k in keys]
+    rows, stack = [], []
+    for label, prefix in scopes:
+        total = published.value(prefix + ("n",))
+        values = [published.value(prefix + (kind, k)) for k in keys]
+        cells = (_count(total),) + tuple(
+            Cell(HIDDEN, True) if v is None else _count(v, total if total else None) for v in values
         )
-        chart = charts.stacked_bar_chart(
-            f"c-{kind}",
-            f"{chart_title}, theo {dimension.name.lower()}",
-            f"Biểu đồ thanh xếp chồng, mỗi thanh một nhóm, tổng 100%. Số đơn vị: {described}.",
-            [names[k] for k in keys],
-            stack,
-            palette,
-        )
-        head = (dimension.name, "Số đơn vị") + tuple(names[k] for k in keys)
-        table = Table(f"{heading} theo {dimension.name.lower()}: số đơn vị và tỉ lệ", head, tuple(rows))
-        omitted = [names[k] for k in names if k not in keys]
-        note = _note(table, published)
-        if omitted:
-            note = (f"Không có đơn vị nào ở: {', '.join(omitted)}. " + note).strip()
-        figures.append(Figure(kind, heading, chart, table, note))
+        rows.append((label, cells))
+        stack.append(StackRow(f"{label} ({total if total is not None else HIDDEN})", total, values))
+    described = "; ".join(
+        f"{label}: " + ", ".join(f"{names[k]} {c.text}" for k, c in zip(keys, cells[1:], strict=True))
+        for label, cells in rows
+    )
+    chart = charts.stacked_bar_chart(
+        f"c-{kind}",
+        f"{chart_title}, theo {dimension.name.lower()}",
+        f"Biểu đồ thanh xếp chồng, mỗi thanh một nhóm, tổng 100%. Số đơn vị: {described}.",
+        [names[k] for k in keys],
+        stack,
+        palette,
+    )
+    head = (dimension.name, "Số đơn vị") + tuple(names[k] for k in keys)
+    table = Table(f"{heading} theo {dimension.name.lower()}: số đơn vị và tỉ lệ", head, tuple(rows))
+    omitted = [names[k] for k in names if k not in keys]
+    note = _note(table, published)
+    if omitted:
+        note = (f"Không có đơn vị nào ở: {', '.join(omitted)}. " + note).strip()
+    return Figure(kind, heading, chart, table, note)
+
+
+def _pillar_breakdown_figure(survey: Survey, published: PublishedSurvey, dimension, scopes) -> Figure:
+    model = survey.model
     rows = []
     for label, prefix in scopes:
         averages = published.averages.get(prefix or ("all",))
@@ -292,8 +307,7 @@ def breakdown_figures(survey: Survey, published: PublishedSurvey, dimension) -> 
         (dimension.name,) + tuple(p.short_name for p in model.pillars),
         tuple(rows),
     )
-    figures.append(Figure("tru-cot", "Từng trụ cột", None, table, _note(table, published)))
-    return figures
+    return Figure("tru-cot", "Từng trụ cột", None, table, _note(table, published))
 
 
 # --- comparison ----------------------------------------------------------------------------
@@ -310,29 +324,41 @@ class Comparable:
 
 def survey_figures(survey: Survey, published: PublishedSurvey | None) -> dict:
     """Figures a comparison can line up: key → (section, label, value, kind[, note]); None = hidden."""
+    if published is None:
+        return _published_figures(survey)
+    return _microdata_figures(survey, published)
+
+
+def _published_figures(survey: Survey) -> dict:
+    """A survey known from its published report only."""
+    model = survey.model
+    figures: dict = {}
+    for share in survey.published.equipment:
+        figures[("equipment", share.categories)] = (
+            "Thiết bị sản xuất (% số đơn vị)",
+            share.label,
+            share.percent,
+            "percent",
+            share.note,
+        )
+    for level, share in survey.published.level_percents:
+        figures[("level", model.slug, level)] = (
+            "Mức chung (% số đơn vị)",
+            model.level(level).label,
+            share,
+            "percent",
+        )
+    for key, average in survey.published.pillar_averages:
+        name = next(p.name for p in model.pillars if p.key == key)
+        figures[("pillar", model.slug, key)] = ("Mức trung bình của trụ cột", name, average, "level")
+    return figures
+
+
+def _microdata_figures(survey: Survey, published: PublishedSurvey) -> dict:
+    """A survey aggregated here from its responses (hidden cells are None)."""
     model = survey.model
     figures: dict = {}
     equipment_names = {e.key: e.name for e in model.equipment}
-    if published is None:
-        for share in survey.published.equipment:
-            figures[("equipment", share.categories)] = (
-                "Thiết bị sản xuất (% số đơn vị)",
-                share.label,
-                share.percent,
-                "percent",
-                share.note,
-            )
-        for level, share in survey.published.level_percents:
-            figures[("level", model.slug, level)] = (
-                "Mức chung (% số đơn vị)",
-                model.level(level).label,
-                share,
-                "percent",
-            )
-        for key, average in survey.published.pillar_averages:
-            name = next(p.name for p in model.pillars if p.key == key)
-            figures[("pillar", model.slug, key)] = ("Mức trung bình của trụ cột", name, average, "level")
-        return figures
     for equipment in model.equipment:
         figures[("equipment", (equipment.key,))] = (
             "Thiết bị sản xuất (% số đơn vị)",
@@ -469,115 +495,158 @@ def headline(survey: Survey, published: PublishedSurvey | None) -> list[tuple[st
     return items
 
 
-def assessment_pages(assessments: Assessments | None, catalogue) -> Iterator[Page]:
-    """Every /danh-gia/ page; the overview exists even when there is no survey yet."""
-    assessments = assessments or Assessments()
-    published = publish_all(assessments)
-    surveys = assessments.surveys
-    figures = [survey_figures(s, published.get(s.slug)) for s in surveys]
-    compared = comparison(surveys, figures)
-    used_models = [m for m in assessments.models.values() if any(s.model.slug == m.slug for s in surveys)]
-    consenting = {
-        s.slug: sorted(
-            {
-                r.cooperative
-                for r in s.responses
-                if r.consent and r.cooperative and r.cooperative in catalogue.cooperatives
-            }
+@dataclass(frozen=True)
+class Assessed:
+    """What the /danh-gia/ families share: the surveys, their published figures, the comparison."""
+
+    surveys: tuple
+    published: dict  # survey slug → PublishedSurvey (microdata surveys only)
+    compared: list  # Comparable rows: figures at least two surveys have
+    models: list  # the scoring models some survey uses
+    consenting: dict  # survey slug → cooperatives that agreed to show their own result
+    catalogue: object
+
+    @classmethod
+    def of(cls, assessments: Assessments | None, catalogue) -> Assessed:
+        assessments = assessments or Assessments()
+        published = publish_all(assessments)
+        surveys = assessments.surveys
+        figures = [survey_figures(s, published.get(s.slug)) for s in surveys]
+        consenting = {
+            s.slug: sorted(
+                {
+                    r.cooperative
+                    for r in s.responses
+                    if r.consent and r.cooperative and r.cooperative in catalogue.cooperatives
+                }
+            )
+            for s in surveys
+            if s.has_microdata and s.own_results
+        }
+        return cls(
+            surveys=surveys,
+            published=published,
+            compared=comparison(surveys, figures),
+            models=[m for m in assessments.models.values() if any(s.model.slug == m.slug for s in surveys)],
+            consenting=consenting,
+            catalogue=catalogue,
         )
-        for s in surveys
-        if s.has_microdata and s.own_results
-    }
+
+
+def overview_page(a: Assessed) -> Iterator[Page]:
+    """/danh-gia/: exists even when there is no survey yet."""
     yield Page(
-        "danh-gia/",
+        urls.assessments(),
         "assessment_index.html",
         {
-            "title": "Đánh giá công nghệ và chuyển đổi số",
-            "surveys": surveys,
-            "headlines": {s.slug: headline(s, published.get(s.slug)) for s in surveys},
-            "models": used_models,
-            "has_comparison": bool(compared),
+            "surveys": a.surveys,
+            "headlines": {s.slug: headline(s, a.published.get(s.slug)) for s in a.surveys},
+            "models": a.models,
+            "has_comparison": bool(a.compared),
             "breadcrumbs": crumbs(),
         },
     )
-    if compared:
+
+
+def comparison_page(a: Assessed) -> Iterator[Page]:
+    if a.compared:
         yield Page(
-            "danh-gia/so-sanh/",
+            urls.assessment_comparison(),
             "assessment_compare.html",
             {
-                "title": "So sánh các cuộc khảo sát",
-                "surveys": surveys,
-                "comparison": _comparison_figure(surveys, compared),
+                "surveys": a.surveys,
+                "comparison": _comparison_figure(a.surveys, a.compared),
                 "breadcrumbs": _crumbs(),
             },
         )
-    for model in used_models:
+
+
+def method_pages(a: Assessed) -> Iterator[Page]:
+    for model in a.models:
         yield Page(
-            model.url,
+            urls.method(model),
             "assessment_method.html",
             {
-                "title": f"Phương pháp: {model.short_name}",
                 "model": model,
-                "surveys": [s for s in surveys if s.model.slug == model.slug],
+                "surveys": [s for s in a.surveys if s.model.slug == model.slug],
                 "breadcrumbs": _crumbs(),
             },
         )
-    for survey in surveys:
-        data = published.get(survey.slug)
+
+
+def survey_pages(a: Assessed) -> Iterator[Page]:
+    """Per survey: its page, its breakdowns (microdata only), its open data."""
+    for survey in a.surveys:
+        data = a.published.get(survey.slug)
+        yield survey_page(a, survey, data)
         if data is not None:
-            shown = [
-                level_figure(survey, data),
-                pillar_figure(survey, data),
-                equipment_figure(survey, data),
-            ]
-        else:
-            shown = [
-                published_level_figure(survey),
-                published_pillar_figure(survey),
-                published_equipment_figure(survey),
-            ]
+            yield from breakdown_pages(survey, data)
+        yield from download_pages(survey, data)
+
+
+def survey_page(a: Assessed, survey: Survey, data: PublishedSurvey | None) -> Page:
+    if data is not None:
+        shown = [level_figure(survey, data), pillar_figure(survey, data), equipment_figure(survey, data)]
+    else:
+        shown = [
+            published_level_figure(survey),
+            published_pillar_figure(survey),
+            published_equipment_figure(survey),
+        ]
+    cooperatives = a.catalogue.cooperatives
+    return Page(
+        urls.survey(survey),
+        "assessment_survey.html",
+        {
+            "survey": survey,
+            "headline": headline(survey, data),
+            "figures": [f for f in shown if f is not None],
+            "dimensions": DIMENSIONS if data is not None else (),
+            "consenting": [cooperatives[slug] for slug in a.consenting.get(survey.slug, ())],
+            "hidden_count": data.suppressed_count if data is not None else 0,
+            "threshold": survey.threshold,
+            "breadcrumbs": _crumbs(),
+        },
+    )
+
+
+def breakdown_pages(survey: Survey, data: PublishedSurvey) -> Iterator[Page]:
+    for dimension in DIMENSIONS:
         yield Page(
-            survey.url,
-            "assessment_survey.html",
+            urls.survey_breakdown(survey, dimension),
+            "assessment_breakdown.html",
             {
-                "title": survey.title,
                 "survey": survey,
-                "headline": headline(survey, data),
-                "figures": [f for f in shown if f is not None],
-                "dimensions": DIMENSIONS if data is not None else (),
-                "consenting": [catalogue.cooperatives[slug] for slug in consenting.get(survey.slug, ())],
-                "hidden_count": data.suppressed_count if data is not None else 0,
+                "dimension": dimension,
+                "dimensions": DIMENSIONS,
+                "figures": breakdown_figures(survey, data, dimension),
                 "threshold": survey.threshold,
-                "breadcrumbs": _crumbs(),
+                "breadcrumbs": _crumbs((survey.title, urls.survey(survey))),
             },
         )
-        if data is not None:
-            for dimension in DIMENSIONS:
-                yield Page(
-                    f"{survey.url}{dimension.url}/",
-                    "assessment_breakdown.html",
-                    {
-                        "title": f"{survey.title}: theo {dimension.name.lower()}",
-                        "heading": f"Theo {dimension.name.lower()}",
-                        "survey": survey,
-                        "dimension": dimension,
-                        "dimensions": DIMENSIONS,
-                        "figures": breakdown_figures(survey, data, dimension),
-                        "threshold": survey.threshold,
-                        "breadcrumbs": _crumbs((survey.title, survey.url)),
-                    },
-                )
-        rows = open_data.rows_for(survey, data)
-        yield Page(
-            f"{survey.url}du-lieu.csv",
-            DOWNLOAD_TEMPLATE,
-            {"body": Markup(open_data.to_csv(rows))},
-        )
-        yield Page(
-            f"{survey.url}du-lieu.json",
-            DOWNLOAD_TEMPLATE,
-            {"body": Markup(open_data.to_json(survey, rows))},
-        )
+
+
+def download_pages(survey: Survey, data: PublishedSurvey | None) -> Iterator[Page]:
+    """The survey's open data as CSV and JSON (written through a template like every page)."""
+    rows = open_data.rows_for(survey, data)
+    yield Page(
+        urls.survey_download(survey, "csv"), DOWNLOAD_TEMPLATE, {"body": Markup(open_data.to_csv(rows))}
+    )
+    yield Page(
+        urls.survey_download(survey, "json"),
+        DOWNLOAD_TEMPLATE,
+        {"body": Markup(open_data.to_json(survey, rows))},
+    )
+
+
+FAMILIES = (overview_page, comparison_page, method_pages, survey_pages)
+
+
+def assessment_pages(assessments: Assessments | None, catalogue) -> Iterator[Page]:
+    """Every /danh-gia/ page: FAMILIES, one after the other."""
+    assessed = Assessed.of(assessments, catalogue)
+    for family in FAMILIES:
+        yield from family(assessed)
 
 
 def cooperative_results(assessments: Assessments | None, cooperative: str) -> list:

@@ -1,21 +1,23 @@
-"""From a Catalogue to the list of pages to render: URL, template and context for each.
+"""From a Catalogue to the list of pages to render: one generator per page family, composed in FAMILIES.
 
-URLs follow DESIGN §4 (directory style). Every listing paginates; related products come
+Each family yields its pages (URL from urls.py, template, context); titles and intros are written
+in the templates, the context carries data only. Every listing paginates; related products come
 from the indexes, so the whole pass is linear in the number of products.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from chophien import reference
 from chophien.catalogue.loader import Catalogue
 from chophien.catalogue.model import Product
 from chophien.catalogue.orders import needs_copied_message, order_links, order_message
 from chophien.core.text import collation_key, vi_sorted
+from chophien.site import urls
 from chophien.site.assessment_pages import assessment_pages, cooperative_results
-from chophien.site.discovery import discovery_pages
 from chophien.site.page import Page, crumbs, paginate
 
 RELATED_COUNT = 4
@@ -44,234 +46,325 @@ def ocop_is_valid(product: Product, today: dt.date) -> bool:
     return bool(ocop and (ocop.expires is None or ocop.expires >= today))
 
 
-def _listing_pages(items, base_url, title, kind, breadcrumbs, intro="", extra=None) -> Iterator[Page]:
+@dataclass(frozen=True)
+class Site:
+    """The catalogue and what several families share: reference lists in display order, counts."""
+
+    catalogue: Catalogue
+    today: dt.date
+    groups: list
+    categories: list
+    group_counts: dict
+    category_counts: dict
+    provinces: list  # with at least one product, Vietnamese order
+    ethnic_groups: list  # with at least one product, Vietnamese order
+    cooperatives: list  # Vietnamese order
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, today: dt.date) -> Site:
+        groups = reference.category_groups()
+        categories = reference.categories()
+        return cls(
+            catalogue=catalogue,
+            today=today,
+            groups=groups,
+            categories=categories,
+            group_counts={g.slug: len(catalogue.by_group.get(g.slug, ())) for g in groups},
+            category_counts={c.slug: len(catalogue.by_category.get(c.slug, ())) for c in categories},
+            provinces=[
+                p
+                for p in vi_sorted(reference.provinces(), key=lambda p: p.name)
+                if catalogue.by_province.get(p.slug)
+            ],
+            ethnic_groups=[
+                g
+                for g in vi_sorted(reference.ethnic_groups(), key=lambda g: g.name)
+                if catalogue.by_ethnic_group.get(g.slug)
+            ],
+            cooperatives=vi_sorted(catalogue.cooperatives.values(), key=lambda c: c.name),
+        )
+
+
+def listing_pages(items, base_url: str, kind: str, breadcrumbs, extra=None) -> Iterator[Page]:
+    """A listing and its pagination; listing.html names it from *kind* and *extra*."""
     for paginator in paginate(items, base_url):
-        url = paginator.url_for(paginator.number)
-        page_title = title if paginator.number == 1 else f"{title} – trang {paginator.number}"
         context = {
-            "title": page_title,
-            "heading": title,
             "listing_kind": kind,
             "paginator": paginator,
             "products": paginator.items,
             "breadcrumbs": breadcrumbs,
-            "intro": intro,
         }
         context.update(extra or {})
-        yield Page(url, "listing.html", context)
+        yield Page(paginator.url_for(paginator.number), "listing.html", context)
 
 
-def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
-    """Every page of the catalogue, in a stable order."""
-    products = catalogue.products
-    groups = reference.category_groups()
-    categories = reference.categories()
-    category_counts = {c.slug: len(catalogue.by_category.get(c.slug, ())) for c in categories}
-    group_counts = {g.slug: len(catalogue.by_group.get(g.slug, ())) for g in groups}
-    provinces = [
-        p for p in vi_sorted(reference.provinces(), key=lambda p: p.name) if catalogue.by_province.get(p.slug)
-    ]
-    ethnic = [
-        g
-        for g in vi_sorted(reference.ethnic_groups(), key=lambda g: g.name)
-        if catalogue.by_ethnic_group.get(g.slug)
-    ]
-    cooperatives = vi_sorted(catalogue.cooperatives.values(), key=lambda c: c.name)
+# --- the families, in the order of FAMILIES ----------------------------------------------------------
 
-    featured = [p for p in products if p.featured][:FEATURED_COUNT]
+
+def home_page(site: Site) -> Iterator[Page]:
+    catalogue = site.catalogue
     yield Page(
-        "",
+        urls.home(),
         "index.html",
         {
-            "title": "Chợ phiên – đặc sản hợp tác xã vùng cao",
-            "featured": featured,
-            "category_groups": groups,
-            "group_counts": group_counts,
-            "provinces": provinces,
-            "province_counts": {p.slug: len(catalogue.by_province[p.slug]) for p in provinces},
-            "product_count": len(products),
-            "cooperative_count": len(cooperatives),
+            "featured": [p for p in catalogue.products if p.featured][:FEATURED_COUNT],
+            "category_groups": site.groups,
+            "group_counts": site.group_counts,
+            "provinces": site.provinces,
+            "province_counts": {p.slug: len(catalogue.by_province[p.slug]) for p in site.provinces},
+            "product_count": len(catalogue.products),
+            "cooperative_count": len(site.cooperatives),
             "breadcrumbs": [],
         },
     )
 
-    for product in products:
+
+def product_pages(site: Site) -> Iterator[Page]:
+    catalogue = site.catalogue
+    for product in catalogue.products:
         links = order_links(product)
+        group = reference.category_group_by_slug(product.category.group)
         yield Page(
-            product.url,
+            urls.product(product),
             "product.html",
             {
-                "title": product.name,
                 "product": product,
                 "coop": product.cooperative,
                 "order_links": links,
                 "order_message": order_message(product),
                 "show_message": needs_copied_message(links),
                 "related": related_products(product, catalogue),
-                "ocop_valid": ocop_is_valid(product, today),
+                "ocop_valid": ocop_is_valid(product, site.today),
                 "breadcrumbs": crumbs(
-                    (
-                        reference.category_group_by_slug(product.category.group).name,
-                        f"danh-muc/{product.category.group}/",
-                    ),
-                    (product.category.name, f"danh-muc/{product.category.slug}/"),
+                    (group.name, urls.category(group.slug)),
+                    (product.category.name, urls.category(product.category.slug)),
                 ),
             },
         )
 
+
+def cooperative_pages(site: Site) -> Iterator[Page]:
+    """The directory of cooperatives, then each cooperative's page."""
+    catalogue = site.catalogue
     yield Page(
-        "hop-tac-xa/",
+        urls.cooperatives(),
         "cooperatives.html",
         {
-            "title": "Hợp tác xã và cơ sở sản xuất",
-            "cooperatives": cooperatives,
-            "product_counts": {c.slug: len(catalogue.by_cooperative.get(c.slug, ())) for c in cooperatives},
+            "cooperatives": site.cooperatives,
+            "product_counts": {
+                c.slug: len(catalogue.by_cooperative.get(c.slug, ())) for c in site.cooperatives
+            },
             "breadcrumbs": crumbs(),
         },
     )
-    for coop in cooperatives:
+    for coop in site.cooperatives:
         yield Page(
-            coop.url,
+            urls.cooperative(coop),
             "cooperative.html",
             {
-                "title": coop.name,
                 "coop": coop,
                 "products": catalogue.by_cooperative.get(coop.slug, []),
                 "assessment_results": cooperative_results(catalogue.assessments, coop.slug),
                 "breadcrumbs": crumbs(
-                    ("Hợp tác xã", "hop-tac-xa/"), (coop.province.name, f"tinh/{coop.province.slug}/")
+                    ("Hợp tác xã", urls.cooperatives()),
+                    (coop.province.name, urls.province(coop.province.slug)),
                 ),
             },
         )
 
-    yield from _listing_pages(products, "san-pham/", "Tất cả sản phẩm", "all", crumbs())
 
+def all_products_pages(site: Site) -> Iterator[Page]:
+    yield from listing_pages(site.catalogue.products, urls.products(), "all", crumbs())
+
+
+def category_pages(site: Site) -> Iterator[Page]:
+    """The directory of categories, then each group's and each category's listing (not empty ones)."""
+    catalogue, counts = site.catalogue, site.category_counts
     yield Page(
-        "danh-muc/",
+        urls.categories(),
         "directory.html",
         {
-            "title": "Danh mục sản phẩm",
             "directory_kind": "categories",
-            "category_groups": groups,
-            "categories": categories,
-            "group_counts": group_counts,
-            "category_counts": category_counts,
+            "category_groups": site.groups,
+            "categories": site.categories,
+            "group_counts": site.group_counts,
+            "category_counts": counts,
             "breadcrumbs": crumbs(),
         },
     )
-    for group in groups:
-        if not group_counts[group.slug]:
+    for group in site.groups:
+        if not site.group_counts[group.slug]:
             continue  # nothing links to an empty listing
-        subcategories = [c for c in categories if c.group == group.slug and category_counts[c.slug]]
-        yield from _listing_pages(
+        subcategories = [c for c in site.categories if c.group == group.slug and counts[c.slug]]
+        yield from listing_pages(
             catalogue.by_group.get(group.slug, []),
-            f"danh-muc/{group.slug}/",
-            group.name,
+            urls.category(group.slug),
             "group",
-            crumbs(("Danh mục", "danh-muc/")),
-            extra={"subcategories": subcategories, "category_counts": category_counts},
+            crumbs(("Danh mục", urls.categories())),
+            extra={"group": group, "subcategories": subcategories, "category_counts": counts},
         )
-    for category in categories:
-        if not category_counts[category.slug]:
+    for category in site.categories:
+        if not counts[category.slug]:
             continue
         group = reference.category_group_by_slug(category.group)
-        yield from _listing_pages(
+        yield from listing_pages(
             catalogue.by_category.get(category.slug, []),
-            f"danh-muc/{category.slug}/",
-            category.name,
+            urls.category(category.slug),
             "category",
-            crumbs(("Danh mục", "danh-muc/"), (group.name, f"danh-muc/{group.slug}/")),
+            crumbs(("Danh mục", urls.categories()), (group.name, urls.category(group.slug))),
+            extra={"category": category},
         )
 
+
+def province_pages(site: Site) -> Iterator[Page]:
+    catalogue = site.catalogue
     yield Page(
-        "tinh/",
+        urls.provinces(),
         "directory.html",
         {
-            "title": "Sản phẩm theo tỉnh, thành phố",
             "directory_kind": "provinces",
             "entries": [
                 (
                     p.name,
-                    f"tinh/{p.slug}/",
+                    urls.province(p.slug),
                     len(catalogue.by_province[p.slug]),
                     ", ".join(p.former) if p.former and len(p.former) > 1 else "",
                 )
-                for p in provinces
+                for p in site.provinces
             ],
             "breadcrumbs": crumbs(),
         },
     )
-    for province in provinces:
-        former = [name for name in province.former if name != province.name]
-        intro = f"Gồm địa bàn các tỉnh cũ: {', '.join(province.former)}." if former else ""
-        yield from _listing_pages(
+    for province in site.provinces:
+        yield from listing_pages(
             catalogue.by_province[province.slug],
-            f"tinh/{province.slug}/",
-            province.full_name,
+            urls.province(province.slug),
             "province",
-            crumbs(("Tỉnh, thành phố", "tinh/")),
-            intro=intro,
+            crumbs(("Tỉnh, thành phố", urls.provinces())),
+            extra={"province": province},
         )
 
+
+def ethnic_group_pages(site: Site) -> Iterator[Page]:
+    catalogue = site.catalogue
     yield Page(
-        "dan-toc/",
+        urls.ethnic_groups(),
         "directory.html",
         {
-            "title": "Sản phẩm theo dân tộc",
             "directory_kind": "ethnic_groups",
             "entries": [
-                (g.name, f"dan-toc/{g.slug}/", len(catalogue.by_ethnic_group[g.slug]), "") for g in ethnic
+                (g.name, urls.ethnic_group(g.slug), len(catalogue.by_ethnic_group[g.slug]), "")
+                for g in site.ethnic_groups
             ],
             "breadcrumbs": crumbs(),
         },
     )
-    for group in ethnic:
-        yield from _listing_pages(
+    for group in site.ethnic_groups:
+        yield from listing_pages(
             catalogue.by_ethnic_group[group.slug],
-            f"dan-toc/{group.slug}/",
-            f"Dân tộc {group.name}",
+            urls.ethnic_group(group.slug),
             "ethnic_group",
-            crumbs(("Dân tộc", "dan-toc/")),
-            intro=f"Sản phẩm của các hợp tác xã có thành viên là người {group.name}.",
+            crumbs(("Dân tộc", urls.ethnic_groups())),
+            extra={"ethnic_group": group},
         )
 
-    star_levels = sorted(catalogue.by_ocop, reverse=True)
+
+def ocop_pages(site: Site) -> Iterator[Page]:
+    """Every OCOP product (most stars first), then one listing per star level."""
+    by_ocop = site.catalogue.by_ocop
+    star_levels = sorted(by_ocop, reverse=True)
     ocop_products = sorted(
-        (p for stars in star_levels for p in catalogue.by_ocop[stars]),
+        (p for stars in star_levels for p in by_ocop[stars]),
         key=lambda p: (-p.ocop.stars, collation_key(p.name)),
     )
-    star_links = [
-        (f"{stars} sao", f"ocop/{stars}-sao/", len(catalogue.by_ocop[stars])) for stars in star_levels
-    ]
-    ocop_intro = (
-        "OCOP (Chương trình mỗi xã một sản phẩm) xếp hạng sản phẩm từ 3 đến 5 sao; "
-        "giấy chứng nhận có hiệu lực 36 tháng."
-    )
-    yield from _listing_pages(
-        ocop_products,
-        "ocop/",
-        "Sản phẩm OCOP",
-        "ocop",
-        crumbs(),
-        intro=ocop_intro,
-        extra={"star_links": star_links},
+    star_links = [(f"{stars} sao", urls.ocop_stars(stars), len(by_ocop[stars])) for stars in star_levels]
+    yield from listing_pages(
+        ocop_products, urls.ocop(), "ocop", crumbs(), extra={"star_links": star_links, "stars": None}
     )
     for stars in star_levels:
-        yield from _listing_pages(
-            catalogue.by_ocop[stars],
-            f"ocop/{stars}-sao/",
-            f"Sản phẩm OCOP {stars} sao",
+        yield from listing_pages(
+            by_ocop[stars],
+            urls.ocop_stars(stars),
             "ocop",
-            crumbs(("OCOP", "ocop/")),
-            intro=ocop_intro,
-            extra={"star_links": star_links},
+            crumbs(("OCOP", urls.ocop())),
+            extra={"star_links": star_links, "stars": stars},
         )
 
-    yield from assessment_pages(catalogue.assessments, catalogue)
-    yield from discovery_pages(catalogue)  # /tim-kiem/ and the printable QR sheets
 
+def assessment_family(site: Site) -> Iterator[Page]:
+    yield from assessment_pages(site.catalogue.assessments, site.catalogue)
+
+
+def search_page(site: Site) -> Iterator[Page]:
+    """/tim-kiem/ and its filters: only values some product or cooperative has."""
+    catalogue = site.catalogue
+    products = catalogue.products
+    used_categories = {p.category.slug for p in products}
+    category_options = [
+        (g.name, [c.name for c in site.categories if c.group == g.slug and c.slug in used_categories])
+        for g in site.groups
+    ]
+    provinces = {p.name for p in (pr.origin_province or pr.cooperative.province for pr in products)}
+    provinces |= {c.province.name for c in catalogue.cooperatives.values()}
+    certifications = {h.certification.name for p in products for h in p.certifications}
+    certifications |= {
+        h.certification.name for c in catalogue.cooperatives.values() for h in c.certifications
+    }
     yield Page(
-        "404.html",
-        "404.html",
-        {"title": "Không tìm thấy trang", "category_groups": groups, "breadcrumbs": []},
+        urls.search(),
+        "search.html",
+        {
+            "noindex": True,
+            "category_options": [(group, names) for group, names in category_options if names],
+            "province_options": vi_sorted(provinces),
+            "ocop_options": [f"{stars} sao" for stars in sorted(catalogue.by_ocop, reverse=True)],
+            "certification_options": vi_sorted(certifications),
+            "category_groups": site.groups,
+            "group_counts": site.group_counts,
+            "breadcrumbs": crumbs(),
+        },
     )
+
+
+def print_sheets(site: Site) -> Iterator[Page]:
+    """Each cooperative's printable A4 price list with QR codes."""
+    for coop in site.cooperatives:
+        yield Page(
+            urls.print_sheet(coop),
+            "print_sheet.html",
+            {
+                "noindex": True,
+                "coop": coop,
+                "products": site.catalogue.by_cooperative.get(coop.slug, []),
+                "breadcrumbs": crumbs(
+                    ("Hợp tác xã", urls.cooperatives()), (coop.name, urls.cooperative(coop))
+                ),
+            },
+        )
+
+
+def not_found_page(site: Site) -> Iterator[Page]:
+    yield Page(urls.not_found(), "404.html", {"category_groups": site.groups, "breadcrumbs": []})
+
+
+FAMILIES: tuple[Callable[[Site], Iterator[Page]], ...] = (
+    home_page,
+    product_pages,
+    cooperative_pages,
+    all_products_pages,
+    category_pages,
+    province_pages,
+    ethnic_group_pages,
+    ocop_pages,
+    assessment_family,
+    search_page,
+    print_sheets,
+    not_found_page,
+)
+
+
+def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
+    """Every page of the catalogue, in a stable order: FAMILIES, one after the other."""
+    site = Site.of(catalogue, today)
+    for family in FAMILIES:
+        yield from family(site)

@@ -1,6 +1,6 @@
 """sitemap.xml, robots.txt, Atom feeds of new and updated products, and a Google Merchant feed.
 
-Pure text builders: every URL is absolute (see seo.public_base) and every date comes from
+Pure text builders: every URL is absolute (seo.public_base, urls.absolute) and every date comes from
 history.file_dates, so the same content and history give byte-identical files. Every value
 goes through `_text`/`_attr`: XML 1.0 forbids most control characters even escaped, so one
 stray character would make a whole feed unreadable; the strict reader already rejects them
@@ -19,7 +19,9 @@ from chophien import reference
 from chophien.catalogue.model import Cooperative, Product
 from chophien.core.text import remove_unsafe
 from chophien.photos.model import ProcessedImage
-from chophien.site.seo import absolute, availability, largest_jpeg, product_description, share_image
+from chophien.site import urls
+from chophien.site.seo import availability, largest_jpeg, product_description, share_image
+from chophien.site.urls import absolute
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org); past it, an index of several files
 FEED_ENTRIES = 50
@@ -88,17 +90,17 @@ def sitemaps(base: str, entries: Iterable[SitemapEntry], limit: int = SITEMAP_LI
         seen.setdefault(entry.url, entry)
     unique = list(seen.values())
     if len(unique) <= limit:
-        return {"sitemap.xml": _urlset(unique)}
+        return {urls.sitemap(): _urlset(unique)}
     files = {}
     for number, start in enumerate(range(0, len(unique), limit), 1):
-        files[f"sitemap-{number}.xml"] = _urlset(unique[start : start + limit])
+        files[urls.sitemap_part(number)] = _urlset(unique[start : start + limit])
     index = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     index += [f"<sitemap><loc>{_loc(absolute(base, name))}</loc></sitemap>" for name in files]
     index.append("</sitemapindex>")
-    files["sitemap.xml"] = "\n".join(index) + "\n"
+    files[urls.sitemap()] = "\n".join(index) + "\n"
     return files
 
 
@@ -110,10 +112,10 @@ def robots_txt(base: str, path: str) -> str:
     """
     return (
         "User-agent: *\n"
-        f"Disallow: {path}/admin/\n"
-        f"Disallow: {path}/tim-kiem/pagefind/\n"
+        f"Disallow: {path}/{urls.admin()}\n"
+        f"Disallow: {path}/{urls.search_bundle()}\n"
         "\n"
-        f"Sitemap: {absolute(base, 'sitemap.xml')}\n"
+        f"Sitemap: {absolute(base, urls.sitemap())}\n"
     )
 
 
@@ -128,7 +130,7 @@ def recent(products: Iterable[Product], dates: Dates, limit: int = FEED_ENTRIES)
 
 
 def _entry(product: Product, base: str, dates: Dates, images: dict[str, ProcessedImage]) -> str:
-    url = absolute(base, product.url)
+    url = absolute(base, urls.product(product))
     published, updated = dates[product.source]
     picture = share_image(product.images[0] if product.images else None, images, base)
     html = ""
@@ -143,7 +145,7 @@ def _entry(product: Product, base: str, dates: Dates, images: dict[str, Processe
         f'<link rel="alternate" type="text/html" href={_attr(url)}/>'
         f"<published>{_iso(published)}</published>"
         f"<updated>{_iso(updated)}</updated>"
-        f"<author><name>{_text(coop.name)}</name><uri>{_text(absolute(base, coop.url))}</uri></author>"
+        f"<author><name>{_text(coop.name)}</name><uri>{_text(absolute(base, urls.cooperative(coop)))}</uri></author>"
         f"<category term={_attr(product.category.slug)} label={_attr(product.category.name)}/>"
         f"<summary>{_text(product_description(product))}</summary>"
         f'<content type="html">{_text(html)}</content>'
@@ -181,9 +183,9 @@ def atom_feed(
 def site_feed(base: str, sitename: str, products, dates: Dates, images, fallback_updated) -> str:
     return atom_feed(
         base=base,
-        path="san-pham/atom.xml",
+        path=urls.site_feed(),
         title=f"{sitename} – sản phẩm mới và cập nhật",
-        page_url="san-pham/",
+        page_url=urls.products(),
         products=recent(products, dates),
         dates=dates,
         images=images,
@@ -194,9 +196,9 @@ def site_feed(base: str, sitename: str, products, dates: Dates, images, fallback
 def cooperative_feed(base: str, coop: Cooperative, products, dates: Dates, images) -> str:
     return atom_feed(
         base=base,
-        path=f"{coop.url}atom.xml",
+        path=urls.cooperative_feed(coop),
         title=f"{coop.name} – sản phẩm mới và cập nhật",
-        page_url=coop.url,
+        page_url=urls.cooperative(coop),
         products=recent(products, dates),
         dates=dates,
         images=images,
@@ -222,7 +224,7 @@ def merchant_item(
         ("g:id", product.code),
         ("g:title", product.name[:150]),
         ("g:description", description[:5000]),
-        ("g:link", absolute(base, product.url)),
+        ("g:link", absolute(base, urls.product(product))),
         ("g:image_link", pictures[0]),
         *[("g:additional_image_link", url) for url in pictures[1 : 1 + MERCHANT_IMAGES]],
         ("g:availability", MERCHANT_AVAILABILITY[availability(product, today)]),
@@ -245,7 +247,7 @@ def merchant_feed(base: str, sitename: str, tagline: str, products, images, toda
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">\n'
-        f"<channel><title>{_text(sitename)}</title><link>{_text(absolute(base, ''))}</link>"
+        f"<channel><title>{_text(sitename)}</title><link>{_text(absolute(base, urls.home()))}</link>"
         f"<description>{_text(tagline)}</description>\n"
         f"<!-- {len(items)} sản phẩm; {left_out} sản phẩm giá Liên hệ hoặc chưa có ảnh không có trong nguồn này -->\n"
         + "\n".join(items)

@@ -1,13 +1,15 @@
 """A page to render (URL, template, context), listing pagination and breadcrumbs: shared by every page family.
 
-The page families (views, assessment_views, discovery) import this module; it imports none of
-them, so the families never import each other through it.
+The page families (catalogue_pages, assessment_pages) import this module; it imports none of
+them, so the families never import each other through it. Addresses come from urls.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from chophien.site import urls
 
 PER_PAGE = 24
 
@@ -20,7 +22,7 @@ class Page:
 
     @property
     def save_as(self) -> str:
-        return f"{self.url}index.html" if self.url.endswith("/") or not self.url else self.url
+        return urls.save_as(self.url)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Paginator:
     base_url: str
 
     def url_for(self, number: int) -> str:
-        return self.base_url if number == 1 else f"{self.base_url}page/{number}/"
+        return urls.page(self.base_url, number)
 
     @property
     def prev_url(self) -> str | None:
@@ -59,4 +61,5 @@ def paginate(items: list, base_url: str, per_page: int = PER_PAGE) -> Iterator[P
 
 
 def crumbs(*pairs) -> list[tuple[str, str]]:
-    return [("Trang chủ", "")] + list(pairs)
+    """A breadcrumb trail of (label, url) pairs, from the home page."""
+    return [("Trang chủ", urls.home())] + list(pairs)

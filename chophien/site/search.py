@@ -33,11 +33,18 @@ from chophien.catalogue.model import Cooperative, Image, Product
 from chophien.core.cache_version import cache_version, ignoring
 from chophien.core.files import signature_of, write_atomic
 from chophien.photos.model import ProcessedImage
+from chophien.site import urls
 from chophien.site.pagefind_stable import stabilise
+from chophien.site.urls import absolute
 
 # Pagefind's file glob: product and cooperative pages only (listings have no index block).
-GLOB = "{san-pham/*/*,hop-tac-xa/*}/index.html"
-FOLDER = "tim-kiem/pagefind"  # beside the search page; hosts cache it like the theme files
+# The pages Pagefind reads: products (not the listing's pages) and cooperatives.
+GLOB = f"{{{urls.products()}*/*,{urls.cooperatives()}*}}/index.html"
+INDEXED_PAGE = re.compile(
+    rf"{re.escape(urls.products())}(?!{urls.PAGES}/)[^/]+/[^/]+/index\.html"
+    rf"|{re.escape(urls.cooperatives())}[^/]+/index\.html"
+)
+FOLDER = urls.search_bundle().rstrip("/")  # beside the search page; hosts cache it like the theme files
 UNUSED_FILES = (
     "pagefind-ui.js",
     "pagefind-ui.css",
@@ -102,11 +109,11 @@ def _thumbnail(image: Image | None, images: dict[str, ProcessedImage], siteurl: 
     processed = images.get(image.source) if image else None
     if processed is None or not processed.derivatives:
         return []
-    meta = [("image", f"{siteurl}/media/{processed.fallback(240).name}"), ("image_alt", image.alt)]
+    meta = [("image", absolute(siteurl, urls.media(processed.fallback(240).name))), ("image_alt", image.alt)]
     webp = processed.variants("webp")
     if webp:
         small = min(webp, key=lambda d: (abs(d.width - 240), d.width))
-        meta.append(("image_webp", f"{siteurl}/media/{small.name}"))
+        meta.append(("image_webp", absolute(siteurl, urls.media(small.name))))
     return meta
 
 
@@ -290,14 +297,35 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
     old = target.with_name(f".{target.name}-old")
     for leftover in (fresh, old):  # of a build stopped mid-swap: never published
         shutil.rmtree(leftover, ignore_errors=True)
-    if marker and digest and not ignoring() and (target / "pagefind-entry.json").is_file():
-        try:
-            recorded = json.loads(marker.read_text())
-            if recorded.get("digest") == digest and _bundle_intact(target, recorded["files"]):
-                return IndexRun(skipped=True)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
+    if marker and digest and _unchanged(target, marker, digest):
+        return IndexRun(skipped=True)
     started = time.monotonic()
+    stdout = _run_pagefind(output, fresh)
+    stabilise(fresh)  # same content, same bytes (Pagefind orders filters at random)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    seconds = time.monotonic() - started
+    if marker and digest:
+        _record_bundle(target, marker, digest)
+    counts = re.findall(r"Indexed (\d+) (pages|words|filters)", stdout)
+    return IndexRun(skipped=False, seconds=seconds, summary=", ".join(f"{n} {kind}" for n, kind in counts))
+
+
+def _unchanged(target: Path, marker: Path, digest: str) -> bool:
+    """The bundle is there, whole, and was made from pages with this *digest*."""
+    if ignoring() or not (target / "pagefind-entry.json").is_file():
+        return False
+    try:
+        recorded = json.loads(marker.read_text())
+        return recorded.get("digest") == digest and _bundle_intact(target, recorded["files"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def _run_pagefind(output: Path, fresh: Path) -> str:
+    """Index *output* into *fresh*, without Pagefind's own interfaces; its report (stdout)."""
     result = subprocess.run(
         [
             sys.executable,
@@ -327,19 +355,15 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
             "Pagefind ghi chỉ mục tìm kiếm không đầy đủ (đĩa đầy?)",
             str(damaged),
         )
-    stabilise(fresh)  # same content, same bytes (Pagefind orders filters at random)
-    if target.exists():
-        target.rename(old)
-    fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    seconds = time.monotonic() - started
-    if marker and digest:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        files = {
-            path.relative_to(target).as_posix(): list(signature_of(path))
-            for path in sorted(target.rglob("*"))
-            if path.is_file()
-        }
-        write_atomic(marker, json.dumps({"digest": digest, "files": files}).encode(), mode=None)
-    counts = re.findall(r"Indexed (\d+) (pages|words|filters)", result.stdout)
-    return IndexRun(skipped=False, seconds=seconds, summary=", ".join(f"{n} {kind}" for n, kind in counts))
+    return result.stdout
+
+
+def _record_bundle(target: Path, marker: Path, digest: str) -> None:
+    """Remember *digest* and each bundle file's signature, to skip the next unchanged run."""
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    files = {
+        path.relative_to(target).as_posix(): list(signature_of(path))
+        for path in sorted(target.rglob("*"))
+        if path.is_file()
+    }
+    write_atomic(marker, json.dumps({"digest": digest, "files": files}).encode(), mode=None)

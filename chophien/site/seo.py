@@ -1,8 +1,9 @@
-"""Absolute addresses, sharing previews (Open Graph, Twitter cards) and JSON-LD structured data.
+"""The public address, sharing previews (Open Graph, Twitter cards) and JSON-LD structured data.
 
 Pages link to each other through SITEURL, which is empty in development. What leaves the site —
 canonical links, previews pasted into Zalo or Facebook, structured data, feeds, the sitemap and
-printed QR codes — needs absolute URLs: `public_base` decides the site's public address.
+printed QR codes — needs absolute URLs: `public_base` decides the site's public address and
+`urls.absolute` puts it in front of a page's URL.
 Pure functions; the images they mention come from the photo pipeline.
 """
 
@@ -19,6 +20,8 @@ from chophien import reference
 from chophien.catalogue.model import Cooperative, Image, Product
 from chophien.core.text import remove_unsafe
 from chophien.photos.model import ProcessedImage
+from chophien.site import urls
+from chophien.site.urls import absolute
 
 # Where `make devserver` serves the site: the address used when no public one is configured.
 DEV_SITE_URL = "http://127.0.0.1:8000"
@@ -49,22 +52,6 @@ def public_base(settings, environ=None) -> str:
 def is_placeholder(base: str) -> bool:
     """True when *base* is the devserver fallback, not a real public address."""
     return base.startswith(DEV_SITE_URL)
-
-
-def base_path(base: str) -> str:
-    """The path part of *base* ("" at a domain root, "/repo" under a sub-path)."""
-    after_scheme = base.split("://", 1)[-1]
-    return "/" + after_scheme.split("/", 1)[1] if "/" in after_scheme else ""
-
-
-def absolute(base: str, url: str) -> str:
-    """*url* (relative to the site root, "" for the home page) as an absolute URL."""
-    return f"{base}/{url}"
-
-
-def page_url_of(output_file: str) -> str:
-    """A written file's URL relative to the site root: "a/b/index.html" → "a/b/"."""
-    return output_file.removesuffix("index.html")
 
 
 # --- availability -------------------------------------------------------------------------
@@ -105,27 +92,27 @@ def share_image(image: Image | None, images: dict[str, ProcessedImage], base: st
     if processed is None or processed.share is None:
         return None
     share = processed.share
-    return ShareImage(absolute(base, f"media/{share.name}"), share.width, share.height, image.alt)
+    return ShareImage(absolute(base, urls.media(share.name)), share.width, share.height, image.alt)
 
 
 def largest_jpeg(image: Image, images: dict[str, ProcessedImage], base: str) -> str | None:
     processed = images.get(image.source)
     if processed is None or not processed.variants("jpg"):
         return None
-    return absolute(base, f"media/{max(processed.variants('jpg'), key=lambda d: d.width).name}")
+    return absolute(base, urls.media(max(processed.variants("jpg"), key=lambda d: d.width).name))
 
 
 def product_image_urls(product: Product, images: dict[str, ProcessedImage], base: str) -> list[str]:
     """Absolute JPEG URLs: the sharing crop of the first photo, then every photo at full size."""
-    urls = []
+    found = []
     first = share_image(product.images[0] if product.images else None, images, base)
     if first:
-        urls.append(first.url)
+        found.append(first.url)
     for image in product.images:
         url = largest_jpeg(image, images, base)
         if url:
-            urls.append(url)
-    return urls
+            found.append(url)
+    return found
 
 
 def cooperative_image(coop: Cooperative, products: list[Product]) -> Image | None:
@@ -194,16 +181,16 @@ def _postal_address(coop: Cooperative) -> dict:
 
 
 def seller(coop: Cooperative, base: str) -> dict:
-    return {"@type": "Organization", "name": coop.name, "url": absolute(base, coop.url)}
+    return {"@type": "Organization", "name": coop.name, "url": absolute(base, urls.cooperative(coop))}
 
 
 def organization(coop: Cooperative, base: str, images: dict[str, ProcessedImage]) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
-        "@id": absolute(base, coop.url) + "#org",
+        "@id": absolute(base, urls.cooperative(coop)) + "#org",
         "name": coop.name,
-        "url": absolute(base, coop.url),
+        "url": absolute(base, urls.cooperative(coop)),
         "address": _postal_address(coop),
     }
     if coop.short_name and coop.short_name != coop.name:
@@ -235,7 +222,7 @@ def product_data(product: Product, base: str, images: dict[str, ProcessedImage],
 
     A product priced "Liên hệ" has no Offer: an Offer without a price is an error for Google.
     """
-    url = absolute(base, product.url)
+    url = absolute(base, urls.product(product))
     data: dict = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -274,11 +261,11 @@ def website(base: str, name: str) -> dict:
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": name,
-        "url": absolute(base, ""),
+        "url": absolute(base, urls.home()),
         "inLanguage": "vi",
         "potentialAction": {
             "@type": "SearchAction",
-            "target": {"@type": "EntryPoint", "urlTemplate": absolute(base, "tim-kiem/?q={q}")},
+            "target": {"@type": "EntryPoint", "urlTemplate": absolute(base, urls.search_query("{q}"))},
             "query-input": "required name=q",
         },
     }

@@ -10,7 +10,9 @@ from chophien.catalogue.model import Image
 from chophien.catalogue.schema import KINDS, STATUSES
 from chophien.core.text import format_date, format_money, format_phone, group_thousands
 from chophien.photos.model import ProcessedImage
+from chophien.site import urls
 from chophien.site.postprocess import CSP_META
+from chophien.site.urls import absolute
 
 MONTHS = {m: f"tháng {m}" for m in range(1, 13)}
 
@@ -58,17 +60,18 @@ FILTERS = {
 
 def asset(relative: str) -> str:
     """URL path of a theme file; the Pelican adapter replaces this with fingerprinted names."""
-    return f"theme/{relative}"
+    return urls.theme_file(relative)
 
 
-GLOBALS: dict = {"asset": asset, "CSP": CSP_META}
+# `urls`: every address of the site (urls.py); templates never spell a path.
+GLOBALS: dict = {"asset": asset, "CSP": CSP_META, "urls": urls}
 
 
 DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"
 
 
 def _srcset(siteurl: str, variants) -> str:
-    return ", ".join(f"{siteurl}/media/{d.name} {d.width}w" for d in variants)
+    return ", ".join(f"{absolute(siteurl, urls.media(d.name))} {d.width}w" for d in variants)
 
 
 def picture_markup(
@@ -92,7 +95,7 @@ def picture_markup(
         jpg=_srcset(siteurl, info.variants("jpg")),
         sizes=sizes,
         cls=css_class,
-        src=f"{siteurl}/media/{main.name}",
+        src=absolute(siteurl, urls.media(main.name)),
         w=main.width,
         h=main.height,
         alt=alt,

@@ -179,7 +179,7 @@ def test_survey_text_fields_are_checked(tree):
 
 
 def test_spreadsheet_cells_are_checked(tmp_path, tree):
-    from chophien.volunteer.spreadsheet import import_spreadsheet
+    from chophien.volunteer.spreadsheet.importer import import_spreadsheet
 
     content = tree(minimal_tree())
     sheet = tmp_path / "san-pham.csv"

@@ -24,7 +24,7 @@ DATA_FILES = (
 
 
 def data_text(name: str) -> str:
-    return (resources.files("chophien") / "reference_data" / name).read_text(encoding="utf-8")
+    return (resources.files("chophien.reference") / "data" / name).read_text(encoding="utf-8")
 
 
 def raw(name: str) -> dict:

@@ -14,7 +14,7 @@ from htmlcheck import active_content
 from PIL import Image
 
 from chophien.core.text import format_money
-from chophien.quality.audit import broken_links, html_files, parse_page
+from chophien.quality.links import broken_links, html_files, parse_page
 from chophien.quality.budgets import CSS_BUDGET, HTML_BUDGET, css_total, measure_site
 
 pytestmark = pytest.mark.build
@@ -52,7 +52,7 @@ def test_page_counts_match_the_content(built_demo):
 
 
 def test_every_internal_link_resolves(built_demo):
-    # The same checker as `make audit` (chophien/quality/audit.py): files, directories and #fragments.
+    # The same checker as `make audit` (chophien/quality/links.py): files, directories and #fragments.
     assert broken_links(built_demo) == []
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 from conftest import PRODUCT, minimal_tree
 
 from chophien.site.build import prepare
-from chophien.site.catalogue_pages import build_pages, related_products
+from chophien.site.catalogue_pages import FAMILIES, Site, build_pages, related_products
 from chophien.site.page import Paginator, paginate
 
 
@@ -104,3 +104,17 @@ def test_pages_cover_every_listing_and_sort_in_vietnamese_order(tree):
     ]:
         assert expected in urls
     assert "danh-muc/ruou-trang/" not in urls  # empty listings are not generated
+
+
+def test_build_pages_is_the_families_in_order_and_titles_live_in_the_templates(tree):
+    catalogue = _catalogue(tree, minimal_tree(**{"cooperatives/htx-mat-ong-dong-van.md": OTHER_COOP}))
+    today = dt.date(2026, 11, 27)
+    pages = list(build_pages(catalogue, today))
+    site = Site.of(catalogue, today)
+    assert pages == [page for family in FAMILIES for page in family(site)]
+    first_of = {family.__name__: next(iter(family(site)), None) for family in FAMILIES}
+    assert first_of["home_page"].url == "" and first_of["not_found_page"].url == "404.html"
+    assert first_of["search_page"].url == "tim-kiem/" and first_of["print_sheets"].url.endswith("/in/")
+    assert pages[0] == first_of["home_page"] and pages[-1] == first_of["not_found_page"]
+    # Page titles, headings and intros are written in the templates, not passed from Python.
+    assert [p.url for p in pages if {"title", "heading", "intro"} & set(p.context)] == []

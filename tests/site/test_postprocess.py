@@ -108,7 +108,9 @@ def test_minify_keeps_text():
 def test_pages_rendered_on_several_cores_equal_pages_rendered_in_one(tmp_path):
     """Past PARALLEL_FROM pages, forked workers render, minify and compress: same bytes as one process."""
     many = {
-        f"products/htx-che-na-hang/che-{number:03d}.md": PRODUCT_TEMPLATE.format(number=number, price=100 + number)
+        f"products/htx-che-na-hang/che-{number:03d}.md": PRODUCT_TEMPLATE.format(
+            number=number, price=100 + number
+        )
         for number in range(230)
     }
     content = write_tree(tmp_path, minimal_tree(**many))
@@ -146,14 +148,20 @@ Chè búp hái tay, lô số {number}.
 
 def test_a_template_error_in_a_render_worker_fails_the_build(tmp_path):
     many = {
-        f"products/htx-che-na-hang/che-{number:03d}.md": PRODUCT_TEMPLATE.format(number=number, price=100 + number)
+        f"products/htx-che-na-hang/che-{number:03d}.md": PRODUCT_TEMPLATE.format(
+            number=number, price=100 + number
+        )
         for number in range(230)
     }
     content = write_tree(tmp_path, minimal_tree(**many))
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     product = theme / "templates/product.html"
-    product.write_text(product.read_text().replace("{% block content %}", "{% block content %}{{ product.no_such.field }}", 1))
+    product.write_text(
+        product.read_text().replace(
+            "{% block content %}", "{% block content %}{{ product.no_such.field }}", 1
+        )
+    )
     result = run_pelican(content, tmp_path / "out", "-t", str(theme), env_extra={"CHOPHIEN_JOBS": "2"})
     assert result.returncode != 0
     assert "no_such" in result.stderr + result.stdout

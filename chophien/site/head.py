@@ -1,0 +1,138 @@
+"""Each page's head: canonical address, sharing preview (Open Graph, Twitter card) and JSON-LD, from its context.
+
+`PageHeads` belongs to one build (its public address, name, tagline, photos and day). The adapter
+puts its `page_head` into the context every page is rendered with — the catalogue's pages and
+Pelican's own content pages alike — so two builds in one process never share one: there is no
+module-level state here. The JSON-LD and preview values themselves come from seo.py (pure
+functions of the domain); this module only reads the template context and picks among them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from chophien.photos.model import ProcessedImage
+from chophien.site import seo, urls
+from chophien.site.urls import absolute
+
+NOT_INDEXED_FILES = (urls.not_found(),)
+
+
+@dataclass(frozen=True)
+class Head:
+    canonical: str
+    title: str
+    description: str
+    og_type: str
+    image: seo.ShareImage | None
+    price: int | None
+    noindex: bool
+    feed: tuple[str, str] | None  # (title, absolute URL)
+    json_ld: Markup
+
+
+@dataclass
+class Preview:
+    """What a kind of page (product, cooperative, any other) puts in its head besides the trail."""
+
+    description: str
+    og_type: str = "website"
+    image: seo.ShareImage | None = None
+    price: int | None = None
+    feed: tuple[str, str] | None = None
+    items: list[dict] = field(default_factory=list)  # JSON-LD
+
+
+class PageHeads:
+    """`page_head()` of one build: the head of the page the template context describes."""
+
+    def __init__(
+        self, base: str, sitename: str, tagline: str, images: dict[str, ProcessedImage], today: dt.date
+    ):
+        self.base = base
+        self.sitename = sitename
+        self.tagline = tagline
+        self.images = images
+        self.today = today
+
+    @pass_context
+    def page_head(self, ctx) -> Head:
+        """The template global: `{% set head = page_head() %}`."""
+        return self.of(ctx)
+
+    def of(self, ctx) -> Head:
+        output_file = ctx.get("output_file") or ""
+        url = urls.page_url_of(output_file)
+        page = ctx.get("page")  # a content/pages page rendered by Pelican
+        title = ctx.get("title") or (getattr(page, "title", "") if page else "") or self.sitename
+        noindex = (
+            bool(ctx.get("noindex")) or output_file in NOT_INDEXED_FILES or ctx.get("problems") is not None
+        )
+        preview = self.preview(ctx, url, page)
+        trail = ctx.get("breadcrumbs")
+        if not noindex and trail is not None:
+            preview.items.append(self.breadcrumbs(url, trail, ctx.get("heading") or title))
+        return Head(
+            canonical=absolute(self.base, url),
+            title=title,
+            description=preview.description,
+            og_type=preview.og_type,
+            image=preview.image,
+            price=preview.price,
+            noindex=noindex,
+            feed=preview.feed,
+            json_ld=seo.json_ld(preview.items) if preview.items else Markup(""),
+        )
+
+    def preview(self, ctx, url: str, page) -> Preview:
+        product, coop = ctx.get("product"), ctx.get("coop")
+        if product is not None and url == urls.product(product):
+            return self.product(product)
+        if coop is not None and url == urls.cooperative(coop):
+            return self.cooperative(coop, ctx.get("products") or [])
+        return self.other(ctx, url, page)
+
+    def product(self, product) -> Preview:
+        return Preview(
+            description=seo.product_description(product),
+            og_type="product",
+            image=seo.share_image(product.images[0] if product.images else None, self.images, self.base),
+            price=product.price,
+            items=[seo.product_data(product, self.base, self.images, self.today)],
+        )
+
+    def cooperative(self, coop, products) -> Preview:
+        return Preview(
+            description=seo.cooperative_description(coop, len(products)),
+            image=seo.share_image(seo.cooperative_image(coop, products), self.images, self.base),
+            feed=(f"{coop.name} – sản phẩm mới", absolute(self.base, urls.cooperative_feed(coop))),
+            items=[seo.organization(coop, self.base, self.images)],
+        )
+
+    def other(self, ctx, url: str, page) -> Preview:
+        """Listings, directories, the home page and content pages."""
+        preview = Preview(description=self.tagline)
+        shown = ctx.get("featured") or ctx.get("products") or []
+        first = next((p for p in shown if p.images), None)
+        if first is not None:
+            preview.image = seo.share_image(first.images[0], self.images, self.base)
+        if page is not None and getattr(page, "summary", ""):
+            from chophien.formats.markup import summary
+
+            preview.description = seo.clip(summary(f"<p>{page.summary}</p>")) or self.tagline
+        elif ctx.get("intro"):
+            preview.description = seo.clip(ctx.get("intro"))
+        if url in (urls.home(), urls.products()):
+            preview.feed = (f"{self.sitename} – sản phẩm mới", absolute(self.base, urls.site_feed()))
+        if url == urls.home():
+            preview.items.append(seo.website(self.base, self.sitename))
+        return preview
+
+    def breadcrumbs(self, url: str, trail, heading: str) -> dict:
+        if url == urls.home():
+            return seo.breadcrumb_list(self.base, [], ("Trang chủ", urls.home()))
+        return seo.breadcrumb_list(self.base, list(trail), (heading, url))

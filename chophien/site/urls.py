@@ -1,0 +1,242 @@
+"""Every address of the site, built in one place: pages, listings and their pagination, files beside pages.
+
+URLs follow DESIGN §4 (directory style) and are relative to the site root ("" for the home page);
+templates put `{{ SITEURL }}/` in front, and what leaves the site (canonical links, feeds, the
+sitemap, QR codes) makes them absolute with `absolute(base, url)`. Templates reach this module as
+the Jinja global `urls` (templating.GLOBALS); no template and no other module spells a path.
+
+The domain objects carry their own page address (`Product.url`, `Cooperative.url`, `Survey.url`,
+`Model.url`: the catalogue and assessment layers sit below this one); the functions here return
+them and tests/site/test_urls.py checks that they agree with the paths built here.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class _HasUrl(Protocol):
+    url: str
+
+
+# --- site root and the written files ---------------------------------------------------------------
+
+HOME = ""
+
+
+def home() -> str:
+    return HOME
+
+
+def absolute(base: str, url: str) -> str:
+    """*url* (relative to the site root, "" for the home page) as an absolute URL under *base*."""
+    return f"{base}/{url}"
+
+
+def base_path(base: str) -> str:
+    """The path part of *base* ("" at a domain root, "/repo" under a sub-path)."""
+    after_scheme = base.split("://", 1)[-1]
+    return "/" + after_scheme.split("/", 1)[1] if "/" in after_scheme else ""
+
+
+def page_url_of(output_file: str) -> str:
+    """A written file's URL relative to the site root: "a/b/index.html" → "a/b/"."""
+    return output_file.removesuffix("index.html")
+
+
+def save_as(url: str) -> str:
+    """The file a URL is written to: "a/b/" → "a/b/index.html"; a file name stays as it is."""
+    return f"{url}index.html" if url.endswith("/") or not url else url
+
+
+def is_html_page(url: str) -> bool:
+    """Directory-style URLs are pages; anything else (a CSV download, 404.html) is a file."""
+    return url == "" or url.endswith("/")
+
+
+PAGES = "page"  # the folder of a listing's further pages
+
+
+def page(base_url: str, number: int) -> str:
+    """Page *number* of the listing at *base_url* (the first page is the listing itself)."""
+    return base_url if number == 1 else f"{base_url}{PAGES}/{number}/"
+
+
+# --- catalogue -------------------------------------------------------------------------------------
+
+
+def products() -> str:
+    return "san-pham/"
+
+
+def product(product: _HasUrl) -> str:
+    return product.url
+
+
+def product_path(cooperative_slug: str, product_slug: str) -> str:
+    """What `Product.url` is: the page of a product under its cooperative."""
+    return f"{products()}{cooperative_slug}/{product_slug}/"
+
+
+def cooperatives() -> str:
+    return "hop-tac-xa/"
+
+
+def cooperative(coop: _HasUrl) -> str:
+    return coop.url
+
+
+def cooperative_path(slug: str) -> str:
+    """What `Cooperative.url` is."""
+    return f"{cooperatives()}{slug}/"
+
+
+def categories() -> str:
+    return "danh-muc/"
+
+
+def category(slug: str) -> str:
+    """A category or a category group (both live under /danh-muc/, their slugs never collide)."""
+    return f"{categories()}{slug}/"
+
+
+def provinces() -> str:
+    return "tinh/"
+
+
+def province(slug: str) -> str:
+    return f"{provinces()}{slug}/"
+
+
+def ethnic_groups() -> str:
+    return "dan-toc/"
+
+
+def ethnic_group(slug: str) -> str:
+    return f"{ethnic_groups()}{slug}/"
+
+
+def ocop() -> str:
+    return "ocop/"
+
+
+def ocop_stars(stars: int) -> str:
+    return f"{ocop()}{stars}-sao/"
+
+
+def search() -> str:
+    return "tim-kiem/"
+
+
+def search_query(placeholder: str) -> str:
+    """The search page asked for *placeholder* (the WebSite SearchAction's URL template)."""
+    return f"{search()}?q={placeholder}"
+
+
+def search_bundle() -> str:
+    """Pagefind's files (never crawled)."""
+    return f"{search()}pagefind/"
+
+
+def not_found() -> str:
+    return "404.html"
+
+
+def content_page(slug: str) -> str:
+    """A content/pages page (PAGE_URL "{slug}/"): gioi-thieu, cach-dat-hang, …"""
+    return f"{slug}/"
+
+
+def admin() -> str:
+    """The editors' CMS (volunteer/cms.py)."""
+    return "admin/"
+
+
+# --- files beside the pages ------------------------------------------------------------------------
+
+QR_FILE = "qr.svg"
+FEED_FILE = "atom.xml"
+
+
+def qr_code(page_url: str) -> str:
+    """The QR code that opens *page_url*, beside it."""
+    return f"{page_url}{QR_FILE}"
+
+
+def print_sheet(coop: _HasUrl) -> str:
+    """A cooperative's printable A4 price list with QR codes."""
+    return f"{coop.url}in/"
+
+
+def cooperative_feed(coop: _HasUrl) -> str:
+    return f"{coop.url}{FEED_FILE}"
+
+
+def site_feed() -> str:
+    return f"{products()}{FEED_FILE}"
+
+
+def merchant_feed() -> str:
+    return f"{products()}google-merchant.xml"
+
+
+def sitemap() -> str:
+    return "sitemap.xml"
+
+
+def sitemap_part(number: int) -> str:
+    return f"sitemap-{number}.xml"
+
+
+def robots() -> str:
+    return "robots.txt"
+
+
+def media(name: str) -> str:
+    """A processed photo (photos/images.py names every derivative)."""
+    return f"media/{name}"
+
+
+def theme_file(relative: str) -> str:
+    """A file of the theme's static folder (the adapter's `asset` adds fingerprints to CSS and JS)."""
+    return f"theme/{relative}"
+
+
+# --- assessment ------------------------------------------------------------------------------------
+
+
+def assessments() -> str:
+    return "danh-gia/"
+
+
+def assessment_comparison() -> str:
+    return f"{assessments()}so-sanh/"
+
+
+def survey(survey: _HasUrl) -> str:
+    return survey.url
+
+
+def survey_path(slug: str) -> str:
+    """What `Survey.url` is."""
+    return f"{assessments()}{slug}/"
+
+
+def method(model: _HasUrl) -> str:
+    """A scoring model's methodology page."""
+    return model.url
+
+
+def method_path(slug: str) -> str:
+    """What `Model.url` is."""
+    return f"{assessments()}phuong-phap/{slug}/"
+
+
+def survey_breakdown(survey: _HasUrl, dimension: _HasUrl) -> str:
+    """A survey's figures by one dimension (province, kind, …)."""
+    return f"{survey.url}{dimension.url}/"
+
+
+def survey_download(survey: _HasUrl, extension: str) -> str:
+    """A survey's open data: "csv" or "json"."""
+    return f"{survey.url}du-lieu.{extension}"

@@ -1,0 +1,51 @@
+"""history.py: the first and last change of a content file, from git or its mtime."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+
+from conftest import COOP, write_tree
+
+from chophien.site.history import file_dates
+
+
+def test_dates_come_from_git_and_fall_back_to_mtime(tmp_path):
+    content = write_tree(tmp_path, {"cooperatives/a.md": COOP, "cooperatives/b.md": COOP})
+    os.utime(content / "cooperatives/b.md", (1_700_000_000, 1_700_000_000))
+    outside = file_dates(content, ["content/cooperatives/b.md"])
+    assert outside["content/cooperatives/b.md"][1] == dt.datetime.fromtimestamp(1_700_000_000, dt.UTC)
+
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@x",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@x",
+    )
+
+    def git(*args, when):
+        subprocess.run(
+            ["git", *args], cwd=tmp_path, check=True, capture_output=True,
+            env=dict(env, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when),
+        )  # fmt: skip
+
+    git("init", "-q", when="2025-01-01T00:00:00Z")
+    git("add", "content/cooperatives/a.md", when="2025-01-01T00:00:00Z")
+    git("commit", "-qm", "a", when="2025-01-01T00:00:00Z")
+    (content / "cooperatives/a.md").write_text(COOP + "\nThêm.\n", encoding="utf-8")
+    git("commit", "-qam", "a again", when="2025-03-01T00:00:00Z")
+    dates = file_dates(content, ["content/cooperatives/a.md", "content/cooperatives/b.md"])
+    first, last = dates["content/cooperatives/a.md"]
+    assert (first.date(), last.date()) == (dt.date(2025, 1, 1), dt.date(2025, 3, 1))
+    assert dates["content/cooperatives/b.md"][0].year == 2023  # not committed: its mtime
+
+    # A formatting-only commit listed in .git-blame-ignore-revs is no change for feeds and sitemap.
+    (content / "cooperatives/a.md").write_text(COOP + "\nThêm.\n\n", encoding="utf-8")
+    git("commit", "-qam", "chophien fmt", when="2025-06-01T00:00:00Z")
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert file_dates(content, ["content/cooperatives/a.md"])["content/cooperatives/a.md"][1].month == 6
+    (tmp_path / ".git-blame-ignore-revs").write_text(f"# chophien fmt\n{sha}", encoding="utf-8")
+    first, last = file_dates(content, ["content/cooperatives/a.md"])["content/cooperatives/a.md"]
+    assert (first.date(), last.date()) == (dt.date(2025, 1, 1), dt.date(2025, 3, 1))
