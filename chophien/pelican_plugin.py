@@ -36,7 +36,7 @@ from chophien.core.problems import render_human
 from chophien.core.settings import Settings, today_is
 from chophien.core.text import collation_key, remove_unsafe
 from chophien.formats.markup import sanitize
-from chophien.photos.images import settings_key
+from chophien.photos.cache import settings_key
 from chophien.site import fingerprint as fingerprints
 from chophien.site import postprocess, templating
 from chophien.site.build import prepare

@@ -296,14 +296,14 @@ def test_the_reader_sees_a_planted_cycle_and_a_stray_pelican_import():
     # `from . import x`, `from .. import x`, absolute and `import a.b` forms resolve to the module.
     forms = (
         "from . import catalogue_pages\nimport chophien.site.discovery\nfrom chophien.catalogue import loader\n"
-        "from ..core.text import nfc\nfrom ..photos import images\n"
+        "from ..core.text import nfc\nfrom ..photos import cache\n"
     )
     assert {i.imported for i in imports_of("chophien.site.page", forms)} == {
         "chophien.site.catalogue_pages",
         "chophien.site.discovery",
         "chophien.catalogue.loader",
         "chophien.core.text",
-        "chophien.photos.images",
+        "chophien.photos.cache",
     }
 
 

@@ -27,7 +27,7 @@ from chophien.core.text import (
 )
 from chophien.formats.strictyaml import REPLACEMENT, Document, FrontMatter, UnsafeCharacter
 from chophien.formats.weblinks import parse_web_address
-from chophien.photos.images import ACCEPTED_LIST, ACCEPTED_SUFFIXES
+from chophien.photos.formats import ACCEPTED_LIST, ACCEPTED_SUFFIXES
 
 # --- enumerations (slug → (Vietnamese label, English label)) -------------------
 

@@ -7,7 +7,7 @@ import hashlib
 import io
 from pathlib import Path
 
-from chophien.photos.images import ACCEPTED_FORMATS, ACCEPTED_SUFFIXES
+from chophien.photos.formats import ACCEPTED_FORMATS, ACCEPTED_SUFFIXES
 
 # Accepted photo formats, plus image files that must never be published at all.
 IMAGE_SUFFIXES = ACCEPTED_SUFFIXES | {".gif", ".tif", ".tiff"}

@@ -19,7 +19,7 @@ from chophien import reference
 from chophien.catalogue.model import Cooperative, Image, Product
 from chophien.core.settings import Settings
 from chophien.core.text import remove_unsafe
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 from chophien.site import urls
 from chophien.site.urls import absolute
 

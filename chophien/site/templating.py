@@ -10,7 +10,7 @@ from chophien.catalogue.model import Image
 from chophien.catalogue.schema import KINDS, STATUSES
 from chophien.core.settings import Settings
 from chophien.core.text import format_date, format_money, format_phone, group_thousands
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 from chophien.site import urls
 from chophien.site.postprocess import CSP_META
 from chophien.site.urls import absolute

@@ -26,7 +26,7 @@ from chophien.core import files
 from chophien.core.filestat import FileHashes
 from chophien.core.settings import Settings
 from chophien.formats import markup
-from chophien.photos import images
+from chophien.photos import cache as photo_cache
 from chophien.site import qrcodes, search
 
 PACKAGE = ROOT / "chophien"
@@ -154,7 +154,7 @@ def test_every_cache_key_follows_the_version(monkeypatch, tmp_path, fresh_versio
     renderer.render("Chè **ngon**.")
     keys = lambda: (  # noqa: E731
         loader.parse_cache_key(today),
-        images.settings_key(),
+        photo_cache.settings_key(),
         qrcodes.cache_key("https://example.org/"),
         search.inputs_digest({"a": "b"}),
     )

@@ -13,7 +13,7 @@ import unicodedata
 
 import pytest
 from conftest import COOP, PRODUCT, minimal_tree
-from test_assessment import GOOD, survey_tree
+from survey_samples import GOOD, survey_tree
 
 from chophien.cli import main
 from chophien.core.problems import ProblemList, log_line, render_github, render_json, render_markdown
