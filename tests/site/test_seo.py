@@ -6,14 +6,17 @@ import datetime as dt
 import json
 
 import pytest
-from small_site import TODAY, small_catalogue
+from factories import make_catalogue, make_ocop, make_product
+from small_site import TODAY
 
 from chophien.site import seo
 
 
 @pytest.fixture
-def catalogue(tree):
-    return small_catalogue(tree)
+def catalogue():
+    """The tea with tags and an OCOP rating, and a product sold at a price given on request."""
+    tea = make_product(tags=("đặc sản",), ocop=make_ocop(4, 2024))
+    return make_catalogue(tea, make_product(slug="che-lien-he", price=None))
 
 
 @pytest.mark.parametrize(
@@ -45,10 +48,8 @@ def test_public_base(settings, environ, expected):
         ("theo-mua", (), 5, "in_stock"),
     ],
 )
-def test_availability_from_status_and_season(catalogue, status, season, month, expected):
-    from dataclasses import replace
-
-    product = replace(catalogue[0].products[0], status=status, season=season)
+def test_availability_from_status_and_season(status, season, month, expected):
+    product = make_product(status=status, season=season)
     assert seo.availability(product, dt.date(2026, month, 1)) == expected
 
 
@@ -59,7 +60,7 @@ def test_json_ld_cannot_close_its_script_element():
 
 
 def test_product_without_price_has_no_offer(catalogue):
-    products = {p.slug: p for p in catalogue[0].products}
+    products = {p.slug: p for p in catalogue.products}
     priced = seo.product_data(products["che-shan-tuyet"], "https://x.vn", {}, TODAY)
     assert priced["offers"]["price"] == "450000" and priced["offers"]["priceCurrency"] == "VND"
     assert priced["offers"]["seller"]["name"] == "Hợp tác xã Chè Shan tuyết Nà Hang"
