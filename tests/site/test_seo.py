@@ -65,3 +65,16 @@ def test_product_without_price_has_no_offer(catalogue):
     assert priced["offers"]["price"] == "450000" and priced["offers"]["priceCurrency"] == "VND"
     assert priced["offers"]["seller"]["name"] == "Hợp tác xã Chè Shan tuyết Nà Hang"
     assert "offers" not in seo.product_data(products["che-lien-he"], "https://x.vn", {}, TODAY)
+
+
+def test_product_data_names_code_category_brand_award_and_availability():
+    product = make_product(ocop=make_ocop(4, 2024), status="theo-mua", season=(9, 10, 11))
+    data = seo.product_data(product, "https://x.vn", {}, TODAY)
+    assert data["@id"] == "https://x.vn/san-pham/htx-che-na-hang/che-shan-tuyet/#product"
+    assert (data["sku"], data["brand"]["name"]) == ("08-9388SH", "HTX Chè Nà Hang")
+    assert data["category"] == "Thực phẩm > Chè tươi, chế biến"
+    assert data["award"] == "OCOP 4 sao (2024)" and data["description"] == "Búp chè hái từ cây cổ thụ."
+    assert data["offers"]["availability"] == "https://schema.org/InStock"  # November: in season
+    assert "image" not in data  # no processed photo given
+    plain = seo.product_data(make_product(body_html="", summary=""), "https://x.vn", {}, TODAY)
+    assert "award" not in plain and "description" not in plain
