@@ -151,6 +151,41 @@ def yamljs() -> Path:
     return folder
 
 
+# --- In CI, a skip is a failure ------------------------------------------------------------------
+# CI (.ci/run) installs everything the suite uses (Chromium, lftp, nginx, the CMS bundle, the npm
+# YAML parsers), so there a skipped test hides a broken install instead of testing: it fails. Only
+# skips about the machine itself, which no install can give, are allowed; their reasons start with:
+CI_MAY_SKIP = ("cannot mount a tmpfs here",)  # tests/core/test_faults.py: an unprivileged container
+
+
+def _skip_fails_in_ci(report) -> None:
+    if not (report.skipped and os.environ.get("CI")) or hasattr(report, "wasxfail"):
+        return
+    longrepr = report.longrepr
+    reason = str(longrepr[2] if isinstance(longrepr, tuple) else longrepr).removeprefix("Skipped: ")
+    if reason.startswith(CI_MAY_SKIP):
+        return
+    report.outcome = "failed"
+    report.longrepr = (
+        f"skipped in CI: {reason}\n.ci/run installs everything the tests use, so in CI a skip hides a "
+        "broken install; fix the install, or add a reason about the machine itself to conftest.CI_MAY_SKIP"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    _skip_fails_in_ci(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    report = yield  # a module-level pytest.importorskip or pytest.skip(allow_module_level=True)
+    _skip_fails_in_ci(report)
+    return report
+
+
 def theme_environment():
     """The theme's templates with the site's filters and globals, as the build renders them
     (autoescape on), for tests that render pages without Pelican."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chophien.core.filestat import FileHashes
+from chophien.core.filestat import RACY_SECONDS, FileHashes
 
 OLD = 1_700_000_000  # a modification time long past
 
@@ -38,52 +38,71 @@ def test_an_unchanged_file_is_not_read_again(tmp_path, monkeypatch):
     assert FileHashes(memo).sha256(path) == digest
 
 
-def test_an_edit_is_seen_when_the_mtime_moved_by_one_second(tmp_path):
-    # mtimes set explicitly (1 s apart: every filesystem keeps that), never left to the clock's tick.
-    path = old_file(tmp_path / "che.md", b"price: 450.000\n")
-    memo = tmp_path / "hashes.pickle"
-    first = later(FileHashes(memo))
-    before = first.sha256(path)
-    first.save()
-    assert first.used  # remembered
-    path.write_bytes(b"price: 460.000\n")  # same size
-    os.utime(path, ns=((OLD + 1) * 10**9, (OLD + 1) * 10**9))
-    assert FileHashes(memo).sha256(path) == hashlib.sha256(b"price: 460.000\n").hexdigest() != before
+@pytest.fixture
+def stat_of(monkeypatch):
+    """Give the stat results of a file: mtime and ctime as set here, size and inode as they are.
 
-
-def test_an_edit_is_seen_even_with_the_same_size_mtime_and_inode(tmp_path, monkeypatch):
-    # A tool that restores the mtime still moves the ctime. Whether the kernel's ctime tick has
-    # passed between two writes is not the test's business: the stat results are given, one
-    # nanosecond of ctime apart, so only the signature logic is under test.
-    path = old_file(tmp_path / "che.md", b"price: 450.000\n")
+    Whether the kernel's timestamp tick has passed between two writes is not the tests' business:
+    with the signature given, each test moves exactly one field and nothing else.
+    """
+    given = {}
     real_stat = os.stat
-    real = real_stat(path)
-    fields = list(real)
-    ctime_ns = [real.st_ctime_ns]
 
     def fake_stat(name, *args, **kwargs):
-        if os.fspath(name) != os.fspath(path):
-            return real_stat(name, *args, **kwargs)
-        return os.stat_result(fields, {"st_mtime_ns": OLD * 10**9, "st_ctime_ns": ctime_ns[0]})
+        result = real_stat(name, *args, **kwargs)
+        if os.fspath(name) not in given:
+            return result
+        return os.stat_result(list(result), given[os.fspath(name)])
 
     monkeypatch.setattr("chophien.core.filestat.os.stat", fake_stat)
+
+    def give(path: Path, mtime_s: int = OLD, ctime_s: int = OLD) -> None:
+        given[os.fspath(path)] = {"st_mtime_ns": mtime_s * 10**9, "st_ctime_ns": ctime_s * 10**9}
+
+    return give
+
+
+def test_an_edit_is_seen_when_only_the_mtime_moved_by_one_second(tmp_path, stat_of):
+    path = old_file(tmp_path / "che.md", b"price: 450.000\n")
+    stat_of(path)
     memo = tmp_path / "hashes.pickle"
     first = later(FileHashes(memo))
     before = first.sha256(path)
     first.save()
     assert first.used  # remembered
-    path.write_bytes(b"price: 460.000\n")  # same size; fake_stat keeps mtime, inode and size
+    path.write_bytes(b"price: 460.000\n")  # same size, same inode, ctime held still
     assert later(FileHashes(memo)).sha256(path) == before  # unchanged signature: the memo answers
-    ctime_ns[0] += 1
+    stat_of(path, mtime_s=OLD + 1)
     assert later(FileHashes(memo)).sha256(path) == hashlib.sha256(b"price: 460.000\n").hexdigest() != before
 
 
-def test_a_file_changed_just_now_is_never_remembered(tmp_path):
+def test_an_edit_is_seen_even_with_the_same_size_mtime_and_inode(tmp_path, stat_of):
+    # A tool that restores the mtime still moves the ctime: one second of ctime apart is seen.
+    path = old_file(tmp_path / "che.md", b"price: 450.000\n")
+    stat_of(path)
+    memo = tmp_path / "hashes.pickle"
+    first = later(FileHashes(memo))
+    before = first.sha256(path)
+    first.save()
+    assert first.used  # remembered
+    path.write_bytes(b"price: 460.000\n")  # same size; the given stat keeps mtime, inode and size
+    assert later(FileHashes(memo)).sha256(path) == before  # unchanged signature: the memo answers
+    stat_of(path, ctime_s=OLD + 1)
+    assert later(FileHashes(memo)).sha256(path) == hashlib.sha256(b"price: 460.000\n").hexdigest() != before
+
+
+@pytest.mark.parametrize("age", [0.0, 1.0, 2.0])
+def test_a_file_changed_within_the_racy_window_is_never_remembered(tmp_path, stat_of, age):
     path = tmp_path / "che.md"
-    path.write_bytes(b"name: Ch\xc3\xa8\n")  # ctime is now: an edit within the clock tick could hide
+    path.write_bytes(b"name: Ch\xc3\xa8\n")
+    stat_of(path, mtime_s=OLD, ctime_s=OLD)
     hashes = FileHashes(tmp_path / "hashes.pickle")
-    hashes.sha256(path)
+    hashes.now = OLD + age  # hashed this long after its last change: an edit could still hide
+    assert hashes.sha256(path) == hashlib.sha256(b"name: Ch\xc3\xa8\n").hexdigest()
     assert hashes.used == {}
+    hashes.now = OLD + RACY_SECONDS + 0.5  # past the window: remembered
+    hashes.sha256(path)
+    assert list(hashes.used) == [os.fspath(path)]
 
 
 def test_a_broken_memo_is_ignored(tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
+import sys
 import unicodedata
 from importlib import resources
 
@@ -49,7 +51,30 @@ def test_data_file_is_nfc(name):
 
 
 def test_check_loads_everything():
+    assert ref.check() is None  # raises ReferenceDataError on bad data
+    assert (len(ref.provinces()), len(ref.ethnic_groups()), len(ref.categories())) == (34, 54, 26)
+
+
+def test_check_refuses_bad_data():
+    # A fresh interpreter: the loaders are cached for the life of the process.
+    planted = """
+import sys
+from chophien import reference as ref
+real = ref._read_text
+def read(name):
+    text = real(name)
+    return text.replace("slug: mat-ong-nong-san-khac", "slug: che") if name == "categories.yaml" else text
+ref._read_text = read
+try:
     ref.check()
+except ref.ReferenceDataError as error:
+    print(error)
+    sys.exit(0)
+sys.exit("check() accepted a duplicate category slug")
+"""
+    result = subprocess.run([sys.executable, "-c", planted], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "categories.yaml" in result.stdout and "'che'" in result.stdout
 
 
 def test_records_are_frozen():

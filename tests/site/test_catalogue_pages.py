@@ -1,9 +1,11 @@
 import datetime as dt
 
+import pytest
 from conftest import PRODUCT, minimal_tree
+from factories import make_catalogue, make_cooperative, make_ocop, make_product
 
 from chophien.site.build import prepare
-from chophien.site.catalogue_pages import FAMILIES, Site, build_pages, related_products
+from chophien.site.catalogue_pages import FAMILIES, Site, build_pages, ocop_is_valid, related_products
 from chophien.site.page import Paginator, paginate
 
 
@@ -44,29 +46,35 @@ contact:
 """
 
 
-def test_related_same_cooperative_first_then_same_category(tree):
-    def product(name, category="che"):
-        return (
-            PRODUCT.replace("Chè Shan tuyết cổ thụ", name)
-            .replace("category: che", f"category: {category}")
-            .replace("images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết\n", "images: none\n")
-        )
+def test_related_same_cooperative_first_then_same_category():
+    other = make_cooperative(slug="htx-mat-ong-dong-van", name="Hợp tác xã Mật ong Đồng Văn")
+    honey = "mat-ong-nong-san-khac"
+    products = [
+        make_product(slug="che-a", name="Chè A"),
+        make_product(slug="mat-ong", name="Mật ong B", category=honey),
+        make_product(slug="che-c", name="Chè C"),
+        make_product(cooperative=other, slug="che-d", name="Chè D"),
+        make_product(cooperative=other, slug="mat-ong-e", name="Mật ong E", category=honey),
+    ]
+    catalogue = make_catalogue(*products)
+    tea = products[0]
+    assert [p.name for p in related_products(tea, catalogue, count=3)] == ["Chè C", "Mật ong B", "Chè D"]
+    assert [p.name for p in related_products(tea, catalogue)][:3] == ["Chè C", "Mật ong B", "Chè D"]
+    assert tea not in related_products(tea, catalogue)
+    assert [p.name for p in related_products(tea, catalogue, count=1)] == ["Chè C"]
 
-    files = minimal_tree(
-        **{
-            "products/htx-che-na-hang/che-shan-tuyet.md": product("Chè A"),
-            "products/htx-che-na-hang/mat-ong.md": product("Mật ong B", "mat-ong-nong-san-khac"),
-            "products/htx-che-na-hang/che-c.md": product("Chè C"),
-            "cooperatives/htx-mat-ong-dong-van.md": OTHER_COOP,
-            "products/htx-mat-ong-dong-van/che-d.md": product("Chè D"),
-            "products/htx-mat-ong-dong-van/mat-ong-e.md": product("Mật ong E", "mat-ong-nong-san-khac"),
-        }
-    )
-    catalogue = _catalogue(tree, files)
-    by_name = {p.name: p for p in catalogue.products}
-    related = related_products(by_name["Chè A"], catalogue, count=3)
-    assert [p.name for p in related] == ["Chè C", "Mật ong B", "Chè D"]
-    assert by_name["Chè A"] not in related_products(by_name["Chè A"], catalogue)
+
+@pytest.mark.parametrize(
+    ("ocop", "valid"),
+    [
+        (None, False),
+        (make_ocop(4, 2024), True),  # no decision date: no known expiry
+        (make_ocop(4, 2023, dt.date(2023, 11, 27)), True),  # expires 2026-11-27: still valid that day
+        (make_ocop(4, 2023, dt.date(2023, 11, 26)), False),
+    ],
+)
+def test_ocop_is_valid_until_its_expiry_day(ocop, valid):
+    assert ocop_is_valid(make_product(ocop=ocop), dt.date(2026, 11, 27)) is valid
 
 
 def test_pages_cover_every_listing_and_sort_in_vietnamese_order(tree):

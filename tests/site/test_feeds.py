@@ -6,7 +6,8 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
-from small_site import TODAY, small_catalogue
+from factories import make_catalogue, make_ocop, make_product
+from small_site import TODAY
 
 from chophien.site import feeds
 
@@ -14,8 +15,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def catalogue(tree):
-    return small_catalogue(tree)
+def catalogue():
+    """The tea with tags and an OCOP rating, and a product sold at a price given on request."""
+    tea = make_product(tags=("đặc sản",), ocop=make_ocop(4, 2024))
+    return make_catalogue(tea, make_product(slug="che-lien-he", price=None))
 
 
 def test_sitemap_lists_each_url_once_and_splits_past_the_limit():
@@ -44,14 +47,14 @@ def test_robots_txt_under_a_sub_path():
 
 
 def test_feeds_order_by_last_change_and_skip_what_google_rejects(catalogue):
-    cat, content = catalogue
+    cat = catalogue
     early = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     late = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
     dates = {p.source: (early, late if p.slug == "che-lien-he" else early) for p in cat.products}
     atom = ET.fromstring(feeds.site_feed("https://x.vn", "Chợ phiên", cat.products, dates, {}, early))
     entries = atom.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == [
-        "Chè Shan tuyết cổ thụ",  # same name: both products from PRODUCT; che-lien-he is newer
+        "Chè Shan tuyết cổ thụ",  # same name: both from make_product(); che-lien-he is newer
         "Chè Shan tuyết cổ thụ",
     ]
     assert entries[0].find(f"{ATOM}id").text.endswith("/che-lien-he/")
@@ -61,7 +64,7 @@ def test_feeds_order_by_last_change_and_skip_what_google_rejects(catalogue):
 
 
 def test_feed_paths_are_unique_per_cooperative(catalogue):
-    cat, _ = catalogue
+    cat = catalogue
     coop = next(iter(cat.cooperatives.values()))
     dates = {p.source: (dt.datetime(2026, 1, 1, tzinfo=dt.UTC),) * 2 for p in cat.products}
     dates[coop.source] = (dt.datetime(2025, 1, 1, tzinfo=dt.UTC),) * 2

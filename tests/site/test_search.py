@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from small_site import small_catalogue
+from factories import make_catalogue, make_ocop, make_product
 
 from chophien.site.search import distinctive_name, index_terms, inputs_digest, product_record
 
@@ -40,13 +40,14 @@ def test_products_index_the_producer_without_its_legal_form(name, expected):
 
 
 @pytest.fixture
-def catalogue(tree):
-    return small_catalogue(tree)
+def catalogue():
+    """The tea with tags and an OCOP rating, and a product sold at a price given on request."""
+    tea = make_product(tags=("đặc sản",), ocop=make_ocop(4, 2024))
+    return make_catalogue(tea, make_product(slug="che-lien-he", price=None))
 
 
 def test_search_record_holds_names_taxonomy_and_summary_only(catalogue):
-    products, _ = catalogue
-    product = next(p for p in products.products if p.slug == "che-shan-tuyet")
+    product = next(p for p in catalogue.products if p.slug == "che-shan-tuyet")
     record = product_record(product, {}, "/repo")
     assert record.name == "Chè Shan tuyết cổ thụ"
     assert record.name_terms == "che shan tuyet co thu"
