@@ -10,7 +10,7 @@ import re
 import shutil
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from chophien import reference
@@ -18,6 +18,7 @@ from chophien.catalogue import canonical
 from chophien.catalogue.content_tree import Tree, walk
 from chophien.catalogue.model import (
     OCOP_VALIDITY_MONTHS,
+    Catalogue,
     CertificationHeld,
     Contact,
     Cooperative,
@@ -66,36 +67,6 @@ def slug_refusal(slug: str, kind: str = "product") -> tuple[str, str, str] | Non
             f"htx-{slug}",
         )
     return None
-
-
-@dataclass
-class Catalogue:
-    """Everything the site is built from, with the indexes listings need."""
-
-    cooperatives: dict[str, Cooperative] = field(default_factory=dict)
-    products: list[Product] = field(default_factory=list)
-    by_cooperative: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_category: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_group: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_province: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_ethnic_group: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_ocop: dict[int, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    # Surveys and scoring models (chophien.assessment.model.Assessments), set by build.prepare.
-    assessments: object = None
-
-    def index(self) -> None:
-        """Sort products (Vietnamese order) and build every index in one pass."""
-        self.products.sort(key=lambda p: p.sort_key or (collation_key(p.name), p.key))
-        for product in self.products:
-            self.by_cooperative[product.cooperative.slug].append(product)
-            self.by_category[product.category.slug].append(product)
-            self.by_group[product.category.group].append(product)
-            province = product.origin_province or product.cooperative.province
-            self.by_province[province.slug].append(product)
-            for group in product.cooperative.ethnic_groups:
-                self.by_ethnic_group[group.slug].append(product)
-            if product.ocop:
-                self.by_ocop[product.ocop.stars].append(product)
 
 
 def _spaces_in_name(name: str, fixed: str) -> tuple[str, str, str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chophien import reference
+from chophien.catalogue.model import KINDS, STATUSES
 from chophien.core.text import (
     Bilingual,
     character_name,
@@ -28,23 +29,6 @@ from chophien.core.text import (
 from chophien.formats.strictyaml import REPLACEMENT, Document, FrontMatter, UnsafeCharacter
 from chophien.formats.weblinks import parse_web_address
 from chophien.photos.images import ACCEPTED_LIST, ACCEPTED_SUFFIXES
-
-# --- enumerations (slug → (Vietnamese label, English label)) -------------------
-
-KINDS = {
-    "hop-tac-xa": ("Hợp tác xã", "Cooperative"),
-    "to-hop-tac": ("Tổ hợp tác", "Cooperative group"),
-    "lien-hiep-hop-tac-xa": ("Liên hiệp hợp tác xã", "Union of cooperatives"),
-    "doanh-nghiep": ("Doanh nghiệp", "Enterprise"),
-    "ho-kinh-doanh": ("Hộ kinh doanh", "Household business"),
-}
-
-STATUSES = {
-    "con-hang": ("Còn hàng", "In stock"),
-    "het-hang": ("Hết hàng", "Out of stock"),
-    "theo-mua": ("Theo mùa", "Seasonal"),
-    "dat-truoc": ("Đặt trước", "Pre-order"),
-}
 
 LANGUAGES_EXAMPLE = "[vi, tày]"
 
