@@ -14,15 +14,13 @@ from chophien.catalogue.canonical import (
     canonical_text,
     content_files,
     findings,
-    read_11,
-    read_12,
-    read_cms,
-    reads_as_text,
+    value_writer,
     written,
 )
 from chophien.catalogue.schema import PRODUCT_FIELDS
 from chophien.cli import main as cli_main
 from chophien.formats.strictyaml import parse_front_matter, split_front_matter
+from chophien.formats.yamlread import read_11, read_12, read_cms, reads_as_text
 from chophien.formats.yamlwrite import FrontMatterEditor, emit
 from chophien.site.build import prepare
 
@@ -239,7 +237,7 @@ def test_written_is_the_canonical_form(name, raw, canonical):
 
 
 def test_an_editor_given_the_schema_writes_canonical_values():
-    editor = FrontMatterEditor(PRODUCT, {(): [f.name for f in PRODUCT_FIELDS]}, PRODUCT_FIELDS)
+    editor = FrontMatterEditor(PRODUCT, {(): [f.name for f in PRODUCT_FIELDS]}, value_writer(PRODUCT_FIELDS))
     editor.set(("price",), "500.000")
     editor.set(("featured",), "yes")
     editor.set(("order", "zalo"), "0987654321")
