@@ -33,21 +33,16 @@ from chophien.assessment.model import (
     score,
 )
 from chophien.assessment.suppression import DEFAULT_THRESHOLD
-from chophien.catalogue.schema import (
-    KINDS,
-    F,
-    Invalid,
-    Warned,
-    _bool,
-    _enum,
-    _province,
-    _text,
-    _url,
-    _whole,
-    check_mapping,
-    scalar,
-)
+from chophien.catalogue.field_types import BOOL as _bool
+from chophien.catalogue.field_types import PROVINCE as _province
+from chophien.catalogue.field_types import URL as _url
+from chophien.catalogue.field_types import EnumType as _enum
+from chophien.catalogue.field_types import Invalid, Warned
+from chophien.catalogue.field_types import TextType as _text
+from chophien.catalogue.field_types import WholeType as _whole
+from chophien.catalogue.model import KINDS
 from chophien.catalogue.schema import CheckContext as _CheckContext
+from chophien.catalogue.schema import F, check_mapping, scalar
 from chophien.core.problems import WARNING, ProblemList
 from chophien.core.text import Bilingual, did_you_mean, hint, nfc, search_key, slugify
 from chophien.formats.strictyaml import YamlProblem, decode, parse_yaml_file

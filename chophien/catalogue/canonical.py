@@ -19,18 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chophien.catalogue.field_types import Warned
 from chophien.catalogue.schema import (
     COOPERATIVE_FIELDS,
     PRODUCT_FIELDS,
-    Bilingual,
     CheckContext,
     Field,
-    Warned,
     check_mapping,
     is_blank,
 )
 from chophien.core.files import write_atomic
 from chophien.core.problems import ProblemList
+from chophien.core.text import Bilingual
 from chophien.formats.strictyaml import YamlProblem, parse_front_matter
 from chophien.formats.yamlread import read_11, read_cms
 from chophien.formats.yamlwrite import FrontMatterEditor, emit
