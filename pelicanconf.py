@@ -1,4 +1,8 @@
-"""Pelican settings for Chợ phiên (development). publishconf.py overrides them for production."""
+"""Pelican settings for Chợ phiên (development). publishconf.py overrides them for production.
+
+Every CHOPHIEN_* setting, its type, default and environment variable: docs/settings.md
+(chophien/core/settings.py). The public address is CHOPHIEN_SITEURL, usually from the environment.
+"""
 
 import os
 

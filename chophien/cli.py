@@ -9,6 +9,7 @@ from pathlib import Path
 
 from chophien.core import cache_version
 from chophien.core.problems import log_line, render_github, render_human, render_json, render_markdown
+from chophien.core.settings import Settings, today_is
 from chophien.site.build import prepare
 
 
@@ -18,11 +19,12 @@ def _default_content() -> str:
 
 def cmd_validate(args) -> int:
     content = Path(args.content_dir)
-    cache = (
-        args.cache_dir or os.environ.get("CHOPHIEN_CACHE_PATH") or str(content.resolve().parent / ".cache")
-    )
-    cache_version.set_ignore(args.ignore_cache)
-    prepared = prepare(content, cache, with_images=not args.no_images)
+    settings = Settings.from_environ()
+    cache = args.cache_dir or settings.cache_folder(content.resolve())
+    cache_version.set_ignore(args.ignore_cache or settings.ignore_cache)
+    today = settings.current_date()  # CHOPHIEN_TODAY, as the build reads it
+    with today_is(today):
+        prepared = prepare(content, cache, today, with_images=not args.no_images)
     problems = prepared.problems
     if args.format == "json":
         print(render_json(problems))
@@ -112,7 +114,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from chophien.volunteer.spreadsheet import import_spreadsheet
+    from chophien.volunteer.spreadsheet.importer import import_spreadsheet
 
     result = import_spreadsheet(Path(args.file), Path(args.content_dir), args.skip_invalid, not args.dry_run)
     for problem in result.problems.sorted():
@@ -151,7 +153,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from chophien.volunteer.spreadsheet import COOPERATIVES, PRODUCTS, export_spreadsheet
+    from chophien.volunteer.spreadsheet.export import export_spreadsheet
+    from chophien.volunteer.spreadsheet.layout import COOPERATIVES, PRODUCTS
 
     kind = COOPERATIVES if args.sheet == "hop-tac-xa" else PRODUCTS
     result = export_spreadsheet(Path(args.content_dir), Path(args.file), args.template, kind)
@@ -216,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "content_dir", nargs="?", default=_default_content(), help="thư mục nội dung (default: content)"
     )
-    validate.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("CHOPHIEN_LANG", "vi"))
+    validate.add_argument("--lang", choices=("vi", "en"), default=Settings.from_environ().lang)
     validate.add_argument("--format", choices=("auto", "human", "github", "json"), default="auto")
     validate.add_argument(
         "--cache-dir", default=None, help="photo cache folder (default: .cache beside content)"
@@ -240,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         "content_dir", nargs="?", default=_default_content(), help="thư mục nội dung (default: content)"
     )
     fmt.add_argument("--check", action="store_true", help="không ghi; thoát 1 nếu còn giá trị cần sửa")
-    fmt.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("CHOPHIEN_LANG", "vi"))
+    fmt.add_argument("--lang", choices=("vi", "en"), default=Settings.from_environ().lang)
     fmt.set_defaults(func=cmd_fmt)
     _add_volunteer_commands(sub)
     images = sub.add_parser(
@@ -256,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="thu nhỏ ảnh quá lớn tại chỗ (2048 px, chất lượng 85, bỏ siêu dữ liệu)",
     )
-    images.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("CHOPHIEN_LANG", "vi"))
+    images.add_argument("--lang", choices=("vi", "en"), default=Settings.from_environ().lang)
     images.set_defaults(func=cmd_images)
     version = sub.add_parser(
         "cache-version",
@@ -268,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_volunteer_commands(sub) -> None:
     """`new`, `import`, `export`, `docs`: the volunteers' path (issue 4)."""
-    lang = {"choices": ("vi", "en"), "default": os.environ.get("CHOPHIEN_LANG", "vi")}
+    lang = {"choices": ("vi", "en"), "default": Settings.from_environ().lang}
     new = sub.add_parser(
         "new",
         help="tạo tệp hợp tác xã / sản phẩm mới từ mẫu có chú thích (new file from a commented template)",

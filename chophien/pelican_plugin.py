@@ -6,11 +6,14 @@ and the previous site untouched. Pelican's own generators read only what that ch
 the pages generator is handed the checked content/pages files, the article and static
 generators none, and every page Pelican is about to write is checked once more for its output
 path before any generator writes (`CatalogueGenerator.generate_context`).
+
+Pelican's settings dict stops here: the generator reads it once into a typed `Settings`
+(chophien/core/settings.py) and hands that down. Its counts (pages rendered, unchanged, removed…)
+are a `BuildReport`, logged as one line and saved beside the page state for tests and tools.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import gc
 import hashlib
@@ -30,12 +33,14 @@ from pelican.generators import Generator
 from chophien import __version__
 from chophien.core import cache_version, files
 from chophien.core.problems import render_human
+from chophien.core.settings import Settings, today_is
 from chophien.core.text import collation_key, remove_unsafe
 from chophien.formats.markup import sanitize
-from chophien.photos.images import settings_key
+from chophien.photos.cache import settings_key
 from chophien.site import fingerprint as fingerprints
 from chophien.site import postprocess, templating
 from chophien.site.build import prepare
+from chophien.site.build_report import BuildReport
 from chophien.site.catalogue_pages import build_pages
 from chophien.site.content_pages import check_pelican_pages
 from chophien.site.discovery import Discovery, DiscoveryOptions
@@ -44,10 +49,11 @@ from chophien.site.page import Page
 from chophien.volunteer.cms import write_admin
 
 logger = logging.getLogger(__name__)
-_active = None  # the catalogue generator of the build in progress (for the `finalized` step)
-_forked = None  # (generator, pages) that forked render workers inherit
-_checked_pages: set[str] = set()  # content/pages files (as Pelican names them) the check passed
-_pelican_pages = None  # this build's PagesGenerator
+# Pelican's `finalized` signal hands over only the Pelican object: the catalogue generator of
+# the build in progress is kept here from the end of its __init__ until its finish().
+_active = None
+_worker = None  # (generator, pages) of a forked render worker: set only in the workers (_adopt)
+CHECKED_PAGES = "chophien_checked_pages"  # context key: content/pages files the check passed
 SITE_FILES = ("_headers", ".htaccess", "robots.txt", "sitemap.xml", "admin/index.html", "admin/config.yml")
 _lock: files.OutputLock | None = None  # held from a build's start to its end (released by the next one too)
 # Faults of the machine, not of the content: a message, not a traceback.
@@ -55,11 +61,10 @@ WRITE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPE
 PARALLEL_FROM = 200  # fewer pages render faster in this process than a fork costs
 
 
-def render_workers(settings) -> int:
+def render_workers(settings: Settings) -> int:
     """CHOPHIEN_JOBS (setting or environment variable), else the cores this process may use."""
-    value = settings.get("CHOPHIEN_JOBS") or os.environ.get("CHOPHIEN_JOBS")
-    if value:
-        return max(1, int(value))
+    if settings.jobs:
+        return settings.jobs
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     try:
@@ -68,18 +73,17 @@ def render_workers(settings) -> int:
         return os.cpu_count() or 1
 
 
+def _adopt(generator, pages) -> None:
+    """Initializer of a forked render worker: the generator and pages it inherited (not pickled)."""
+    global _worker
+    _worker = (generator, pages)
+
+
 def _render_chunk(indices: range) -> int:
-    generator, pages = _forked
+    generator, pages = _worker
     for index in indices:
         generator._render(pages[index])
     return len(indices)
-
-
-def _today(settings) -> dt.date:
-    value = settings.get("CHOPHIEN_TODAY")
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
 class CatalogueGenerator(Generator):
@@ -88,40 +92,49 @@ class CatalogueGenerator(Generator):
     def __init__(self, *args, **kwargs):
         global _active
         super().__init__(*args, **kwargs)
-        _active = None
-        _checked_pages.clear()
+        if _active is not None:  # a devserver build that stopped before its finish (another
+            _active._abandon()  # generator failed): collection back as it was before that build
         self.started_ns = time.time_ns()
-        pause_gc()
-        self.writer = None
-        self.today = _today(self.settings)
+        self.config = Settings.from_pelican(self.settings)  # the only read of Pelican's settings
+        self.pelican_written: list[str] = []  # what Pelican's writer wrote (content_written)
+        self.gc_was_enabled = pause_gc()
+        try:
+            self._start(self.config)
+        except BaseException:
+            self._abandon()
+            raise
+        _active = self
+
+    def _start(self, config: Settings) -> None:
+        """Check the content, lock the output folder, prepare templates and discovery."""
+        self.today = config.current_date()
         fingerprints.reset()
-        cache_dir = self.settings.get("CHOPHIEN_CACHE_PATH") or str(
-            Path(self.settings["PATH"]).parent / ".cache"
-        )
+        cache_dir = config.cache_folder()
         # `pelican --ignore-cache` sets LOAD_CONTENT_CACHE False (pelicanconf sets it True, as
         # Pelican's default is False): then no cache is read this build, and each is written afresh.
-        cache_version.set_ignore(self.settings.get("LOAD_CONTENT_CACHE") is False)
+        cache_version.set_ignore(not config.load_content_cache or config.ignore_cache)
         if cache_version.ignoring():
             print("Bộ nhớ đệm: bỏ qua, dựng lại tất cả (--ignore-cache)", file=sys.stderr)
         with reported_write_faults():  # caches: parsed files, Markdown, photos
-            self.prepared = prepare(self.settings["PATH"], cache_dir, self.today)
-        self.rendered = self.unchanged = 0
-        self.workers_used = 1
+            with today_is(self.today):  # the year checks of the content (catalogue/schema.py)
+                self.prepared = prepare(config.content_path, cache_dir, self.today)
+        self.report = BuildReport()
         self._folders: set[str] = set()  # output folders known to exist
         self.our_paths: set[str] = set()  # files this generator rendered (the writer lists them too)
-        self.minify = bool(self.settings.get("CHOPHIEN_MINIFY"))
-        self.precompress = bool(self.settings.get("CHOPHIEN_PRECOMPRESS"))
-        lang = self.settings.get("CHOPHIEN_LANG", "vi")
-        _checked_pages.update(page.source for page in self.prepared.pages)
+        lang = config.lang
+        # Pelican's pages generator reads these only (_read_checked_pages_only): the context is
+        # shared by this build's generators, and Pelican reads pages after every __init__.
+        self.context[CHECKED_PAGES] = frozenset(page.source for page in self.prepared.pages)
+        signals.content_written.connect(self._pelican_wrote)
         self.pages: list[Page] = []
         problems = self.prepared.problems
         if problems:
             print(render_human(problems, lang, self.prepared.files_checked), file=sys.stderr)
-        if not self.prepared.ok and not self.settings.get("CHOPHIEN_SHOW_ERRORS"):
+        if not self.prepared.ok and not config.show_errors:
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
-            resume_gc()
             raise SystemExit(1)
         output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
+        self.report_path = BuildReport.path_for(cache_dir, self.output_path)
         with reported_write_faults():
             _lock_output(self.output_path)
             self.state = PageState(Path(cache_dir) / f"pages-{output_key}.json")
@@ -132,11 +145,11 @@ class CatalogueGenerator(Generator):
         # Templates cannot change during a build (each devserver rebuild makes a new generator):
         # without this, Jinja stats every template file on every include, ~25 times per page.
         self.env.auto_reload = False
-        templating.install(self.env, self.prepared.images, self.settings)
+        templating.install(self.env, self.prepared.images, config)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
         self.discovery = Discovery(
             self.env,
-            DiscoveryOptions.from_settings(self.settings),
+            DiscoveryOptions.from_settings(config),
             self.prepared,
             cache_dir,
             self.output_path,
@@ -145,7 +158,6 @@ class CatalogueGenerator(Generator):
         # This build's page heads, in the context shared by every generator (content/pages too).
         self.context["page_head"] = self.discovery.page_head
         self.build_digest = self._build_digest()
-        _active = self
 
     def _build_digest(self) -> str:
         """Everything besides a page's own context that changes its bytes: the one cache version,
@@ -171,28 +183,33 @@ class CatalogueGenerator(Generator):
 
     def generate_context(self):
         """Runs after Pelican has read its pages and before any generator writes: check owners."""
+        try:
+            self._check_owners()
+        except BaseException:
+            self._abandon()
+            raise
+
+    def _check_owners(self) -> None:
         self.context["chophien_catalogue"] = self.prepared.catalogue
         if self.prepared.ok:
             self.pages = list(build_pages(self.prepared.catalogue, self.today))
         outputs = {page.save_as for page in self.pages} | set(SITE_FILES) | {"index.html"}
         written = []
-        if _pelican_pages is not None:
-            for attribute in ("pages", "hidden_pages", "draft_pages"):
-                for page in getattr(_pelican_pages, attribute, ()):
-                    for item in (page, *page.translations):
-                        written.append((item.get_relative_source_path(), item.save_as or "", item.template))
+        for attribute in ("pages", "hidden_pages", "draft_pages"):  # Pelican's pages generator's
+            for page in self.context.get(attribute, ()):
+                for item in (page, *page.translations):
+                    written.append((item.get_relative_source_path(), item.save_as or "", item.template))
         problems = check_pelican_pages(written, self.prepared.pages, outputs, Path(self.path).name)
         for link in sorted(self.context.get("static_links", ())):  # {static} links are turned off
             problems.add(link, vi="Pelican sẽ chép tệp này lên trang web", en="Pelican would copy this file")
         if problems:
-            print(render_human(problems, self.settings.get("CHOPHIEN_LANG", "vi")), file=sys.stderr)
-            resume_gc()
+            print(render_human(problems, self.config.lang), file=sys.stderr)
             raise SystemExit(1)
 
     def _changed(self, page: Page) -> bool:
         value = fingerprint(page.context, self.build_digest)
         if self.state.unchanged(page.save_as, value, os.path.join(self.output_path, page.save_as)):
-            self.unchanged += 1
+            self.report.unchanged += 1
             return False
         return True
 
@@ -210,20 +227,19 @@ class CatalogueGenerator(Generator):
         postprocess.write_page(
             Path(path),
             template.render(context),
-            minify=self.minify and page.save_as.endswith(".html"),
-            precompress=self.precompress,
+            minify=self.config.minify and page.save_as.endswith(".html"),
+            precompress=self.config.precompress,
         )
 
     def _render_all(self, writer, pages: list[Page]) -> None:
         """Render *pages*, on every core when there are many (forked workers share the context)."""
-        global _forked
         paths = [os.path.join(self.output_path, page.save_as) for page in pages]
-        # Owners were checked in generate_context, before Pelican wrote its pages; the writer's
-        # list makes any later write to these paths fail loudly.
-        writer._written_files.update(paths)
+        # Owners were checked in generate_context, before Pelican wrote its pages; claimed, any
+        # later write to these paths through Pelican's writer fails loudly.
+        claim_output_files(writer, paths)
         self.our_paths.update(paths)
-        self.rendered += len(pages)
-        workers = render_workers(self.settings)
+        self.report.rendered += len(pages)
+        workers = render_workers(self.config)
         if workers < 2 or len(pages) < PARALLEL_FROM:
             for page in pages:
                 self._render(page)
@@ -232,21 +248,32 @@ class CatalogueGenerator(Generator):
             self.get_template(name.removesuffix(".html"))  # compiled once, before forking
         size = max(16, len(pages) // (workers * 8))
         chunks = [range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
-        _forked = (self, pages)
-        self.workers_used = workers
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for _done in pool.map(_render_chunk, chunks):
-                    pass
-        finally:
-            _forked = None
+        self.report.workers = workers
+        # Forked workers inherit the generator and pages: only the chunks' ranges are pickled.
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            workers, mp_context=fork, initializer=_adopt, initargs=(self, pages)
+        ) as pool:
+            for _done in pool.map(_render_chunk, chunks):
+                pass
 
     def generate_output(self, writer):
-        with reported_write_faults():
-            self._generate_output(writer)
+        try:
+            with reported_write_faults():
+                self._generate_output(writer)
+        except BaseException:
+            self._abandon()
+            raise
+
+    def _abandon(self) -> None:
+        """A build that stops half-way leaves collection as it found it and no finish pending."""
+        global _active
+        if _active is self:
+            _active = None
+        signals.content_written.disconnect(self._pelican_wrote)
+        resume_gc(self.gc_was_enabled)
 
     def _generate_output(self, writer):
-        self.writer = writer
         if not self.prepared.ok:
             self.state.forget()  # the error page replaces the home page: nothing is current
             problems = [Markup.escape(p.render()) for p in self.prepared.problems.sorted()]
@@ -256,7 +283,7 @@ class CatalogueGenerator(Generator):
         pages = self.pages
         self._render_all(writer, [page for page in pages if self._changed(page)])
         coops = sorted(self.prepared.catalogue.cooperatives.values(), key=lambda c: collation_key(c.name))
-        write_admin(Path(self.output_path), [(c.slug, c.name) for c in coops], self.settings)
+        write_admin(Path(self.output_path), [(c.slug, c.name) for c in coops], self.config)
         media = Path(self.output_path) / "media"
         media.mkdir(parents=True, exist_ok=True)
         cache = self.prepared.image_cache
@@ -266,16 +293,21 @@ class CatalogueGenerator(Generator):
                 target = media / derivative.name
                 # Kept when it has the size and mtime recorded; else a hard link to the (checked)
                 # cache file replaces it, whatever truncated or replaced it.
+                self.report.photos += 1
                 if not self.state.unchanged(f"media/{derivative.name}", encoding, target):
                     files.share_file(cache.path_of(derivative), target)
+                    self.report.photos_linked += 1
         self.discovery.write_files(
             Path(self.output_path), self.state, pages, self.pelican_files(), self.build_digest
         )
 
+    def _pelican_wrote(self, path, **_context) -> None:
+        """Pelican's `content_written` signal: one file its writer wrote."""
+        self.pelican_written.append(path)
+
     def pelican_files(self) -> list[str]:
         """Files Pelican's own generators wrote (content/pages), not the catalogue's."""
-        written = getattr(self.writer, "_written_files", ())
-        return [name for name in written if name not in self.our_paths]
+        return [name for name in self.pelican_written if name not in self.our_paths]
 
     def _trusted_sibling(self, sibling: Path, signature: tuple[int, int]) -> bool:
         """Written by this build, or as the last build recorded it (not truncated since)."""
@@ -292,7 +324,8 @@ class CatalogueGenerator(Generator):
             with reported_write_faults():
                 self._finish()
         finally:
-            resume_gc(freeze=True)
+            signals.content_written.disconnect(self._pelican_wrote)
+            resume_gc(self.gc_was_enabled, freeze=True)
             os.umask(self.umask)
             _unlock_output()
 
@@ -305,8 +338,8 @@ class CatalogueGenerator(Generator):
             name = os.path.relpath(os.path.realpath(written), root)
             if not name.startswith(".."):
                 self.state.current.setdefault(Path(name).as_posix(), "pelican")
-        minify = bool(self.settings.get("CHOPHIEN_MINIFY"))
-        for relative, hashed in self.settings.get("CHOPHIEN_ASSETS", {}).items():
+        minify = self.config.minify
+        for relative, hashed in self.config.assets.items():
             source, target = output / "theme" / relative, output / "theme" / hashed
             self.state.current[f"theme/{hashed}"] = "asset"
             if source.is_file():  # a few small files: compared by bytes, so a damaged one is redone
@@ -332,25 +365,22 @@ class CatalogueGenerator(Generator):
                     and self.state.current.get(relative.as_posix(), "pelican") == "pelican"
                 ):
                     postprocess.minify_file(path)
-        removed = remove_stale(output, set(self.state.previous) - set(self.state.current))
-        self.discovery.index_search(output, self.state)  # after stale pages are gone, before compression
-        compressed = 0
-        if self.settings.get("CHOPHIEN_PRECOMPRESS"):
+        report = self.report
+        report.removed = remove_stale(output, set(self.state.previous) - set(self.state.current))
+        # after stale pages are gone, before compression
+        report.search = self.discovery.index_search(output, self.state) or ""
+        if self.config.precompress:
             for path in postprocess.compressible(output):
-                compressed += postprocess.compress_file(path, self._trusted_sibling, self._record_sibling)
+                report.compressed += postprocess.compress_file(
+                    path, self._trusted_sibling, self._record_sibling
+                )
             postprocess.remove_orphan_siblings(output)
         # Pelican copies the theme's files with their modes; after an interrupted build (or a
         # first one), the whole output: litter removed, every mode 0644/0755.
-        litter = files.tidy_output(output if self.state.interrupted else output / "theme")
+        report.litter = files.tidy_output(output if self.state.interrupted else output / "theme")
         self.state.save(output)
-        print(
-            f"Trang: {self.rendered} dựng mới"
-            + (f" ({self.workers_used} tiến trình)" if self.workers_used > 1 else "")
-            + f", {self.unchanged} không đổi, {removed} tệp cũ đã xoá"
-            + (f", {compressed} tệp nén mới" if compressed else "")
-            + (f", {litter} tệp tạm của lần dựng bị ngắt đã xoá" if litter else ""),
-            file=sys.stderr,
-        )
+        report.save(self.report_path)
+        print(report.line(), file=sys.stderr)
 
 
 def _lock_output(output_path) -> None:
@@ -393,25 +423,30 @@ class reported_write_faults:
         raise SystemExit(1) from None
 
 
-def pause_gc() -> None:
-    """Pause cyclic garbage collection for a build (reference counting frees memory as usual).
+def pause_gc() -> bool:
+    """Pause cyclic garbage collection for one build (reference counting frees memory as usual);
+    returns whether it was on, for resume_gc, which every way out of the build calls.
 
     Collections walk every live object: with a 10,000-product catalogue loaded, they cost
     ~0.4 s of a 2.5 s rebuild, and a build makes little cyclic garbage. A devserver's previous
     build was frozen by resume_gc: its leftovers are collected here, once.
     """
+    enabled = gc.isenabled()
     if gc.get_freeze_count():
         gc.unfreeze()
         gc.collect()
     gc.disable()
+    return enabled
 
 
-def resume_gc(freeze: bool = False) -> None:
-    """Collection on again; *freeze* first moves this build's objects out of its reach, so
-    re-enabling does not start a collection over all of them before the process ends."""
+def resume_gc(enabled: bool = True, freeze: bool = False) -> None:
+    """Collection as it was before the build (*enabled*); *freeze* first moves this build's
+    objects out of its reach, so re-enabling does not start a collection over all of them before
+    the process ends (the next build, in a devserver, unfreezes and collects them)."""
     if freeze:
         gc.freeze()
-    gc.enable()
+    if enabled:
+        gc.enable()
 
 
 def remove_stale(output: Path, names: set[str]) -> int:
@@ -432,12 +467,48 @@ def remove_stale(output: Path, names: set[str]) -> int:
 def _sanitise_page(instance) -> None:
     """Pelican's own pages (content/pages) pass through the same HTML allowlist, and lose
     control and invisible characters: Pelican reads them, not the strict reader."""
-    if getattr(instance, "_content", None):
-        instance._content = remove_unsafe(sanitize(instance._content))
-    for name in ("title", "_summary"):
-        value = getattr(instance, name, None)
-        if isinstance(value, str):
-            setattr(instance, name, remove_unsafe(value))
+    body = page_body(instance)
+    if body:
+        set_page_body(instance, remove_unsafe(sanitize(body)))
+    if isinstance(getattr(instance, "title", None), str):
+        instance.title = remove_unsafe(instance.title)
+    summary = page_summary(instance)
+    if isinstance(summary, str):
+        set_page_summary(instance, remove_unsafe(summary))
+
+
+# --- Pelican's private attributes -------------------------------------------------------------
+# Pelican 4.x offers no public way for these; tests/test_pelican_plugin.py fails loudly
+# when a Pelican release renames or drops an attribute used here.
+
+
+def page_body(instance) -> str | None:
+    """The HTML body of a Pelican content object as its reader made it (`Content._content`;
+    the public `content` property returns it with {filename} links already rewritten)."""
+    return getattr(instance, "_content", None)
+
+
+def set_page_body(instance, html: str) -> None:
+    """Replace a content object's body (no public setter: `content` is read-only)."""
+    instance._content = html
+
+
+def page_summary(instance) -> str | None:
+    """The `Summary:` metadata of a content object, None when it has none."""
+    return getattr(instance, "_summary", None)
+
+
+def set_page_summary(instance, text: str) -> None:
+    """Replace it: in `Content._summary`, which Pelican copies back into metadata["summary"]
+    (what `summary` returns) in refresh_metadata_intersite_links, "for plugins writing to it"."""
+    instance._summary = text
+    instance.metadata["summary"] = text
+
+
+def claim_output_files(writer, paths: list[str]) -> None:
+    """Mark *paths* as written in Pelican's writer, so that a later write of the same path
+    through it fails with FileOverwriteFailedError (`Writer._written_files`, which `_open_w` checks)."""
+    writer._written_files.update(paths)
 
 
 def _add_template_helpers(pelican) -> None:
@@ -459,8 +530,10 @@ def _add_template_helpers(pelican) -> None:
 
 
 def _finalize(_pelican) -> None:
-    if _active is not None:
-        _active.finish()
+    global _active
+    generator, _active = _active, None
+    if generator is not None:
+        generator.finish()
 
 
 def get_generators(_pelican):
@@ -469,12 +542,11 @@ def get_generators(_pelican):
 
 def _read_checked_pages_only(generator) -> None:
     """Pelican's pages generator reads the content/pages files the check passed, nothing else."""
-    global _pelican_pages
-    _pelican_pages = generator
     find = generator.get_files
 
     def get_files(paths, exclude=None, extensions=None):
-        return {path for path in find(paths, exclude, extensions) if Path(path).as_posix() in _checked_pages}
+        checked = generator.context.get(CHECKED_PAGES, frozenset())  # set by CatalogueGenerator
+        return {path for path in find(paths, exclude, extensions) if Path(path).as_posix() in checked}
 
     generator.get_files = get_files
 

@@ -49,17 +49,14 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chophien.assessment.loader import (  # noqa: E402
-    MODEL_FIELDS,
-    PUBLISHED_FIELDS,
-    SURVEY_FIELDS,
-    load_assessments,
-)
+from chophien.assessment.loader import load_assessments  # noqa: E402
+from chophien.assessment.schema import MODEL_FIELDS, PUBLISHED_FIELDS, SURVEY_FIELDS  # noqa: E402
 from chophien.catalogue.loader import load_catalogue  # noqa: E402
 from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, CheckContext, check_mapping  # noqa: E402
 from chophien.core.problems import ProblemList, render_github, render_human, render_json  # noqa: E402
 from chophien.formats.strictyaml import Document, YamlProblem, parse_front_matter, parse_yaml_file  # noqa: E402
-from chophien.volunteer.spreadsheet import LAYOUTS, import_spreadsheet  # noqa: E402
+from chophien.volunteer.spreadsheet.importer import import_spreadsheet  # noqa: E402
+from chophien.volunteer.spreadsheet.layout import LAYOUTS  # noqa: E402
 
 CONTENT = ROOT / "content"
 TEMPLATES = ROOT / "docs" / "mau-bang-tinh"

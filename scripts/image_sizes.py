@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from chophien.photos.images import ImageCache
+from chophien.photos.cache import ImageCache
 from chophien.site.build import prepare
 
 BUDGETS = {480: 35 * 1024, 240: 10 * 1024}

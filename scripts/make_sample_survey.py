@@ -26,8 +26,9 @@ from collections import Counter
 from pathlib import Path
 
 from chophien import reference
-from chophien.assessment.loader import AssessmentLoader
-from chophien.assessment.model import score
+from chophien.assessment.files import AssessmentFiles
+from chophien.assessment.scoring import score
+from chophien.assessment.scoring_models import load_model
 from chophien.catalogue.loader import load_catalogue
 from chophien.core.problems import ProblemList
 
@@ -153,7 +154,7 @@ def main() -> int:
     args = parser.parse_args()
     catalogue, problems, _ = load_catalogue(CONTENT)
     model_problems = ProblemList()
-    model = AssessmentLoader(CONTENT, model_problems, {}).load_model(MODEL)
+    model = load_model(AssessmentFiles(CONTENT, model_problems), MODEL)
     if problems.errors or model is None:
         print("content has errors: run `chophien validate` first", file=sys.stderr)
         return 1

@@ -4,7 +4,7 @@
 PUBLISH_TARGET=user@host:/srv/chophien scripts/publish.py publish output [--keep 5]   (rsync, symlink)
 PUBLISH_TARGET=ftp://user@ftp.host.vn/public_html PUBLISH_FTP_PASSWORD=… scripts/publish.py publish
 PUBLISH_TARGET=… scripts/publish.py rollback
-See chophien/publishing/rsync.py and chophien/publishing/ftp.py, and docs/publishing.md.
+See chophien/publishing/ (common, rsync, ftp) and docs/publishing.md.
 """
 
 import argparse
@@ -14,7 +14,8 @@ import subprocess
 import sys
 
 from chophien.publishing import ftp as publish_ftp
-from chophien.publishing.rsync import PublishError, Target, check_keep, publish, release_name, rollback
+from chophien.publishing.common import PublishError, check_keep, release_name
+from chophien.publishing.rsync import Target, publish, rollback
 
 
 def main() -> int:

@@ -68,9 +68,10 @@ def cooperatives(content: Path) -> list[tuple[str, str]]:
 
 def build_admin(site: Path, content: Path, proxy_port: int) -> Path:
     """output/admin/ as the build writes it, with the local backend pointed at *proxy_port*."""
+    from chophien.core.settings import Settings
     from chophien.volunteer.cms import write_admin
 
-    write_admin(site, cooperatives(content), {"SITENAME": "Chợ phiên"})
+    write_admin(site, cooperatives(content), Settings(sitename="Chợ phiên"))
     config_path = site / "admin" / "config.yml"
     text = config_path.read_text(encoding="utf-8")
     assert "\nlocal_backend: true\n" in text, "the generated config must enable the local backend"

@@ -285,14 +285,14 @@ def test_the_reader_sees_a_planted_cycle_and_a_stray_pelican_import():
     # `from . import x`, `from .. import x`, absolute and `import a.b` forms resolve to the module.
     forms = (
         "from . import catalogue_pages\nimport chophien.site.discovery\nfrom chophien.catalogue import loader\n"
-        "from ..core.text import nfc\nfrom ..photos import images\n"
+        "from ..core.text import nfc\nfrom ..photos import cache\n"
     )
     assert {i.imported for i in imports_of("chophien.site.page", forms)} == {
         "chophien.site.catalogue_pages",
         "chophien.site.discovery",
         "chophien.catalogue.loader",
         "chophien.core.text",
-        "chophien.photos.images",
+        "chophien.photos.cache",
     }
 
 
@@ -353,3 +353,26 @@ def test_the_tests_mirror_the_package_folders():
         assert list((TESTS / folder).glob("test_*.py")), f"tests/{folder}/ has no test file"
     names = [p.name for p in TESTS.rglob("test_*.py") if "node_modules" not in p.parts]
     assert len(names) == len(set(names)), "two test files share a name (pytest imports them by basename)"
+
+
+def test_a_test_folder_imports_helpers_only_from_itself_or_the_top():
+    """A helper in tests/<folder>/ is importable only while that folder's tests run: one imported from
+    another folder works in the full run and fails when that file runs alone. Shared helpers live in tests/."""
+    helpers = {
+        p.stem: p.parent
+        for p in TESTS.rglob("*.py")
+        if "node_modules" not in p.parts and p.parent != TESTS and not p.name.startswith("test_")
+    }
+    stray = []
+    for test in TESTS.rglob("test_*.py"):
+        if "node_modules" in test.parts:
+            continue
+        for node in ast.walk(ast.parse(test.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            for name in names:
+                home = helpers.get(name.split(".")[0])
+                if home is not None and home != test.parent:
+                    stray.append(f"{test.relative_to(TESTS)}:{node.lineno} imports {name} from {home.name}/")
+    assert stray == []

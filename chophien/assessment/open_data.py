@@ -11,7 +11,9 @@ import csv
 import io
 import json
 
-from chophien.assessment.model import DIMENSIONS, PublishedSurvey, Survey, group_label
+from chophien.assessment.aggregate import DIMENSIONS, group_label
+from chophien.assessment.model import ScoringModel, Survey
+from chophien.assessment.publish import PublishedSurvey
 
 COLUMNS = ("table", "dimension", "group", "group_name", "measure", "measure_name", "value", "status")
 SUPPRESSED = "suppressed"
@@ -30,116 +32,89 @@ def _row(table, dimension, group, group_name, measure, measure_name, value) -> d
     }
 
 
-def microdata_rows(survey: Survey, published: PublishedSurvey) -> list[dict]:
-    model = survey.model
-    level_names = {lv.number: lv.label for lv in model.levels}
-    equipment_names = {e.key: e.name for e in model.equipment}
-    rows = [_row("respondents", "all", "all", "Tất cả", "n", "Số đơn vị trả lời", published.n)]
+ALL = ("all", "all", "Tất cả")  # dimension, group, group name of the national figures
+
+
+def _summary_rows(published: PublishedSurvey) -> list[dict]:
+    """The number of respondents, and the national median level and mean total when published."""
+    rows = [_row("respondents", *ALL, "n", "Số đơn vị trả lời", published.n)]
     if published.median_level is not None:
+        rows.append(_row("summary", *ALL, "median_level", "Mức chung trung vị", published.median_level))
         rows.append(
-            _row(
-                "summary",
-                "all",
-                "all",
-                "Tất cả",
-                "median_level",
-                "Mức chung trung vị",
-                published.median_level,
-            )
+            _row("summary", *ALL, "mean_total", "Tổng điểm trung bình", round(published.mean_total, 1))
         )
-        rows.append(
-            _row(
-                "summary",
-                "all",
-                "all",
-                "Tất cả",
-                "mean_total",
-                "Tổng điểm trung bình",
-                round(published.mean_total, 1),
-            )
+    return rows
+
+
+def _count_rows(model: ScoringModel, published: PublishedSurvey, prefix: tuple, scope: tuple) -> list[dict]:
+    """One scope's counts: by overall level, then by equipment class."""
+    rows = [
+        _row(
+            "overall_level",
+            *scope,
+            f"level-{level.number}",
+            level.label,
+            published.value(prefix + ("level", level.number)),
         )
-    scopes = [((), "all", "all", "Tất cả")] + [
-        ((d.key, g), d.key, g, group_label(d.key, g))
+        for level in model.levels
+    ]
+    rows += [
+        _row(
+            "equipment",
+            *scope,
+            equipment.key,
+            equipment.name,
+            published.value(prefix + ("equipment", equipment.key)),
+        )
+        for equipment in model.equipment
+    ]
+    return rows
+
+
+def _equipment_group_rows(model: ScoringModel, published: PublishedSurvey) -> list[dict]:
+    """The national counts of the unions of equipment classes another survey publishes."""
+    names = {e.key: e.name for e in model.equipment}
+    return [
+        _row(
+            "equipment_group",
+            *ALL,
+            combined,
+            " + ".join(names[k] for k in combined.split("+")),
+            published.value(("equipment-group", combined)),
+        )
+        for combined in published.equipment_groups
+    ]
+
+
+def _average_rows(model: ScoringModel, averages, scope: tuple) -> list[dict]:
+    """Each pillar's average level and average share of its maximum (empty values when withheld)."""
+    rows = []
+    for index, pillar in enumerate(model.pillars):
+        level = None if averages is None else round(averages.levels[index], 2)
+        percent = None if averages is None else round(averages.percents[index], 1)
+        rows.append(_row("pillar_average_level", *scope, pillar.key, pillar.name, level))
+        rows.append(_row("pillar_average_percent", *scope, pillar.key, pillar.name, percent))
+    return rows
+
+
+def microdata_rows(survey: Survey, published: PublishedSurvey) -> list[dict]:
+    """The rows of a survey with responses: the summary, then every scope (national first, then each group)."""
+    model = survey.model
+    rows = _summary_rows(published)
+    scopes = [((), ALL)] + [
+        ((d.key, g), (d.key, g, group_label(d.key, g)))
         for d in DIMENSIONS
         for g in published.groups.get(d.key, ())
     ]
-    for prefix, dimension, group, name in scopes:
+    for prefix, scope in scopes:
         if prefix:
             rows.append(
-                _row(
-                    "respondents",
-                    dimension,
-                    group,
-                    name,
-                    "n",
-                    "Số đơn vị trả lời",
-                    published.value(prefix + ("n",)),
-                )
+                _row("respondents", *scope, "n", "Số đơn vị trả lời", published.value(prefix + ("n",)))
             )
-        for level in model.levels:
-            key = prefix + ("level", level.number)
-            rows.append(
-                _row(
-                    "overall_level",
-                    dimension,
-                    group,
-                    name,
-                    f"level-{level.number}",
-                    level_names[level.number],
-                    published.value(key),
-                )
-            )
-        for equipment in model.equipment:
-            key = prefix + ("equipment", equipment.key)
-            rows.append(
-                _row(
-                    "equipment",
-                    dimension,
-                    group,
-                    name,
-                    equipment.key,
-                    equipment_names[equipment.key],
-                    published.value(key),
-                )
-            )
+        rows += _count_rows(model, published, prefix, scope)
         if not prefix:
-            for combined in published.equipment_groups:
-                names = " + ".join(equipment_names[k] for k in combined.split("+"))
-                rows.append(
-                    _row(
-                        "equipment_group",
-                        "all",
-                        "all",
-                        "Tất cả",
-                        combined,
-                        names,
-                        published.value(("equipment-group", combined)),
-                    )
-                )
-        averages = published.averages.get(("all",) if not prefix else prefix)
-        for index, pillar in enumerate(model.pillars):
-            rows.append(
-                _row(
-                    "pillar_average_level",
-                    dimension,
-                    group,
-                    name,
-                    pillar.key,
-                    pillar.name,
-                    None if averages is None else round(averages.levels[index], 2),
-                )
-            )
-            rows.append(
-                _row(
-                    "pillar_average_percent",
-                    dimension,
-                    group,
-                    name,
-                    pillar.key,
-                    pillar.name,
-                    None if averages is None else round(averages.percents[index], 1),
-                )
-            )
+            rows += _equipment_group_rows(model, published)
+        rows += _average_rows(model, published.averages.get(prefix or ("all",)), scope)
     return rows
 
 

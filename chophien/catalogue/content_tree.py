@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chophien.core.problems import ProblemList
 from chophien.core.text import nfc, slugify
-from chophien.photos.images import ACCEPTED_SUFFIXES
+from chophien.photos.formats import ACCEPTED_SUFFIXES
 
 SECTIONS = ("cooperatives", "products", "pages", "assessments")
 # Files that operating systems and git tools leave behind: never content, never read or published.

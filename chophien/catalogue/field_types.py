@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chophien import reference
+from chophien.core.settings import today
 from chophien.core.text import (
     MAX_PRICE,
     MIN_PRICE,
@@ -38,7 +39,7 @@ from chophien.core.text import (
     slugify,
 )
 from chophien.formats.weblinks import parse_web_address
-from chophien.photos.images import ACCEPTED_LIST, ACCEPTED_SUFFIXES
+from chophien.photos.formats import ACCEPTED_LIST, ACCEPTED_SUFFIXES
 
 
 class Invalid(Bilingual):
@@ -236,7 +237,7 @@ class WholeType(FieldType):
 
 
 class YearType(WholeType):
-    """A year from 1900 to this year."""
+    """A year from 1900 to this year (the build's CHOPHIEN_TODAY, else the wall clock)."""
 
     name = "year"
 
@@ -245,7 +246,7 @@ class YearType(WholeType):
 
     @property
     def maximum(self) -> int:
-        return datetime.date.today().year
+        return today().year
 
 
 class MonthType(WholeType):

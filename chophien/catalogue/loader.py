@@ -41,7 +41,7 @@ from chophien.core.problems import WARNING, ProblemList
 from chophien.core.text import add_months, collation_key, did_you_mean, hint, nfc, slugify
 from chophien.formats.markup import MarkdownRenderer, summary
 from chophien.formats.strictyaml import YamlProblem, parse_front_matter
-from chophien.photos.images import ACCEPTED_SUFFIXES
+from chophien.photos.formats import ACCEPTED_SUFFIXES
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

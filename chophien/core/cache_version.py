@@ -143,6 +143,6 @@ def set_ignore(value: bool) -> None:
 
 
 def ignoring() -> bool:
-    """True when caches must not be read: --ignore-cache, or CHOPHIEN_IGNORE_CACHE=1/true/yes."""
-    env = os.environ.get("CHOPHIEN_IGNORE_CACHE", "").strip().lower()
-    return _ignore or env in ("1", "true", "yes", "on", "co", "có")
+    """True when caches must not be read: --ignore-cache, or CHOPHIEN_IGNORE_CACHE=1/true/yes
+    (the entry points read both: `Settings.ignore_cache`)."""
+    return _ignore

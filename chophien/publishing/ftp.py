@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from chophien.publishing.rsync import (
+from chophien.publishing.common import (
     MANIFEST,
     RELEASE_NAME,
     TRASH,
@@ -270,6 +270,18 @@ def publish(
         ]
     )
     log.append(f"đã tải lên releases/{release} ({manifest['count']} tệp)")
+    _mark_complete(lftp, target, release, manifest)
+    log.append(f"đã kiểm tra và đánh dấu hoàn chỉnh releases/{release}")
+    switch(lftp, release, log)
+    for old in releases_to_prune([*state.complete, release], release, keep):
+        remove(lftp, old)
+        log.append(f"đã xoá bản cũ releases/{old}")
+    return log
+
+
+def _mark_complete(lftp: Lftp, target: FtpTarget, release: str, manifest: dict) -> None:
+    """Match the server's listing of the upload against the manifest, then put the manifest into
+    it, last (under a temporary name, renamed)."""
     problem = verify(lftp, release, manifest)
     if problem:
         raise PublishError(
@@ -278,12 +290,6 @@ def publish(
     marker = target.path(f"releases/{release}/{MANIFEST}")
     staged = put_atomic(lftp, manifest_text(manifest), marker)
     lftp.run([f"mv {_quote(staged)} {_quote(marker)}"])
-    log.append(f"đã kiểm tra và đánh dấu hoàn chỉnh releases/{release}")
-    switch(lftp, release, log)
-    for old in releases_to_prune([*state.complete, release], release, keep):
-        remove(lftp, old)
-        log.append(f"đã xoá bản cũ releases/{old}")
-    return log
 
 
 def rollback(

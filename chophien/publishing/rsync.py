@@ -1,4 +1,4 @@
-"""Atomic publishing to cheap hosting: upload into a new release folder, then switch `current`.
+"""Publishing with rsync, over SSH or to a local folder: upload a new release, then switch the `current` symlink.
 
 Layout on the host (the web server's document root is `<root>/current`):
 
@@ -18,58 +18,35 @@ hashes a release again before switching to it.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import os
 import re
 import shlex
-import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-RELEASE_NAME = re.compile(r"\d{8}-\d{6}(-[0-9a-f]{4,40})?")
-MANIFEST = ".chophien-release.json"
-TRASH = ".trash-"
+from chophien.publishing.common import (
+    MANIFEST,
+    TRASH,
+    PublishError,
+    State,
+    build_manifest,
+    check_keep,
+    check_no_control,
+    differences,
+    manifest_text,
+    no_rollback,
+    parse_manifest,
+    parse_state,
+    releases_to_prune,
+    rollback_candidates,
+    run_tool,
+    shown,
+    skipped_partials,
+)
+
 # Modes on the host whatever the build wrote (tempfile.mkstemp makes 0600: DESIGN §8): the web
 # server runs as another user and must read every file and enter every folder.
 RSYNC_MODES = "--chmod=D755,F644"
-
-
-class PublishError(Exception):
-    pass
-
-
-INSTALL_HINTS = {
-    "rsync": "apt-get install rsync",
-    "ssh": "apt-get install openssh-client",
-    "lftp": "apt-get install lftp",
-}
-
-
-def run_tool(command: list[str], **kwargs) -> subprocess.CompletedProcess:
-    """subprocess.run, with a missing program reported as a PublishError naming how to install it."""
-    try:
-        return subprocess.run(command, capture_output=True, text=True, **kwargs)
-    except FileNotFoundError:
-        program = command[0]
-        hint = INSTALL_HINTS.get(program, f"apt-get install {program}")
-        raise PublishError(f"chưa cài {program} trên máy này (Debian/Ubuntu: {hint})") from None
-
-
-def shown(text: object) -> str:
-    """A path or setting for a message: control characters visible, so no name can forge a line."""
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in str(text))
-
-
-def check_no_control(text: str, what: str) -> None:
-    bad = [ch for ch in text if ord(ch) < 32 or ord(ch) == 127]
-    if bad:
-        raise PublishError(
-            f"{what} chứa ký tự điều khiển ({', '.join(sorted({f'U+{ord(ch):04X}' for ch in bad}))}): "
-            f"“{shown(text)}”. Ví dụ đúng: /srv/cho phien"
-        )
 
 
 @dataclass(frozen=True)
@@ -104,130 +81,7 @@ class Target:
         return result.stdout
 
 
-def release_name(now: dt.datetime, commit: str = "") -> str:
-    name = now.strftime("%Y%m%d-%H%M%S")
-    return f"{name}-{commit[:12]}" if commit else name
-
-
-def releases_to_prune(releases: list[str], current: str | None, keep: int) -> list[str]:
-    """Oldest first; never the current release; the newest `keep` stay."""
-    ordered = sorted(r for r in releases if RELEASE_NAME.fullmatch(r))
-    kept = set(ordered[-keep:]) if keep > 0 else set()
-    return [r for r in ordered if r not in kept and r != current]
-
-
-def previous_release(releases: list[str], current: str | None) -> str | None:
-    ordered = sorted(r for r in releases if RELEASE_NAME.fullmatch(r))
-    older = [r for r in ordered if current is None or r < current]
-    return older[-1] if older else None
-
-
-def check_keep(keep: object) -> int:
-    """PUBLISH_KEEP as a whole number ≥ 1 (the release being published is always kept)."""
-    text = str(keep).strip()
-    if not re.fullmatch(r"\d+", text) or int(text) < 1:
-        raise PublishError(
-            f"PUBLISH_KEEP phải là một số nguyên từ 1 trở lên (số bản phát hành giữ lại), "
-            f"không phải “{shown(keep)}”. Ví dụ: PUBLISH_KEEP=5"
-        )
-    return int(text)
-
-
-# --- the manifest: what a complete release holds ------------------------------------------------
-
-
-def build_manifest(output: str | Path, release: str) -> dict:
-    """Every regular file of the built site with its size and SHA-256; refuses anything else.
-
-    Symlinks are refused (rsync -a would recreate them on the host, pointing anywhere), and so is
-    a folder that is missing, or has no index.html (not a built site: `make html` first).
-    """
-    root = Path(output)
-    if not root.is_dir():
-        raise PublishError(
-            f"không có thư mục trang đã dựng “{shown(output)}”: hãy chạy `make html` (hoặc `make publish`) trước"
-        )
-    if not (root / "index.html").is_file():
-        raise PublishError(f"thư mục “{shown(output)}” không có index.html: đây không phải một trang đã dựng")
-    files: dict[str, list] = {}
-    for folder, dirs, names in os.walk(root):
-        for name in sorted(dirs + names):
-            path = Path(folder) / name
-            relative = path.relative_to(root).as_posix()
-            check_no_control(relative, "tên tệp trong trang đã dựng")
-            if path.is_symlink():
-                raise PublishError(
-                    f"trang đã dựng chứa liên kết tượng trưng (symlink) “{relative}”: không xuất bản"
-                )
-            if name in names:
-                if not path.is_file():
-                    raise PublishError(f"trang đã dựng chứa “{relative}”, không phải tệp thường")
-                if relative == MANIFEST:
-                    raise PublishError(f"trang đã dựng không được có tệp {MANIFEST}")
-                digest = hashlib.sha256()
-                with path.open("rb") as handle:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(block)
-                files[relative] = [path.stat().st_size, digest.hexdigest()]
-    return {"format": 1, "release": release, "count": len(files), "files": dict(sorted(files.items()))}
-
-
-def manifest_text(manifest: dict) -> str:
-    return json.dumps(manifest, ensure_ascii=True, indent=0, sort_keys=True) + "\n"
-
-
-def parse_manifest(text: str, release: str) -> dict | None:
-    """The manifest read back from the host, or None when it is not one for *release*."""
-    try:
-        manifest = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(manifest, dict) or manifest.get("release") != release:
-        return None
-    files = manifest.get("files")
-    if not isinstance(files, dict) or manifest.get("count") != len(files):
-        return None
-    return manifest
-
-
-def differences(manifest: dict, found: dict[str, object], index: int) -> str | None:
-    """Compare what is on the host (path → size if index 0, SHA-256 if index 1) to the manifest."""
-    expected = {path: entry[index] for path, entry in manifest["files"].items()}
-    missing = sorted(expected.keys() - found.keys())
-    extra = sorted(found.keys() - expected.keys())
-    changed = sorted(p for p in expected.keys() & found.keys() if expected[p] != found[p])
-    parts = []
-    for label, paths in (("thiếu", missing), ("thừa", extra), ("khác nội dung", changed)):
-        if paths:
-            parts.append(f"{label} {len(paths)} tệp (vd. {paths[0]})")
-    return "; ".join(parts) or None
-
-
 # --- state on the host ---------------------------------------------------------------------------
-
-
-@dataclass
-class State:
-    current: str | None
-    complete: list[str] = field(default_factory=list)  # have a manifest (written last)
-    partial: list[str] = field(default_factory=list)  # interrupted uploads, and old trash
-
-    @property
-    def names(self) -> list[str]:
-        return [*self.complete, *self.partial]
-
-
-def parse_state(current: str | None, entries: list[tuple[str, bool]]) -> State:
-    """entries: (name under releases/, has a manifest); names that are not ours are left alone."""
-    state = State(current)
-    for name, complete in entries:
-        if name.startswith(TRASH):
-            state.partial.append(name)
-        elif RELEASE_NAME.fullmatch(name):
-            (state.complete if complete else state.partial).append(name)
-    state.complete.sort()
-    state.partial.sort()
-    return state
 
 
 def _state_script(root: str) -> str:
@@ -349,13 +203,7 @@ def publish(
     state = read_state(target, ssh)
     if release in state.names:
         raise PublishError(f"bản phát hành {release} đã có trên máy chủ")
-    base = (
-        state.current if state.current in state.complete else (state.complete[-1] if state.complete else None)
-    )
-    rsync = [*_rsync(target, ssh), "--delete"]
-    if base:
-        rsync.append(f"--link-dest={target.root}/releases/{base}/")
-    rsync += [output.rstrip("/") + "/", target.rsync_path(f"releases/{release}/")]
+    rsync = _upload_command(output, target, release, state, ssh)
     if dry_run:
         return [" ".join(shlex.quote(part) for part in rsync)]
     for name in state.partial:
@@ -366,6 +214,30 @@ def publish(
     if result.returncode:
         raise PublishError(result.stderr.strip())
     log.append(f"đã tải lên releases/{release} ({manifest['count']} tệp)")
+    _mark_complete(target, release, manifest, ssh)
+    log.append(f"đã kiểm tra và đánh dấu hoàn chỉnh releases/{release}")
+    target.shell(_switch_script(target.root, release), ssh)
+    log.append(f"current → releases/{release}")
+    for old in releases_to_prune([*state.complete, release], release, keep):
+        target.shell(_remove_script(target.root, old), ssh)
+        log.append(f"đã xoá bản cũ releases/{old}")
+    return log
+
+
+def _upload_command(output: str, target: Target, release: str, state: State, ssh: list[str]) -> list[str]:
+    """rsync of the build into releases/<release>/, hard-linking files unchanged since the release
+    that is current (or the newest complete one)."""
+    base = (
+        state.current if state.current in state.complete else (state.complete[-1] if state.complete else None)
+    )
+    rsync = [*_rsync(target, ssh), "--delete"]
+    if base:
+        rsync.append(f"--link-dest={target.root}/releases/{base}/")
+    return [*rsync, output.rstrip("/") + "/", target.rsync_path(f"releases/{release}/")]
+
+
+def _mark_complete(target: Target, release: str, manifest: dict, ssh: list[str]) -> None:
+    """Hash the upload on the host against the manifest, then write the manifest into it, last."""
     problem = verify(target, release, manifest, ssh)
     if problem:
         raise PublishError(
@@ -379,39 +251,6 @@ def publish(
         )
     if result.returncode:
         raise PublishError(result.stderr.strip())
-    log.append(f"đã kiểm tra và đánh dấu hoàn chỉnh releases/{release}")
-    target.shell(_switch_script(target.root, release), ssh)
-    log.append(f"current → releases/{release}")
-    for old in releases_to_prune([*state.complete, release], release, keep):
-        target.shell(_remove_script(target.root, old), ssh)
-        log.append(f"đã xoá bản cũ releases/{old}")
-    return log
-
-
-def rollback_candidates(state: State) -> tuple[list[str], list[str]]:
-    """(complete releases older than current, newest first; partial ones among them, for the log)."""
-    if state.current is None:
-        raise PublishError("chưa có bản phát hành nào đang chạy (không có current): không có gì để quay lại")
-    older = sorted((r for r in state.complete if r < state.current), reverse=True)
-    skipped = sorted(r for r in state.partial if RELEASE_NAME.fullmatch(r) and r < state.current)
-    return older, skipped
-
-
-def skipped_partials(partial: list[str], chosen: str) -> list[str]:
-    return [
-        f"bỏ qua releases/{name}: tải chưa xong (không có {MANIFEST})"
-        for name in sorted(partial, reverse=True)
-        if name > chosen
-    ]
-
-
-def no_rollback(state: State, log: list[str]) -> PublishError:
-    details = "; ".join(log)
-    return PublishError(
-        f"không có bản phát hành hoàn chỉnh nào cũ hơn releases/{state.current} để quay lại"
-        + (f" ({details})" if details else "")
-        + "; current giữ nguyên"
-    )
 
 
 def rollback(target: Target, ssh: list[str] | None = None, log: list[str] | None = None) -> str:

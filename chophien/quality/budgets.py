@@ -1,32 +1,47 @@
-"""Page-weight budgets of DESIGN §5, measured on a built site (gzip bytes, as a host serves them)."""
+"""Page-weight budgets of DESIGN §5 on a built site: which file has which budget, and its weight.
+
+Two measures share one classification (`classify`) and one budget table (`budget_of`):
+- `measure_budgets` (`make audit`): the bytes a host sends (the `.br`, else `.gz` sibling when
+  the build wrote one, else gzip in memory), stylesheets and scripts as the pages load them;
+- `measure_site` (the build tests, scripts/budgets.py): every budgeted file gzipped in memory.
+Also the limit on any single published file, and the pages the browser checks measure.
+"""
 
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from chophien.quality.links import html_files, is_excluded, parse_page, resolve_link
 
 HTML_BUDGET = 14 * 1024
 ASSESSMENT_HTML_BUDGET = 30 * 1024  # /danh-gia/ pages carry charts and tables (DESIGN §5)
 CSS_BUDGET = 8 * 1024
 JS_BUDGET = 6 * 1024
-# /admin/ is the editors' CMS (docs/cms.md), not a page buyers load: outside the budgets.
-# The Pagefind bundle loads only when the search box is used: its budget is the first-search
-# total (DESIGN §5), measured in a browser by tests/site/test_search_browser.py (docs/search.md).
-EXCLUDED = ("admin/", "tim-kiem/pagefind/")
+KB = 1024
+# DESIGN §5, first view at 360 px: everything the browser fetches while loading the page.
+PRODUCT_FIRST_VIEW_BUDGET = 60 * KB
+LISTING_FIRST_VIEW_BUDGET = 120 * KB
+# No single published file over this: a 480 px photo is budgeted at 35 KB, a page at 14 KB
+# compressed; an accidental original, a stray archive or a runaway data file is caught here.
+FILE_SIZE_LIMIT = 300 * KB
+PAGE_TYPES = ("home", "product", "cooperative", "listing", "directory", "page", "assessment")
+HTML_BUDGETS = {kind: HTML_BUDGET for kind in PAGE_TYPES} | {"assessment": ASSESSMENT_HTML_BUDGET}
+# Loaded only when the search box is used, and budgeted as "first search query ≤ 300 KB"
+# (DESIGN §5), not as an optional enhancement.
+SEARCH_ASSETS = re.compile(r"(^|/)pagefind/")
+BUDGETS = HTML_BUDGETS | {"css": CSS_BUDGET, "js": JS_BUDGET}
 
 
-@dataclass(frozen=True)
-class Measure:
-    path: str
-    kind: str
-    raw: int
-    gzipped: int
-    budget: int
+def budget_of(kind: str) -> int:
+    """The budget of a file of *kind* (a page type, 'css' or 'js'), in bytes as served."""
+    return BUDGETS.get(kind, HTML_BUDGET)
 
-    @property
-    def over(self) -> bool:
-        return self.gzipped > self.budget
+
+def kb(size: int) -> str:
+    return f"{size / KB:.1f} KB"
 
 
 def gzip_size(data: bytes) -> int:
@@ -54,25 +69,46 @@ def page_kind(rel: str) -> str:
     }.get(top, "page")
 
 
+def classify(rel: str) -> str | None:
+    """Budget type of an output file: a page type, 'css', 'js', or None (not budgeted)."""
+    if is_excluded(rel):
+        return None
+    suffix = Path(rel).suffix
+    if suffix == ".html":
+        return page_kind(rel)
+    if SEARCH_ASSETS.search(rel):
+        return None
+    return {".css": "css", ".js": "js", ".mjs": "js"}.get(suffix)
+
+
+# -------------------------------------------------------------------- quick measure (gzip in memory)
+
+
+@dataclass(frozen=True)
+class Measure:
+    path: str
+    kind: str
+    raw: int
+    gzipped: int
+    budget: int
+
+    @property
+    def over(self) -> bool:
+        return self.gzipped > self.budget
+
+
 def measure_site(output: Path) -> list[Measure]:
+    """Every budgeted file of *output*, gzipped in memory (level 9, as precompression does)."""
     measures = []
     for path in sorted(output.rglob("*")):
         if not path.is_file():
             continue
         rel = path.relative_to(output).as_posix()
-        if rel.startswith(EXCLUDED):
+        kind = classify(rel)
+        if kind is None:
             continue
         data = path.read_bytes()
-        if path.suffix == ".html":
-            kind = page_kind(rel)
-            budget = ASSESSMENT_HTML_BUDGET if kind == "assessment" else HTML_BUDGET
-        elif path.suffix == ".css":
-            kind, budget = "css", CSS_BUDGET
-        elif path.suffix == ".js":
-            kind, budget = "js", JS_BUDGET
-        else:
-            continue
-        measures.append(Measure(rel, kind, len(data), gzip_size(data), budget))
+        measures.append(Measure(rel, kind, len(data), gzip_size(data), budget_of(kind)))
     return measures
 
 
@@ -96,3 +132,177 @@ def report(measures: list[Measure]) -> str:
             f"{largest.path} | {largest.budget // 1024} KB |"
         )
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- as a host serves it
+
+
+def served_size(path: Path, data: bytes | None = None) -> tuple[int, str]:
+    """Bytes a host sends for this file and how: its .br sibling, else .gz, else gzip in memory."""
+    for suffix, encoding in ((".br", "br"), (".gz", "gzip")):
+        sibling = path.with_name(path.name + suffix)
+        if sibling.is_file():
+            return sibling.stat().st_size, encoding
+    return gzip_size(path.read_bytes() if data is None else data), "gzip (in memory)"
+
+
+@dataclass(frozen=True)
+class Weight:
+    path: str
+    kind: str
+    raw: int
+    served: int
+    encoding: str
+    budget: int
+
+    @property
+    def over(self) -> bool:
+        return self.served > self.budget
+
+
+@dataclass
+class BudgetReport:
+    pages: list[Weight]
+    css: list[Weight]  # the stylesheets pages link to (all of them are loaded on every page)
+    scripts: list[tuple[str, int, list[str]]]  # (page, JS bytes it loads, scripts not deferred)
+
+    @property
+    def css_total(self) -> int:
+        return sum(w.served for w in self.css)
+
+    @property
+    def js_max(self) -> tuple[str, int]:
+        return max(((p, n) for p, n, _ in self.scripts), key=lambda x: x[1], default=("", 0))
+
+    def failures(self) -> list[str]:
+        out = [
+            f"{w.path}: {w.served} B ({w.encoding}) > {w.budget} B ({w.kind})" for w in self.pages if w.over
+        ]
+        if self.css_total > CSS_BUDGET:
+            out.append(f"CSS total: {self.css_total} B > {CSS_BUDGET} B")
+        for page, size, blocking in self.scripts:
+            if size > JS_BUDGET:
+                out.append(f"{page}: {size} B of JavaScript > {JS_BUDGET} B")
+            out.extend(f"{page}: script not deferred: {src}" for src in blocking)
+        return out
+
+    def by_kind(self) -> dict[str, list[Weight]]:
+        groups: dict[str, list[Weight]] = {}
+        for w in sorted(self.pages, key=lambda w: (w.served, w.path)):
+            groups.setdefault(w.kind, []).append(w)
+        return {k: groups[k] for k in PAGE_TYPES if k in groups} | {
+            k: v for k, v in groups.items() if k not in PAGE_TYPES
+        }
+
+    def table(self) -> str:
+        lines = [
+            "| type | files | median | largest | largest file | budget | result |",
+            "|---|---:|---:|---:|---|---:|---|",
+        ]
+        for kind, group in self.by_kind().items():
+            top, median = group[-1], group[len(group) // 2]
+            ok = "pass" if not any(w.over for w in group) else "FAIL"
+            lines.append(
+                f"| {kind} | {len(group)} | {kb(median.served)} | {kb(top.served)} | {top.path} | "
+                f"{kb(top.budget)} | {ok} |"
+            )
+        css_ok = "pass" if self.css_total <= CSS_BUDGET else "FAIL"
+        css_files = ", ".join(w.path for w in self.css) or "none"
+        lines.append(
+            f"| css, total | {len(self.css)} | | {kb(self.css_total)} | {css_files} | {kb(CSS_BUDGET)} | {css_ok} |"
+        )
+        page, js = self.js_max
+        js_ok = "pass" if js <= JS_BUDGET and not any(b for _, _, b in self.scripts) else "FAIL"
+        lines.append(
+            f"| js, per page | {len(self.scripts)} | | {kb(js)} | {page or 'none'} | {kb(JS_BUDGET)} | {js_ok} |"
+        )
+        encodings = sorted({w.encoding for w in self.pages + self.css})
+        lines.append("")
+        lines.append(f"Measured as served: {', '.join(encodings) or 'nothing'}.")
+        return "\n".join(lines)
+
+
+def measure_budgets(site: Path, base: str = "/") -> BudgetReport:
+    """DESIGN §5 page weights on the bytes a host sends (brotli or gzip), per page type."""
+    pages, stylesheets, scripts = [], {}, []
+    served_cache: dict[str, int] = {}
+
+    def served_of(rel: str) -> int:
+        if rel not in served_cache:
+            served_cache[rel] = served_size(site / rel)[0]
+        return served_cache[rel]
+
+    for path in html_files(site):
+        rel = path.relative_to(site).as_posix()
+        data = path.read_bytes()
+        kind = page_kind(rel)
+        size, encoding = served_size(path, data)
+        pages.append(Weight(rel, kind, len(data), size, encoding, budget_of(kind)))
+        parsed = parse_page(data.decode("utf-8", errors="replace"))
+        for href in parsed.stylesheets:
+            resolved = resolve_link(rel, href, base)
+            if resolved and not resolved[0].startswith("\0") and (site / resolved[0]).is_file():
+                stylesheets.setdefault(resolved[0], None)
+        js, blocking = 0, []
+        for src, attrs in parsed.scripts:
+            resolved = resolve_link(rel, src, base)
+            if not resolved or resolved[0].startswith("\0") or not (site / resolved[0]).is_file():
+                continue
+            if SEARCH_ASSETS.search(resolved[0]):
+                continue
+            js += served_of(resolved[0])
+            if "defer" not in attrs and "async" not in attrs and attrs.get("type") != "module":
+                blocking.append(src)
+        if parsed.scripts:
+            scripts.append((rel, js, blocking))
+    if not stylesheets:  # no page links a stylesheet: budget whatever CSS there is
+        stylesheets = {p.relative_to(site).as_posix(): None for p in sorted(site.rglob("*.css"))}
+    css = []
+    for rel in sorted(stylesheets):
+        if is_excluded(rel):
+            continue
+        data = (site / rel).read_bytes()
+        size, encoding = served_size(site / rel, data)
+        css.append(Weight(rel, "css", len(data), size, encoding, budget_of("css")))
+    return BudgetReport(pages, css, scripts)
+
+
+def representative_pages(site: Path) -> dict[str, str]:
+    """One page of each type for the browser checks: the heaviest one (served bytes).
+
+    The 404 page is a 'page' too but is never the representative one.
+    """
+    chosen: dict[str, tuple[int, str]] = {}
+    for path in html_files(site):
+        rel = path.relative_to(site).as_posix()
+        if rel == "404.html":
+            continue
+        kind = page_kind(rel)
+        size = served_size(path)[0]
+        if kind not in chosen or (size, rel) > chosen[kind]:
+            chosen[kind] = (size, rel)
+    return {kind: chosen[kind][1] for kind in PAGE_TYPES if kind in chosen}
+
+
+def pages_of_kind(site: Path, kind: str, limit: int | None = None) -> list[str]:
+    """Site-relative paths of every page of a type; at most `limit`, evenly spread, when given."""
+    rels = [p.relative_to(site).as_posix() for p in html_files(site)]
+    rels = [r for r in rels if page_kind(r) == kind and r != "404.html"]
+    if limit and len(rels) > limit:
+        step = len(rels) / limit
+        rels = [rels[int(i * step)] for i in range(limit)]
+    return rels
+
+
+# ------------------------------------------------------------------------------------ file size
+
+
+def largest_files(site: Path, count: int = 5) -> list[tuple[str, int]]:
+    sizes = [(p.relative_to(site).as_posix(), p.stat().st_size) for p in site.rglob("*") if p.is_file()]
+    return sorted(sizes, key=lambda x: (-x[1], x[0]))[:count]
+
+
+def oversized_files(site: Path, limit: int = FILE_SIZE_LIMIT) -> list[tuple[str, int]]:
+    """(file, size) of every published file over the limit."""
+    files = sorted((p.relative_to(site).as_posix(), p.stat().st_size) for p in site.rglob("*") if p.is_file())
+    return [(rel, size) for rel, size in files if size > limit]

@@ -13,16 +13,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from chophien.assessment import charts, open_data
+from chophien.assessment.aggregate import DIMENSIONS, aggregate, group_label
 from chophien.assessment.charts import Bar, StackRow, number, percent
-from chophien.assessment.model import (
-    DIMENSIONS,
-    Assessments,
-    PublishedSurvey,
-    Survey,
-    aggregate,
-    group_label,
-    publish,
-)
+from chophien.assessment.model import Assessments, Survey
+from chophien.assessment.publish import PublishedSurvey, publish
 from chophien.site import urls
 from chophien.site.page import Page, crumbs
 

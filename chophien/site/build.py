@@ -20,7 +20,8 @@ from chophien.core.files import remove_litter
 from chophien.core.filestat import FileHashes
 from chophien.core.problems import ProblemList
 from chophien.formats.markup import MarkdownRenderer
-from chophien.photos.images import ImageCache, ImageProblem, ProcessedImage, report_at_reference
+from chophien.photos.cache import ImageCache
+from chophien.photos.model import ImageProblem, ProcessedImage, report_at_reference
 from chophien.site.content_pages import PageFile, check_pages
 
 

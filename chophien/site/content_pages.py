@@ -148,6 +148,7 @@ class _PageCheck:
             return nfc(path.as_posix())
 
     def check(self, path: Path) -> PageFile | None:
+        """The page's output file, or None after every problem of *path* is reported."""
         shown = self.display(path)
         errors = len(self.problems.errors)
 
@@ -155,6 +156,25 @@ class _PageCheck:
             self.problems.add(shown, line, 0, field, vi, en, example)
 
         stem = path.stem
+        self._check_name(report, stem)
+        text = self._read(report, path)
+        if text is None:
+            return None
+        meta, lines, line_of = self._read_header(report, text)
+        values = {name: items[0] if items else "" for name, items in meta.items()}
+        for name in sorted(meta, key=lambda n: line_of.get(n, (0, n))):
+            line, typed = line_of.get(name, (0, name))
+            self._check_field(report, name, typed, line, values[name], shown, stem)
+        self._check_title(report, values, line_of)
+        self._check_body(report, text, lines)
+        if len(self.problems.errors) != errors:
+            return None
+        draft = values.get("status") == "draft"
+        return PageFile(f"pages/{path.name}", stem, "" if draft else f"{stem}/index.html")
+
+    @staticmethod
+    def _check_name(report, stem: str) -> None:
+        """The file name is the page's address: a slug, and not one the catalogue writes."""
         if not (SLUG.fullmatch(stem) and unicodedata.is_normalized("NFC", stem)):
             suggestion = slugify(stem) or "trang"
             report(
@@ -177,6 +197,10 @@ class _PageCheck:
                 "belongs to one file: rename the file",
                 f"gioi-thieu-{stem}.md",
             )
+
+    @staticmethod
+    def _read(report, path: Path) -> str | None:
+        """The file's text as Pelican reads it, or None when it is unreadable, too large or not UTF-8."""
         try:
             raw = path.read_bytes()
         except OSError as error:
@@ -191,7 +215,7 @@ class _PageCheck:
             )
             return None
         try:
-            text = raw.decode("utf-8-sig")  # as Pelican opens it
+            return raw.decode("utf-8-sig")  # as Pelican opens it
         except UnicodeDecodeError:
             report(
                 0,
@@ -200,6 +224,11 @@ class _PageCheck:
                 "the file is not UTF-8; save it again as UTF-8",
             )
             return None
+
+    @staticmethod
+    def _read_header(report, text: str) -> tuple[dict[str, list[str]], list, dict[str, tuple[int, str]]]:
+        """(fields as Markdown's meta extension reads them, header lines, field → (line, name as
+        typed)); a field given twice, or continued on an indented line, is reported."""
         reader = markdown.Markdown(extensions=["meta"])
         reader.convert(text)
         meta: dict[str, list[str]] = getattr(reader, "Meta", {}) or {}
@@ -223,54 +252,76 @@ class _PageCheck:
                     "giá trị phải nằm trên một dòng (dòng thụt vào phía dưới cũng bị đọc vào trường này)",
                     "the value must fit on one line (the indented line below is read into this field too)",
                 )
-        values = {name: items[0] if items else "" for name, items in meta.items()}
-        for name in sorted(meta, key=lambda n: line_of.get(n, (0, n))):
-            line, typed = line_of.get(name, (0, name))
-            value = values[name]
-            if name in ("save_as", "url"):
-                clause_vi, clause_en = _target(value)
-                report(
-                    line,
-                    typed,
-                    f"trang không được tự chọn nơi ghi: địa chỉ của trang là tên tệp ({shown} → /{stem}/)"
-                    f"{clause_vi}; hãy xoá dòng này (muốn đổi địa chỉ thì đổi tên tệp)",
-                    f"a page cannot choose where it is written: its address is its file name ({shown} → /{stem}/)"
-                    f"{clause_en}; remove this line (rename the file to change the address)",
-                    f"content/pages/{stem}.md → /{stem}/",
-                )
-            elif name not in KEYS:
-                guess = did_you_mean(name, list(KEYS.values()))
-                hint_vi, hint_en = hint(guess)
-                report(
-                    line,
-                    typed,
-                    f"trang không dùng trường này; các trường của trang: {', '.join(KEYS.values())}{hint_vi}",
-                    f"pages do not use this field; a page's fields are: {', '.join(KEYS.values())}{hint_en}",
-                    f"{guess}: …" if guess else "Title: Giới thiệu",
-                )
-            elif name == "slug" and value != stem:
-                report(
-                    line,
-                    typed,
-                    f"“{value}” khác tên tệp “{stem}”: địa chỉ của trang là tên tệp, nên Slug chỉ được trùng "
-                    "tên tệp hoặc bỏ đi (muốn đổi địa chỉ thì đổi tên tệp)",
-                    f"“{value}” differs from the file name “{stem}”: the page's address is its file name, so "
-                    "Slug may only repeat it or be left out (rename the file to change the address)",
-                    f"Slug: {stem}",
-                )
-            elif name in ("status", "template", "lang"):
-                allowed = {"status": STATUSES, "template": TEMPLATES, "lang": LANGS}[name]
-                if value not in allowed:
-                    shown_vi, shown_en = (
-                        (f"“{value}”", f"“{value}”") if value else ("giá trị trống", "an empty value")
-                    )
-                    report(
-                        line,
-                        typed,
-                        f"{shown_vi} không dùng được; chọn một trong: {', '.join(allowed)}",
-                        f"{shown_en} cannot be used; choose one of: {', '.join(allowed)}",
-                        f"{typed}: {allowed[0]}",
-                    )
+        return meta, lines, line_of
+
+    def _check_field(
+        self, report, name: str, typed: str, line: int, value: str, shown: str, stem: str
+    ) -> None:
+        """One header field: not an output path, a field pages use, a Slug equal to the file name,
+        a status, template or language from its list."""
+        if name in ("save_as", "url"):
+            self._refuse_output_path(report, typed, line, value, shown, stem)
+        elif name not in KEYS:
+            self._refuse_unknown_field(report, name, typed, line)
+        elif name == "slug" and value != stem:
+            self._refuse_other_slug(report, typed, line, value, stem)
+        elif name in ("status", "template", "lang"):
+            self._check_choice(report, name, typed, line, value)
+
+    @staticmethod
+    def _refuse_output_path(report, typed: str, line: int, value: str, shown: str, stem: str) -> None:
+        clause_vi, clause_en = _target(value)
+        report(
+            line,
+            typed,
+            f"trang không được tự chọn nơi ghi: địa chỉ của trang là tên tệp ({shown} → /{stem}/)"
+            f"{clause_vi}; hãy xoá dòng này (muốn đổi địa chỉ thì đổi tên tệp)",
+            f"a page cannot choose where it is written: its address is its file name ({shown} → /{stem}/)"
+            f"{clause_en}; remove this line (rename the file to change the address)",
+            f"content/pages/{stem}.md → /{stem}/",
+        )
+
+    @staticmethod
+    def _refuse_unknown_field(report, name: str, typed: str, line: int) -> None:
+        guess = did_you_mean(name, list(KEYS.values()))
+        hint_vi, hint_en = hint(guess)
+        report(
+            line,
+            typed,
+            f"trang không dùng trường này; các trường của trang: {', '.join(KEYS.values())}{hint_vi}",
+            f"pages do not use this field; a page's fields are: {', '.join(KEYS.values())}{hint_en}",
+            f"{guess}: …" if guess else "Title: Giới thiệu",
+        )
+
+    @staticmethod
+    def _refuse_other_slug(report, typed: str, line: int, value: str, stem: str) -> None:
+        report(
+            line,
+            typed,
+            f"“{value}” khác tên tệp “{stem}”: địa chỉ của trang là tên tệp, nên Slug chỉ được trùng "
+            "tên tệp hoặc bỏ đi (muốn đổi địa chỉ thì đổi tên tệp)",
+            f"“{value}” differs from the file name “{stem}”: the page's address is its file name, so "
+            "Slug may only repeat it or be left out (rename the file to change the address)",
+            f"Slug: {stem}",
+        )
+
+    @staticmethod
+    def _check_choice(report, name: str, typed: str, line: int, value: str) -> None:
+        allowed = {"status": STATUSES, "template": TEMPLATES, "lang": LANGS}[name]
+        if value not in allowed:
+            shown_vi, shown_en = (
+                (f"“{value}”", f"“{value}”") if value else ("giá trị trống", "an empty value")
+            )
+            report(
+                line,
+                typed,
+                f"{shown_vi} không dùng được; chọn một trong: {', '.join(allowed)}",
+                f"{shown_en} cannot be used; choose one of: {', '.join(allowed)}",
+                f"{typed}: {allowed[0]}",
+            )
+
+    @staticmethod
+    def _check_title(report, values: dict[str, str], line_of: dict[str, tuple[int, str]]) -> None:
         if not values.get("title", "").strip():
             line = line_of.get("title", (1, ""))[0]
             report(
@@ -280,6 +331,10 @@ class _PageCheck:
                 "the page title is missing: the file starts with Title: <title>",
                 "Title: Giới thiệu Chợ phiên",
             )
+
+    @staticmethod
+    def _check_body(report, text: str, lines: list) -> None:
+        """No Pelican intrasite link ({static}, {attach}, …) below the header."""
         body_from = (lines[-1].number + lines[-1].more) if lines else 0
         for number, line in enumerate(text.replace("\r\n", "\n").split("\n")[body_from:], body_from + 1):
             for match in INTRASITE.finditer(line):
@@ -292,10 +347,6 @@ class _PageCheck:
                     "file onto the site); use a plain site address",
                     "[Cách đặt hàng](/cach-dat-hang/)",
                 )
-        if len(self.problems.errors) != errors:
-            return None
-        draft = values.get("status") == "draft"
-        return PageFile(f"pages/{path.name}", stem, "" if draft else f"{stem}/index.html")
 
 
 def check_pages(
@@ -339,7 +390,16 @@ def check_pelican_pages(
     """
     problems = ProblemList()
     expected = {page.source: page.save_as for page in vetted}
-    top_folders = set(CATALOGUE_NAMES) | {path.split("/", 1)[0] for path in catalogue if "/" in path}
+    by_path = _checked_outputs(written, expected, content_label, problems)
+    _report_shared_outputs(by_path, catalogue, problems)
+    return problems
+
+
+def _checked_outputs(
+    written: list[tuple[str, str, str]], expected: dict[str, str], content_label: str, problems: ProblemList
+) -> dict[str, list[str]]:
+    """Output path → the pages that write it, for the pages Pelican would write as checked (a page
+    template, a checked source, its checked path); every other page is a problem."""
     by_path: dict[str, list[str]] = {}
     for source, save_as, template in written:
         shown = f"{content_label}/{source}"
@@ -367,6 +427,13 @@ def check_pelican_pages(
             continue
         if save_as:
             by_path.setdefault(save_as, []).append(shown)
+    return by_path
+
+
+def _report_shared_outputs(by_path: dict[str, list[str]], catalogue: set[str], problems: ProblemList) -> None:
+    """Every output path written by two pages, or by a page and the catalogue (a path it writes,
+    or under one of its top folders): each page is a problem that names every source."""
+    top_folders = set(CATALOGUE_NAMES) | {path.split("/", 1)[0] for path in catalogue if "/" in path}
     for save_as, sources in sorted(by_path.items()):
         owner = owner_of(save_as)
         if save_as in catalogue or save_as.split("/", 1)[0] in top_folders:
@@ -382,4 +449,3 @@ def check_pelican_pages(
                 vi=f"{count} nguồn cùng ghi vào {save_as}: {names}; mỗi địa chỉ chỉ thuộc về một tệp",
                 en=f"{count} sources write {save_as}: {names_en}; each address belongs to one file",
             )
-    return problems

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from chophien.core.settings import Settings
 from chophien.site import seo
 from chophien.site.extras import Extras
 from chophien.site.fingerprint import PageState
@@ -33,7 +34,7 @@ from chophien.site.search import (
 
 @dataclass(frozen=True)
 class DiscoveryOptions:
-    """The settings discovery reads (the adapter's typed settings will hand these over directly)."""
+    """The settings discovery reads, from the build's typed Settings."""
 
     base: str  # the public address (seo.public_base)
     siteurl: str  # what links start with (SITEURL; "" in development)
@@ -43,15 +44,14 @@ class DiscoveryOptions:
     search_index: bool = True  # False skips Pagefind (the previous bundle stays)
 
     @classmethod
-    def from_settings(cls, settings) -> DiscoveryOptions:
+    def from_settings(cls, settings: Settings) -> DiscoveryOptions:
         return cls(
             base=seo.public_base(settings),
-            siteurl=settings.get("SITEURL", ""),
-            sitename=settings.get("SITENAME", ""),
-            tagline=settings.get("SITE_TAGLINE", ""),
-            content_dir=settings["PATH"],
-            # False: quick local rebuilds of huge catalogues.
-            search_index=settings.get("CHOPHIEN_SEARCH_INDEX", True) is not False,
+            siteurl=settings.siteurl,
+            sitename=settings.sitename,
+            tagline=settings.tagline,
+            content_dir=settings.content_path,
+            search_index=settings.search_index,  # False: quick local rebuilds of huge catalogues
         )
 
 
@@ -107,16 +107,19 @@ class Discovery:
                 pelican_pages.append(name)
         self.extras.write(output, state, pages, pelican_pages, build_digest)
 
-    def index_search(self, output: Path, state: PageState) -> None:
-        """Run Pagefind over the product and cooperative pages, unless none of them changed."""
+    def index_search(self, output: Path, state: PageState) -> str | None:
+        """Run Pagefind over the product and cooperative pages, unless none of them changed;
+        return its summary when it ran."""
         if not self.search_enabled:
-            return
+            return None
         indexed = {name: value for name, value in state.current.items() if INDEXED_PAGE.fullmatch(name)}
         if not indexed:
-            return  # with no page carrying data-pagefind-body, Pagefind would index whole pages
+            return None  # with no page carrying data-pagefind-body, Pagefind would index whole pages
         run = index_site(output, self.marker, inputs_digest(indexed))
         if not run.skipped:
             print(
                 f"Tìm kiếm: Pagefind {pagefind_version()} · {run.summary} · {run.seconds:.1f} s",
                 file=sys.stderr,
             )
+            return run.summary
+        return None

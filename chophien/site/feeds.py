@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 from chophien import reference
 from chophien.catalogue.model import Cooperative, Product
 from chophien.core.text import remove_unsafe
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 from chophien.site import urls
 from chophien.site.seo import availability, largest_jpeg, product_description, share_image
 from chophien.site.urls import absolute

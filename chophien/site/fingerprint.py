@@ -19,7 +19,12 @@ from chophien.core.files import read_checked, report_damaged, signature_of, writ
 
 _PLAIN = (str, int, float, bool, dt.date, type(None))
 _PLAIN_TYPES = frozenset({str, int, float, bool, dt.date, dt.datetime, type(None)})
-_memo: dict[int, tuple[object, str]] = {}  # id → (object, text) for frozen reference records
+# id → (object, text) for frozen records (provinces, categories, order links…: the same objects on
+# thousands of pages). Keyed by id() because hashing a record hashes all its fields, and not all
+# are hashable; correct because each entry holds its object: while it is in the memo it cannot
+# die, so no other object can be given its id (tests/site/test_fingerprint_memo.py). reset() empties
+# it at the start of every build, releasing the previous build's objects.
+_memo: dict[int, tuple[object, str]] = {}
 _fields: dict[type, tuple[tuple[str, ...], bool] | None] = {}  # dataclass → (field names, frozen)
 
 
@@ -53,7 +58,7 @@ def _walk(value, out: list) -> None:
     elif (described := _dataclass_fields(kind)) is not None:
         names, frozen = described
         memo = _memo.get(id(value)) if frozen else None
-        if memo is not None and memo[0] is value:
+        if memo is not None and memo[0] is value:  # always the same object (see _memo)
             out.append(memo[1])
             return
         parts = [kind.__name__ + "("]
@@ -61,8 +66,8 @@ def _walk(value, out: list) -> None:
             _walk(getattr(value, name), parts)
         parts.append(")")
         text = "\x1f".join(parts)
-        if frozen:  # provinces, categories, order links…: the same objects on thousands of pages
-            _memo[id(value)] = (value, text)
+        if frozen:
+            _memo[id(value)] = (value, text)  # the object too: it keeps its id to itself
         out.append(text)
     elif isinstance(value, _PLAIN):  # subclasses (a str enum, a bool-like int)
         out.append(repr(value))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 from chophien.site import seo, urls
 from chophien.site.urls import absolute
 

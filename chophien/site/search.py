@@ -32,7 +32,7 @@ from chophien import reference
 from chophien.catalogue.model import Cooperative, Image, Product
 from chophien.core.cache_version import cache_version, ignoring
 from chophien.core.files import signature_of, write_atomic
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 from chophien.site import urls
 from chophien.site.pagefind_stable import stabilise
 from chophien.site.urls import absolute

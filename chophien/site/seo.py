@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from chophien import reference
 from chophien.catalogue.model import Cooperative, Image, Product
+from chophien.core.settings import Settings
 from chophien.core.text import remove_unsafe
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 from chophien.site import urls
 from chophien.site.urls import absolute
 
@@ -29,23 +29,19 @@ CURRENCY = "VND"
 DESCRIPTION_LENGTH = 200
 
 
-def public_base(settings, environ=None) -> str:
+def public_base(settings: Settings) -> str:
     """The site's public root URL without a trailing slash.
 
     An absolute SITEURL wins (publishconf.py sets it from CHOPHIEN_SITEURL). Otherwise — a
-    development build, whose links stay relative — the CHOPHIEN_SITE_URL setting or the
-    CHOPHIEN_SITEURL environment variable; otherwise the devserver address (followed by SITEURL
-    when that is a sub-path such as "/repo").
+    development build, whose links stay relative — CHOPHIEN_SITEURL (setting or environment
+    variable); otherwise the devserver address (followed by SITEURL when that is a sub-path
+    such as "/repo").
     """
-    siteurl = (settings.get("SITEURL") or "").rstrip("/")
+    siteurl = settings.siteurl.rstrip("/")
     if siteurl.startswith(("http://", "https://")):
         return siteurl
-    environ = os.environ if environ is None else environ
-    configured = (
-        (settings.get("CHOPHIEN_SITE_URL") or environ.get("CHOPHIEN_SITEURL") or "").strip().rstrip("/")
-    )
-    if configured:
-        return configured
+    if settings.public_url:
+        return settings.public_url
     return DEV_SITE_URL + siteurl
 
 

@@ -7,8 +7,9 @@ import datetime as dt
 from markupsafe import Markup
 
 from chophien.catalogue.model import KINDS, STATUSES, Image
+from chophien.core.settings import Settings
 from chophien.core.text import format_date, format_money, format_phone, group_thousands
-from chophien.photos.images import ProcessedImage
+from chophien.photos.model import ProcessedImage
 from chophien.site import urls
 from chophien.site.postprocess import CSP_META
 from chophien.site.urls import absolute
@@ -103,7 +104,7 @@ def picture_markup(
     )
 
 
-def install(env, images: dict[str, ProcessedImage], settings) -> None:
+def install(env, images: dict[str, ProcessedImage], settings: Settings) -> None:
     """Add the catalogue-specific globals to a Jinja environment.
 
     `picture` and `card` are memoised: a product's card appears on a dozen listing pages and
@@ -142,4 +143,4 @@ def install(env, images: dict[str, ProcessedImage], settings) -> None:
     env.globals.update(photo=photo, picture_html=picture, card=card)
     # Macros are imported without context (Jinja then compiles _macros.html once, not once per
     # page); they read SITEURL from here. Links are SITEURL-based: RELATIVE_URLS is not used.
-    env.globals["SITEURL"] = settings.get("SITEURL", "")
+    env.globals["SITEURL"] = settings.siteurl

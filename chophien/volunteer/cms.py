@@ -19,6 +19,7 @@ from markupsafe import escape
 from chophien.catalogue.field_types import FieldType
 from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field
 from chophien.core.files import write_atomic, write_text
+from chophien.core.settings import Settings
 
 # The CMS's bundle comes from npm (cms/package.json, pinned with its integrity hash in
 # cms/package-lock.json; `npm ci --prefix cms --ignore-scripts`) and is served from the site itself:
@@ -166,18 +167,18 @@ def pages_collection() -> dict:
     }  # fmt: skip
 
 
-def config(cooperatives: list[tuple[str, str]], settings: dict | None = None) -> dict:
+def config(cooperatives: list[tuple[str, str]], settings: Settings | None = None) -> dict:
     """The Decap configuration: one collection of cooperatives, one of products per cooperative.
 
     *cooperatives* is [(slug, name)]. A product's folder must be its cooperative's slug
     and Decap cannot compute a folder from a field without writing that field into the
     file, so each cooperative gets its own product collection.
     """
-    settings = settings or {}
+    settings = settings or Settings()
     backend = {
         "name": "github",
-        "repo": settings.get("CHOPHIEN_CMS_REPO") or "OWNER/REPO",
-        "branch": settings.get("CHOPHIEN_CMS_BRANCH") or "main",
+        "repo": settings.cms_repo or "OWNER/REPO",
+        "branch": settings.cms_branch or "main",
         "open_authoring": True,
         "commit_messages": {
             "create": "Thêm {{collection}} “{{slug}}” (qua CMS)",
@@ -187,12 +188,9 @@ def config(cooperatives: list[tuple[str, str]], settings: dict | None = None) ->
             "deleteMedia": "Xoá ảnh “{{path}}” (qua CMS)",
         },
     }
-    for key, setting in (
-        ("base_url", "CHOPHIEN_CMS_AUTH_URL"),
-        ("auth_endpoint", "CHOPHIEN_CMS_AUTH_ENDPOINT"),
-    ):
-        if settings.get(setting):
-            backend[key] = settings[setting]
+    for key, value in (("base_url", settings.cms_auth_url), ("auth_endpoint", settings.cms_auth_endpoint)):
+        if value:
+            backend[key] = value
     coop_collection = {
         "name": "hop-tac-xa",
         **_common("Hợp tác xã", "Hợp tác xã", "content/cooperatives"),
@@ -221,7 +219,7 @@ def config(cooperatives: list[tuple[str, str]], settings: dict | None = None) ->
         "publish_mode": "editorial_workflow",
         "local_backend": True,
         "locale": "vi",
-        **({"site_url": settings["SITEURL"]} if settings.get("SITEURL") else {}),
+        **({"site_url": settings.siteurl} if settings.siteurl else {}),
         "media_folder": "content/cooperatives",
         "public_folder": "",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
@@ -229,7 +227,7 @@ def config(cooperatives: list[tuple[str, str]], settings: dict | None = None) ->
     }
 
 
-def config_yaml(cooperatives: list[tuple[str, str]], settings: dict | None = None) -> str:
+def config_yaml(cooperatives: list[tuple[str, str]], settings: Settings | None = None) -> str:
     header = (
         "# Sinh tự động từ chophien/catalogue/schema.py và dữ liệu tham chiếu khi dựng trang; đừng sửa tay.\n"
         "# Generated from chophien/catalogue/schema.py and the reference data at build time; do not edit.\n"
@@ -312,14 +310,14 @@ def copy_bundle(folder: Path, dist: Path = DECAP_DIST) -> str | None:
     return integrity
 
 
-def write_admin(output: Path, cooperatives: list[tuple[str, str]], settings: dict | None = None) -> None:
+def write_admin(output: Path, cooperatives: list[tuple[str, str]], settings: Settings | None = None) -> None:
     """Write output/admin/index.html and output/admin/config.yml, and copy the CMS bundle beside them."""
     folder = output / "admin"
     folder.mkdir(parents=True, exist_ok=True)
-    settings = settings or {}
-    integrity = copy_bundle(folder, Path(settings.get("CHOPHIEN_CMS_DIST") or DECAP_DIST))
+    settings = settings or Settings()
+    integrity = copy_bundle(folder, Path(settings.cms_dist or DECAP_DIST))
     for asset in sorted(ADMIN_ASSETS.iterdir()):
         if asset.suffix in (".js", ".css"):
             write_atomic(folder / asset.name, asset.read_bytes())
-    write_text(folder / "index.html", admin_html(settings.get("SITENAME", "Chợ phiên"), integrity))
+    write_text(folder / "index.html", admin_html(settings.sitename, integrity))
     write_text(folder / "config.yml", config_yaml(cooperatives, settings))

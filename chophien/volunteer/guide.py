@@ -19,7 +19,8 @@ from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field
 from chophien.core.problems import render_human
 from chophien.site.build import prepare
 from chophien.volunteer.scaffold import _commented_example
-from chophien.volunteer.spreadsheet import COOPERATIVES, PRODUCTS, layout_markdown
+from chophien.volunteer.spreadsheet.column_guide import layout_markdown
+from chophien.volunteer.spreadsheet.layout import COOPERATIVES, PRODUCTS
 
 GUIDES = ("docs/huong-dan-dong-gop.md", "content/pages/dong-gop-noi-dung.md")
 SPREADSHEET_DOC = "docs/bang-tinh.md"

@@ -12,24 +12,17 @@ from chophien.catalogue.model import Catalogue
 from chophien.core.files import write_atomic
 from chophien.core.problems import WARNING, ProblemList
 from chophien.core.text import group_thousands
-from chophien.photos.images import (
+from chophien.photos.decode import bomb_problem, decode, open_accepted
+from chophien.photos.formats import HEAD_BYTES, not_accepted, sniff, suffix_problem
+from chophien.photos.geometry import MAX_ASPECT, display_box
+from chophien.photos.limits import (
     CHECK_MAX_BYTES,
     CHECK_MAX_PIXELS,
     CHECK_MIN_WIDTH,
     FIX_LONG_EDGE,
     FIX_QUALITY,
-    HEAD_BYTES,
-    MAX_ASPECT,
-    ImageProblem,
-    bomb_problem,
-    decode,
-    display_box,
-    not_accepted,
-    open_accepted,
-    report_at_reference,
-    sniff,
-    suffix_problem,
 )
+from chophien.photos.model import ImageProblem, report_at_reference
 
 
 def _megabytes(size: int) -> str:

@@ -20,7 +20,9 @@ from chophien.catalogue.loader import slug_refusal
 from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field
 from chophien.core.text import Bilingual, did_you_mean, hint, nfc, slugify
 from chophien.formats.yamlwrite import check_readable, emit
-from chophien.photos.images import ImageProblem, decode, decode_kind, suffix_problem
+from chophien.photos.decode import decode, decode_kind
+from chophien.photos.formats import suffix_problem
+from chophien.photos.model import ImageProblem
 
 # Long legal forms at the start of a name, shortened the way the sample content names files.
 _SLUG_PREFIXES = (

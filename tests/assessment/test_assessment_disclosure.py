@@ -23,7 +23,8 @@ import jinja2
 import pytest
 from conftest import ROOT, theme_environment
 
-from chophien.assessment.model import aggregate, hidden_cells, published_view
+from chophien.assessment.aggregate import aggregate
+from chophien.assessment.publish import hidden_cells, published_view
 from chophien.site import assessment_pages
 from chophien.site.build import prepare
 

@@ -24,8 +24,9 @@ from chophien.catalogue import loader
 from chophien.core import cache_version as cv
 from chophien.core import files
 from chophien.core.filestat import FileHashes
+from chophien.core.settings import Settings
 from chophien.formats import markup
-from chophien.photos import images
+from chophien.photos import cache as photo_cache
 from chophien.site import qrcodes, search
 
 PACKAGE = ROOT / "chophien"
@@ -153,7 +154,7 @@ def test_every_cache_key_follows_the_version(monkeypatch, tmp_path, fresh_versio
     renderer.render("Chè **ngon**.")
     keys = lambda: (  # noqa: E731
         loader.parse_cache_key(today),
-        images.settings_key(),
+        photo_cache.settings_key(),
         qrcodes.cache_key("https://example.org/"),
         search.inputs_digest({"a": "b"}),
     )
@@ -190,11 +191,13 @@ def test_ignoring_makes_every_checked_cache_and_qr_code_a_miss(monkeypatch, tmp_
     cache = qrcodes.QrCache(tmp_path)
     cache.ensure(["https://example.org/"])
     assert files.read_checked(path) == b"payload" and cache.intact("https://example.org/")
+    monkeypatch.setenv("CHOPHIEN_IGNORE_CACHE", "1")  # read by the entry points, not by the caches
+    assert files.read_checked(path) == b"payload"
     for value in ("1", "true"):
-        monkeypatch.setenv("CHOPHIEN_IGNORE_CACHE", value)
+        cv.set_ignore(Settings.from_environ({"CHOPHIEN_IGNORE_CACHE": value}).ignore_cache)
         assert files.read_checked(path) is None
         assert not qrcodes.QrCache(tmp_path).intact("https://example.org/")
-    monkeypatch.setenv("CHOPHIEN_IGNORE_CACHE", "0")
+    cv.set_ignore(Settings.from_environ({"CHOPHIEN_IGNORE_CACHE": "0"}).ignore_cache)
     assert files.read_checked(path) == b"payload"
     cv.set_ignore(True)
     fresh = qrcodes.QrCache(tmp_path)
@@ -212,7 +215,9 @@ def test_validate_ignore_cache_flag_and_cache_version_command(monkeypatch, tmp_p
     cache = str(tmp_path / ".cache")
     assert cli.main(["validate", str(content), "--cache-dir", cache, "--no-images"]) == 0
     assert cli.main(["validate", str(content), "--cache-dir", cache, "--no-images", "--ignore-cache"]) == 0
-    assert seen == [False, True]
+    monkeypatch.setenv("CHOPHIEN_IGNORE_CACHE", "yes")
+    assert cli.main(["validate", str(content), "--cache-dir", cache, "--no-images"]) == 0
+    assert seen == [False, True, True]
     capsys.readouterr()
     assert cli.main(["cache-version"]) == 0
     assert capsys.readouterr().out.strip() == cv.cache_version() == cv.compute()

@@ -13,7 +13,7 @@ import unicodedata
 
 import pytest
 from conftest import COOP, PRODUCT, minimal_tree
-from test_assessment import GOOD, survey_tree
+from survey_samples import GOOD, survey_tree
 
 from chophien.cli import main
 from chophien.core.problems import ProblemList, log_line, render_github, render_json, render_markdown
@@ -179,7 +179,7 @@ def test_survey_text_fields_are_checked(tree):
 
 
 def test_spreadsheet_cells_are_checked(tmp_path, tree):
-    from chophien.volunteer.spreadsheet import import_spreadsheet
+    from chophien.volunteer.spreadsheet.importer import import_spreadsheet
 
     content = tree(minimal_tree())
     sheet = tmp_path / "san-pham.csv"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from chophien.publishing.common import MANIFEST, TRASH, PublishError
 from chophien.publishing.ftp import FtpTarget, current_of, publish, rollback, switch_file
-from chophien.publishing.rsync import MANIFEST, TRASH, PublishError
 
 pytestmark = pytest.mark.skipif(
     shutil.which("lftp") is None and not os.environ.get("CI"),
@@ -178,7 +178,7 @@ def test_visitors_never_see_a_missing_or_half_site(tmp_path, server):
     texts = {"20261127-100000-aaaa": "<h1>một</h1>" * 50, "20261128-100000-bbbb": "<h1>hai</h1>" * 50}
     names = list(texts)
     publish(site(tmp_path, "one", texts[names[0]]), target, names[0], PASSWORD, extra_settings=settings)
-    seen, failures, stop = set(), [], threading.Event()
+    reads, failures, stop = [], [], threading.Event()
 
     def visitor():
         while not stop.is_set():
@@ -190,18 +190,25 @@ def test_visitors_never_see_a_missing_or_half_site(tmp_path, server):
                 continue
             if page != texts.get(release):
                 failures.append(f"{release}: {page[:40]!r}")
-            seen.add(release)
+            reads.append(release)
+
+    def wait_for_reads(count):
+        deadline = time.monotonic() + 10
+        while len(reads) < count and time.monotonic() < deadline:
+            time.sleep(0.001)
 
     thread = threading.Thread(target=visitor)
     thread.start()
     try:
+        wait_for_reads(1)  # the reader is running before the switch
         publish(site(tmp_path, "two", texts[names[1]]), target, names[1], PASSWORD, extra_settings=settings)
-        time.sleep(0.05)
+        wait_for_reads(len(reads) + 1)  # ... and reads again after it
     finally:
         stop.set()
         thread.join()
     assert failures == []
-    assert seen == set(names)
+    # The old release, then the new one, never back: the reads with repeats collapsed.
+    assert [name for i, name in enumerate(reads) if i == 0 or reads[i - 1] != name] == names
 
 
 def test_a_missing_lftp_is_a_message_not_a_traceback(tmp_path, monkeypatch):

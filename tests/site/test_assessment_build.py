@@ -14,7 +14,8 @@ import pytest
 from conftest import ROOT, minimal_tree, run_pelican, theme_environment, write_tree
 from htmlcheck import without_json_ld
 
-from chophien.assessment.model import PillarAverages, aggregate, average_key, hidden_cells, published_view
+from chophien.assessment.aggregate import PillarAverages, aggregate
+from chophien.assessment.publish import average_key, hidden_cells, published_view
 from chophien.quality.budgets import ASSESSMENT_HTML_BUDGET, measure_site
 from chophien.site import assessment_pages
 from chophien.site.assessment_pages import publish_all

@@ -14,8 +14,9 @@ from htmlcheck import active_content
 from PIL import Image
 
 from chophien.core.text import format_money
-from chophien.quality.audit import broken_links, html_files, parse_page
 from chophien.quality.budgets import CSS_BUDGET, HTML_BUDGET, css_total, measure_site
+from chophien.quality.links import broken_links, html_files, parse_page
+from chophien.site.build_report import BuildReport
 
 pytestmark = pytest.mark.build
 
@@ -52,7 +53,7 @@ def test_page_counts_match_the_content(built_demo):
 
 
 def test_every_internal_link_resolves(built_demo):
-    # The same checker as `make audit` (chophien/quality/audit.py): files, directories and #fragments.
+    # The same checker as `make audit` (chophien/quality/links.py): files, directories and #fragments.
     assert broken_links(built_demo) == []
 
 
@@ -293,18 +294,22 @@ def test_rebuild_renders_only_changed_pages_and_removes_stale_ones(tmp_path):
     out = tmp_path / "output"
     first = run_pelican(content, out)
     assert first.returncode == 0
-    assert "Trang: " in first.stderr and " 0 không đổi" in first.stderr
+    report = BuildReport.load(out.parent / ".cache", out)
+    assert report.rendered > 15 and report.unchanged == 0 and report.removed == 0
+    assert report.line() in first.stderr.splitlines()  # the line printed is the report's
     again = run_pelican(content, out)
-    assert " 0 dựng mới, " in again.stderr
+    report = BuildReport.load(out.parent / ".cache", out)
+    assert report.rendered == 0 and report.unchanged > 15
+    assert report.line() in again.stderr.splitlines()
     (content / "products/htx-che-na-hang/che-bup.md").write_text(second.replace("450000", "460000"))
-    edited = run_pelican(content, out)
-    rendered = int(re.search(r"Trang: (\d+) dựng mới", edited.stderr).group(1))
-    assert 0 < rendered < 15
+    assert run_pelican(content, out).returncode == 0
+    assert 0 < BuildReport.load(out.parent / ".cache", out).rendered < 15
     assert "460.000" in (out / "san-pham/htx-che-na-hang/che-bup/index.html").read_text()
     assert "460.000" in (out / "san-pham/index.html").read_text()
     (content / "products/htx-che-na-hang/che-bup.md").unlink()
     removed = run_pelican(content, out)
     assert removed.returncode == 0
+    assert BuildReport.load(out.parent / ".cache", out).removed >= 2  # the page and its QR code at least
     assert not (out / "san-pham/htx-che-na-hang/che-bup").exists()
     assert "Chè búp Nà Hang" not in (out / "san-pham/index.html").read_text()
     assert (out / "san-pham/htx-che-na-hang/che-shan-tuyet/index.html").is_file()

@@ -116,7 +116,7 @@ BUILD_TWICE = textwrap.dedent(
     for name, address in (("Một", "https://one.vn"), ("Hai", "https://two.vn")):
         settings = read_settings(conf, override={
             "PATH": content, "OUTPUT_PATH": f"{out}/{name}", "SITENAME": name,
-            "CHOPHIEN_SITE_URL": address, "CHOPHIEN_SEARCH_INDEX": False,
+            "CHOPHIEN_SITEURL": address, "CHOPHIEN_SEARCH_INDEX": False,
         })
         Pelican(settings).run()
     """

@@ -365,3 +365,33 @@ def test_chophien_validate_reports_the_page_with_every_other_problem(tree, capsy
         "hãy chuyển đi hoặc xoá.",
     ]
     assert out[-1] == "3 lỗi trong 3 tệp (đã kiểm tra 4 tệp)"
+
+
+def test_one_page_with_every_problem_reports_them_step_by_step_in_order(tmp_path):
+    """check_pages on its own: the file name, then each header line (duplicates, continued lines,
+    then each field in line order), the missing title, then the body's links — every problem once,
+    in that order, and no page returned."""
+    from chophien.core.problems import ProblemList
+    from chophien.site.content_pages import check_pages
+
+    (tmp_path / "content/pages").mkdir(parents=True)
+    (tmp_path / "content/pages/san-pham.md").write_text(
+        "Status: weird\nColour: red\nColour: blue\nSummary: a\n    b\nLang:\nSlug: khac\nUrl: /x/\n\n"
+        "Body {static}/x.png.\n",
+        encoding="utf-8",
+    )
+    problems = ProblemList()
+    assert check_pages(tmp_path / "content", problems) == ([], 1)
+    where = "content/pages/san-pham.md"
+    assert [(p.line, p.field, p.message_en[:40]) for p in problems.items] == [
+        (0, "", "this page would write san-pham/index.htm"),
+        (3, "Colour", "already given on line 2; each field once"),
+        (1, "Status", "“weird” cannot be used; choose one of: p"),
+        (2, "Colour", "pages do not use this field; a page's fi"),
+        (6, "Lang", "an empty value cannot be used; choose on"),
+        (7, "Slug", "“khac” differs from the file name “san-p"),
+        (8, "Url", "a page cannot choose where it is written"),
+        (1, "Title", "the page title is missing: the file star"),
+        (10, "", "Pelican's internal link “{static}” is no"),
+    ]
+    assert all(p.path == where for p in problems.items)

@@ -8,6 +8,7 @@ import brotli
 import html5lib
 from conftest import ROOT, minimal_tree, run_pelican, write_tree
 
+from chophien.site.build_report import BuildReport
 from chophien.site.postprocess import CSP, asset_name, compress_file, headers_file, htaccess_file, minify_html
 
 
@@ -114,7 +115,7 @@ def test_pages_rendered_on_several_cores_equal_pages_rendered_in_one(tmp_path):
         for number in range(230)
     }
     content = write_tree(tmp_path, minimal_tree(**many))
-    sites = {}
+    sites, reports = {}, {}
     for jobs in ("1", "2"):
         out = tmp_path / f"jobs-{jobs}"
         result = run_pelican(
@@ -125,9 +126,13 @@ def test_pages_rendered_on_several_cores_equal_pages_rendered_in_one(tmp_path):
             env_extra={"CHOPHIEN_SITEURL": "https://cho.example.vn", "CHOPHIEN_JOBS": jobs},
         )
         assert result.returncode == 0, result.stderr
-        assert ("(2 tiến trình)" in result.stderr) == (jobs == "2")
+        report = BuildReport.load(out.parent / ".cache", out)
+        assert report.workers == int(jobs) and report.rendered > 230  # past PARALLEL_FROM
+        assert report.compressed > 230 and report.line() in result.stderr.splitlines()
         sites[jobs] = _files(out)
+        reports[jobs] = report
     assert sites["1"] == sites["2"]
+    assert reports["1"].rendered == reports["2"].rendered
     page = "san-pham/htx-che-na-hang/che-229/index.html"
     assert "Chè búp số 229" in sites["2"][page].decode() and "\n\n" not in sites["2"][page].decode()
     assert brotli.decompress(sites["2"][page + ".br"]) == sites["2"][page]

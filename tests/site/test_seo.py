@@ -8,6 +8,7 @@ import json
 import pytest
 from small_site import TODAY, small_catalogue
 
+from chophien.core.settings import Settings
 from chophien.site import seo
 
 
@@ -25,13 +26,22 @@ def catalogue(tree):
             "https://chophien.vn",
         ),
         ({"SITEURL": ""}, {"CHOPHIEN_SITEURL": "https://o.github.io/cho/"}, "https://o.github.io/cho"),
-        ({"SITEURL": "", "CHOPHIEN_SITE_URL": "https://a.vn"}, {}, "https://a.vn"),
+        (
+            {"SITEURL": "", "CHOPHIEN_SITEURL": "https://a.vn"},
+            {"CHOPHIEN_SITEURL": "https://b.vn"},
+            "https://a.vn",
+        ),
+        (
+            {"SITEURL": "", "CHOPHIEN_SITE_URL": "https://a.vn"},
+            {"CHOPHIEN_SITEURL": "https://b.vn"},
+            "https://a.vn",
+        ),
         ({"SITEURL": ""}, {}, "http://127.0.0.1:8000"),
         ({"SITEURL": "/cho"}, {}, "http://127.0.0.1:8000/cho"),
     ],
 )
 def test_public_base(settings, environ, expected):
-    assert seo.public_base(settings, environ) == expected
+    assert seo.public_base(Settings.from_pelican(settings, environ)) == expected
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import yaml
 from chophien import reference
 from chophien.catalogue.model import KINDS, STATUSES
 from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field
+from chophien.core.settings import Settings
 from chophien.quality.budgets import measure_site
 from chophien.volunteer.cms import DECAP_INTEGRITY, DECAP_SCRIPT, config, config_yaml
 
@@ -154,7 +155,9 @@ def test_product_form_per_cooperative_matches_the_schema(slug):
 
 
 def test_pull_request_workflow_and_vietnamese_interface():
-    settings = {"CHOPHIEN_CMS_REPO": "lienminh/chophien", "CHOPHIEN_CMS_AUTH_URL": "https://auth.example.org"}
+    settings = Settings.from_pelican(
+        {"CHOPHIEN_CMS_REPO": "lienminh/chophien", "CHOPHIEN_CMS_AUTH_URL": "https://auth.example.org"}, {}
+    )
     cms = config(COOPS, settings)
     assert cms["publish_mode"] == "editorial_workflow"
     assert cms["backend"]["name"] == "github" and cms["backend"]["open_authoring"] is True

@@ -38,6 +38,7 @@ from cms_harness import (
 
 from chophien.catalogue.field_types import PHONE as _phone
 from chophien.catalogue.field_types import PRICE as _price
+from chophien.core.settings import Settings
 from chophien.volunteer import cms
 
 pytestmark = [
@@ -95,12 +96,12 @@ def test_a_bundle_other_than_the_pinned_one_fails_the_build(tmp_path):
     dist.mkdir()
     (dist / "decap-cms.js").write_bytes(cms.bundle_files()[0].read_bytes() + b"\n// changed")
     with pytest.raises(cms.BundleMismatch, match="is not decap-cms@3.16.3"):
-        cms.write_admin(tmp_path / "out", [], {"CHOPHIEN_CMS_DIST": str(dist)})
+        cms.write_admin(tmp_path / "out", [], Settings(cms_dist=str(dist)))
     assert not (tmp_path / "out/admin/decap-cms.js").exists()
 
 
 def test_without_the_bundle_installed_admin_falls_back_to_the_pinned_cdn_file(tmp_path):
-    cms.write_admin(tmp_path, [], {"CHOPHIEN_CMS_DIST": str(tmp_path / "nothing")})
+    cms.write_admin(tmp_path, [], Settings(cms_dist=str(tmp_path / "nothing")))
     html = (tmp_path / "admin/index.html").read_text(encoding="utf-8")
     assert f'src="{cms.DECAP_SCRIPT}" integrity="{cms.DECAP_INTEGRITY}" crossorigin="anonymous"' in html
 

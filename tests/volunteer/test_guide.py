@@ -97,7 +97,7 @@ def test_error_example_is_real_validator_output():
 
 
 def test_spreadsheet_layout_doc_lists_every_column():
-    from chophien.volunteer.spreadsheet import COOPERATIVES, PRODUCTS, layout
+    from chophien.volunteer.spreadsheet.layout import COOPERATIVES, PRODUCTS, layout
 
     text = (ROOT / "docs/bang-tinh.md").read_text(encoding="utf-8")
     for kind in (PRODUCTS, COOPERATIVES):

@@ -9,14 +9,10 @@ from openpyxl import Workbook, load_workbook
 
 from chophien.cli import main as cli_main
 from chophien.site.build import prepare
-from chophien.volunteer.spreadsheet import (
-    COOPERATIVES,
-    PRODUCTS,
-    export_spreadsheet,
-    import_spreadsheet,
-    layout,
-    read_sheets,
-)
+from chophien.volunteer.spreadsheet.export import export_spreadsheet
+from chophien.volunteer.spreadsheet.importer import import_spreadsheet
+from chophien.volunteer.spreadsheet.layout import COOPERATIVES, PRODUCTS, layout
+from chophien.volunteer.spreadsheet.read import read_sheets
 
 PRODUCT_WITH_COMMENTS = """\
 ---

@@ -17,17 +17,11 @@ from openpyxl import Workbook, load_workbook
 from chophien.cli import main as cli_main
 from chophien.core.text import nfc
 from chophien.formats.strictyaml import parse_front_matter
-from chophien.volunteer.spreadsheet import (
-    CSV,
-    MAX_ROWS,
-    XLSX,
-    export_cell,
-    export_spreadsheet,
-    import_cell,
-    import_spreadsheet,
-    read_sheets,
-    reads_as_formula,
-)
+from chophien.volunteer.spreadsheet.cells import CSV, XLSX, export_cell, import_cell, reads_as_formula
+from chophien.volunteer.spreadsheet.export import export_spreadsheet
+from chophien.volunteer.spreadsheet.importer import import_spreadsheet
+from chophien.volunteer.spreadsheet.read import read_sheets
+from chophien.volunteer.spreadsheet.sheet import MAX_ROWS
 
 PRODUCT_PATH = "products/htx-che-na-hang/che-shan-tuyet.md"
 # Values that Excel or LibreOffice would run as formulas, and look-alikes, in a valid product.
@@ -168,7 +162,8 @@ CELL_VALUES = st.text(
 @settings(max_examples=60, deadline=None)
 def test_sheet_cells_read_back_as_written(tmp_path_factory, values):
     """Whatever the text, reading the exported sheet gives the exact value back (both formats)."""
-    from chophien.volunteer.spreadsheet import _csv_bytes, _workbook_bytes, layout
+    from chophien.volunteer.spreadsheet.export import _csv_bytes, _workbook_bytes
+    from chophien.volunteer.spreadsheet.layout import layout
 
     columns = layout("cooperative")
     row = [*values, *[""] * (len(columns) - len(values))]

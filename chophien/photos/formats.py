@@ -1,0 +1,104 @@
+"""The photo formats the project accepts, and what a file is, told from its first bytes.
+
+ACCEPTED_FORMATS is the one list: the loader, the schema, `chophien images`, `chophien new` and
+the audit all use it, and no other decoder is ever run: a file is recognised by its first bytes
+(`sniff`) before Pillow sees it (chophien.photos.decode.open_accepted).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chophien.photos.model import ImageProblem
+
+# The one list of photo formats the project accepts (Pillow's format name → file extensions).
+ACCEPTED_FORMATS = {
+    "JPEG": (".jpg", ".jpeg"),
+    "PNG": (".png",),
+    "WEBP": (".webp",),
+    "AVIF": (".avif",),
+    "HEIF": (".heic", ".heif"),
+}
+ACCEPTED_SUFFIXES = frozenset(suffix for suffixes in ACCEPTED_FORMATS.values() for suffix in suffixes)
+ACCEPTED_LIST = ".jpg, .jpeg, .png, .webp, .avif, .heic, .heif"  # as volunteers read it
+HEAD_BYTES = 512  # enough for every signature below, including a long ISO-BMFF `ftyp` box
+
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+_CONTAINER_BRANDS = {b"mif1", b"msf1"}
+# What a refused file most likely is, so the message can say so (first bytes → vi, en).
+_KNOWN_OTHERS = (
+    (b"%!PS", "tệp PostScript/EPS", "a PostScript/EPS file"),
+    (b"\xc5\xd0\xd3\xc6", "tệp PostScript/EPS", "a PostScript/EPS file"),
+    (b"%PDF", "tệp PDF", "a PDF file"),
+    (b"<svg", "tệp SVG", "an SVG file"),
+    (b"<?xml", "tệp XML/SVG", "an XML/SVG file"),
+    (b"II*\x00", "ảnh TIFF", "a TIFF image"),
+    (b"MM\x00*", "ảnh TIFF", "a TIFF image"),
+    (b"BM", "ảnh BMP", "a BMP image"),
+    (b"GIF8", "ảnh GIF", "a GIF image"),
+    (b"PK\x03\x04", "tệp nén ZIP", "a ZIP archive"),
+)
+
+
+def sniff(head: bytes) -> str | None:
+    """The accepted format (a key of ACCEPTED_FORMATS) whose signature *head* starts with, else None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[4:8] == b"ftyp":  # ISO base media file: AVIF or HEIF, told apart by the brands
+        size = int.from_bytes(head[:4], "big")
+        major = head[8:12]
+        compatible = {head[i : i + 4] for i in range(16, min(size, len(head)) - 3, 4)}
+        if major in _AVIF_BRANDS or (major in _CONTAINER_BRANDS and compatible & _AVIF_BRANDS):
+            return "AVIF"
+        if major in _HEIF_BRANDS or (major in _CONTAINER_BRANDS and compatible & _HEIF_BRANDS):
+            return "HEIF"
+    return None
+
+
+def _what_it_is(head: bytes) -> tuple[str, str]:
+    if not head:
+        return "tệp rỗng (0 byte)", "an empty file (0 bytes)"
+    stripped = head.lstrip()
+    for signature, vi, en in _KNOWN_OTHERS:
+        if stripped.startswith(signature):
+            return vi, en
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:  # the head may end inside a character
+        text = head[: error.start].decode("utf-8") if error.start > len(head) - 4 else ""
+    if text and all(ch.isprintable() or ch in "\t\r\n" for ch in text):
+        return "tệp văn bản", "a text file"
+    return "định dạng không rõ", "an unknown format"
+
+
+def not_accepted(head: bytes) -> ImageProblem:
+    """The problem for a file that is not in an accepted format (nothing has decoded it)."""
+    vi, en = _what_it_is(head)
+    return ImageProblem(
+        f"không phải ảnh JPEG, PNG, WebP, AVIF hay HEIC (đây là {vi}); hãy lưu lại ảnh dạng JPEG "
+        "rồi đặt đúng tên đó",
+        f"not a JPEG, PNG, WebP, AVIF or HEIC photo (this is {en}); save the photo again as JPEG "
+        "under that name",
+        "che-shan-tuyet.jpg",
+    )
+
+
+def suffix_problem(name: str, kind: str) -> ImageProblem | None:
+    """A problem when *name*'s extension does not say what its bytes are (a PNG named .jpg)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in ACCEPTED_FORMATS.get(kind, ()) or (kind == "AVIF" and suffix in ACCEPTED_FORMATS["HEIF"]):
+        return None  # AVIF is a kind of HEIF: an iPhone-style .heic holding AVIF is fine
+    right = Path(name).stem + ACCEPTED_FORMATS[kind][0]
+    label = {"WEBP": "WebP", "HEIF": "HEIC/HEIF"}.get(kind, kind)
+    return ImageProblem(
+        f"đuôi tên tệp “{suffix or '(không có)'}” không khớp nội dung (đây là ảnh {label}); "
+        f"hãy đổi tên tệp thành “{right}” và sửa tên ở đây",
+        f"the extension “{suffix or '(none)'}” does not match the content (this is a {label} image); "
+        f"rename the file to “{right}” and change the name here",
+        right,
+    )

@@ -1,0 +1,132 @@
+"""A local HTTP server for the browser checks that serves a built site as a static host does:
+precompressed siblings with `Content-Encoding`, the site's own `_headers` rules."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import mimetypes
+import re
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from fnmatch import fnmatchcase
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+COMPRESSIBLE = re.compile(r"^(text/|application/(javascript|json|xml|wasm|manifest\+json)|image/svg\+xml)")
+EXTRA_TYPES = {
+    ".avif": "image/avif",
+    ".webp": "image/webp",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".wasm": "application/wasm",
+    ".webmanifest": "application/manifest+json",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+    ".csv": "text/csv",
+}
+
+
+def read_headers_file(path: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Rules of a Netlify/Cloudflare-style `_headers` file: [(path pattern, [(name, value)])]."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    if not path.is_file():
+        return rules
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((line.strip(), []))
+        elif rules and ":" in line:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
+def accepted_encodings(header: str | None) -> set[str]:
+    accepted = set()
+    for part in (header or "").split(","):
+        name, _, params = part.strip().partition(";")
+        q = params.strip().removeprefix("q=")
+        if name and not (params and q.replace(".", "").replace("0", "") == ""):  # q=0 refuses
+            accepted.add(name.strip().lower())
+    return accepted
+
+
+class PrecompressedHandler(SimpleHTTPRequestHandler):
+    """Serves a built site the way a static host does: `.br`/`.gz` siblings with
+    Content-Encoding when the client accepts them, other text compressed with gzip on the fly,
+    `index.html` for directories, and the headers of the site's own `_headers` file.
+    """
+
+    headers_rules: list = []
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **EXTRA_TYPES}
+
+    def log_message(self, format, *args):  # quiet: the audit reports what matters
+        pass
+
+    def send_head(self):
+        url_path = urlsplit(self.path).path
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not url_path.endswith("/"):
+                return super().send_head()  # 301 to the slash, as hosts do
+            path = path / "index.html"
+        if not path.is_file():
+            return super().send_head()  # 404
+        ctype = self.guess_type(str(path))
+        accepted = accepted_encodings(self.headers.get("Accept-Encoding"))
+        body, encoding = None, None
+        for suffix, name in ((".br", "br"), (".gz", "gzip")):
+            sibling = path.with_name(path.name + suffix)
+            if name in accepted and sibling.is_file():
+                body, encoding = sibling.read_bytes(), name
+                break
+        if body is None:
+            body = path.read_bytes()
+            if "gzip" in accepted and COMPRESSIBLE.match(ctype) and len(body) > 256:
+                body, encoding = gzip.compress(body, compresslevel=9, mtime=0), "gzip"
+        self.send_response(200)
+        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
+        self.send_header("Content-Length", str(len(body)))
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        self.send_header("Vary", "Accept-Encoding")
+        for pattern, values in self.headers_rules:
+            if fnmatchcase(url_path, pattern):
+                for name, value in values:
+                    self.send_header(name, value)
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], ConnectionError):  # the browser dropped a request: normal
+            return
+        super().handle_error(request, client_address)
+
+
+@contextmanager
+def serve(site: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve `site` on a free local port in a thread; yields the base URL ('http://127.0.0.1:N/')."""
+    rules = read_headers_file(site / "_headers")
+    handler = type("SiteHandler", (PrecompressedHandler,), {"headers_rules": rules})
+    server = _Server((host, port), partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+mimetypes.add_type("image/avif", ".avif")
+mimetypes.add_type("image/webp", ".webp")

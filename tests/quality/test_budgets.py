@@ -1,0 +1,148 @@
+"""Page-weight budgets and the file-size limit (chophien/quality/budgets.py) on tiny trees."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from site_files import page, write
+
+from chophien.quality.budgets import (
+    ASSESSMENT_HTML_BUDGET,
+    CSS_BUDGET,
+    FILE_SIZE_LIMIT,
+    HTML_BUDGET,
+    JS_BUDGET,
+    classify,
+    largest_files,
+    measure_budgets,
+    measure_site,
+    oversized_files,
+    pages_of_kind,
+    representative_pages,
+)
+
+
+@pytest.mark.parametrize(
+    "rel, kind",
+    [
+        ("index.html", "home"),
+        ("san-pham/htx-a/che/index.html", "product"),
+        ("san-pham/index.html", "listing"),
+        ("san-pham/page/2/index.html", "listing"),
+        ("hop-tac-xa/htx-a/index.html", "cooperative"),
+        ("hop-tac-xa/index.html", "directory"),
+        ("hop-tac-xa/page/2/index.html", "directory"),
+        ("hop-tac-xa/htx-a/in/index.html", "page"),
+        ("danh-muc/index.html", "directory"),
+        ("tinh/index.html", "directory"),
+        ("dan-toc/index.html", "directory"),
+        ("danh-muc/che/index.html", "listing"),
+        ("tinh/lao-cai/page/2/index.html", "listing"),
+        ("ocop/index.html", "listing"),
+        ("ocop/5-sao/index.html", "listing"),
+        ("danh-gia/index.html", "assessment"),
+        ("danh-gia/khao-sat/theo-tinh/index.html", "assessment"),
+        ("gioi-thieu/index.html", "page"),
+        ("404.html", "page"),
+        ("en/san-pham/htx-a/che/index.html", "product"),
+        ("theme/css/site.1234567890.css", "css"),
+        ("theme/js/copy.js", "js"),
+        ("tim-kiem/pagefind/pagefind.js", None),
+        ("admin/index.html", None),
+        ("media/a.avif", None),
+    ],
+)
+def test_budget_classification(rel, kind):
+    assert classify(rel) == kind
+
+
+def test_budgets_measure_the_precompressed_sibling_a_host_serves(tmp_path):
+    big = "".join(f"<p>{i} {i * 7919 % 10007}</p>" for i in range(6000))  # compresses to > 14 KB
+    site = write(
+        tmp_path,
+        {
+            "index.html": page("<p>home</p>", head='<link rel="stylesheet" href="/theme/site.1.css">'),
+            "index.html.br": b"b" * 100,
+            "index.html.gz": b"g" * 200,
+            "san-pham/a/b/index.html": page(big, head='<script src="/theme/copy.js"></script>'),
+            "gioi-thieu/index.html": page("x"),
+            "gioi-thieu/index.html.gz": b"g" * 300,
+            "theme/site.1.css": "body{color:red}" * 10,
+            "theme/site.css": "not linked from any page, not counted" * 1000,
+            "theme/copy.js": "console.log(1)",
+        },
+    )
+    report = measure_budgets(site)
+    by_path = {w.path: w for w in report.pages}
+    assert (by_path["index.html"].served, by_path["index.html"].encoding) == (100, "br")
+    assert (by_path["gioi-thieu/index.html"].served, by_path["gioi-thieu/index.html"].encoding) == (
+        300,
+        "gzip",
+    )
+    product = by_path["san-pham/a/b/index.html"]
+    assert product.kind == "product" and product.encoding == "gzip (in memory)" and product.over
+    assert [w.path for w in report.css] == ["theme/site.1.css"]
+    assert report.css_total == len(gzip.compress(b"body{color:red}" * 10, compresslevel=9, mtime=0))
+    failures = report.failures()
+    assert (
+        failures[0].startswith("san-pham/a/b/index.html: ") and f"> {HTML_BUDGET} B (product)" in failures[0]
+    )
+    assert "san-pham/a/b/index.html: script not deferred: /theme/copy.js" in failures
+    assert "| product | 1 |" in report.table() and "FAIL" in report.table()
+
+
+def test_representative_page_is_the_heaviest_of_its_type(tmp_path):
+    site = write(
+        tmp_path,
+        {
+            "index.html": page(),
+            "404.html": page("x" * 5000),
+            "gioi-thieu/index.html": page("a"),
+            "cach-dat-hang/index.html": page("".join(f"{i}," for i in range(900))),
+            "san-pham/c/p/index.html": page(),
+        },
+    )
+    assert representative_pages(site) == {
+        "home": "index.html",
+        "product": "san-pham/c/p/index.html",
+        "page": "cach-dat-hang/index.html",
+    }
+    assert pages_of_kind(site, "page") == ["cach-dat-hang/index.html", "gioi-thieu/index.html"]
+
+
+def test_oversized_files(tmp_path):
+    site = write(tmp_path, {"small.txt": b"x" * 10, "big.json": b"x" * (FILE_SIZE_LIMIT + 1)})
+    assert oversized_files(site) == [("big.json", FILE_SIZE_LIMIT + 1)]
+    assert largest_files(site, 1) == [("big.json", FILE_SIZE_LIMIT + 1)]
+
+
+def test_both_measures_classify_and_budget_files_alike(tmp_path):
+    """One classification and one budget table: the quick gzip measure (scripts/budgets.py, the
+    build tests) budgets exactly the files that `make audit` budgets, with the same budgets."""
+    site = write(
+        tmp_path,
+        {
+            "index.html": page(head='<link rel="stylesheet" href="/theme/a.css">'),
+            "danh-gia/index.html": page(),
+            "admin/index.html": page(),
+            "theme/a.css": "p{}",
+            "theme/b.js": "x",
+            "theme/c.mjs": "x",
+            "tim-kiem/pagefind/p.js": "x",
+            "en/tim-kiem/pagefind/q.js": "x",
+            "media/a.jpg": b"\xff\xd8",
+        },
+    )
+    quick = {m.path: (m.kind, m.budget) for m in measure_site(site)}
+    assert quick == {
+        "danh-gia/index.html": ("assessment", ASSESSMENT_HTML_BUDGET),
+        "index.html": ("home", HTML_BUDGET),
+        "theme/a.css": ("css", CSS_BUDGET),
+        "theme/b.js": ("js", JS_BUDGET),
+        "theme/c.mjs": ("js", JS_BUDGET),
+    }
+    served = measure_budgets(site)
+    assert {w.path: (w.kind, w.budget) for w in served.pages + served.css} == {
+        path: kind_budget for path, kind_budget in quick.items() if kind_budget[0] != "js"
+    }
