@@ -31,14 +31,7 @@ JINJA_ENVIRONMENT_OWNERS = {"chophien.site.templating", ADAPTER}
 JINJA_ENVIRONMENT_NAMES = {"Environment", "SandboxedEnvironment", "NativeEnvironment", "Template"}
 
 # (importer, imported): function-level imports that still close a cycle, each with why it stays.
-ALLOWED_CYCLE_EDGES = {
-    # yamlwrite.FrontMatterEditor rewrites values with canonical.written/spec_at, while
-    # canonical.example (a problem's example line) and canonical.canonical_text (`chophien fmt`)
-    # write through yamlwrite.emit and FrontMatterEditor. Cutting it means moving `emit`/`scalar`
-    # into a lower formats module and `canonical_text` up next to its caller: the restructure of
-    # issue 12 (formats/), not this change.
-    ("chophien.catalogue.canonical", "chophien.formats.yamlwrite"),
-}
+ALLOWED_CYCLE_EDGES: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)
@@ -235,11 +228,7 @@ LAYERS = (
 ENTRY_POINTS = {"chophien.cli", ADAPTER}
 
 # (importer, imported): upward imports not cut yet, each with why; the test fails when one is gone.
-ALLOWED_UPWARD = {
-    # FrontMatterEditor writes values in canonical form through canonical.written/spec_at, which
-    # need the schema. To be cut by passing the editor a function instead (issue 12).
-    ("chophien.formats.yamlwrite", "chophien.catalogue.canonical"),
-}
+ALLOWED_UPWARD: set[tuple[str, str]] = set()
 
 
 def layer_of(module: str) -> str:

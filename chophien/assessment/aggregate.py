@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from chophien import reference
 from chophien.assessment.model import SECTORS, SIZE_BANDS, Response, ScoringModel, Survey
-from chophien.catalogue.schema import KINDS
+from chophien.catalogue.model import KINDS
 from chophien.core.text import vi_sorted
 
 

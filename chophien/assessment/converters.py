@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from chophien import reference
-from chophien.catalogue.schema import Invalid
+from chophien.catalogue.field_types import Invalid
 from chophien.core.text import did_you_mean, hint, search_key
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -19,7 +19,12 @@ from chophien.assessment.files import AssessmentFiles
 from chophien.assessment.model import SECTORS, SIZE_BANDS, Response, ScoringModel, Survey
 from chophien.assessment.schema import BASE_COLUMNS, REQUIRED_COLUMNS
 from chophien.assessment.scoring import score
-from chophien.catalogue.schema import KINDS, Invalid, Warned, _bool, _enum, _province, _whole
+from chophien.catalogue.field_types import BOOL as _bool
+from chophien.catalogue.field_types import PROVINCE as _province
+from chophien.catalogue.field_types import EnumType as _enum
+from chophien.catalogue.field_types import Invalid, Warned
+from chophien.catalogue.field_types import WholeType as _whole
+from chophien.catalogue.model import KINDS
 from chophien.core.problems import ERROR, WARNING
 from chophien.core.text import Bilingual, did_you_mean, hint
 from chophien.formats.strictyaml import YamlProblem, decode

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from chophien.assessment.converters import criterion_key, decimal, percent, slug
 from chophien.assessment.suppression import DEFAULT_THRESHOLD
-from chophien.catalogue.schema import F, _bool, _text, _url, _whole, scalar
+from chophien.catalogue.field_types import BOOL as _bool
+from chophien.catalogue.field_types import URL as _url
+from chophien.catalogue.field_types import TextType as _text
+from chophien.catalogue.field_types import WholeType as _whole
+from chophien.catalogue.schema import F, scalar
 
 BASE_COLUMNS = ("respondent", "province", "region", "sector", "kind", "size", "equipment", "consent")
 REQUIRED_COLUMNS = ("respondent", "province", "sector", "kind", "size", "equipment")

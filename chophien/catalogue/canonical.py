@@ -1,11 +1,9 @@
 """The canonical written form of content values: one text that every YAML parser reads alike.
 
-The strict loader (chophien/formats/strictyaml.py) reads every value as text. Every other tool a
-volunteer meets reads YAML with a standard parser: the CMS (Decap uses the npm `yaml`
-package, YAML 1.2 core schema), GitHub, editors, scripts (PyYAML and Ruby's Psych: YAML 1.1).
-Those parsers give a plain `450.000` the number 450, `0912345678` the number 912345678,
-`yes` the value true (1.1) or the text "yes" (1.2). This module says, per schema field,
-how each parser reads a plain value (`read_12`, `read_11`), which values they read
+The strict loader (chophien/formats/strictyaml.py) reads every value as text; the CMS, GitHub,
+editors and scripts read YAML with a standard parser, which gives a plain `450.000` the number
+450 or `yes` the value true (chophien/formats/yamlread.py says how each parser reads a plain
+value). This module says, per schema field, which values those parsers read
 differently from the loader (`findings`, warnings for `chophien validate`), the canonical
 form of a value (`written`: whole numbers as YAML ints, yes/no as true/false, months as a
 list of numbers, certifications and photos as lists of mappings, any other text quoted
@@ -14,87 +12,30 @@ when a parser would retype it) and `chophien fmt`, which rewrites only the value
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import yaml
-
-from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Bilingual, Field, Warned, is_blank
+from chophien.catalogue.field_types import Warned
+from chophien.catalogue.schema import (
+    COOPERATIVE_FIELDS,
+    PRODUCT_FIELDS,
+    CheckContext,
+    Field,
+    check_mapping,
+    is_blank,
+)
+from chophien.core.files import write_atomic
+from chophien.core.problems import ProblemList
+from chophien.core.text import Bilingual
+from chophien.formats.strictyaml import YamlProblem, parse_front_matter
+from chophien.formats.yamlread import read_11, read_cms
+from chophien.formats.yamlwrite import FrontMatterEditor, emit
 
 NUMERIC = ("price", "int", "year")  # field types whose value is a whole number (price: or lien-he)
-
-# --- how standard parsers read a plain scalar ---------------------------------------------
-
-# YAML 1.2 core schema, as the npm `yaml` package (Decap CMS's parser, v1 and v2) resolves it;
-# tests/catalogue/test_canonical.py checks these against that package under Node.js.
-_NULL_12 = re.compile(r"~|null|Null|NULL|")
-_BOOL_12 = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_OCT_12 = re.compile(r"0o([0-7]+)")
-_INT_12 = re.compile(r"[-+]?[0-9]+")
-_HEX_12 = re.compile(r"0x([0-9a-fA-F]+)")
-_FLOAT_12 = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-_INF_12 = re.compile(r"([-+]?)\.(?:inf|Inf|INF)")
-_NAN_12 = re.compile(r"\.(?:nan|NaN|NAN)")
-
-
-def read_12(text: str):
-    """The value a YAML 1.2 core-schema parser gives the plain scalar *text*."""
-    if _NULL_12.fullmatch(text):
-        return None
-    if text in _BOOL_12:
-        return _BOOL_12[text]
-    for pattern, base in ((_OCT_12, 8), (_HEX_12, 16)):
-        match = pattern.fullmatch(text)
-        if match:
-            return int(match.group(1), base)
-    if _INT_12.fullmatch(text):
-        return int(text)
-    match = _INF_12.fullmatch(text)
-    if match:
-        return -math.inf if match.group(1) == "-" else math.inf
-    if _NAN_12.fullmatch(text):
-        return math.nan
-    if _FLOAT_12.fullmatch(text):
-        return float(text)
-    return text
-
-
-# Decap CMS adds one tag of its own to the core schema (decap-cms-core src/formats/yaml.ts).
-_DECAP_TIMESTAMP = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2}(\.[0-9]+)?)Z"
-)
-
-
-def read_cms(text: str):
-    """The value Decap CMS gives the plain scalar *text*: YAML 1.2 core, and UTC timestamps as dates."""
-    if _DECAP_TIMESTAMP.fullmatch(text):
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return read_12(text)
-
-
-_RESOLVER_11 = yaml.resolver.Resolver()
-
-
-def read_11(text: str):
-    """The value a YAML 1.1 parser (PyYAML's safe loader, as GitHub and scripts use) gives *text*."""
-    tag = _RESOLVER_11.resolve(yaml.ScalarNode, text, (True, False))
-    if tag == "tag:yaml.org,2002:str":
-        return text
-    node = yaml.ScalarNode(tag, text)
-    try:
-        return yaml.SafeLoader("").construct_object(node)
-    except (yaml.YAMLError, ValueError):
-        return text
-
-
-def reads_as_text(text: str) -> bool:
-    """True when every standard parser reads the plain scalar *text* as that same text."""
-    return read_cms(text) == text and read_11(text) == text
-
 
 # --- the canonical form -----------------------------------------------------------------
 
@@ -186,6 +127,16 @@ def spec_at(fields: tuple[Field, ...], path: tuple) -> Field | None:
         if spec is None:
             return None
     return spec
+
+
+def value_writer(fields: tuple[Field, ...]) -> Callable[[tuple, Any], Any]:
+    """The canonical form of a value at a key path under *fields*, for FrontMatterEditor to write."""
+
+    def canonical(path: tuple, value):
+        spec = spec_at(fields, path)
+        return value if spec is None else written(spec, value)
+
+    return canonical
 
 
 # --- what validate warns about ----------------------------------------------------------
@@ -386,8 +337,6 @@ def findings(fields: tuple[Field, ...], doc) -> list[Finding]:
 
 def example(fields: tuple[Field, ...], data: dict, rewrite: tuple) -> str:
     """The canonical line(s) that replace the field at *rewrite*: the problem's example."""
-    from chophien.formats.yamlwrite import emit
-
     value = data
     for key in rewrite:
         value = value[key]
@@ -424,11 +373,8 @@ def canonical_text(text: str, kind: str) -> tuple[str, int]:
     Raises strictyaml.YamlProblem when the file does not parse. The rewrite must read back
     to the same loader values and leave nothing to find, else AssertionError.
     """
-    from chophien.formats.strictyaml import parse_front_matter
-    from chophien.formats.yamlwrite import FrontMatterEditor
-
     fields = SCHEMA_OF[kind]
-    editor = FrontMatterEditor(text, _schema_order(fields), fields)
+    editor = FrontMatterEditor(text, _schema_order(fields), value_writer(fields))
     empty = blanks(fields, editor.data)
     for path in empty:
         editor.delete(path)
@@ -477,11 +423,6 @@ class FmtResult:
 
 def fmt(content: Path, check_only: bool = False) -> FmtResult:
     """Rewrite every content file's non-canonical values in place (or only list them)."""
-    from chophien.catalogue.schema import CheckContext, check_mapping
-    from chophien.core.files import write_atomic
-    from chophien.core.problems import ProblemList
-    from chophien.formats.strictyaml import YamlProblem, parse_front_matter
-
     result = FmtResult([], [])
     for path, kind in content_files(content):
         raw = path.read_bytes()
@@ -530,4 +471,4 @@ def fmt(content: Path, check_only: bool = False) -> FmtResult:
     return result
 
 
-__all__ = ["Finding", "canonical_text", "findings", "fmt", "read_11", "read_12", "reads_as_text", "written"]
+__all__ = ["Finding", "canonical_text", "findings", "fmt", "value_writer", "written"]

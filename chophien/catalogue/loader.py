@@ -10,7 +10,7 @@ import re
 import shutil
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from chophien import reference
@@ -18,6 +18,7 @@ from chophien.catalogue import canonical
 from chophien.catalogue.content_tree import Tree, walk
 from chophien.catalogue.model import (
     OCOP_VALIDITY_MONTHS,
+    Catalogue,
     CertificationHeld,
     Contact,
     Cooperative,
@@ -66,36 +67,6 @@ def slug_refusal(slug: str, kind: str = "product") -> tuple[str, str, str] | Non
             f"htx-{slug}",
         )
     return None
-
-
-@dataclass
-class Catalogue:
-    """Everything the site is built from, with the indexes listings need."""
-
-    cooperatives: dict[str, Cooperative] = field(default_factory=dict)
-    products: list[Product] = field(default_factory=list)
-    by_cooperative: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_category: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_group: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_province: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_ethnic_group: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    by_ocop: dict[int, list[Product]] = field(default_factory=lambda: defaultdict(list))
-    # Surveys and scoring models (chophien.assessment.model.Assessments), set by build.prepare.
-    assessments: object = None
-
-    def index(self) -> None:
-        """Sort products (Vietnamese order) and build every index in one pass."""
-        self.products.sort(key=lambda p: p.sort_key or (collation_key(p.name), p.key))
-        for product in self.products:
-            self.by_cooperative[product.cooperative.slug].append(product)
-            self.by_category[product.category.slug].append(product)
-            self.by_group[product.category.group].append(product)
-            province = product.origin_province or product.cooperative.province
-            self.by_province[province.slug].append(product)
-            for group in product.cooperative.ethnic_groups:
-                self.by_ethnic_group[group.slug].append(product)
-            if product.ocop:
-                self.by_ocop[product.ocop.stars].append(product)
 
 
 def _spaces_in_name(name: str, fixed: str) -> tuple[str, str, str]:
@@ -421,8 +392,24 @@ class Loader:
             ok = False
         if not ok:
             return None
-        body_html = self.renderer.render(doc.body)
-        coop = Cooperative(
+        coop = self._cooperative(path, slug, values, doc.body, contact, logo, photos)
+        self._remember(object_key, coop, self._parse_key)
+        return coop
+
+    def _cooperative(
+        self,
+        path: Path,
+        slug: str,
+        values: dict,
+        body: str,
+        contact: Contact,
+        logo: Image | None,
+        photos: tuple[Image, ...],
+    ) -> Cooperative:
+        """The Cooperative of a checked file, its story rendered."""
+        name = values.get("name", "")
+        body_html = self.renderer.render(body)
+        return Cooperative(
             slug=slug,
             name=name,
             short_name=values.get("short_name", name),
@@ -444,8 +431,6 @@ class Loader:
             source=self.display(path),
             digest=self.digests[self.display(path)],
         )
-        self._remember(object_key, coop, self._parse_key)
-        return coop
 
     # -- products --------------------------------------------------------------------
 
@@ -461,37 +446,57 @@ class Loader:
         if doc is None:
             return None
         values, ctx, ok = checked
-        folder = path.parent
-        rel = f"products/{coop.slug}"
-        name = values.get("name", "")
         raw_images = values.get("images", ())
-        images = self._images(raw_images, folder, rel, ctx, ("images",), name)
-        if len(images) != len(raw_images):
-            ok = False
-        if not ok:
+        images = self._images(
+            raw_images, path.parent, f"products/{coop.slug}", ctx, ("images",), values.get("name", "")
+        )
+        if len(images) != len(raw_images) or not ok:
             return None
-        ocop = None
-        if "ocop" in values:
-            o = values["ocop"]
-            date = o.get("date")
-            if date and date.year != o["year"]:
-                ctx.report(
-                    ("ocop", "date"),
-                    f"ngày quyết định {date:%d/%m/%Y} không thuộc năm {o['year']}",
-                    f"decision date {date:%d/%m/%Y} is not in year {o['year']}",
-                    f"15/11/{o['year']}",
-                )
-                return None
-            expires = add_months(date, OCOP_VALIDITY_MONTHS) if date else None
-            ocop = Ocop(o["stars"], o["year"], o.get("decision", ""), date, expires)
+        ocop_ok, ocop = self._ocop(values.get("ocop"), ctx)
+        if not ocop_ok:
+            return None
+        product = self._product(path, slug, coop, values, doc.body, images, ocop)
+        self._remember(object_key, product, self._parse_key)
+        return product
+
+    @staticmethod
+    def _ocop(values: dict | None, ctx: CheckContext) -> tuple[bool, Ocop | None]:
+        """The OCOP rating, its expiry counted from the decision date; (False, None) when the
+        decision date is not in the year awarded."""
+        if values is None:
+            return True, None
+        date = values.get("date")
+        if date and date.year != values["year"]:
+            ctx.report(
+                ("ocop", "date"),
+                f"ngày quyết định {date:%d/%m/%Y} không thuộc năm {values['year']}",
+                f"decision date {date:%d/%m/%Y} is not in year {values['year']}",
+                f"15/11/{values['year']}",
+            )
+            return False, None
+        expires = add_months(date, OCOP_VALIDITY_MONTHS) if date else None
+        return True, Ocop(values["stars"], values["year"], values.get("decision", ""), date, expires)
+
+    def _product(
+        self,
+        path: Path,
+        slug: str,
+        coop: Cooperative,
+        values: dict,
+        body: str,
+        images: tuple[Image, ...],
+        ocop: Ocop | None,
+    ) -> Product:
+        """The Product of a checked file: defaults from its cooperative, the story rendered."""
+        name = values.get("name", "")
         origin = values.get("origin", {})
         origin_province = origin.get("province")
         if origin_province == coop.province:
             origin_province = None
         override = Contact(**values["order"]) if "order" in values else None
-        body_html = self.renderer.render(doc.body)
+        body_html = self.renderer.render(body)
         key = f"{coop.slug}/{slug}"
-        product = Product(
+        return Product(
             slug=slug,
             cooperative=coop,
             code=values.get("code") or product_code(coop.province.code, key),
@@ -519,8 +524,6 @@ class Loader:
             summary=summary(body_html),
             sort_key=(collation_key(name), key),
         )
-        self._remember(object_key, product, self._parse_key)
-        return product
 
     # -- the whole tree ------------------------------------------------------------------
 
@@ -563,28 +566,16 @@ class Loader:
         return not self.tree.is_refused(path) and path.is_dir() and not path.is_symlink()
 
     def load(self) -> Catalogue:
+        """Every cooperative, then every product folder; duplicates and unused photos; the indexes."""
         catalogue = Catalogue()
-        coop_dir = self.root / "cooperatives"
-        product_dir = self.root / "products"
         if not self.root.is_dir():
             self._file_problem(self.root, "không tìm thấy thư mục nội dung", "content folder not found")
             return catalogue
         if self.tree.is_refused(self.root):
             return catalogue
-        coop_files = self._md_files(coop_dir) if self._real_folder(coop_dir) else []
-        seen: dict[str, list[Path]] = defaultdict(list)
-        for path in coop_files:
-            seen[slugify(path.stem)].append(path)
-        self._duplicates(seen, "Tên hợp tác xã", "Cooperative slug")
-        for path in coop_files:
-            coop = self.load_cooperative(path)
-            if coop is None:  # a file with errors: its photo references are unknown
-                self._used(coop_dir / path.stem, None)
-            if coop is not None and len(seen[slugify(path.stem)]) == 1:
-                catalogue.cooperatives[coop.slug] = coop
-        known_coops = {slugify(p.stem) for p in coop_files}
-
+        known_coops = self._load_cooperatives(catalogue)
         codes: dict[str, list[Path]] = defaultdict(list)
+        product_dir = self.root / "products"
         if self._real_folder(product_dir):
             for entry in sorted(product_dir.iterdir()):
                 if entry.is_symlink() or entry.name.startswith("."):
@@ -597,39 +588,8 @@ class Loader:
                         "a product file must be inside a folder named after its cooperative, "
                         f"e.g. content/products/<cooperative>/{entry.name}",
                     )
-                    continue
-                if not entry.is_dir():
-                    continue
-                folder_slug = self._check_slug(entry, "thư mục", "folder")
-                md_files = self._md_files(entry)
-                if folder_slug not in known_coops:
-                    guess = did_you_mean(folder_slug, sorted(known_coops))
-                    hint_vi, hint_en = hint(guess)
-                    self._file_problem(
-                        entry,
-                        f"thư mục sản phẩm không có tệp hợp tác xã content/cooperatives/{folder_slug}.md{hint_vi}",
-                        f"product folder has no cooperative file content/cooperatives/{folder_slug}.md{hint_en}",
-                        f"content/cooperatives/{guess or folder_slug}.md",
-                    )
-                    self.files_checked += len(md_files)
-                    self._used(entry, None)
-                    continue
-                coop = catalogue.cooperatives.get(folder_slug)
-                product_slugs: dict[str, list[Path]] = defaultdict(list)
-                for path in md_files:
-                    product_slugs[slugify(path.stem)].append(path)
-                self._duplicates(product_slugs, "Tên sản phẩm", "Product slug")
-                for path in md_files:
-                    if coop is None:  # the cooperative itself has errors; still check the product
-                        self._parse(path, PRODUCT_FIELDS, "product")
-                        self._used(entry, None)
-                        continue
-                    product = self.load_product(path, coop)
-                    if product is None:
-                        self._used(entry, None)
-                    if product is not None:
-                        codes[product.code].append(path)
-                        catalogue.products.append(product)
+                elif entry.is_dir():
+                    self._load_product_folder(entry, catalogue, known_coops, codes)
         self._duplicates(
             codes,
             "Mã sản phẩm",
@@ -640,6 +600,57 @@ class Loader:
         self.unreferenced_photos()
         catalogue.index()
         return catalogue
+
+    def _load_cooperatives(self, catalogue: Catalogue) -> set[str]:
+        """Load content/cooperatives/*.md into *catalogue*; the slugs of every cooperative file."""
+        coop_dir = self.root / "cooperatives"
+        coop_files = self._md_files(coop_dir) if self._real_folder(coop_dir) else []
+        seen: dict[str, list[Path]] = defaultdict(list)
+        for path in coop_files:
+            seen[slugify(path.stem)].append(path)
+        self._duplicates(seen, "Tên hợp tác xã", "Cooperative slug")
+        for path in coop_files:
+            coop = self.load_cooperative(path)
+            if coop is None:  # a file with errors: its photo references are unknown
+                self._used(coop_dir / path.stem, None)
+            if coop is not None and len(seen[slugify(path.stem)]) == 1:
+                catalogue.cooperatives[coop.slug] = coop
+        return {slugify(p.stem) for p in coop_files}
+
+    def _load_product_folder(
+        self, folder: Path, catalogue: Catalogue, known_coops: set[str], codes: dict[str, list[Path]]
+    ) -> None:
+        """Load one cooperative's product folder into *catalogue*, noting each product's code in *codes*."""
+        folder_slug = self._check_slug(folder, "thư mục", "folder")
+        md_files = self._md_files(folder)
+        if folder_slug not in known_coops:
+            guess = did_you_mean(folder_slug, sorted(known_coops))
+            hint_vi, hint_en = hint(guess)
+            self._file_problem(
+                folder,
+                f"thư mục sản phẩm không có tệp hợp tác xã content/cooperatives/{folder_slug}.md{hint_vi}",
+                f"product folder has no cooperative file content/cooperatives/{folder_slug}.md{hint_en}",
+                f"content/cooperatives/{guess or folder_slug}.md",
+            )
+            self.files_checked += len(md_files)
+            self._used(folder, None)
+            return
+        coop = catalogue.cooperatives.get(folder_slug)
+        product_slugs: dict[str, list[Path]] = defaultdict(list)
+        for path in md_files:
+            product_slugs[slugify(path.stem)].append(path)
+        self._duplicates(product_slugs, "Tên sản phẩm", "Product slug")
+        for path in md_files:
+            if coop is None:  # the cooperative itself has errors; still check the product
+                self._parse(path, PRODUCT_FIELDS, "product")
+                self._used(folder, None)
+                continue
+            product = self.load_product(path, coop)
+            if product is None:
+                self._used(folder, None)
+            else:
+                codes[product.code].append(path)
+                catalogue.products.append(product)
 
 
 class ParseCache:

@@ -1,15 +1,33 @@
-"""The catalogue's domain model: frozen dataclasses, no I/O."""
+"""The catalogue's domain model: cooperatives, products and the Catalogue that indexes them; no I/O."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from chophien.catalogue.schema import KINDS, STATUSES
-from chophien.core.text import format_money, format_phone
+from chophien.core.text import collation_key, format_money, format_phone
 from chophien.reference import Category, Certification, EthnicGroup, Marketplace, Province
 
 OCOP_VALIDITY_MONTHS = 36
+
+# Enumerations: slug → (Vietnamese label, English label). The schema's enum fields take their
+# choices from here.
+KINDS = {
+    "hop-tac-xa": ("Hợp tác xã", "Cooperative"),
+    "to-hop-tac": ("Tổ hợp tác", "Cooperative group"),
+    "lien-hiep-hop-tac-xa": ("Liên hiệp hợp tác xã", "Union of cooperatives"),
+    "doanh-nghiep": ("Doanh nghiệp", "Enterprise"),
+    "ho-kinh-doanh": ("Hộ kinh doanh", "Household business"),
+}
+
+STATUSES = {
+    "con-hang": ("Còn hàng", "In stock"),
+    "het-hang": ("Hết hàng", "Out of stock"),
+    "theo-mua": ("Theo mùa", "Seasonal"),
+    "dat-truoc": ("Đặt trước", "Pre-order"),
+}
 
 
 @dataclass(frozen=True)
@@ -163,3 +181,42 @@ class Product:
     @property
     def status_label(self) -> str:
         return STATUSES[self.status][0]
+
+
+@dataclass
+class Catalogue:
+    """Everything the site is built from, with the indexes listings need."""
+
+    cooperatives: dict[str, Cooperative] = field(default_factory=dict)
+    products: list[Product] = field(default_factory=list)
+    by_cooperative: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_category: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_group: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_province: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_ethnic_group: dict[str, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    by_ocop: dict[int, list[Product]] = field(default_factory=lambda: defaultdict(list))
+    # Surveys and scoring models (chophien.assessment.model.Assessments), set by build.prepare.
+    assessments: object = None
+
+    def index(self) -> None:
+        """Sort products (Vietnamese order) and build every index in one pass."""
+        self.products.sort(key=lambda p: p.sort_key or (collation_key(p.name), p.key))
+        for product in self.products:
+            self.by_cooperative[product.cooperative.slug].append(product)
+            self.by_category[product.category.slug].append(product)
+            self.by_group[product.category.group].append(product)
+            province = product.origin_province or product.cooperative.province
+            self.by_province[province.slug].append(product)
+            for group in product.cooperative.ethnic_groups:
+                self.by_ethnic_group[group.slug].append(product)
+            if product.ocop:
+                self.by_ocop[product.ocop.stars].append(product)
+
+    def referenced_images(self) -> Iterator[Image]:
+        """Every image the content references: logos and photos of cooperatives, then product photos."""
+        for coop in self.cooperatives.values():
+            if coop.logo:
+                yield coop.logo
+            yield from coop.photos
+        for product in self.products:
+            yield from product.images

@@ -1,311 +1,67 @@
 """The content schema as data: field specs drive validation, docs, templates and CMS config.
 
-Each Field has a type (a converter from raw text), whether it is required, help text in
-Vietnamese and English, and an example. `check_mapping` walks a parsed front matter
-against a list of Fields, converts every value and collects every problem.
+Each Field has a type (a scalar's FieldType from chophien/catalogue/field_types.py converts raw
+text and gives the CMS widget), whether it is required, help text in Vietnamese and English,
+and an example. `check_mapping` walks a parsed front matter against a list of Fields,
+converts every value and collects every problem.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from chophien import reference
-from chophien.core.text import (
-    Bilingual,
-    character_name,
-    did_you_mean,
-    hint,
-    nfc,
-    parse_date,
-    parse_phone,
-    parse_price,
-    slugify,
+from chophien.catalogue.field_types import (
+    BOOL,
+    CATEGORY,
+    CERTIFICATION,
+    DATE,
+    EMAIL,
+    ETHNIC_GROUP,
+    FACEBOOK,
+    FILE_NAME,
+    MESSENGER,
+    MONTH,
+    MONTHS,
+    PHONE,
+    PLATFORM,
+    PRICE,
+    PRODUCT_CODE,
+    PROVINCE,
+    URL,
+    YEAR,
+    EnumType,
+    FieldType,
+    TextType,
+    Warned,
+    WholeType,
 )
+from chophien.catalogue.model import KINDS, STATUSES
+from chophien.core.text import Bilingual, character_name, did_you_mean, hint, slugify
 from chophien.formats.strictyaml import REPLACEMENT, Document, FrontMatter, UnsafeCharacter
 from chophien.formats.weblinks import parse_web_address
-from chophien.photos.formats import ACCEPTED_LIST, ACCEPTED_SUFFIXES
-
-# --- enumerations (slug → (Vietnamese label, English label)) -------------------
-
-KINDS = {
-    "hop-tac-xa": ("Hợp tác xã", "Cooperative"),
-    "to-hop-tac": ("Tổ hợp tác", "Cooperative group"),
-    "lien-hiep-hop-tac-xa": ("Liên hiệp hợp tác xã", "Union of cooperatives"),
-    "doanh-nghiep": ("Doanh nghiệp", "Enterprise"),
-    "ho-kinh-doanh": ("Hộ kinh doanh", "Household business"),
-}
-
-STATUSES = {
-    "con-hang": ("Còn hàng", "In stock"),
-    "het-hang": ("Hết hàng", "Out of stock"),
-    "theo-mua": ("Theo mùa", "Seasonal"),
-    "dat-truoc": ("Đặt trước", "Pre-order"),
-}
 
 LANGUAGES_EXAMPLE = "[vi, tày]"
-
-
-class Invalid(Bilingual):
-    """A value that a converter rejects: messages in vi/en and a correct example."""
-
-
-@dataclass
-class Warned:
-    """A converted value that also carries a warning for the volunteer."""
-
-    value: Any
-    vi: str
-    en: str
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # name of the converter, also used by docs and the CMS config
+    type: str  # the field type's name (scalars), or the shape: mapping, list, images, …
     help_vi: str
     help_en: str
     example: str
     required: bool = False
     item: Field | None = None  # for lists
     fields: tuple[Field, ...] = ()  # for mappings
-    choices: tuple[str, ...] = ()  # for enums
-    convert: Callable[[str], Any] | None = None  # for scalars
+    # For scalars: a FieldType (catalogue/field_types.py: converter and CMS widget), or any
+    # function of the raw text (the assessment files' own keys).
+    convert: Callable[[str], Any] | None = None
     also_scalar: bool = False  # a list/mapping field that also accepts one scalar keyword
     # For mappings: checks that need several sub-fields at once, given the converted values.
     check: Callable[[dict, tuple, Any], None] | None = None
-
-
-# --- scalar converters -----------------------------------------------------------
-
-
-def _text(max_length: int) -> Callable[[str], str]:
-    def convert(raw: str) -> str:
-        value = " ".join(raw.split())
-        if not value:
-            raise Invalid("không được để trống", "must not be empty")
-        if len(value) > max_length:
-            raise Invalid(
-                f"dài quá {max_length} ký tự ({len(value)})",
-                f"longer than {max_length} characters ({len(value)})",
-            )
-        return value
-
-    return convert
-
-
-def _enum(choices: dict) -> Callable[[str], str]:
-    def convert(raw: str) -> str:
-        value = raw.strip()
-        if value in choices:
-            return value
-        for slug, labels in choices.items():
-            if slugify(value) in (slug, slugify(labels[0]), slugify(labels[1])):
-                return slug
-        guess = did_you_mean(value, list(choices))
-        hint_vi, hint_en = hint(guess, "`")
-        raise Invalid(
-            f"“{raw}” không nằm trong danh sách ({', '.join(choices)}){hint_vi}",
-            f"“{raw}” is not one of {', '.join(choices)}{hint_en}",
-        )
-
-    return convert
-
-
-def _whole(minimum: int, maximum: int, what_vi: str, what_en: str) -> Callable[[str], int]:
-    def convert(raw: str) -> int:
-        text = raw.strip()
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-            text = text.replace(".", "")
-        if not re.fullmatch(r"\d+", text):
-            raise Invalid(
-                f"“{raw}” không phải {what_vi} (một số nguyên)",
-                f"“{raw}” is not {what_en} (a whole number)",
-            )
-        value = int(text)
-        if not minimum <= value <= maximum:
-            raise Invalid(
-                f"{value} nằm ngoài khoảng {minimum}–{maximum}",
-                f"{value} is outside {minimum}–{maximum}",
-            )
-        return value
-
-    return convert
-
-
-def _year(raw: str) -> int:
-    from chophien.core.settings import today  # the build's CHOPHIEN_TODAY, else the wall clock
-
-    return _whole(1900, today().year, "một năm", "a year")(raw)
-
-
-def _price(raw: str) -> int | None:
-    return None if slugify(raw) == "lien-he" else parse_price(raw)
-
-
-_phone = parse_phone
-_date = parse_date
-
-
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-
-
-def _email(raw: str) -> str:
-    value = raw.strip()
-    if not _EMAIL.fullmatch(value):
-        raise Invalid(f"“{raw}” không phải địa chỉ email", f"“{raw}” is not an email address")
-    return value
-
-
-def _url(raw: str) -> str:
-    """An https address (weblinks.parse_web_address) whose host imitates no known platform."""
-    address = parse_web_address(raw)
-    imitated = reference.imitated_by_host(address.host)
-    if imitated is not None:
-        raise Invalid(
-            f"“{address.host}” trông giống {imitated.name} nhưng không phải địa chỉ của {imitated.name} "
-            f"({', '.join(imitated.hosts)}); hãy kiểm tra lại đường dẫn",
-            f"“{address.host}” looks like {imitated.name} but is not one of its addresses "
-            f"({', '.join(imitated.hosts)}); check the link",
-        )
-    return address.url
-
-
-def _facebook(raw: str) -> str:
-    """A Facebook page: an https address on one of Facebook's own hosts."""
-    url = _url(raw)
-    facebook = next(site for site in reference.other_sites() if site.slug == "facebook")
-    host = parse_web_address(url).host
-    if host not in facebook.hosts:
-        raise Invalid(
-            f"“{raw}” không phải trang Facebook: đường dẫn dẫn tới “{host}”, không phải {', '.join(facebook.hosts[:2])}",
-            f"“{raw}” is not a Facebook page: the link goes to “{host}”, not {', '.join(facebook.hosts[:2])}",
-        )
-    return url
-
-
-_MESSENGER_URL = re.compile(
-    r"https://(?:www\.)?(?:m\.me|facebook\.com|fb\.com|m\.facebook\.com)/([A-Za-z0-9.]{5,50})/?"
-)
-
-
-def _messenger(raw: str) -> str:
-    value = raw.strip()
-    match = _MESSENGER_URL.fullmatch(value)
-    if match:
-        return match.group(1)
-    if re.fullmatch(r"[A-Za-z0-9.]{5,50}", value):
-        return value
-    raise Invalid(
-        f"“{raw}” không phải tên trang Facebook (chữ không dấu, số, dấu chấm, từ 5 ký tự)",
-        f"“{raw}” is not a Facebook page name (ASCII letters, digits, dots, 5+ characters)",
-    )
-
-
-_TRUE = {"yes", "true", "co", "1", "x"}
-_FALSE = {"no", "false", "khong", "0"}
-
-
-def _bool(raw: str) -> bool:
-    key = slugify(raw)
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise Invalid(f"“{raw}” phải là có/không (yes/no)", f"“{raw}” must be yes or no")
-
-
-def _file_name(raw: str) -> str:
-    value = nfc(raw.strip())
-    if not value:
-        raise Invalid("thiếu tên tệp", "file name missing")
-    if "/" in value or "\\" in value or value.startswith(".") or ".." in value:
-        raise Invalid(
-            f"“{raw}” phải là tên tệp nằm ngay cạnh tệp nội dung, không có thư mục",
-            f"“{raw}” must be a file name beside the content file, without folders",
-        )
-    if os.path.splitext(value)[1].lower() not in ACCEPTED_SUFFIXES:
-        raise Invalid(
-            f"“{raw}” không phải tệp ảnh ({ACCEPTED_LIST})",
-            f"“{raw}” is not an image file ({ACCEPTED_LIST})",
-        )
-    return value
-
-
-def _product_code(raw: str) -> str:
-    value = raw.strip().upper()
-    if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{2,15}", value):
-        raise Invalid(
-            f"“{raw}” không phải mã sản phẩm (3–16 chữ cái không dấu, số, dấu -)",
-            f"“{raw}” is not a product code (3–16 ASCII letters, digits, -)",
-        )
-    return value
-
-
-def _reference(find: Callable, slugs: Callable, what_vi: str, what_en: str) -> Callable:
-    def convert(raw: str):
-        found = find(raw)
-        if found is not None:
-            return found
-        names = [item.name for item in slugs()] + [item.slug for item in slugs()]
-        guess = did_you_mean(raw, names)
-        hint_vi, hint_en = hint(guess)
-        raise Invalid(
-            f"không có {what_vi} “{raw}” trong danh mục{hint_vi}",
-            f"there is no {what_en} “{raw}” in the reference list{hint_en}",
-        )
-
-    return convert
-
-
-def _province(raw: str):
-    province, former = reference.find_province(raw)
-    if province is None:
-        return _reference(lambda _: None, reference.provinces, "tỉnh/thành phố", "province")(raw)
-    if former:
-        return Warned(
-            province,
-            f"“{raw}” là tên tỉnh trước năm 2025; nay thuộc {province.full_name}. Hãy ghi `{province.name}`",
-            f"“{raw}” is a pre-2025 province name; it is now part of {province.full_name}. "
-            f"Write `{province.name}`",
-        )
-    return province
-
-
-_ethnic_group = _reference(reference.find_ethnic_group, reference.ethnic_groups, "dân tộc", "ethnic group")
-_category = _reference(reference.find_category, reference.categories, "danh mục", "category")
-_certification = _reference(
-    reference.find_certification, reference.certifications, "chứng nhận", "certification"
-)
-
-
-def _platform(raw: str):
-    """A known marketplace (slug or name), or any short label for another platform."""
-    found = reference.find_marketplace(raw)
-    if found is not None:
-        return found
-    return _text(40)(raw)
-
-
-def _months(raw: str) -> tuple[int, ...]:
-    match = re.fullmatch(r"\s*(\d{1,2})\s*[-–]\s*(\d{1,2})\s*", raw)
-    if match:
-        start, end = int(match.group(1)), int(match.group(2))
-        if 1 <= start <= 12 and 1 <= end <= 12:
-            if start <= end:
-                return tuple(range(start, end + 1))
-            return tuple(range(start, 13)) + tuple(range(1, end + 1))
-    raise Invalid(
-        f"“{raw}” không phải khoảng tháng (từ tháng-đến tháng, 1–12)",
-        f"“{raw}” is not a range of months (from-to, 1–12)",
-    )
-
-
-def _month(raw: str) -> int:
-    return _whole(1, 12, "một tháng", "a month")(raw)
 
 
 # --- field specs -----------------------------------------------------------------
@@ -319,13 +75,18 @@ def scalar(name, type_, convert, help_vi, help_en, example, **extra) -> Field:
     return Field(name, type_, help_vi, help_en, example, convert=convert, **extra)
 
 
+def typed(name: str, field_type: FieldType, help_vi: str, help_en: str, example: str, **extra) -> Field:
+    """A scalar field of *field_type*: its name is the field's type, it converts and gives the widget."""
+    return Field(name, field_type.name, help_vi, help_en, example, convert=field_type, **extra)
+
+
 CONTACT_FIELDS = (
-    scalar("phone", "phone", _phone, "Số điện thoại để gọi và nhắn SMS", "Phone number for calls and SMS", "0912 345 678"),
-    scalar("zalo", "phone", _phone, "Số điện thoại có Zalo", "Phone number registered on Zalo", "0912 345 678"),
-    scalar("messenger", "messenger", _messenger, "Tên trang Facebook để nhắn Messenger (m.me/…)", "Facebook page name for Messenger (m.me/…)", "htxchenahang"),
-    scalar("email", "email", _email, "Địa chỉ email", "Email address", "htxchenahang@example.com"),
-    scalar("website", "url", _url, "Trang web (https://…)", "Website (https://…)", "https://chenahang.vn"),
-    scalar("facebook", "url", _facebook, "Trang Facebook (https://…)", "Facebook page (https://…)", "https://www.facebook.com/htxchenahang"),
+    typed("phone", PHONE, "Số điện thoại để gọi và nhắn SMS", "Phone number for calls and SMS", "0912 345 678"),
+    typed("zalo", PHONE, "Số điện thoại có Zalo", "Phone number registered on Zalo", "0912 345 678"),
+    typed("messenger", MESSENGER, "Tên trang Facebook để nhắn Messenger (m.me/…)", "Facebook page name for Messenger (m.me/…)", "htxchenahang"),
+    typed("email", EMAIL, "Địa chỉ email", "Email address", "htxchenahang@example.com"),
+    typed("website", URL, "Trang web (https://…)", "Website (https://…)", "https://chenahang.vn"),
+    typed("facebook", FACEBOOK, "Trang Facebook (https://…)", "Facebook page (https://…)", "https://www.facebook.com/htxchenahang"),
 )  # fmt: skip
 
 
@@ -377,17 +138,17 @@ def _check_listing(values: dict, where: tuple, ctx) -> None:
 
 
 MARKETPLACE_FIELDS = (
-    scalar("platform", "platform", _platform, "Sàn bán hàng: shopee, lazada, tiki, tiktok-shop, postmart, voso, vcamart hoặc tên sàn khác", "Marketplace: shopee, lazada, tiki, tiktok-shop, postmart, voso, vcamart or another name", "shopee", required=True),
-    scalar("url", "url", _url, "Địa chỉ gian hàng hoặc sản phẩm trên sàn", "Shop or listing address on the marketplace", "https://shopee.vn/htxchenahang", required=True),
+    typed("platform", PLATFORM, "Sàn bán hàng: shopee, lazada, tiki, tiktok-shop, postmart, voso, vcamart hoặc tên sàn khác", "Marketplace: shopee, lazada, tiki, tiktok-shop, postmart, voso, vcamart or another name", "shopee", required=True),
+    typed("url", URL, "Địa chỉ gian hàng hoặc sản phẩm trên sàn", "Shop or listing address on the marketplace", "https://shopee.vn/htxchenahang", required=True),
 )  # fmt: skip
 
 IMAGE_FIELDS = (
-    scalar("file", "file", _file_name, "Tên tệp ảnh, đặt cạnh tệp nội dung", "Image file name, beside the content file", "che-shan-tuyet.jpg", required=True),
-    scalar("alt", "text", _text(200), "Mô tả ảnh cho người không xem được ảnh", "Image description for people who cannot see it", "Búp chè Shan tuyết phủ lông tơ trắng"),
+    typed("file", FILE_NAME, "Tên tệp ảnh, đặt cạnh tệp nội dung", "Image file name, beside the content file", "che-shan-tuyet.jpg", required=True),
+    typed("alt", TextType(200), "Mô tả ảnh cho người không xem được ảnh", "Image description for people who cannot see it", "Búp chè Shan tuyết phủ lông tơ trắng"),
 )  # fmt: skip
 
 TRANSLATION_EN_FIELDS = (
-    scalar("name", "text", _text(160), "Tên tiếng Anh", "English name", "Na Hang Shan Tuyet tea"),
+    typed("name", TextType(160), "Tên tiếng Anh", "English name", "Na Hang Shan Tuyet tea"),
 )
 
 TRANSLATIONS = F(
@@ -408,29 +169,29 @@ def _image_list(help_vi, help_en, name="images", required=False, allow_none=Fals
 
 
 COOPERATIVE_FIELDS = (
-    scalar("name", "text", _text(160), "Tên đầy đủ của hợp tác xã / cơ sở", "Full name of the cooperative / producer", "Hợp tác xã Chè Shan tuyết Nà Hang", required=True),
-    scalar("short_name", "text", _text(60), "Tên ngắn, dùng trong tin nhắn đặt hàng", "Short name used in order messages", "HTX Chè Nà Hang"),
-    scalar("kind", "enum", _enum(KINDS), "Loại hình: " + ", ".join(KINDS), "Kind: " + ", ".join(KINDS), "hop-tac-xa", required=True, choices=tuple(KINDS)),
-    scalar("province", "province", _province, "Tỉnh/thành phố (34 đơn vị sau sắp xếp 2025)", "Province or city (one of the 34 units after 2025)", "Tuyên Quang", required=True),
-    scalar("commune", "text", _text(80), "Xã/phường", "Commune or ward", "Xã Nà Hang"),
-    scalar("address", "text", _text(200), "Địa chỉ (thôn/bản, xã, tỉnh)", "Address (village, commune, province)", "Thôn Nà Khà, xã Nà Hang, tỉnh Tuyên Quang"),
-    F("ethnic_groups", "list", "Các dân tộc của thành viên", "Ethnic groups of the members", "[Tày, Dao]", item=scalar("ethnic_group", "ethnic_group", _ethnic_group, "Một dân tộc trong 54 dân tộc", "One of the 54 ethnic groups", "Tày")),
-    scalar("founded", "year", _year, "Năm thành lập", "Year founded", "2016"),
-    scalar("members", "int", _whole(1, 100000, "số thành viên", "a member count"), "Số thành viên", "Number of members", "32"),
+    typed("name", TextType(160), "Tên đầy đủ của hợp tác xã / cơ sở", "Full name of the cooperative / producer", "Hợp tác xã Chè Shan tuyết Nà Hang", required=True),
+    typed("short_name", TextType(60), "Tên ngắn, dùng trong tin nhắn đặt hàng", "Short name used in order messages", "HTX Chè Nà Hang"),
+    typed("kind", EnumType(KINDS), "Loại hình: " + ", ".join(KINDS), "Kind: " + ", ".join(KINDS), "hop-tac-xa", required=True),
+    typed("province", PROVINCE, "Tỉnh/thành phố (34 đơn vị sau sắp xếp 2025)", "Province or city (one of the 34 units after 2025)", "Tuyên Quang", required=True),
+    typed("commune", TextType(80), "Xã/phường", "Commune or ward", "Xã Nà Hang"),
+    typed("address", TextType(200), "Địa chỉ (thôn/bản, xã, tỉnh)", "Address (village, commune, province)", "Thôn Nà Khà, xã Nà Hang, tỉnh Tuyên Quang"),
+    F("ethnic_groups", "list", "Các dân tộc của thành viên", "Ethnic groups of the members", "[Tày, Dao]", item=typed("ethnic_group", ETHNIC_GROUP, "Một dân tộc trong 54 dân tộc", "One of the 54 ethnic groups", "Tày")),
+    typed("founded", YEAR, "Năm thành lập", "Year founded", "2016"),
+    typed("members", WholeType(1, 100000, "số thành viên", "a member count"), "Số thành viên", "Number of members", "32"),
     F("contact", "mapping", "Liên hệ đặt hàng (cần ít nhất một cách)", "Order contacts (at least one)", "phone: 0912 345 678", required=True, fields=CONTACT_FIELDS),
-    scalar("logo", "file", _file_name, "Logo, đặt trong thư mục cùng tên với tệp", "Logo, in the folder named like the file", "logo.png"),
+    typed("logo", FILE_NAME, "Logo, đặt trong thư mục cùng tên với tệp", "Logo, in the folder named like the file", "logo.png"),
     _image_list("Ảnh của hợp tác xã, đặt trong thư mục cùng tên với tệp", "Photos of the cooperative, in the folder named like the file", name="photos"),
     F("certifications", "list", "Chứng nhận của hợp tác xã", "Certifications held", "[vietgap]", item=None),
     F("marketplaces", "list", "Gian hàng trên sàn thương mại điện tử", "Shops on online marketplaces", "- platform: shopee\n  url: https://shopee.vn/htxchenahang", item=F("marketplace", "mapping", "Một gian hàng", "One shop", "platform: shopee", fields=MARKETPLACE_FIELDS, check=_check_listing)),
-    F("languages", "list", "Ngôn ngữ dùng khi liên hệ", "Languages spoken with buyers", LANGUAGES_EXAMPLE, item=scalar("language", "text", _text(30), "Một ngôn ngữ", "A language", "tày")),
+    F("languages", "list", "Ngôn ngữ dùng khi liên hệ", "Languages spoken with buyers", LANGUAGES_EXAMPLE, item=typed("language", TextType(30), "Một ngôn ngữ", "A language", "tày")),
     TRANSLATIONS,
 )  # fmt: skip
 
 CERTIFICATION_DETAIL_FIELDS = (
-    scalar("type", "certification", _certification, "Loại chứng nhận", "Certification", "huu-co", required=True),
-    scalar("number", "text", _text(60), "Số giấy chứng nhận", "Certificate number", "HC-123/2024"),
-    scalar("issuer", "text", _text(120), "Tổ chức cấp", "Issued by", "Trung tâm Chứng nhận Phù hợp"),
-    scalar("valid_until", "date", _date, "Hiệu lực đến (ngày/tháng/năm)", "Valid until (dd/mm/yyyy)", "30/06/2027"),
+    typed("type", CERTIFICATION, "Loại chứng nhận", "Certification", "huu-co", required=True),
+    typed("number", TextType(60), "Số giấy chứng nhận", "Certificate number", "HC-123/2024"),
+    typed("issuer", TextType(120), "Tổ chức cấp", "Issued by", "Trung tâm Chứng nhận Phù hợp"),
+    typed("valid_until", DATE, "Hiệu lực đến (ngày/tháng/năm)", "Valid until (dd/mm/yyyy)", "30/06/2027"),
 )  # fmt: skip
 
 CERTIFICATIONS = F(
@@ -438,47 +199,47 @@ CERTIFICATIONS = F(
     "Chứng nhận: tên (vietgap, huu-co, …) hoặc type + số + nơi cấp + hiệu lực",
     "Certifications: a slug (vietgap, huu-co, …) or type + number + issuer + validity",
     "[vietgap]",
-    item=F("certification", "certification", "Một chứng nhận", "One certification", "vietgap", convert=_certification, fields=CERTIFICATION_DETAIL_FIELDS),
+    item=F("certification", "certification", "Một chứng nhận", "One certification", "vietgap", convert=CERTIFICATION, fields=CERTIFICATION_DETAIL_FIELDS),
 )  # fmt: skip
 
 COOPERATIVE_FIELDS = tuple(CERTIFICATIONS if f.name == "certifications" else f for f in COOPERATIVE_FIELDS)
 
 OCOP_FIELDS = (
-    scalar("stars", "int", _whole(3, 5, "số sao OCOP", "an OCOP star rating"), "Số sao OCOP (3–5)", "OCOP stars (3–5)", "4", required=True),
-    scalar("year", "year", _year, "Năm được công nhận", "Year awarded", "2023", required=True),
-    scalar("decision", "text", _text(80), "Số quyết định công nhận", "Decision number", "1523/QĐ-UBND"),
-    scalar("date", "date", _date, "Ngày quyết định (ngày/tháng/năm); hết hạn sau 36 tháng", "Decision date (dd/mm/yyyy); valid for 36 months", "15/11/2023"),
+    typed("stars", WholeType(3, 5, "số sao OCOP", "an OCOP star rating"), "Số sao OCOP (3–5)", "OCOP stars (3–5)", "4", required=True),
+    typed("year", YEAR, "Năm được công nhận", "Year awarded", "2023", required=True),
+    typed("decision", TextType(80), "Số quyết định công nhận", "Decision number", "1523/QĐ-UBND"),
+    typed("date", DATE, "Ngày quyết định (ngày/tháng/năm); hết hạn sau 36 tháng", "Decision date (dd/mm/yyyy); valid for 36 months", "15/11/2023"),
 )  # fmt: skip
 
 ORIGIN_FIELDS = (
-    scalar("commune", "text", _text(80), "Xã/phường nơi sản xuất", "Commune of production", "Xã Thượng Giáp"),
-    scalar("province", "province", _province, "Tỉnh nơi sản xuất", "Province of production", "Tuyên Quang"),
+    typed("commune", TextType(80), "Xã/phường nơi sản xuất", "Commune of production", "Xã Thượng Giáp"),
+    typed("province", PROVINCE, "Tỉnh nơi sản xuất", "Province of production", "Tuyên Quang"),
 )  # fmt: skip
 
 SEASON = F(
     "season", "months", "Tháng thu hoạch / có hàng: danh sách tháng hoặc khoảng “9-12”",
     "Harvest / availability months: a list or a range “9-12”", "[3, 4, 5]",
-    item=scalar("month", "int", _month, "Một tháng (1–12)", "A month (1–12)", "9"), convert=_months, also_scalar=True,
+    item=typed("month", MONTH, "Một tháng (1–12)", "A month (1–12)", "9"), convert=MONTHS, also_scalar=True,
 )  # fmt: skip
 
 PRODUCT_FIELDS = (
-    scalar("name", "text", _text(160), "Tên sản phẩm", "Product name", "Chè Shan tuyết cổ thụ Nà Hang", required=True),
-    scalar("code", "code", _product_code, "Mã sản phẩm (tự sinh nếu để trống)", "Product code (generated when empty)", "TQ-CHE01"),
-    scalar("category", "category", _category, "Danh mục (theo nhóm sản phẩm OCOP)", "Category (from the OCOP product groups)", "che", required=True),
-    scalar("price", "price", _price, "Giá, số đồng tròn; hoặc lien-he", "Price in whole đồng; or lien-he", "450000", required=True),
-    scalar("unit", "text", _text(40), "Đơn vị bán", "Unit of sale", "hộp 200 g"),
-    scalar("min_order", "text", _text(40), "Đặt tối thiểu", "Minimum order", "2 hộp"),
+    typed("name", TextType(160), "Tên sản phẩm", "Product name", "Chè Shan tuyết cổ thụ Nà Hang", required=True),
+    typed("code", PRODUCT_CODE, "Mã sản phẩm (tự sinh nếu để trống)", "Product code (generated when empty)", "TQ-CHE01"),
+    typed("category", CATEGORY, "Danh mục (theo nhóm sản phẩm OCOP)", "Category (from the OCOP product groups)", "che", required=True),
+    typed("price", PRICE, "Giá, số đồng tròn; hoặc lien-he", "Price in whole đồng; or lien-he", "450000", required=True),
+    typed("unit", TextType(40), "Đơn vị bán", "Unit of sale", "hộp 200 g"),
+    typed("min_order", TextType(40), "Đặt tối thiểu", "Minimum order", "2 hộp"),
     _image_list("Ảnh sản phẩm, đặt cạnh tệp; hoặc `none` nếu chưa có", "Product photos beside the file; or `none`", required=True, allow_none=True),
-    scalar("status", "enum", _enum(STATUSES), "Tình trạng: " + ", ".join(STATUSES), "Status: " + ", ".join(STATUSES), "con-hang", choices=tuple(STATUSES)),
+    typed("status", EnumType(STATUSES), "Tình trạng: " + ", ".join(STATUSES), "Status: " + ", ".join(STATUSES), "con-hang"),
     SEASON,
     F("ocop", "mapping", "Xếp hạng OCOP", "OCOP rating", "stars: 4\nyear: 2023", fields=OCOP_FIELDS),
     CERTIFICATIONS,
-    scalar("shelf_life", "text", _text(40), "Hạn sử dụng", "Shelf life", "12 tháng"),
+    typed("shelf_life", TextType(40), "Hạn sử dụng", "Shelf life", "12 tháng"),
     F("origin", "mapping", "Nơi sản xuất, khi khác địa chỉ hợp tác xã", "Place of production, when different", "province: Tuyên Quang", fields=ORIGIN_FIELDS),
     F("order", "mapping", "Kênh đặt hàng riêng cho sản phẩm này (thay kênh của hợp tác xã)", "Order channels for this product (override the cooperative's)", "zalo: 0987 654 321", fields=CONTACT_FIELDS),
     F("marketplaces", "list", "Sản phẩm trên sàn thương mại điện tử", "Listings on online marketplaces", "- platform: postmart\n  url: https://postmart.vn/p/…", item=F("marketplace", "mapping", "Một sàn", "One listing", "platform: shopee", fields=MARKETPLACE_FIELDS, check=_check_listing)),
-    scalar("featured", "bool", _bool, "Nổi bật trên trang chủ (có/không)", "Featured on the home page (yes/no)", "yes"),
-    F("tags", "list", "Từ khoá", "Tags", "[chè, quà biếu]", item=scalar("tag", "text", _text(40), "Một từ khoá", "A tag", "quà biếu")),
+    typed("featured", BOOL, "Nổi bật trên trang chủ (có/không)", "Featured on the home page (yes/no)", "yes"),
+    F("tags", "list", "Từ khoá", "Tags", "[chè, quà biếu]", item=typed("tag", TextType(40), "Một từ khoá", "A tag", "quà biếu")),
     TRANSLATIONS,
 )  # fmt: skip
 

@@ -4,21 +4,24 @@ Templates (`chophien new`) and spreadsheet imports write YAML through `emit`; up
 through `FrontMatterEditor`, which replaces only the lines of the keys that change, so the
 volunteer's comments, blank lines, key order and Markdown story stay as they were. Every
 edit is checked by parsing the result with the strict loader. Text is written plain only
-when every standard YAML parser reads it as the same text (chophien/catalogue/canonical.py), else
+when every standard YAML parser reads it as the same text (chophien/formats/yamlread.py), else
 double-quoted; ints and bools are written as YAML numbers and true/false, lists one item a
 line (the layout Decap CMS writes, so a save through the CMS changes nothing). An editor given
-the schema's fields writes each value in its canonical form (`canonical.written`).
+a canonicaliser (a function of key path and value, e.g. chophien/catalogue/canonical.py's
+`value_writer`) writes each value in the form it returns; this module knows no schema.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 import yaml
 
-from chophien.catalogue.canonical import reads_as_text, spec_at, written
 from chophien.formats.strictyaml import YamlProblem, clean_value, parse_front_matter, split_front_matter
+from chophien.formats.yamlread import reads_as_text
 
 
 def _parses_to(source: str, expected: str, path: tuple) -> bool:
@@ -95,12 +98,17 @@ def _is_filler(line: str) -> bool:
 class FrontMatterEditor:
     """Edit the front matter of one content file; `text()` returns the whole file."""
 
-    def __init__(self, text: str, order: dict[tuple, list[str]] | None = None, fields: tuple = ()):
+    def __init__(
+        self,
+        text: str,
+        order: dict[tuple, list[str]] | None = None,
+        canonical: Callable[[tuple, Any], Any] | None = None,
+    ):
         front, body, _ = split_front_matter(text)
         self.lines = front.split("\n") if front else []
         self.body = body
         self.order = order or {}  # parent path → keys in schema order, for inserting
-        self.fields = fields  # the schema's Fields: values set are written in canonical form
+        self.canonical = canonical  # (key path, value) → the value in the form to write
         self._parse()
 
     # -- state -------------------------------------------------------------------
@@ -169,9 +177,8 @@ class FrontMatterEditor:
         """
         if self._get(path) == _plain(value) and path in self.doc.positions and not force:
             return
-        spec = spec_at(self.fields, path) if self.fields else None
-        if spec is not None:
-            value = written(spec, value)
+        if self.canonical is not None:
+            value = self.canonical(path, value)
         if not self._block_style(path):
             top = path[0]
             merged = _with(self._get((top,)) if isinstance(self._get((top,)), dict) else {}, path[1:], value)

@@ -14,7 +14,8 @@ from pathlib import Path
 from chophien.assessment.loader import load_assessments
 from chophien.assessment.model import Assessments
 from chophien.catalogue.content_tree import walk
-from chophien.catalogue.loader import Catalogue, load_catalogue
+from chophien.catalogue.loader import load_catalogue
+from chophien.catalogue.model import Catalogue
 from chophien.core.files import remove_litter
 from chophien.core.filestat import FileHashes
 from chophien.core.problems import ProblemList
@@ -38,15 +39,6 @@ class Prepared:
         return not self.problems.errors
 
 
-def referenced_images(catalogue: Catalogue):
-    for coop in catalogue.cooperatives.values():
-        if coop.logo:
-            yield coop.logo
-        yield from coop.photos
-    for product in catalogue.products:
-        yield from product.images
-
-
 def process_images(
     catalogue: Catalogue,
     content_dir: Path,
@@ -56,7 +48,7 @@ def process_images(
 ) -> dict[str, ProcessedImage]:
     """Derivatives for every referenced photo; each unusable one becomes a Problem at its reference."""
     references: dict[str, list] = {}
-    for image in referenced_images(catalogue):
+    for image in catalogue.referenced_images():
         references.setdefault(image.source, []).append(image)
     results = cache.process_all([(content_dir / source, source) for source in references], hashes)
     processed: dict[str, ProcessedImage] = {}

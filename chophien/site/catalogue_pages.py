@@ -12,8 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from chophien import reference
-from chophien.catalogue.loader import Catalogue
-from chophien.catalogue.model import Product
+from chophien.catalogue.model import Catalogue, Product
 from chophien.catalogue.orders import needs_copied_message, order_links, order_message
 from chophien.core.text import collation_key, vi_sorted
 from chophien.site import urls

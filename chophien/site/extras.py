@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from chophien.catalogue.loader import Catalogue
+from chophien.catalogue.model import Catalogue
 from chophien.core.files import share_file, write_atomic
 from chophien.site import feeds, urls
 from chophien.site.fingerprint import PageState

@@ -6,8 +6,7 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from chophien.catalogue.model import Image
-from chophien.catalogue.schema import KINDS, STATUSES
+from chophien.catalogue.model import KINDS, STATUSES, Image
 from chophien.core.settings import Settings
 from chophien.core.text import format_date, format_money, format_phone, group_thousands
 from chophien.photos.model import ProcessedImage

@@ -1,8 +1,9 @@
 """Decap CMS for people who won't touch YAML: the /admin/ page and its config.yml, from the schema.
 
 Every form field comes from chophien/catalogue/schema.py (label and help in Vietnamese, required,
-example), every choice from the reference data, so the forms cannot drift from what
-`chophien validate` accepts (tests/volunteer/test_cms.py walks both). Edits go through the
+example); each value's widget, pattern and choices from its field type
+(chophien/catalogue/field_types.py), the object that also converts it, so the forms cannot drift
+from what `chophien validate` accepts (tests/volunteer/test_cms.py walks both). Edits go through the
 editorial workflow: each save is a branch and a pull request, validated like any other.
 Photos upload beside the file that uses them, as the content format requires.
 """
@@ -15,9 +16,8 @@ from pathlib import Path
 import yaml
 from markupsafe import escape
 
-from chophien import reference
-from chophien.catalogue.forms import FORMS, text_pattern
-from chophien.catalogue.schema import COOPERATIVE_FIELDS, KINDS, PRODUCT_FIELDS, STATUSES, Bilingual, Field
+from chophien.catalogue.field_types import FieldType
+from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field
 from chophien.core.files import write_atomic, write_text
 from chophien.core.settings import Settings
 
@@ -43,25 +43,15 @@ def label(spec: Field) -> str:
     return text.strip() or spec.name
 
 
+def field_type(spec: Field) -> FieldType | None:
+    """The field type of a scalar (or of a list item given by name), None for a list or mapping."""
+    return spec.convert if isinstance(spec.convert, FieldType) else None
+
+
 def options(spec: Field) -> list[dict] | None:
     """Choices of an enum or reference field, as Decap select options (value = what the file holds)."""
-    kind = spec.type
-    if kind == "enum":
-        labels = {"kind": KINDS, "status": STATUSES}[spec.name]
-        return [{"label": vi, "value": slug} for slug, (vi, _en) in labels.items()]
-    if kind == "province":
-        return [{"label": p.name, "value": p.name} for p in reference.provinces()]
-    if kind == "ethnic_group":
-        return [{"label": g.name, "value": g.name} for g in reference.ethnic_groups()]
-    if kind == "category":
-        groups = {g.slug: g.name for g in reference.category_groups()}
-        return [{"label": f"{groups[c.group]} › {c.name}", "value": c.slug} for c in reference.categories()]
-    if kind == "certification":
-        return [{"label": c.name, "value": c.slug} for c in reference.certifications()]
-    if kind == "int" and spec.name == "month":
-        # YAML reads `season: [9, 10]` as numbers: the values are numbers too, or nothing shows.
-        return [{"label": f"Tháng {m}", "value": m} for m in _bounds(spec)]
-    return None
+    kind = field_type(spec)
+    return kind.options() if kind is not None else None
 
 
 def _human(spec: Field, value: str) -> str:
@@ -91,48 +81,8 @@ def hint(spec: Field) -> str:
     return f"{text}. Ví dụ: {_human(spec, spec.example)}"
 
 
-def _bounds(spec: Field) -> range:
-    """The whole numbers *spec*'s converter accepts, found by asking the converter itself."""
-
-    def ok(n: int) -> bool:
-        try:
-            spec.convert(str(n))
-        except Bilingual:
-            return False
-        return True
-
-    low = next(n for n in range(0, 10_000) if ok(n))
-    high = low
-    step = 1
-    while ok(high + step):
-        high += step
-        step *= 2
-    while step > 1:
-        step //= 2
-        if ok(high + step):
-            high += step
-    return range(low, high + 1)
-
-
-def _max_length(spec: Field) -> int:
-    """The longest text *spec*'s converter accepts, found by asking the converter itself."""
-
-    def ok(n: int) -> bool:
-        try:
-            spec.convert("a" * n)
-        except Bilingual:
-            return False
-        return True
-
-    low, high = 1, 4096
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if ok(middle) else (low, middle - 1)
-    return low
-
-
 def widget(spec: Field, inside_optional: bool = False) -> dict:
-    """One Decap field for one schema Field: widget, pattern and choices from the field's type.
+    """One Decap field for one schema Field: widget, pattern and choices from its field type.
 
     Decap enforces the required sub-fields of an optional object even when the whole object
     is left empty (decap-cms issues 2103, 7748), so inside an optional object nothing is
@@ -155,23 +105,11 @@ def widget(spec: Field, inside_optional: bool = False) -> dict:
         field.update(widget="select", multiple=True, options=options(item))
     elif item is not None:
         field.update(widget="list")
-    elif options(spec) is not None:
-        field.update(widget="select", options=options(spec))
-    elif spec.type in ("int", "year"):
-        bounds = _bounds(spec)
-        field.update(widget="number", value_type="int", min=bounds.start, max=bounds.stop - 1, step=1)
-    elif spec.type in FORMS:
-        form = FORMS[spec.type]
-        field["widget"] = form.widget
-        field.update(dict(form.options))
-        if form.pattern:
-            field["pattern"] = [form.pattern, form.message_vi]
     else:
-        longest = _max_length(spec)
-        field.update(
-            widget="string",
-            pattern=[text_pattern(longest), f"Không để trống, tối đa {longest} ký tự"],
-        )
+        kind = field_type(spec)
+        if kind is None:
+            raise TypeError(f"{spec.name}: a scalar without a field type has no CMS widget")
+        field.update(kind.form())
     return field
 
 

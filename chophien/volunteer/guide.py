@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 from chophien import reference
-from chophien.catalogue.schema import COOPERATIVE_FIELDS, KINDS, PRODUCT_FIELDS, STATUSES, Field
+from chophien.catalogue.model import KINDS, STATUSES
+from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field
 from chophien.core.problems import render_human
 from chophien.site.build import prepare
 from chophien.volunteer.scaffold import _commented_example

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from chophien.catalogue.loader import Catalogue
+from chophien.catalogue.model import Catalogue
 from chophien.core.files import write_atomic
 from chophien.core.problems import WARNING, ProblemList
 from chophien.core.text import group_thousands
@@ -74,10 +74,8 @@ def inspect(path: Path) -> tuple[str, int, int]:
 
 def check_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList) -> int:
     """Report photos too small, too large for git, or without alt text; return how many were looked at."""
-    from chophien.site.build import referenced_images
-
     seen = 0
-    for image in referenced_images(catalogue):
+    for image in catalogue.referenced_images():
         seen += 1
         label = image.referenced_at[3]
         file = content_dir / image.source
@@ -194,11 +192,9 @@ def shrink_in_place(path: Path) -> Shrunk | None:
 
 
 def fix_photos(catalogue: Catalogue, content_dir: Path, problems: ProblemList) -> list[Shrunk]:
-    from chophien.site.build import referenced_images
-
     done: list[Shrunk] = []
     first_reference = {}
-    for image in referenced_images(catalogue):
+    for image in catalogue.referenced_images():
         first_reference.setdefault(image.source, image)
     for source, image in first_reference.items():
         try:

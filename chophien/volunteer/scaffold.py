@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chophien.catalogue.canonical import written
+from chophien.catalogue.field_types import Warned
 from chophien.catalogue.loader import slug_refusal
-from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field, Warned
+from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field
 from chophien.core.text import Bilingual, did_you_mean, hint, nfc, slugify
 from chophien.formats.yamlwrite import check_readable, emit
 from chophien.photos.decode import decode, decode_kind

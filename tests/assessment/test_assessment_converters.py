@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chophien.assessment.converters import criterion_key, decimal, percent, region, slug
-from chophien.catalogue.schema import Invalid
+from chophien.catalogue.field_types import Invalid
 
 
 @pytest.mark.parametrize(

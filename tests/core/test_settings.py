@@ -153,7 +153,8 @@ def test_today_comes_from_the_settings_inside_today_is():
 
 
 def test_the_content_year_check_uses_the_builds_today():
-    from chophien.catalogue.schema import Invalid, _year
+    from chophien.catalogue.field_types import YEAR as _year
+    from chophien.catalogue.field_types import Invalid
 
     next_year = str(dt.date.today().year + 1)
     with pytest.raises(Invalid):

@@ -1,12 +1,16 @@
-"""The /admin/ CMS config is generated from the schema: every field, widget, required flag and choice."""
+"""The /admin/ CMS config is generated from the schema: every field, widget, required flag and choice,
+each checked against the field type's converter (what `chophien validate` runs)."""
 
+import json
 import re
+import subprocess
 
 import pytest
 import yaml
 
 from chophien import reference
-from chophien.catalogue.schema import COOPERATIVE_FIELDS, KINDS, PRODUCT_FIELDS, STATUSES, Field
+from chophien.catalogue.model import KINDS, STATUSES
+from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field
 from chophien.core.settings import Settings
 from chophien.quality.budgets import measure_site
 from chophien.volunteer.cms import DECAP_INTEGRITY, DECAP_SCRIPT, config, config_yaml
@@ -42,8 +46,15 @@ def expected_choices(spec: Field) -> list[str] | None:
     return None
 
 
+def assert_converter_takes(spec: Field, choices: list, at: str) -> None:
+    """Every choice the form offers is a value the field type's converter accepts."""
+    refused = [value for value in choices if not spec.convert.accepts(str(value))]
+    assert not refused, (at, refused)
+
+
 def assert_matches(specs: tuple[Field, ...], fields: list[dict], where: str, optional: bool = False) -> None:
-    """Every schema Field has exactly one CMS field, with the right widget, required flag and choices.
+    """Every schema Field has exactly one CMS field, with the right widget, required flag and choices;
+    every choice passes the field's converter, every pattern is the field type's own.
 
     Inside an optional group nothing is required: Decap would refuse to save the group left empty.
     """
@@ -68,13 +79,48 @@ def assert_matches(specs: tuple[Field, ...], fields: list[dict], where: str, opt
         elif item is not None and expected_choices(item) is not None:
             assert (field["widget"], field["multiple"]) == ("select", True), at
             assert values(field) == expected_choices(item), at
+            assert_converter_takes(item, values(field), at)
         elif item is not None:
             assert field["widget"] == "list", at
         elif expected_choices(spec) is not None:
             assert field["widget"] == "select", at
             assert values(field) == expected_choices(spec), at
+            assert_converter_takes(spec, values(field), at)
         else:
             assert field["widget"] == SCALAR_WIDGETS[spec.type], at
+            if field["widget"] == "string":
+                assert field["pattern"] == [spec.convert.pattern, spec.convert.message_vi], at
+            if field["widget"] == "number":
+                assert_converter_takes(spec, [field["min"], field["max"]], at)
+                assert not spec.convert.accepts(str(field["max"] + 1)), at
+
+
+def example_checks(specs: tuple[Field, ...], fields: list[dict]) -> list[tuple[str, str, str]]:
+    """(pattern, example, field name) for every patterned form field: what the volunteer is shown."""
+    by_name = {f["name"]: f for f in fields}
+    found = []
+    for spec in specs:
+        field = by_name[spec.name]
+        if "fields" in field:
+            found += example_checks(spec.fields if spec.type == "mapping" else spec.item.fields, field["fields"])
+        elif "pattern" in field:
+            assert spec.convert.accepts(spec.example), spec.name  # the converter takes the example
+            found.append((field["pattern"][0], spec.example, spec.name))
+    return found
+
+
+def test_every_example_in_a_hint_passes_the_form_and_the_converter():
+    cms = collections()
+    checks = example_checks(COOPERATIVE_FIELDS, cms["hop-tac-xa"]["fields"][:-1])
+    checks += example_checks(PRODUCT_FIELDS, cms["san-pham-htx-mat-ong"]["fields"][:-1])
+    assert len(checks) > 25
+    script = (
+        "let s='';process.stdin.on('data',c=>s+=c).on('end',()=>"
+        "console.log(JSON.stringify(JSON.parse(s).map(([p,v])=>RegExp(p).test(v)))))"
+    )
+    run = subprocess.run(["node", "-e", script], input=json.dumps(checks), capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert [name for (_, _, name), ok in zip(checks, json.loads(run.stdout), strict=True) if not ok] == []
 
 
 def collections():

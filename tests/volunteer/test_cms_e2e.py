@@ -36,7 +36,8 @@ from cms_harness import (
     validate_saved,
 )
 
-from chophien.catalogue.schema import _phone, _price
+from chophien.catalogue.field_types import PHONE as _phone
+from chophien.catalogue.field_types import PRICE as _price
 from chophien.core.settings import Settings
 from chophien.volunteer import cms
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chophien.catalogue.canonical import value_writer
 from chophien.catalogue.schema import check_mapping
 from chophien.core.problems import ProblemList
 from chophien.core.text import (
@@ -356,7 +357,7 @@ class Importer:
         self, fields, kind, existing: str | None, columns: dict[int, Column], values: dict, literal: set[int]
     ) -> str:
         order = _schema_order(fields)
-        editor = FrontMatterEditor(existing or "---\n---\n", order, fields)  # canonical values
+        editor = FrontMatterEditor(existing or "---\n---\n", order, value_writer(fields))  # canonical values
         doc = editor.doc if existing is not None else None
         body = None
         images: dict[tuple[int, str], str | object] = {}
