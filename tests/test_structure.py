@@ -4,8 +4,8 @@ environment only in templating and the adapter), and every module importable on 
 Which imports count: every `import` statement anywhere in a module, at module level or inside a
 function. An import inside a function only delays the dependency, it does not remove it: the
 layers must point one way (issue 12), so a function-level import that closes a cycle is a cycle.
-A cycle that cannot be cut yet is listed in ALLOWED_CYCLE_EDGES with the reason, and the test
-fails as soon as the edge is gone or no longer closes a cycle, so the list never outlives its need.
+There is no list of allowed exceptions: the last cycle (canonical <-> yamlwrite) and the last
+upward import (formats.yamlwrite -> catalogue.canonical) were cut in issue 12.
 `if TYPE_CHECKING:` imports would count too; the package has none.
 """
 
@@ -26,12 +26,9 @@ PACKAGE = Path(chophien.__file__).parent
 ADAPTER = "chophien.pelican_plugin"  # the only module that imports Pelican
 # Jinja's Environment (or the whole `jinja2` module, which reaches it) only here: the domain gets
 # values and filters, never the environment. Other modules may import jinja2's small helpers
-# (discovery uses `pass_context` for one template global).
+# (site/head uses `pass_context` for one template global).
 JINJA_ENVIRONMENT_OWNERS = {"chophien.site.templating", ADAPTER}
 JINJA_ENVIRONMENT_NAMES = {"Environment", "SandboxedEnvironment", "NativeEnvironment", "Template"}
-
-# (importer, imported): function-level imports that still close a cycle, each with why it stays.
-ALLOWED_CYCLE_EDGES: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)
@@ -124,7 +121,7 @@ def import_graph(sources: dict[str, str] | None = None) -> dict[str, list[Import
 
 
 def find_cycle(
-    graph: dict[str, list[Import]], skip: set[tuple[str, str]] = frozenset()
+    graph: dict[str, list[Import]],
 ) -> list[Import] | None:
     """One import cycle as the chain of imports that closes it, or None (iterative DFS)."""
     state: dict[str, int] = {}  # 1 on the current path, 2 done
@@ -137,8 +134,6 @@ def find_cycle(
         while stack:
             module, edges = stack[-1]
             for edge in edges:
-                if (edge.importer, edge.imported) in skip:
-                    continue
                 if state.get(edge.imported) == 1:
                     chain = path + [edge]
                     first = next(i for i, e in enumerate(chain) if e.importer == edge.imported)
@@ -171,19 +166,8 @@ def test_the_package_has_modules_to_check():
 
 
 def test_no_import_cycle_among_chophien_modules():
-    cycle = find_cycle(import_graph(), skip=ALLOWED_CYCLE_EDGES)
+    cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle (function-level imports count):\n" + describe(cycle)
-
-
-@pytest.mark.parametrize("edge", sorted(ALLOWED_CYCLE_EDGES), ids="→".join)
-def test_each_allowed_cycle_edge_is_still_needed(edge):
-    """An allowed edge must exist, stay inside functions, and still close a cycle; else delete it."""
-    graph = import_graph()
-    uses = [i for i in graph[edge[0]] if i.imported == edge[1]]
-    assert uses, f"{edge[0]} no longer imports {edge[1]}: remove the entry from ALLOWED_CYCLE_EDGES"
-    assert all(i.in_function for i in uses), [i.where() for i in uses if not i.in_function]
-    others = ALLOWED_CYCLE_EDGES - {edge}
-    assert find_cycle(graph, skip=others) is not None, f"{edge} closes no cycle now: remove it"
 
 
 def test_pelican_is_imported_only_by_the_adapter():
@@ -227,9 +211,6 @@ LAYERS = (
 )
 ENTRY_POINTS = {"chophien.cli", ADAPTER}
 
-# (importer, imported): upward imports not cut yet, each with why; the test fails when one is gone.
-ALLOWED_UPWARD: set[tuple[str, str]] = set()
-
 
 def layer_of(module: str) -> str:
     if module in ENTRY_POINTS:
@@ -247,7 +228,6 @@ def upward_imports(graph: dict[str, list[Import]]) -> list[Import]:
         for imports in graph.values()
         for i in imports
         if LAYERS.index(layer_of(i.imported)) > LAYERS.index(layer_of(i.importer))
-        and (i.importer, i.imported) not in ALLOWED_UPWARD
     ]
 
 
@@ -264,11 +244,6 @@ def test_no_import_points_up_the_layers():
     )
 
 
-@pytest.mark.parametrize("edge", sorted(ALLOWED_UPWARD), ids="→".join)
-def test_each_allowed_upward_import_is_still_there(edge):
-    assert any(i.imported == edge[1] for i in import_graph()[edge[0]]), f"{edge} is gone: remove it"
-
-
 # --- the checks can fail ----------------------------------------------------------------------
 
 
@@ -277,7 +252,7 @@ def test_the_reader_sees_a_planted_cycle_and_a_stray_pelican_import():
     planted = MODULES["chophien.site.page"].read_text(encoding="utf-8") + (
         "\n\ndef _planted():\n    from .catalogue_pages import build_pages\n\n    import pelican.signals\n"
     )
-    cycle = find_cycle(import_graph({"chophien.site.page": planted}), skip=ALLOWED_CYCLE_EDGES)
+    cycle = find_cycle(import_graph({"chophien.site.page": planted}))
     assert cycle is not None
     assert {e.importer for e in cycle} >= {"chophien.site.page", "chophien.site.catalogue_pages"}
     assert any(e.in_function and e.importer == "chophien.site.page" for e in cycle)
