@@ -3,11 +3,11 @@
 Not part of the test suite (pytest only collects tests/). Each target runs for a fixed time
 (`--seconds`, default 60; `make fuzz FUZZ_SECONDS=600`) and reports how many inputs it ran:
 
-  yaml         strictyaml.parse_front_matter / parse_yaml_file on bytes
-  schema       the cooperative and product schemas (schema.check_mapping) on parsed front matter
-               and on generated data, and loader.load_catalogue on a tree holding a fuzzed file
-  spreadsheet  spreadsheet.import_spreadsheet on CSV and xlsx bytes (nothing written)
-  survey       assessment_loader.load_assessments on a survey folder with a fuzzed survey.yaml,
+  yaml         formats.strictyaml.parse_front_matter / parse_yaml_file on bytes
+  schema       the cooperative and product schemas (catalogue.schema.check_mapping) on parsed front matter
+               and on generated data, and catalogue.loader.load_catalogue on a tree holding a fuzzed file
+  spreadsheet  volunteer.spreadsheet.importer.import_spreadsheet on CSV and xlsx bytes (nothing written)
+  survey       assessment.loader.load_assessments on a survey folder with a fuzzed survey.yaml,
                responses.csv, published.yaml or scoring model
 
 A reader may only answer with its own reported problems (YamlProblem, a ProblemList); any

@@ -17,12 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from chophien.catalogue.loader import (
-    Catalogue,  # moving to chophien.catalogue.model (issue 12): then import it from there
-    product_code,  # the code the loader derives from the path
-)
+from chophien.catalogue.loader import product_code  # the code the loader derives from the path
 from chophien.catalogue.model import (
     OCOP_VALIDITY_MONTHS,
+    Catalogue,
     CertificationHeld,
     Contact,
     Cooperative,

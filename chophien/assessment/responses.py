@@ -19,11 +19,7 @@ from chophien.assessment.files import AssessmentFiles
 from chophien.assessment.model import SECTORS, SIZE_BANDS, Response, ScoringModel, Survey
 from chophien.assessment.schema import BASE_COLUMNS, REQUIRED_COLUMNS
 from chophien.assessment.scoring import score
-from chophien.catalogue.field_types import BOOL as _bool
-from chophien.catalogue.field_types import PROVINCE as _province
-from chophien.catalogue.field_types import EnumType as _enum
-from chophien.catalogue.field_types import Invalid, Warned
-from chophien.catalogue.field_types import WholeType as _whole
+from chophien.catalogue.field_types import BOOL, PROVINCE, EnumType, Invalid, Warned, WholeType
 from chophien.catalogue.model import KINDS
 from chophien.core.problems import ERROR, WARNING
 from chophien.core.text import Bilingual, did_you_mean, hint
@@ -196,17 +192,17 @@ class ResponsesFile:
         equipment = {e.key: (e.name, e.name_en or e.name) for e in self.model.equipment}
         converters = {
             "respondent": (self._respondent, "an-001 hoặc htx-che-shan-tuyet-ho-thau"),
-            "province": (_province, "Lào Cai"),
+            "province": (PROVINCE, "Lào Cai"),
             "region": (region, "trung-du-mien-nui-phia-bac"),
-            "sector": (_enum(SECTORS), "nong-nghiep"),
-            "kind": (_enum(KINDS), "hop-tac-xa"),
-            "size": (_enum(SIZE_BANDS), "10-29"),
-            "equipment": (_enum(equipment), next(iter(equipment), "")),
-            "consent": (_bool, "no"),
+            "sector": (EnumType(SECTORS), "nong-nghiep"),
+            "kind": (EnumType(KINDS), "hop-tac-xa"),
+            "size": (EnumType(SIZE_BANDS), "10-29"),
+            "equipment": (EnumType(equipment), next(iter(equipment), "")),
+            "consent": (BOOL, "no"),
         }
         for criterion in self.model.criteria:
             converters[criterion.key] = (
-                _whole(0, criterion.maximum, "số điểm", "a number of points"),
+                WholeType(0, criterion.maximum, "số điểm", "a number of points"),
                 str(criterion.maximum),
             )
         return converters

@@ -9,97 +9,94 @@ from __future__ import annotations
 
 from chophien.assessment.converters import criterion_key, decimal, percent, slug
 from chophien.assessment.suppression import DEFAULT_THRESHOLD
-from chophien.catalogue.field_types import BOOL as _bool
-from chophien.catalogue.field_types import URL as _url
-from chophien.catalogue.field_types import TextType as _text
-from chophien.catalogue.field_types import WholeType as _whole
+from chophien.catalogue.field_types import BOOL, URL, TextType, WholeType
 from chophien.catalogue.schema import F, scalar
 
 BASE_COLUMNS = ("respondent", "province", "region", "sector", "kind", "size", "equipment", "consent")
 REQUIRED_COLUMNS = ("respondent", "province", "sector", "kind", "size", "equipment")
 
 LEVEL_FIELDS = (
-    scalar("level", "int", _whole(0, 9, "số mức", "a level number"), "Số thứ tự của mức, từ 0", "Level number, from 0", "2", required=True),
-    scalar("name", "text", _text(60), "Tên mức", "Level name", "Bắt đầu", required=True),
-    scalar("name_en", "text", _text(60), "Tên tiếng Anh", "English name", "Beginning"),
-    scalar("description", "text", _text(400), "Mô tả ngắn", "Short description", "Đã có một số hoạt động số"),
-    scalar("pillar_above", "percent", _whole(0, 100, "một tỉ lệ phần trăm", "a percentage"), "Trụ cột đạt mức này khi điểm trên …% điểm tối đa của trụ cột", "A pillar reaches this level above …% of its maximum", "20"),
-    scalar("total_above", "int", _whole(0, 100000, "số điểm", "a number of points"), "Mức chung: tổng điểm phải trên …", "Overall: total points must be above …", "64"),
-    scalar("pillars_at_level", "int", _whole(1, 50, "số trụ cột", "a number of pillars"), "Mức chung: và ít nhất … trụ cột đạt mức này trở lên", "Overall: and at least … pillars at this level or higher", "4"),
+    scalar("level", "int", WholeType(0, 9, "số mức", "a level number"), "Số thứ tự của mức, từ 0", "Level number, from 0", "2", required=True),
+    scalar("name", "text", TextType(60), "Tên mức", "Level name", "Bắt đầu", required=True),
+    scalar("name_en", "text", TextType(60), "Tên tiếng Anh", "English name", "Beginning"),
+    scalar("description", "text", TextType(400), "Mô tả ngắn", "Short description", "Đã có một số hoạt động số"),
+    scalar("pillar_above", "percent", WholeType(0, 100, "một tỉ lệ phần trăm", "a percentage"), "Trụ cột đạt mức này khi điểm trên …% điểm tối đa của trụ cột", "A pillar reaches this level above …% of its maximum", "20"),
+    scalar("total_above", "int", WholeType(0, 100000, "số điểm", "a number of points"), "Mức chung: tổng điểm phải trên …", "Overall: total points must be above …", "64"),
+    scalar("pillars_at_level", "int", WholeType(1, 50, "số trụ cột", "a number of pillars"), "Mức chung: và ít nhất … trụ cột đạt mức này trở lên", "Overall: and at least … pillars at this level or higher", "4"),
 )  # fmt: skip
 
 CRITERION_FIELDS = (
     scalar("key", "key", criterion_key, "Mã tiêu chí, cũng là tên cột trong responses.csv", "Criterion code, also the column name in responses.csv", "kh1", required=True),
-    scalar("name", "text", _text(200), "Nội dung tiêu chí", "What the criterion asks", "Có trang web hoặc fanpage", required=True),
-    scalar("max", "int", _whole(1, 1000, "số điểm", "a number of points"), "Điểm tối đa", "Maximum points", "15", required=True),
+    scalar("name", "text", TextType(200), "Nội dung tiêu chí", "What the criterion asks", "Có trang web hoặc fanpage", required=True),
+    scalar("max", "int", WholeType(1, 1000, "số điểm", "a number of points"), "Điểm tối đa", "Maximum points", "15", required=True),
 )  # fmt: skip
 
 PILLAR_FIELDS = (
     scalar("key", "slug", slug, "Mã trụ cột", "Pillar code", "khach-hang", required=True),
-    scalar("name", "text", _text(120), "Tên trụ cột", "Pillar name", "Trải nghiệm số cho khách hàng", required=True),
-    scalar("short_name", "text", _text(16), "Tên ngắn trên biểu đồ (≤ 16 ký tự)", "Short name for charts (≤ 16 characters)", "Khách hàng", required=True),
-    scalar("name_en", "text", _text(120), "Tên tiếng Anh", "English name", "Digital customer experience"),
-    scalar("max", "int", _whole(1, 10000, "số điểm", "a number of points"), "Điểm tối đa của trụ cột", "Pillar maximum points", "65", required=True),
+    scalar("name", "text", TextType(120), "Tên trụ cột", "Pillar name", "Trải nghiệm số cho khách hàng", required=True),
+    scalar("short_name", "text", TextType(16), "Tên ngắn trên biểu đồ (≤ 16 ký tự)", "Short name for charts (≤ 16 characters)", "Khách hàng", required=True),
+    scalar("name_en", "text", TextType(120), "Tên tiếng Anh", "English name", "Digital customer experience"),
+    scalar("max", "int", WholeType(1, 10000, "số điểm", "a number of points"), "Điểm tối đa của trụ cột", "Pillar maximum points", "65", required=True),
     F("criteria", "list", "Các tiêu chí của trụ cột", "The pillar's criteria", "- key: kh1\n  name: …\n  max: 15", required=True, item=F("criterion", "mapping", "Một tiêu chí", "One criterion", "key: kh1", fields=CRITERION_FIELDS)),
 )  # fmt: skip
 
 EQUIPMENT_FIELDS = (
     scalar("key", "slug", slug, "Mã loại thiết bị (giá trị trong cột equipment)", "Equipment class code (value of the equipment column)", "ban-tu-dong", required=True),
-    scalar("name", "text", _text(120), "Tên", "Name", "Bán tự động", required=True),
-    scalar("short_name", "text", _text(24), "Tên ngắn trên biểu đồ (≤ 24 ký tự)", "Short name for charts (≤ 24 characters)", "Bán tự động", required=True),
-    scalar("name_en", "text", _text(120), "Tên tiếng Anh", "English name", "Semi-automatic"),
-    scalar("description", "text", _text(400), "Định nghĩa", "Definition", "Máy chạy một chu trình; người nạp liệu, khởi động"),
-    scalar("example", "text", _text(200), "Ví dụ ở hợp tác xã", "Example at a cooperative", "máy đóng gói bán tự động"),
+    scalar("name", "text", TextType(120), "Tên", "Name", "Bán tự động", required=True),
+    scalar("short_name", "text", TextType(24), "Tên ngắn trên biểu đồ (≤ 24 ký tự)", "Short name for charts (≤ 24 characters)", "Bán tự động", required=True),
+    scalar("name_en", "text", TextType(120), "Tên tiếng Anh", "English name", "Semi-automatic"),
+    scalar("description", "text", TextType(400), "Định nghĩa", "Definition", "Máy chạy một chu trình; người nạp liệu, khởi động"),
+    scalar("example", "text", TextType(200), "Ví dụ ở hợp tác xã", "Example at a cooperative", "máy đóng gói bán tự động"),
 )  # fmt: skip
 
 MODEL_FIELDS = (
-    scalar("name", "text", _text(200), "Tên bộ tiêu chí", "Model name", "Bộ chỉ số DBI 2021", required=True),
-    scalar("name_en", "text", _text(200), "Tên tiếng Anh", "English name", "Digital Business Indicators 2021"),
-    scalar("short_name", "text", _text(40), "Tên ngắn", "Short name", "DBI 2021", required=True),
-    scalar("source", "text", _text(400), "Văn bản, nguồn", "Source document", "Quyết định 1970/QĐ-BTTTT ngày 13/12/2021", required=True),
-    scalar("source_url", "url", _url, "Địa chỉ nguồn (https://…)", "Source address (https://…)", "https://dbi.gov.vn"),
-    F("notes", "list", "Ghi chú, điều chưa kiểm chứng", "Notes, what is unverified", "- Tên tiêu chí là bản rút gọn", item=scalar("note", "text", _text(600), "Một ghi chú", "A note", "…")),
+    scalar("name", "text", TextType(200), "Tên bộ tiêu chí", "Model name", "Bộ chỉ số DBI 2021", required=True),
+    scalar("name_en", "text", TextType(200), "Tên tiếng Anh", "English name", "Digital Business Indicators 2021"),
+    scalar("short_name", "text", TextType(40), "Tên ngắn", "Short name", "DBI 2021", required=True),
+    scalar("source", "text", TextType(400), "Văn bản, nguồn", "Source document", "Quyết định 1970/QĐ-BTTTT ngày 13/12/2021", required=True),
+    scalar("source_url", "url", URL, "Địa chỉ nguồn (https://…)", "Source address (https://…)", "https://dbi.gov.vn"),
+    F("notes", "list", "Ghi chú, điều chưa kiểm chứng", "Notes, what is unverified", "- Tên tiêu chí là bản rút gọn", item=scalar("note", "text", TextType(600), "Một ghi chú", "A note", "…")),
     F("levels", "list", "Các mức, từ 0", "Levels, from 0", "- level: 0\n  name: Chưa khởi động", required=True, item=F("level", "mapping", "Một mức", "One level", "level: 1", fields=LEVEL_FIELDS)),
     F("pillars", "list", "Các trụ cột", "Pillars", "- key: khach-hang\n  …", required=True, item=F("pillar", "mapping", "Một trụ cột", "One pillar", "key: khach-hang", fields=PILLAR_FIELDS)),
     F("equipment", "list", "Thang tự động hoá thiết bị, từ thấp đến cao", "Equipment-automation scale, lowest first", "- key: khong-co\n  name: Không có thiết bị", required=True, item=F("class", "mapping", "Một loại", "One class", "key: khong-co", fields=EQUIPMENT_FIELDS)),
 )  # fmt: skip
 
 CONSENT_FIELDS = (
-    scalar("own_results", "bool", _bool, "Hợp tác xã đồng ý (cột consent: yes) thì kết quả riêng được hiện trên trang của hợp tác xã (có/không)", "A consenting cooperative's own result is shown on its page (yes/no)", "yes", required=True),
-    scalar("statement", "text", _text(600), "Điều người trả lời đã được hỏi và đồng ý", "What respondents were asked and agreed to", "HTX đồng ý công khai kết quả của mình trên Chợ phiên"),
+    scalar("own_results", "bool", BOOL, "Hợp tác xã đồng ý (cột consent: yes) thì kết quả riêng được hiện trên trang của hợp tác xã (có/không)", "A consenting cooperative's own result is shown on its page (yes/no)", "yes", required=True),
+    scalar("statement", "text", TextType(600), "Điều người trả lời đã được hỏi và đồng ý", "What respondents were asked and agreed to", "HTX đồng ý công khai kết quả của mình trên Chợ phiên"),
 )  # fmt: skip
 
 PRIVACY_FIELDS = (
-    scalar("threshold", "int", _whole(3, 100, "một ngưỡng", "a threshold"), f"Số nhỏ hơn ngưỡng này bị ẩn (mặc định {DEFAULT_THRESHOLD}, ít nhất 3)", f"Counts below this are hidden (default {DEFAULT_THRESHOLD}, at least 3)", "5"),
+    scalar("threshold", "int", WholeType(3, 100, "một ngưỡng", "a threshold"), f"Số nhỏ hơn ngưỡng này bị ẩn (mặc định {DEFAULT_THRESHOLD}, ít nhất 3)", f"Counts below this are hidden (default {DEFAULT_THRESHOLD}, at least 3)", "5"),
 )  # fmt: skip
 
 SURVEY_FIELDS = (
-    scalar("title", "text", _text(200), "Tên cuộc khảo sát", "Survey title", "Khảo sát chuyển đổi số hợp tác xã 2022", required=True),
-    scalar("title_en", "text", _text(200), "Tên tiếng Anh", "English title", "Cooperative digital transformation survey 2022"),
-    scalar("organiser", "text", _text(200), "Đơn vị thực hiện", "Organiser", "Viện Khoa học Công nghệ và Môi trường", required=True),
-    scalar("period", "text", _text(60), "Thời gian khảo sát", "Survey period", "03–06/2022", required=True),
-    scalar("year", "year", _whole(1990, 2100, "một năm", "a year"), "Năm khảo sát (để sắp xếp, so sánh)", "Survey year (for ordering and comparisons)", "2022", required=True),
-    scalar("method", "text", _text(1200), "Phương pháp: chọn mẫu, cách hỏi, ai chấm điểm", "Method: sampling, how asked, who scored", "Phỏng vấn trực tiếp theo phiếu", required=True),
-    scalar("sample_size", "int", _whole(1, 1_000_000, "số người trả lời", "a number of respondents"), "Số đơn vị trả lời", "Number of respondents", "200", required=True),
+    scalar("title", "text", TextType(200), "Tên cuộc khảo sát", "Survey title", "Khảo sát chuyển đổi số hợp tác xã 2022", required=True),
+    scalar("title_en", "text", TextType(200), "Tên tiếng Anh", "English title", "Cooperative digital transformation survey 2022"),
+    scalar("organiser", "text", TextType(200), "Đơn vị thực hiện", "Organiser", "Viện Khoa học Công nghệ và Môi trường", required=True),
+    scalar("period", "text", TextType(60), "Thời gian khảo sát", "Survey period", "03–06/2022", required=True),
+    scalar("year", "year", WholeType(1990, 2100, "một năm", "a year"), "Năm khảo sát (để sắp xếp, so sánh)", "Survey year (for ordering and comparisons)", "2022", required=True),
+    scalar("method", "text", TextType(1200), "Phương pháp: chọn mẫu, cách hỏi, ai chấm điểm", "Method: sampling, how asked, who scored", "Phỏng vấn trực tiếp theo phiếu", required=True),
+    scalar("sample_size", "int", WholeType(1, 1_000_000, "số người trả lời", "a number of respondents"), "Số đơn vị trả lời", "Number of respondents", "200", required=True),
     scalar("model", "slug", slug, "Bộ tiêu chí chấm điểm (tên tệp trong content/assessments/models/)", "Scoring model (file name in content/assessments/models/)", "dbi-2021-dnnvv", required=True),
-    scalar("source", "text", _text(400), "Nguồn số liệu", "Source of the data", "Liên minh HTX Việt Nam", required=True),
-    scalar("source_url", "url", _url, "Địa chỉ nguồn (https://…)", "Source address (https://…)", "https://vietnamnet.vn/…"),
-    scalar("sample_data", "bool", _bool, "Dữ liệu mẫu, không có thật (có/không)", "Sample data, not real (yes/no)", "no"),
-    scalar("summary", "text", _text(1000), "Tóm tắt hiện ở đầu trang", "Summary shown at the top of the page", "Khảo sát 200 HTX trên cả nước"),
+    scalar("source", "text", TextType(400), "Nguồn số liệu", "Source of the data", "Liên minh HTX Việt Nam", required=True),
+    scalar("source_url", "url", URL, "Địa chỉ nguồn (https://…)", "Source address (https://…)", "https://vietnamnet.vn/…"),
+    scalar("sample_data", "bool", BOOL, "Dữ liệu mẫu, không có thật (có/không)", "Sample data, not real (yes/no)", "no"),
+    scalar("summary", "text", TextType(1000), "Tóm tắt hiện ở đầu trang", "Summary shown at the top of the page", "Khảo sát 200 HTX trên cả nước"),
     F("consent", "mapping", "Quy tắc đồng ý công khai kết quả riêng", "Consent rules for publishing own results", "own_results: no", fields=CONSENT_FIELDS),
     F("privacy", "mapping", "Bảo vệ người trả lời", "Respondent protection", "threshold: 5", fields=PRIVACY_FIELDS),
 )  # fmt: skip
 
 PUBLISHED_FIELDS = (
-    scalar("source", "text", _text(600), "Ấn phẩm, bài viết công bố các số liệu này", "Publication the figures come from", "VietNamNet, 2023", required=True),
-    scalar("source_url", "url", _url, "Địa chỉ ấn phẩm (https://…)", "Publication address (https://…)", "https://vietnamnet.vn/…"),
+    scalar("source", "text", TextType(600), "Ấn phẩm, bài viết công bố các số liệu này", "Publication the figures come from", "VietNamNet, 2023", required=True),
+    scalar("source_url", "url", URL, "Địa chỉ ấn phẩm (https://…)", "Publication address (https://…)", "https://vietnamnet.vn/…"),
     F("placements", "list", "Xếp mức chung cho một nhóm", "Overall level given to a group", "- group: Vùng DTTS và miền núi\n  level: 2", item=F("placement", "mapping", "Một nhóm", "One group", "level: 2", fields=(
-        scalar("group", "text", _text(200), "Nhóm", "Group", "Vùng đồng bào DTTS và miền núi", required=True),
-        scalar("level", "int", _whole(0, 9, "số mức", "a level number"), "Mức", "Level", "2", required=True),
-        scalar("note", "text", _text(400), "Ghi chú", "Note", "đầu mức 2"),
+        scalar("group", "text", TextType(200), "Nhóm", "Group", "Vùng đồng bào DTTS và miền núi", required=True),
+        scalar("level", "int", WholeType(0, 9, "số mức", "a level number"), "Mức", "Level", "2", required=True),
+        scalar("note", "text", TextType(400), "Ghi chú", "Note", "đầu mức 2"),
     ))),
     F("levels", "list", "Tỉ lệ theo mức chung (% số người trả lời)", "Shares by overall level (% of respondents)", "- level: 2\n  percent: 40", item=F("share", "mapping", "Một mức", "One level", "level: 2", fields=(
-        scalar("level", "int", _whole(0, 9, "số mức", "a level number"), "Mức", "Level", "2", required=True),
+        scalar("level", "int", WholeType(0, 9, "số mức", "a level number"), "Mức", "Level", "2", required=True),
         scalar("percent", "percent", percent, "Tỉ lệ %", "Share %", "40", required=True),
     ))),
     F("pillars", "list", "Mức trung bình của từng trụ cột", "Average level per pillar", "- pillar: khach-hang\n  average_level: 1,8", item=F("pillar", "mapping", "Một trụ cột", "One pillar", "pillar: khach-hang", fields=(
@@ -108,9 +105,9 @@ PUBLISHED_FIELDS = (
     ))),
     F("equipment", "list", "Tỉ lệ theo mức tự động hoá thiết bị (% số người trả lời)", "Shares by equipment automation (% of respondents)", "- categories: [ban-tu-dong]\n  percent: 23", item=F("share", "mapping", "Một nhóm thiết bị", "One equipment group", "categories: [ban-tu-dong]", fields=(
         F("categories", "list", "Các loại thiết bị gộp trong nhóm này", "Equipment classes counted together", "[tu-dong-co-dinh, tu-dong-linh-hoat]", required=True, item=scalar("category", "slug", slug, "Mã loại thiết bị", "Equipment class code", "ban-tu-dong")),
-        scalar("label", "text", _text(120), "Tên nhóm (mặc định: tên loại thiết bị)", "Group label (default: the class name)", "Tự động"),
+        scalar("label", "text", TextType(120), "Tên nhóm (mặc định: tên loại thiết bị)", "Group label (default: the class name)", "Tự động"),
         scalar("percent", "percent", percent, "Tỉ lệ %", "Share %", "23", required=True),
-        scalar("note", "text", _text(400), "Ghi chú", "Note", "chủ yếu là tưới tiêu"),
+        scalar("note", "text", TextType(400), "Ghi chú", "Note", "chủ yếu là tưới tiêu"),
     ))),
-    F("notes", "list", "Ghi chú về số liệu", "Notes about the figures", "- …", item=scalar("note", "text", _text(600), "Một ghi chú", "A note", "…")),
+    F("notes", "list", "Ghi chú về số liệu", "Notes about the figures", "- …", item=scalar("note", "text", TextType(600), "Một ghi chú", "A note", "…")),
 )  # fmt: skip

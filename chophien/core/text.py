@@ -32,7 +32,7 @@ _ALPHABET = [
 _LETTER_RANK = {letter: i + 100 for i, letter in enumerate(_ALPHABET)}
 
 
-# Reasons the CMS forms show too (chophien/catalogue/forms.py), so a form refuses in the validator's words.
+# Reasons the CMS forms show too (chophien/catalogue/field_types.py), so a form refuses in the validator's words.
 PRICE_UNCLEAR_VI = "không rõ là bao nhiêu đồng"
 PHONE_INVALID_VI = "không phải là số điện thoại Việt Nam hợp lệ"
 PHONE_RULE_VI = "di động 10 số bắt đầu 03, 05, 07, 08, 09; cố định 11 số bắt đầu 02"

@@ -9,7 +9,8 @@ style), and only the text “-” and leading spaces get the `'`, so import cann
 
 from __future__ import annotations
 
-from chophien.catalogue.schema import Field, Warned
+from chophien.catalogue.field_types import Warned
+from chophien.catalogue.schema import Field
 from chophien.core.text import Bilingual, nfc
 from chophien.core.text import printable as shown_text
 from chophien.formats.strictyaml import Document
