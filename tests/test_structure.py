@@ -351,3 +351,11 @@ def test_a_test_folder_imports_helpers_only_from_itself_or_the_top():
                 if home is not None and home != test.parent:
                     stray.append(f"{test.relative_to(TESTS)}:{node.lineno} imports {name} from {home.name}/")
     assert stray == []
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_every_module_states_its_job_in_its_first_docstring_line(module):
+    docstring = ast.get_docstring(ast.parse(MODULES[module].read_text(encoding="utf-8")))
+    assert docstring and len(docstring.splitlines()[0]) > 20, (
+        f"{MODULES[module]}: no first line saying its job"
+    )

@@ -11,9 +11,8 @@ import re
 
 from chophien import reference
 from chophien.catalogue.field_types import Invalid
-from chophien.core.text import did_you_mean, hint, search_key
+from chophien.core.text import SLUG, did_you_mean, hint, search_key
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CRITERION_KEY = re.compile(r"[a-z][a-z0-9]{0,15}")
 ANONYMOUS = re.compile(r"an-[a-z0-9]+(?:-[a-z0-9]+)*")
 

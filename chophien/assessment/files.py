@@ -9,10 +9,9 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from chophien.assessment.converters import SLUG
 from chophien.catalogue.schema import CheckContext, check_mapping
 from chophien.core.problems import WARNING, ProblemList
-from chophien.core.text import nfc, slugify
+from chophien.core.text import SLUG, nfc, slugify
 from chophien.formats.strictyaml import YamlProblem, parse_yaml_file
 
 

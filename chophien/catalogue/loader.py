@@ -38,12 +38,11 @@ from chophien.core.cache_version import cache_version
 from chophien.core.files import read_checked, remove_litter, report_damaged, write_checked
 from chophien.core.filestat import FileHashes
 from chophien.core.problems import WARNING, ProblemList
-from chophien.core.text import add_months, collation_key, did_you_mean, hint, nfc, slugify
+from chophien.core.text import SLUG, add_months, collation_key, did_you_mean, hint, nfc, slugify
 from chophien.formats.markup import MarkdownRenderer, summary
 from chophien.formats.strictyaml import YamlProblem, parse_front_matter
 from chophien.photos.formats import ACCEPTED_SUFFIXES
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RESERVED_SLUGS = {"page"}  # /san-pham/page/2/ is a listing page
 

@@ -54,6 +54,10 @@ def fold(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 
+# What a slug is (file names of cooperatives, products, pages; survey codes): what slugify gives.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def slugify(text: str) -> str:
     """ASCII slug: fold diacritics (đ → d), lowercase, non-alphanumerics become '-'.
 

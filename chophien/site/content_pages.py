@@ -21,9 +21,8 @@ from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 
 from chophien.catalogue.content_tree import Tree
 from chophien.core.problems import ProblemList
-from chophien.core.text import did_you_mean, hint, nfc, slugify
+from chophien.core.text import SLUG, did_you_mean, hint, nfc, slugify
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_PAGE_BYTES = 256 * 1024  # as for cooperative and product files
 # Header keys a page may use (as Pelican lowercases them) → how the docs spell them.
 KEYS = {
