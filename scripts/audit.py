@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from chophien.quality.budgets import (
+    EXEMPT_REASON,
     FILE_SIZE_LIMIT,
     LISTING_FIRST_VIEW_BUDGET,
     PRODUCT_FIRST_VIEW_BUDGET,
@@ -176,6 +177,7 @@ def file_size_gate(site: Path) -> Gate:
     figure = f"largest {kb(top[0][1])} ({top[0][0]}), limit {kb(FILE_SIZE_LIMIT)}" if top else "no files"
     details = [f"{rel}: {kb(size)} > {kb(FILE_SIZE_LIMIT)}" for rel, size in over]
     details += ["largest files: " + ", ".join(f"{rel} {kb(size)}" for rel, size in top)]
+    details += [f"not counted: {EXEMPT_REASON}"]
     return Gate("file-size", not over, figure, details)
 
 

@@ -117,6 +117,29 @@ def test_oversized_files(tmp_path):
     assert largest_files(site, 1) == [("big.json", FILE_SIZE_LIMIT + 1)]
 
 
+def test_only_the_cms_bundle_may_be_over_the_limit(tmp_path):
+    big = b"x" * (FILE_SIZE_LIMIT + 1)
+    site = write(
+        tmp_path,
+        {
+            "admin/decap-cms.js": big,
+            "admin/decap-cms.js.br": big,
+            "admin/decap-cms.js.gz": big,
+            "admin/12.decap-cms.js": big,  # a chunk webpack loads beside the bundle
+            "admin/config.yml": big,  # anything else in /admin/ still counts
+            "admin/decap-cms.js.map": big,
+            "decap-cms.js": big,  # the same name outside /admin/ counts
+            "index.html": b"<p>x</p>",
+        },
+    )
+    assert [rel for rel, _ in oversized_files(site)] == [
+        "admin/config.yml",
+        "admin/decap-cms.js.map",
+        "decap-cms.js",
+    ]
+    assert "admin/decap-cms.js" not in dict(largest_files(site, 10))
+
+
 def test_both_measures_classify_and_budget_files_alike(tmp_path):
     """One classification and one budget table: the quick gzip measure (scripts/budgets.py, the
     build tests) budgets exactly the files that `make audit` budgets, with the same budgets."""
