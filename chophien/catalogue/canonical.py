@@ -27,6 +27,7 @@ from chophien.catalogue.schema import (
     Field,
     check_mapping,
     is_blank,
+    key_order,
 )
 from chophien.core.files import write_atomic
 from chophien.core.problems import ProblemList
@@ -359,14 +360,6 @@ def report(fields: tuple[Field, ...], doc, ctx) -> int:
 SCHEMA_OF = {"cooperative": COOPERATIVE_FIELDS, "product": PRODUCT_FIELDS}
 
 
-def _schema_order(fields: tuple[Field, ...], path: tuple = ()) -> dict[tuple, list[str]]:
-    order = {path: [f.name for f in fields]}
-    for spec in fields:
-        if spec.type == "mapping":
-            order.update(_schema_order(spec.fields, path + (spec.name,)))
-    return order
-
-
 def canonical_text(text: str, kind: str) -> tuple[str, int]:
     """*text* with every finding rewritten in canonical form, and the number of values rewritten.
 
@@ -374,7 +367,7 @@ def canonical_text(text: str, kind: str) -> tuple[str, int]:
     to the same loader values and leave nothing to find, else AssertionError.
     """
     fields = SCHEMA_OF[kind]
-    editor = FrontMatterEditor(text, _schema_order(fields), value_writer(fields))
+    editor = FrontMatterEditor(text, key_order(fields), value_writer(fields))
     empty = blanks(fields, editor.data)
     for path in empty:
         editor.delete(path)

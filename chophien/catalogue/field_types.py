@@ -14,6 +14,7 @@ The assessment loader (chophien/assessment/loader.py) builds its own fields from
 
 from __future__ import annotations
 
+import abc
 import datetime
 import os
 import re
@@ -97,15 +98,16 @@ def text_pattern(max_length: int) -> str:
 # --- the base --------------------------------------------------------------------------------
 
 
-class FieldType:
+class FieldType(abc.ABC):
     """One kind of value: `type(raw)` converts raw text, `form()` is the CMS form field's widget."""
 
     name = ""  # what the schema calls this type (docs, the volunteer guide, canonical forms)
     pattern = ""  # for a `string` widget: a JavaScript regex, anchored
     message_vi = ""  # shown by the form when the pattern refuses a value
 
+    @abc.abstractmethod
     def __call__(self, raw: str) -> Any:
-        raise NotImplementedError
+        """The value of *raw*, or `Warned(value, …)`; raises `Invalid` (a Bilingual) when refused."""
 
     def options(self) -> list[dict] | None:
         """The choices, as Decap select options (value = what the file holds); None: free input."""

@@ -454,3 +454,12 @@ def check_mapping(fields: tuple[Field, ...], data: dict, where: tuple, ctx: Chec
 
 
 SCHEMAS = {"cooperative": COOPERATIVE_FIELDS, "product": PRODUCT_FIELDS}
+
+
+def key_order(fields: tuple[Field, ...], path: tuple = ()) -> dict[tuple, list[str]]:
+    """The schema's key order: for each mapping's path (() for the top), its keys in field order."""
+    order = {path: [spec.name for spec in fields]}
+    for spec in fields:
+        if spec.type == "mapping":
+            order.update(key_order(spec.fields, path + (spec.name,)))
+    return order

@@ -85,18 +85,37 @@ def _count_bars(published: PublishedSurvey, items: list[tuple[str, tuple]]) -> t
     return bars, rows
 
 
-def level_figure(survey: Survey, published: PublishedSurvey) -> Figure:
-    model = survey.model
-    bars, rows = _count_bars(published, [(level.label, ("level", level.number)) for level in model.levels])
+def _count_figure(
+    published: PublishedSurvey,
+    rows_of,
+    slug: str,
+    heading: str,
+    chart_id: str,
+    chart_title: str,
+    table_title: str,
+    first_column: str,
+) -> Figure:
+    """Units per level or per equipment class: a bar chart and its table, hidden cells marked."""
+    bars, rows = _count_bars(published, rows_of)
     described = "; ".join(f"{b.label}: {b.text}" for b in bars)
     chart = charts.bar_chart(
-        "c-muc",
-        f"Số đơn vị theo mức chuyển đổi số chung, {published.n} đơn vị",
-        f"Biểu đồ thanh. {described}.",
-        bars,
+        chart_id, f"{chart_title}, {published.n} đơn vị", f"Biểu đồ thanh. {described}.", bars
     )
-    table = Table("Số đơn vị theo mức chung", ("Mức", "Số đơn vị", "Tỉ lệ"), tuple(rows))
-    return Figure("muc", "Mức chuyển đổi số chung", chart, table, _note(table, published))
+    table = Table(table_title, (first_column, "Số đơn vị", "Tỉ lệ"), tuple(rows))
+    return Figure(slug, heading, chart, table, _note(table, published))
+
+
+def level_figure(survey: Survey, published: PublishedSurvey) -> Figure:
+    return _count_figure(
+        published,
+        [(level.label, ("level", level.number)) for level in survey.model.levels],
+        "muc",
+        "Mức chuyển đổi số chung",
+        "c-muc",
+        "Số đơn vị theo mức chuyển đổi số chung",
+        "Số đơn vị theo mức chung",
+        "Mức",
+    )
 
 
 def pillar_figure(survey: Survey, published: PublishedSurvey) -> Figure | None:
@@ -133,19 +152,16 @@ def pillar_figure(survey: Survey, published: PublishedSurvey) -> Figure | None:
 
 
 def equipment_figure(survey: Survey, published: PublishedSurvey) -> Figure:
-    model = survey.model
-    bars, rows = _count_bars(published, [(e.name, ("equipment", e.key)) for e in model.equipment])
-    described = "; ".join(f"{b.label}: {b.text}" for b in bars)
-    chart = charts.bar_chart(
+    return _count_figure(
+        published,
+        [(e.name, ("equipment", e.key)) for e in survey.model.equipment],
+        "thiet-bi",
+        "Thiết bị sản xuất",
         "c-thiet-bi",
-        f"Thiết bị sản xuất theo mức tự động hoá, {published.n} đơn vị",
-        f"Biểu đồ thanh. {described}.",
-        bars,
+        "Thiết bị sản xuất theo mức tự động hoá",
+        "Số đơn vị theo thiết bị sản xuất",
+        "Thiết bị sản xuất",
     )
-    table = Table(
-        "Số đơn vị theo thiết bị sản xuất", ("Thiết bị sản xuất", "Số đơn vị", "Tỉ lệ"), tuple(rows)
-    )
-    return Figure("thiet-bi", "Thiết bị sản xuất", chart, table, _note(table, published))
 
 
 def _note(table: Table, published: PublishedSurvey) -> str:

@@ -215,57 +215,46 @@ def category_pages(site: Site) -> Iterator[Page]:
         )
 
 
-def province_pages(site: Site) -> Iterator[Page]:
-    catalogue = site.catalogue
+def _directory_and_listings(kind: str, items, index: dict, url_of, directory_url: str, label: str, note):
+    """A directory of *items* (name, listing address, product count, note), then one listing per item."""
     yield Page(
-        urls.provinces(),
+        directory_url,
         "directory.html",
         {
-            "directory_kind": "provinces",
-            "entries": [
-                (
-                    p.name,
-                    urls.province(p.slug),
-                    len(catalogue.by_province[p.slug]),
-                    ", ".join(p.former) if p.former and len(p.former) > 1 else "",
-                )
-                for p in site.provinces
-            ],
+            "directory_kind": f"{kind}s",
+            "entries": [(item.name, url_of(item.slug), len(index[item.slug]), note(item)) for item in items],
             "breadcrumbs": crumbs(),
         },
     )
-    for province in site.provinces:
+    for item in items:
         yield from listing_pages(
-            catalogue.by_province[province.slug],
-            urls.province(province.slug),
-            "province",
-            crumbs(("Tỉnh, thành phố", urls.provinces())),
-            extra={"province": province},
+            index[item.slug], url_of(item.slug), kind, crumbs((label, directory_url)), extra={kind: item}
         )
+
+
+def province_pages(site: Site) -> Iterator[Page]:
+    """Provinces with their former names (after the 2025 merger), then one listing per province."""
+    yield from _directory_and_listings(
+        "province",
+        site.provinces,
+        site.catalogue.by_province,
+        urls.province,
+        urls.provinces(),
+        "Tỉnh, thành phố",
+        lambda p: ", ".join(p.former) if p.former and len(p.former) > 1 else "",
+    )
 
 
 def ethnic_group_pages(site: Site) -> Iterator[Page]:
-    catalogue = site.catalogue
-    yield Page(
+    yield from _directory_and_listings(
+        "ethnic_group",
+        site.ethnic_groups,
+        site.catalogue.by_ethnic_group,
+        urls.ethnic_group,
         urls.ethnic_groups(),
-        "directory.html",
-        {
-            "directory_kind": "ethnic_groups",
-            "entries": [
-                (g.name, urls.ethnic_group(g.slug), len(catalogue.by_ethnic_group[g.slug]), "")
-                for g in site.ethnic_groups
-            ],
-            "breadcrumbs": crumbs(),
-        },
+        "Dân tộc",
+        lambda _group: "",
     )
-    for group in site.ethnic_groups:
-        yield from listing_pages(
-            catalogue.by_ethnic_group[group.slug],
-            urls.ethnic_group(group.slug),
-            "ethnic_group",
-            crumbs(("Dân tộc", urls.ethnic_groups())),
-            extra={"ethnic_group": group},
-        )
 
 
 def ocop_pages(site: Site) -> Iterator[Page]:

@@ -18,7 +18,7 @@ from chophien.catalogue.model import KINDS, STATUSES
 from chophien.catalogue.schema import COOPERATIVE_FIELDS, PRODUCT_FIELDS, Field
 from chophien.core.problems import render_human
 from chophien.site.build import prepare
-from chophien.volunteer.scaffold import _commented_example
+from chophien.volunteer.scaffold import commented_example
 from chophien.volunteer.spreadsheet.column_guide import layout_markdown
 from chophien.volunteer.spreadsheet.layout import COOPERATIVES, PRODUCTS
 
@@ -75,7 +75,7 @@ def full_example(fields: tuple[Field, ...]) -> str:
     """Front matter with every field set to its schema example."""
     lines = []
     for spec in fields:
-        for line in _commented_example(spec, ""):
+        for line in commented_example(spec, ""):
             lines.append(line[2:] if line.startswith("# ") else line)
     return "\n".join(lines)
 

@@ -110,7 +110,7 @@ def _comment_lines(spec: Field, pad: str, with_example: bool) -> list[str]:
     return [text]
 
 
-def _commented_example(spec: Field, pad: str) -> list[str]:
+def commented_example(spec: Field, pad: str) -> list[str]:
     if "\n" in spec.example or (spec.type == "mapping" and spec.fields):
         return [f"{pad}# {spec.name}:"] + [f"{pad}#   {line}" for line in spec.example.split("\n")]
     return [f"{pad}# {spec.name}: {spec.example}"]
@@ -123,7 +123,7 @@ def render_fields(fields: tuple[Field, ...], values: dict, indent: int = 0) -> l
     for spec in fields:
         if spec.name not in values:
             lines.extend(_comment_lines(spec, pad, with_example=False))
-            lines.extend(_commented_example(spec, pad))
+            lines.extend(commented_example(spec, pad))
             continue
         value = values[spec.name]
         if isinstance(value, dict) and spec.fields and spec.type == "mapping":
@@ -135,7 +135,7 @@ def render_fields(fields: tuple[Field, ...], values: dict, indent: int = 0) -> l
         lines.extend(emit(spec.name, written(spec, value), indent))
         if spec.name == "images" and value == "none":
             lines.append(f"{pad}# Khi có ảnh, thay dòng trên bằng:")
-            lines.extend(_commented_example(spec, pad))
+            lines.extend(commented_example(spec, pad))
     return lines
 
 

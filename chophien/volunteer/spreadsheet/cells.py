@@ -19,7 +19,7 @@ from chophien.volunteer.spreadsheet.layout import REMOVE, Column
 # --- cells of an existing file (export, and "has this cell changed?") ---------------------
 
 
-def _get(data: dict, path: tuple):
+def value_at(data: dict, path: tuple):
     value = data
     for part in path:
         if not isinstance(value, dict):
@@ -28,7 +28,7 @@ def _get(data: dict, path: tuple):
     return value
 
 
-def _image_items(value) -> list[dict]:
+def image_items(value) -> list[dict]:
     if not isinstance(value, list):
         return []
     items = []
@@ -40,7 +40,7 @@ def _image_items(value) -> list[dict]:
     return items
 
 
-def _split(cell: str) -> list[str]:
+def split_list(cell: str) -> list[str]:
     parts = cell.split(";") if ";" in cell else cell.split(",")
     return [part.strip() for part in parts if part.strip()]
 
@@ -55,11 +55,11 @@ def cell_of(doc: Document | None, column: Column, slug: str = "", cooperative: s
         return ""
     if column.kind == "body":
         return doc.body.strip("\n")
-    value = _get(doc.data, column.path)
+    value = value_at(doc.data, column.path)
     if column.kind in ("image", "alt"):
         if isinstance(value, str):
             return value if column.kind == "image" and column.index == 0 else ""
-        items = _image_items(value)
+        items = image_items(value)
         if column.index >= len(items):
             return ""
         return items[column.index].get("file" if column.kind == "image" else "alt", "")
@@ -70,7 +70,7 @@ def cell_of(doc: Document | None, column: Column, slug: str = "", cooperative: s
     return value if isinstance(value, str) else ""
 
 
-def _same(spec: Field | None, new: str, old: str) -> bool:
+def same_value(spec: Field | None, new: str, old: str) -> bool:
     """Equal as values (450000 = 450.000 ₫, Tổ hợp tác = to-hop-tac), or as text."""
     if nfc(new.strip()) == nfc(old.strip()):
         return True

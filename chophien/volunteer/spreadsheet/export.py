@@ -18,9 +18,9 @@ from chophien.formats.strictyaml import Document, YamlProblem, parse_front_matte
 from chophien.volunteer.spreadsheet.cells import (
     CSV,
     XLSX,
-    _image_items,
     cell_of,
     export_cell,
+    image_items,
     printable,
     reads_as_formula,
 )
@@ -109,7 +109,7 @@ def catalogue_rows(
             continue
         products.extend((folder.name, path, doc) for path, doc in _documents(folder, content, problems))
     most = max(
-        [MIN_IMAGE_COLUMNS] + [len(_image_items(doc.data.get("images"))) for _, _, doc in products if doc]
+        [MIN_IMAGE_COLUMNS] + [len(image_items(doc.data.get("images"))) for _, _, doc in products if doc]
     )
     product_columns = layout(PRODUCTS, most)
     coop_columns = layout(COOPERATIVES)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chophien.catalogue.canonical import value_writer
-from chophien.catalogue.schema import check_mapping
+from chophien.catalogue.schema import check_mapping, key_order
 from chophien.core.problems import ProblemList
 from chophien.core.text import (
     Bilingual,
@@ -29,7 +29,14 @@ from chophien.formats.normalise import EncodingProblem
 from chophien.formats.strictyaml import YamlProblem, parse_front_matter
 from chophien.formats.yamlwrite import FrontMatterEditor
 from chophien.volunteer.scaffold import COOPERATIVE_BODY, PRODUCT_BODY, derive_slug, render, spec_at
-from chophien.volunteer.spreadsheet.cells import _get, _image_items, _same, _split, cell_of, printable
+from chophien.volunteer.spreadsheet.cells import (
+    cell_of,
+    image_items,
+    printable,
+    same_value,
+    split_list,
+    value_at,
+)
 from chophien.volunteer.spreadsheet.layout import (
     COOPERATIVES,
     GUIDE_SHEET,
@@ -42,12 +49,11 @@ from chophien.volunteer.spreadsheet.layout import (
 )
 from chophien.volunteer.spreadsheet.merge import (
     REMOVE_MARK,
-    _merge_certifications,
-    _merge_images,
-    _ordered,
-    _schema_order,
+    merge_certifications,
+    merge_images,
+    ordered,
 )
-from chophien.volunteer.spreadsheet.read import _sheet_kind, read_sheets
+from chophien.volunteer.spreadsheet.read import read_sheets, sheet_kind
 from chophien.volunteer.spreadsheet.sheet import MAX_CELL_CHARS, Sheet, SpreadsheetError
 from chophien.volunteer.spreadsheet.write import write_files_atomically
 
@@ -356,7 +362,7 @@ class Importer:
     def _apply(
         self, fields, kind, existing: str | None, columns: dict[int, Column], values: dict, literal: set[int]
     ) -> str:
-        order = _schema_order(fields)
+        order = key_order(fields)
         editor = FrontMatterEditor(existing or "---\n---\n", order, value_writer(fields))  # canonical values
         doc = editor.doc if existing is not None else None
         body = None
@@ -380,24 +386,24 @@ class Importer:
                 continue
             spec = spec_at(fields, column.path) if column.kind == "text" else None
             if column.kind == "text":
-                if not _same(spec, cell, old):
+                if not same_value(spec, cell, old):
                     editor.set(column.path, cell)
             elif column.kind == "list":
-                new = _split(cell)
+                new = split_list(cell)
                 if column.path == ("season",) and "," not in cell and ";" not in cell:
                     new = cell  # a range "9-12" stays as written
-                if new != _split(old) and cell != old:
+                if new != split_list(old) and cell != old:
                     editor.set(column.path, new)
             elif column.kind == "certifications":
-                new = _split(cell)
-                if [search_key(t) for t in new] != [search_key(t) for t in _split(old)]:
-                    editor.set(column.path, _merge_certifications(_get(editor.data, column.path), new))
+                new = split_list(cell)
+                if [search_key(t) for t in new] != [search_key(t) for t in split_list(old)]:
+                    editor.set(column.path, merge_certifications(value_at(editor.data, column.path), new))
         if images:
-            merged = _merge_images(_get(editor.data, ("images",)), images)
+            merged = merge_images(value_at(editor.data, ("images",)), images)
             if merged is not None:
                 editor.set(("images",), merged)
         if existing is None:
-            values_in_order = _ordered(editor.data, fields)
+            values_in_order = ordered(editor.data, fields)
             default = PRODUCT_BODY if kind == PRODUCTS else COOPERATIVE_BODY
             return render(fields, values_in_order, (body + "\n") if body else default)
         if body is not None:
@@ -425,7 +431,7 @@ class Importer:
                 )
             return
         folder = path.parent
-        for index, item in enumerate(_image_items(doc.data.get("images"))):
+        for index, item in enumerate(image_items(doc.data.get("images"))):
             name = item.get("file", "")
             if name and not (folder / name).is_file():
                 ctx.report(
@@ -447,7 +453,7 @@ class Importer:
         for sheet in sheets:
             for vi, en in sheet.warnings:
                 self.result.problems.add(sheet.display, 0, 0, "", vi, en, severity="warning")
-            kind = _sheet_kind(sheet)
+            kind = sheet_kind(sheet)
             if kind is None:
                 self.add(
                     sheet, 1, 0, "",

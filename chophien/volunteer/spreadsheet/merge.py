@@ -9,26 +9,18 @@ from chophien.core.text import search_key
 REMOVE_MARK = object()  # an image cell that removes (not the text “-”)
 
 
-def _schema_order(fields: tuple[Field, ...], parent: tuple = ()) -> dict[tuple, list[str]]:
-    order = {parent: [spec.name for spec in fields]}
-    for spec in fields:
-        if spec.fields and spec.type == "mapping":
-            order.update(_schema_order(spec.fields, parent + (spec.name,)))
-    return order
-
-
-def _ordered(data: dict, fields: tuple[Field, ...]) -> dict:
+def ordered(data: dict, fields: tuple[Field, ...]) -> dict:
     result = {}
     for spec in fields:
         if spec.name in data:
             value = data[spec.name]
             if isinstance(value, dict) and spec.fields and spec.type == "mapping":
-                value = _ordered(value, spec.fields)
+                value = ordered(value, spec.fields)
             result[spec.name] = value
     return result
 
 
-def _merge_certifications(old, new: list[str]) -> list:
+def merge_certifications(old, new: list[str]) -> list:
     """New list of slugs, keeping an old entry's details (number, issuer…) when its slug stays."""
     existing = {}
     for item in old if isinstance(old, list) else []:
@@ -37,7 +29,7 @@ def _merge_certifications(old, new: list[str]) -> list:
     return [existing.get(search_key(slug), slug) for slug in new]
 
 
-def _merge_images(old, cells: dict[tuple[int, str], str | object]):
+def merge_images(old, cells: dict[tuple[int, str], str | object]):
     """The images list after the sheet's Ảnh N / Mô tả ảnh N cells; None when nothing changes."""
     first = cells.get((0, "image"), "")
     if isinstance(first, str) and first.lower() in ("none", "khong", "không"):

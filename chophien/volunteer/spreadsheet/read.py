@@ -12,24 +12,24 @@ from chophien.formats.normalise import CP1258, decode_bytes
 from chophien.volunteer.spreadsheet.cells import import_cell
 from chophien.volunteer.spreadsheet.layout import COOPERATIVE_COLUMNS, COOPERATIVES, PRODUCT_COLUMNS, PRODUCTS
 from chophien.volunteer.spreadsheet.sheet import (
-    _OLE_MAGIC,
-    _ZIP_MAGIC,
     MAX_ROWS,
+    OLE_MAGIC,
+    ZIP_MAGIC,
     Sheet,
     SpreadsheetError,
-    _cell_text,
-    _read_source,
-    _too_many_rows,
-    _within_columns,
+    cell_text,
+    read_source,
+    too_many_rows,
+    within_columns,
 )
 from chophien.volunteer.spreadsheet.xlsx import read_xlsx
 
 
 def read_csv(path: Path, display: str) -> Sheet:
     """A CSV file as one Sheet: its encoding found, its delimiter sniffed, its rows counted."""
-    _read_source(path)
+    read_source(path)
     raw = path.read_bytes()
-    if raw.startswith(_ZIP_MAGIC + (_OLE_MAGIC,)):
+    if raw.startswith(ZIP_MAGIC + (OLE_MAGIC,)):
         raise SpreadsheetError(
             "tệp này là bảng tính Excel, không phải CSV; hãy đổi đuôi tệp thành .xlsx",
             "this file is an Excel workbook, not CSV; rename it to .xlsx",
@@ -85,11 +85,11 @@ def _read_csv_rows(sheet: Sheet, text: str, delimiter: str) -> None:
         for number, record in enumerate(reader, start=1):
             if number > MAX_ROWS + 1:
                 if any(cell.strip() for cell in record):
-                    raise _too_many_rows(number)
+                    raise too_many_rows(number)
                 continue
             cells = []
-            for column, raw in enumerate(_within_columns(record, number, lambda c: not c.strip()), start=1):
-                value, marked = import_cell(_cell_text(raw))
+            for column, raw in enumerate(within_columns(record, number, lambda c: not c.strip()), start=1):
+                value, marked = import_cell(cell_text(raw))
                 if marked:
                     sheet.marked.add((number, column))
                 cells.append(value)
@@ -121,7 +121,7 @@ def read_sheets(path: Path, display: str | None = None) -> list[Sheet]:
     return [read_csv(path, display)]
 
 
-def _sheet_kind(sheet: Sheet) -> str | None:
+def sheet_kind(sheet: Sheet) -> str | None:
     name = search_key(sheet.name)
     for kind, words in ((COOPERATIVES, ("hoptacxa", "cooperative")), (PRODUCTS, ("sanpham", "product"))):
         if any(word in name for word in words):

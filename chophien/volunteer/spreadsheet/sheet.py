@@ -47,7 +47,7 @@ class Sheet:
     marked: set[tuple[int, int]] = field(default_factory=set)  # (row, column) of literal cells
 
 
-def _cell_text(value, column_key: str = "") -> str:
+def cell_text(value, column_key: str = "") -> str:
     """An xlsx cell as the text a volunteer meant (Excel turns 0912… into 912…, dates into dates)."""
     if value is None:
         return ""
@@ -70,7 +70,7 @@ def _column_letter(number: int) -> str:
     return letters
 
 
-def _too_many_rows(row: int) -> SpreadsheetError:
+def too_many_rows(row: int) -> SpreadsheetError:
     return SpreadsheetError(
         f"bảng tính có hơn {group_thousands(MAX_ROWS)} dòng (dòng {row} còn dữ liệu); hãy chia thành nhiều tệp",
         f"the spreadsheet has more than {MAX_ROWS:,} rows (row {row} has data); split it into several files",
@@ -78,7 +78,7 @@ def _too_many_rows(row: int) -> SpreadsheetError:
     )
 
 
-def _within_columns(cells: list, row: int, empty) -> list:
+def within_columns(cells: list, row: int, empty) -> list:
     """*cells* cut to MAX_COLUMNS; a value beyond it is an error (never silently dropped)."""
     if len(cells) <= MAX_COLUMNS:
         return cells
@@ -95,7 +95,7 @@ def _within_columns(cells: list, row: int, empty) -> list:
     return cells[:MAX_COLUMNS]
 
 
-def _read_source(path: Path) -> int:
+def read_source(path: Path) -> int:
     """The file's size, after refusing what is not a regular file or is too large."""
     try:
         info = path.stat()
@@ -121,5 +121,5 @@ def _read_source(path: Path) -> int:
     return info.st_size
 
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and every password-protected workbook
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and every password-protected workbook

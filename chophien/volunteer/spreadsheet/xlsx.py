@@ -13,20 +13,20 @@ from chophien.core.text import group_thousands, search_key
 from chophien.volunteer.spreadsheet.cells import XLSX, import_cell, printable
 from chophien.volunteer.spreadsheet.layout import COOPERATIVES, GUIDE_SHEET, PRODUCTS, REMOVE, match_header
 from chophien.volunteer.spreadsheet.sheet import (
-    _OLE_MAGIC,
-    _ZIP_MAGIC,
     MAX_CELL_FORMATS,
     MAX_INFLATE_RATIO,
     MAX_ROWS,
     MAX_SHARED_STRINGS,
     MAX_SHEETS,
     MAX_UNZIPPED_BYTES,
+    OLE_MAGIC,
+    ZIP_MAGIC,
     Sheet,
     SpreadsheetError,
-    _cell_text,
-    _read_source,
-    _too_many_rows,
-    _within_columns,
+    cell_text,
+    read_source,
+    too_many_rows,
+    within_columns,
 )
 
 
@@ -44,7 +44,7 @@ def _check_magic(handle) -> None:
     """The first bytes: an old or password-protected Excel file (OLE), text, or not a zip."""
     start = handle.read(8)
     handle.seek(0)
-    if start.startswith(_OLE_MAGIC):
+    if start.startswith(OLE_MAGIC):
         head = handle.read(1 << 20)
         if "EncryptedPackage".encode("utf-16-le") in head:
             raise SpreadsheetError(
@@ -55,7 +55,7 @@ def _check_magic(handle) -> None:
             "đây là tệp Excel cũ (.xls), không phải .xlsx; hãy mở bằng Excel và “Lưu thành” Sổ làm việc Excel (.xlsx)",
             "this is an old Excel file (.xls), not .xlsx; open it and “Save as” Excel Workbook (.xlsx)",
         )
-    if not start.startswith(_ZIP_MAGIC):
+    if not start.startswith(ZIP_MAGIC):
         sample = start + handle.read(4096)
         binary = set(range(9)) | set(range(14, 32))
         looks_text = sample.startswith((b"\xff\xfe", b"\xfe\xff")) or not binary & set(sample)
@@ -181,7 +181,7 @@ def _marked_in_excel(cell) -> bool:
 
 def read_xlsx(path: Path, display: str) -> list[Sheet]:
     """Every sheet of the workbook but the guide, after the file, its container and parts pass."""
-    _read_source(path)
+    read_source(path)
     _check_workbook_container(path)
     _check_workbook_parts(path)
     workbook = _open_workbook(path)
@@ -217,7 +217,7 @@ def _read_worksheet(worksheet, display: str) -> Sheet:
         for number, record in enumerate(worksheet.iter_rows(), start=1):
             if number > MAX_ROWS + 1:
                 if any(cell.value not in (None, "") for cell in record):
-                    raise _too_many_rows(number)
+                    raise too_many_rows(number)
                 continue
             cells = _row_cells(sheet, number, record, keys)
             if number == 1:
@@ -243,11 +243,11 @@ def _read_worksheet(worksheet, display: str) -> Sheet:
 def _row_cells(sheet: Sheet, number: int, record, keys: list[str]) -> list[str]:
     """Row *number*'s cells as text (the header's column *keys* say which are phone numbers);
     literal cells (a text mark, or Excel's quote prefix on “-”) are noted in *sheet*."""
-    record = _within_columns(list(record), number, lambda cell: cell.value in (None, ""))
+    record = within_columns(list(record), number, lambda cell: cell.value in (None, ""))
     cells = []
     for column, cell in enumerate(record, start=1):
         key = keys[column - 1] if column - 1 < len(keys) else ""
-        value, marked = import_cell(_cell_text(cell.value, key), XLSX)
+        value, marked = import_cell(cell_text(cell.value, key), XLSX)
         if marked or value == REMOVE and _marked_in_excel(cell):
             sheet.marked.add((number, column))
         cells.append(value)
