@@ -9,7 +9,7 @@ from pathlib import Path
 
 from chophien.core import cache_version
 from chophien.core.problems import log_line, render_github, render_human, render_json, render_markdown
-from chophien.core.settings import Settings, today_is
+from chophien.core.settings import Settings, SettingsError, today_is
 from chophien.site.build import prepare
 
 
@@ -319,9 +319,16 @@ def _add_volunteer_commands(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)  # the parser's defaults read CHOPHIEN_LANG
+    except SettingsError as error:
+        print(log_line(str(error)), file=sys.stderr)
+        return 2
     try:
         return args.func(args)
+    except SettingsError as error:  # a bad CHOPHIEN_* value in the environment
+        print(log_line(str(error)), file=sys.stderr)
+        return 2
     except OSError as error:  # a path given on the command line that cannot be read or written
         where = f"“{error.filename}”: " if error.filename else ""
         reason = error.strerror or type(error).__name__

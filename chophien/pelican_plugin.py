@@ -32,8 +32,8 @@ from pelican.generators import Generator
 
 from chophien import __version__
 from chophien.core import cache_version, files
-from chophien.core.problems import render_human
-from chophien.core.settings import Settings, today_is
+from chophien.core.problems import log_line, render_human
+from chophien.core.settings import Settings, SettingsError, today_is
 from chophien.core.text import collation_key, remove_unsafe
 from chophien.formats.markup import sanitize
 from chophien.photos.cache import settings_key
@@ -95,7 +95,11 @@ class CatalogueGenerator(Generator):
         if _active is not None:  # a devserver build that stopped before its finish (another
             _active._abandon()  # generator failed): collection back as it was before that build
         self.started_ns = time.time_ns()
-        self.config = Settings.from_pelican(self.settings)  # the only read of Pelican's settings
+        try:
+            self.config = Settings.from_pelican(self.settings)  # the only read of Pelican's settings
+        except SettingsError as error:  # a bad CHOPHIEN_* value: one line, no traceback, nothing written
+            print(log_line(str(error)), file=sys.stderr)
+            raise SystemExit(1) from None
         self.pelican_written: list[str] = []  # what Pelican's writer wrote (content_written)
         self.gc_was_enabled = pause_gc()
         try:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from conftest import minimal_tree, write_tree
 
@@ -59,3 +64,44 @@ def test_a_folder_without_content_is_an_error_not_zero_files(places, capsys):
         "pages/ hay assessments/ nào; hãy chỉ đúng thư mục nội dung. Ví dụ: chophien validate content",
         "1 lỗi trong 1 tệp (đã kiểm tra 0 tệp)",
     ]
+
+
+@pytest.mark.parametrize("value", ["2026-13-45", "$(rm -rf /)", "x\n::error::forged", "27/11/2026"])
+def test_a_bad_chophien_today_is_one_line_of_message(places, capsys, monkeypatch, value):
+    tmp, content = places
+    monkeypatch.setenv("CHOPHIEN_TODAY", value)
+    assert main(["validate", str(content), "--no-images"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("lỗi: CHOPHIEN_TODAY: “") and "Ví dụ: CHOPHIEN_TODAY=2026-11-27" in err
+
+
+def test_a_bad_chophien_today_stops_a_build_before_anything_is_written(places, tmp_path):
+    tmp, content = places
+    root = Path(__file__).resolve().parent.parent
+    output = tmp_path / "out"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-o",
+            str(output),
+            "-s",
+            str(root / "pelicanconf.py"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={
+            **os.environ,
+            "CHOPHIEN_TODAY": "nope",
+            "CHOPHIEN_CACHE_PATH": str(tmp_path / "c"),
+        },
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "lỗi: CHOPHIEN_TODAY: “nope” phải là một ngày" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not output.exists()

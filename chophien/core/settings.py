@@ -182,12 +182,36 @@ class Settings:
         return cls.from_pelican({}, environ)
 
 
+class SettingsError(ValueError):
+    """A setting's value cannot be used: one line, Vietnamese then English, with an example."""
+
+
+# field → (what the value must be, vi / en, an example)
+_EXPECTED = {
+    "today": ("một ngày dạng NĂM-THÁNG-NGÀY", "a date as YEAR-MONTH-DAY", "2026-11-27"),
+    "jobs": ("một số nguyên dương", "a positive whole number", "2"),
+}
+
+
+def _refuse(cls, name: str, value) -> SettingsError:
+    setting = next(f for f in dataclasses.fields(cls) if f.name == name).metadata["name"]
+    vi, en, example = _EXPECTED[name]
+    shown = str(value).encode("unicode_escape").decode("ascii")[:60]  # one line, whatever it holds
+    return SettingsError(
+        f"lỗi: {setting}: “{shown}” phải là {vi}. Ví dụ: {setting}={example} "
+        f"(error: {setting} must be {en}, e.g. {example})"
+    )
+
+
 def _convert(cls, name: str, value):
     """A settings-file or environment value as the field's type (settings files give typed values)."""
-    if name == "today":
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-    if name == "jobs":
-        return max(1, int(value))
+    try:
+        if name == "today":
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+        if name == "jobs":
+            return max(1, int(value))
+    except (TypeError, ValueError):
+        raise _refuse(cls, name, value) from None
     if name == "search_index":  # only False turns it off (as `-e CHOPHIEN_SEARCH_INDEX=false` gives)
         return value is not False
     if name == "ignore_cache" and isinstance(value, str):

@@ -161,3 +161,14 @@ def test_the_content_year_check_uses_the_builds_today():
         _year(next_year)
     with today_is(dt.date(int(next_year), 1, 1)):
         assert _year(next_year) == int(next_year)
+
+
+@pytest.mark.parametrize(
+    "name, value", [("CHOPHIEN_TODAY", "2026-02-30"), ("CHOPHIEN_TODAY", ""), ("CHOPHIEN_JOBS", "hai")]
+)
+def test_an_unusable_value_is_a_settings_error_naming_the_setting(name, value):
+    pelican = {name: value} if value else {name: " "}
+    with pytest.raises(settings_module.SettingsError) as raised:
+        Settings.from_pelican(pelican, environ={})
+    message = str(raised.value)
+    assert message.startswith(f"lỗi: {name}: “") and "Ví dụ:" in message and "\n" not in message
