@@ -48,11 +48,59 @@ class Level:
         return f"Mức {self.number} – {self.name}"
 
 
+# How far a criterion's wording, options and points have been checked (the model's `status`).
+CRITERION_STATUSES = {
+    "chinh-thuc": ("Đã đối chiếu với văn bản chính thức", "Checked against the official text"),
+    "nguon-phu": ("Theo nguồn phụ, chưa đối chiếu văn bản gốc", "From secondary sources, not checked against the original"),
+    "chua-xac-minh": ("Chưa xác minh: cách cho điểm do Chợ phiên đề xuất", "Unverified: the scoring is Chợ phiên's proposal"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer to a criterion and the points it gives."""
+
+    points: int
+    label: str
+
+
 @dataclass(frozen=True)
 class Criterion:
     key: str  # also the column name in responses.csv
     name: str
     maximum: int
+    component: str = ""  # the key of one of its pillar's component indices
+    status: str = ""  # a key of CRITERION_STATUSES, or "" when the model does not say
+    help: str = ""  # how to answer (period, what counts)
+    options: tuple[Option, ...] = ()  # lowest first; none: any whole number 0–maximum
+
+    @property
+    def allowed_points(self) -> tuple[int, ...]:
+        """The points an answer can give: the options' points, or every whole number to the maximum."""
+        if self.options:
+            return tuple(option.points for option in self.options)
+        return tuple(range(self.maximum + 1))
+
+    @property
+    def unverified(self) -> bool:
+        return self.status == "chua-xac-minh"
+
+
+@dataclass(frozen=True)
+class Component:
+    """A component index of a pillar (DBI 2021: 10 of them across the 6 pillars)."""
+
+    key: str
+    name: str
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What a cooperative whose pillar is at *level* typically does next."""
+
+    level: int
+    steps: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -63,6 +111,15 @@ class Pillar:
     name_en: str
     maximum: int
     criteria: tuple[Criterion, ...]
+    components: tuple[Component, ...] = ()
+    next_steps: tuple[NextSteps, ...] = ()
+
+    def steps_at(self, level: int) -> tuple[str, ...]:
+        """The next steps for a pillar at *level* (none past the last level given)."""
+        return next((n.steps for n in self.next_steps if n.level == level), ())
+
+    def criteria_of(self, component: str) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.component == component)
 
 
 @dataclass(frozen=True)

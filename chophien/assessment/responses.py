@@ -16,7 +16,7 @@ from pathlib import Path
 from chophien import reference
 from chophien.assessment.converters import ANONYMOUS, region
 from chophien.assessment.files import AssessmentFiles
-from chophien.assessment.model import SECTORS, SIZE_BANDS, Response, ScoringModel, Survey
+from chophien.assessment.model import SECTORS, SIZE_BANDS, Criterion, Response, ScoringModel, Survey
 from chophien.assessment.schema import BASE_COLUMNS, REQUIRED_COLUMNS
 from chophien.assessment.scoring import score
 from chophien.catalogue.field_types import BOOL, PROVINCE, EnumType, Invalid, Warned, WholeType
@@ -201,10 +201,7 @@ class ResponsesFile:
             "consent": (BOOL, "no"),
         }
         for criterion in self.model.criteria:
-            converters[criterion.key] = (
-                WholeType(0, criterion.maximum, "số điểm", "a number of points"),
-                str(criterion.maximum),
-            )
+            converters[criterion.key] = (_points_of(criterion), str(criterion.maximum))
         return converters
 
     def _respondent(self, raw: str) -> str:
@@ -352,3 +349,21 @@ class ResponsesFile:
                 "an anonymous id has no cooperative page, so consent: yes has no effect",
                 severity=WARNING,
             )
+
+
+def _points_of(criterion: Criterion):
+    """A cell's points for *criterion*: a whole number 0–maximum that one of its options gives."""
+    whole = WholeType(0, criterion.maximum, "số điểm", "a number of points")
+    allowed = criterion.allowed_points
+
+    def convert(raw: str) -> int:
+        value = whole(raw)
+        if value not in allowed:
+            listed = ", ".join(map(str, allowed))
+            raise Invalid(
+                f"{value} không phải điểm của phương án nào của tiêu chí {criterion.key} ({listed})",
+                f"{value} is not the points of any option of criterion {criterion.key} ({listed})",
+            )
+        return value
+
+    return convert

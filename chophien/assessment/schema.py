@@ -7,9 +7,12 @@ a name, a phone number or a free-text answer has no column to live in.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chophien.assessment.converters import criterion_key, decimal, percent, slug
+from chophien.assessment.model import CRITERION_STATUSES
 from chophien.assessment.suppression import DEFAULT_THRESHOLD
-from chophien.catalogue.field_types import BOOL, URL, TextType, WholeType
+from chophien.catalogue.field_types import BOOL, URL, EnumType, TextType, WholeType
 from chophien.catalogue.schema import F, scalar
 
 BASE_COLUMNS = ("respondent", "province", "region", "sector", "kind", "size", "equipment", "consent")
@@ -25,10 +28,39 @@ LEVEL_FIELDS = (
     scalar("pillars_at_level", "int", WholeType(1, 50, "số trụ cột", "a number of pillars"), "Mức chung: và ít nhất … trụ cột đạt mức này trở lên", "Overall: and at least … pillars at this level or higher", "4"),
 )  # fmt: skip
 
+OPTION_FIELDS = (
+    scalar("points", "int", WholeType(0, 1000, "số điểm", "a number of points"), "Điểm của phương án này", "Points this answer gives", "3", required=True),
+    scalar("label", "text", TextType(200), "Phương án trả lời", "The answer", "Cập nhật ít nhất mỗi quý", required=True),
+)  # fmt: skip
+
+OPTIONS = F("options", "list", "Các phương án trả lời, từ điểm thấp nhất (0) đến cao nhất", "Answer options, lowest points (0) first", "- {points: 0, label: Chưa có}\n- {points: 5, label: …}", item=F("option", "mapping", "Một phương án", "One option", "{points: 0, label: Chưa có}", fields=OPTION_FIELDS))  # fmt: skip
+
+OPTION_SET_FIELDS = (
+    scalar("key", "slug", slug, "Mã bộ phương án (dùng trong option_set của tiêu chí)", "Option set code (used in a criterion's option_set)", "muc-do-dung", required=True),
+    scalar("name", "text", TextType(120), "Tên bộ phương án", "Option set name", "Mức độ sử dụng"),
+    replace(OPTIONS, required=True),
+)  # fmt: skip
+
 CRITERION_FIELDS = (
     scalar("key", "key", criterion_key, "Mã tiêu chí, cũng là tên cột trong responses.csv", "Criterion code, also the column name in responses.csv", "kh1", required=True),
     scalar("name", "text", TextType(200), "Nội dung tiêu chí", "What the criterion asks", "Có trang web hoặc fanpage", required=True),
-    scalar("max", "int", WholeType(1, 1000, "số điểm", "a number of points"), "Điểm tối đa", "Maximum points", "15", required=True),
+    scalar("max", "int", WholeType(1, 1000, "số điểm", "a number of points"), "Điểm tối đa (không cần khi có phương án: là điểm của phương án cao nhất)", "Maximum points (not needed with options: the highest option's points)", "15"),
+    scalar("component", "slug", slug, "Mã chỉ số thành phần (trong components của trụ cột)", "Component index code (in the pillar's components)", "hien-dien-truc-tuyen"),
+    scalar("status", "enum", EnumType(CRITERION_STATUSES), "Mức xác minh: chinh-thuc, nguon-phu hoặc chua-xac-minh", "Verification: chinh-thuc, nguon-phu or chua-xac-minh", "nguon-phu"),
+    scalar("help", "text", TextType(300), "Gợi ý cách trả lời (tính trong thời gian nào, tính những gì)", "How to answer (over what period, what counts)", "Tính trong 3 tháng gần nhất"),
+    OPTIONS,
+    scalar("option_set", "slug", slug, "Dùng một bộ phương án chung (mã trong option_sets)", "Use a shared option set (a code in option_sets)", "muc-do-dung"),
+)  # fmt: skip
+
+COMPONENT_FIELDS = (
+    scalar("key", "slug", slug, "Mã chỉ số thành phần", "Component index code", "hien-dien-truc-tuyen", required=True),
+    scalar("name", "text", TextType(120), "Tên chỉ số thành phần", "Component index name", "Hiện diện trực tuyến", required=True),
+    scalar("name_en", "text", TextType(120), "Tên tiếng Anh", "English name", "Online presence"),
+)  # fmt: skip
+
+NEXT_STEP_FIELDS = (
+    scalar("level", "int", WholeType(0, 9, "số mức", "a level number"), "Mức hiện tại của trụ cột", "The pillar's current level", "1", required=True),
+    F("steps", "list", "Việc nên làm tiếp, mỗi dòng một việc ngắn", "What to do next, one short step per line", "- Đăng sản phẩm lên một sàn thương mại điện tử", required=True, item=scalar("step", "text", TextType(300), "Một việc", "One step", "Ghi sổ bán hàng trên điện thoại")),
 )  # fmt: skip
 
 PILLAR_FIELDS = (
@@ -37,6 +69,8 @@ PILLAR_FIELDS = (
     scalar("short_name", "text", TextType(16), "Tên ngắn trên biểu đồ (≤ 16 ký tự)", "Short name for charts (≤ 16 characters)", "Khách hàng", required=True),
     scalar("name_en", "text", TextType(120), "Tên tiếng Anh", "English name", "Digital customer experience"),
     scalar("max", "int", WholeType(1, 10000, "số điểm", "a number of points"), "Điểm tối đa của trụ cột", "Pillar maximum points", "65", required=True),
+    F("components", "list", "Các chỉ số thành phần của trụ cột", "The pillar's component indices", "- key: hien-dien-truc-tuyen\n  name: Hiện diện trực tuyến", item=F("component", "mapping", "Một chỉ số thành phần", "One component index", "key: hien-dien-truc-tuyen", fields=COMPONENT_FIELDS)),
+    F("next_steps", "list", "Bước tiếp theo cho từng mức của trụ cột", "Next steps for each level of the pillar", "- level: 0\n  steps:\n    - Lập trang Zalo OA", item=F("next", "mapping", "Bước tiếp theo ở một mức", "Next steps at one level", "level: 0", fields=NEXT_STEP_FIELDS)),
     F("criteria", "list", "Các tiêu chí của trụ cột", "The pillar's criteria", "- key: kh1\n  name: …\n  max: 15", required=True, item=F("criterion", "mapping", "Một tiêu chí", "One criterion", "key: kh1", fields=CRITERION_FIELDS)),
 )  # fmt: skip
 
@@ -56,6 +90,7 @@ MODEL_FIELDS = (
     scalar("source", "text", TextType(400), "Văn bản, nguồn", "Source document", "Quyết định 1970/QĐ-BTTTT ngày 13/12/2021", required=True),
     scalar("source_url", "url", URL, "Địa chỉ nguồn (https://…)", "Source address (https://…)", "https://dbi.gov.vn"),
     F("notes", "list", "Ghi chú, điều chưa kiểm chứng", "Notes, what is unverified", "- Tên tiêu chí là bản rút gọn", item=scalar("note", "text", TextType(600), "Một ghi chú", "A note", "…")),
+    F("option_sets", "list", "Bộ phương án dùng chung cho nhiều tiêu chí", "Option sets shared by several criteria", "- key: muc-do-dung\n  options: …", item=F("option_set", "mapping", "Một bộ phương án", "One option set", "key: muc-do-dung", fields=OPTION_SET_FIELDS)),
     F("levels", "list", "Các mức, từ 0", "Levels, from 0", "- level: 0\n  name: Chưa khởi động", required=True, item=F("level", "mapping", "Một mức", "One level", "level: 1", fields=LEVEL_FIELDS)),
     F("pillars", "list", "Các trụ cột", "Pillars", "- key: khach-hang\n  …", required=True, item=F("pillar", "mapping", "Một trụ cột", "One pillar", "key: khach-hang", fields=PILLAR_FIELDS)),
     F("equipment", "list", "Thang tự động hoá thiết bị, từ thấp đến cao", "Equipment-automation scale, lowest first", "- key: khong-co\n  name: Không có thiết bị", required=True, item=F("class", "mapping", "Một loại", "One class", "key: khong-co", fields=EQUIPMENT_FIELDS)),

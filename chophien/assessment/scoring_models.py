@@ -2,7 +2,9 @@
 
 Levels are numbered from 0 without gaps; each level above 0 has all three rules, and they grow
 with the level; a pillar's maximum is the sum of its criteria's; codes are unique and no
-criterion takes the name of a common column of responses.csv.
+criterion takes the name of a common column of responses.csv. A criterion's answer options (its
+own, or a shared option set) start at 0 points and grow; its maximum is the highest option's. A
+criterion's component is one of its pillar's; next steps name a level of the model.
 """
 
 from __future__ import annotations
@@ -10,9 +12,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from chophien.assessment.files import AssessmentFiles
-from chophien.assessment.model import Criterion, EquipmentClass, Level, Pillar, ScoringModel
+from chophien.assessment.model import (
+    Component,
+    Criterion,
+    EquipmentClass,
+    Level,
+    NextSteps,
+    Option,
+    Pillar,
+    ScoringModel,
+)
 from chophien.assessment.schema import BASE_COLUMNS, MODEL_FIELDS
 from chophien.catalogue.schema import CheckContext
+from chophien.core.text import did_you_mean, hint
 
 RULES = ("pillar_above", "total_above", "pillars_at_level")
 
@@ -24,8 +36,12 @@ def load_model(files: AssessmentFiles, path: Path) -> ScoringModel | None:
     if values is None or slug is None:
         return None
     before = files.error_count()
-    levels, pillars, equipment = _levels(values), _pillars(values), _equipment(values)
+    option_sets = _option_sets(values, ctx)
+    levels, pillars, equipment = _levels(values), _pillars(values, option_sets, ctx), _equipment(values)
+    if files.error_count() != before:
+        return None
     _check_levels(levels, pillars, ctx)
+    _check_next_steps(pillars, len(levels), ctx)
     _check_pillars(pillars, ctx)
     _unique([e.key for e in equipment], ("equipment",), "key", ctx)
     if files.error_count() != before:
@@ -59,18 +75,146 @@ def _levels(values: dict) -> tuple[Level, ...]:
     )
 
 
-def _pillars(values: dict) -> tuple[Pillar, ...]:
-    return tuple(
-        Pillar(
-            p["key"],
-            p["name"],
-            p["short_name"],
-            p.get("name_en", ""),
-            p["max"],
-            tuple(Criterion(c["key"], c["name"], c["max"]) for c in p["criteria"]),
+def _options(raw: list[dict], where: tuple, ctx: CheckContext) -> tuple[Option, ...]:
+    """The options in *raw*, checked: the first gives 0 points, each gives more than the one before."""
+    options = tuple(Option(o["points"], o["label"]) for o in raw)
+    if options and options[0].points != 0:
+        ctx.report(
+            where + (0, "points"),
+            "phương án đầu tiên (thấp nhất, thường là “chưa có”) phải được 0 điểm",
+            "the first (lowest) option, usually “none yet”, must give 0 points",
+            "points: 0",
         )
-        for p in values["pillars"]
+    for index in range(1, len(options)):
+        if options[index].points <= options[index - 1].points:
+            ctx.report(
+                where + (index, "points"),
+                f"các phương án xếp từ điểm thấp đến cao: phải lớn hơn {options[index - 1].points}",
+                f"options go from the lowest points to the highest: must be more than {options[index - 1].points}",
+            )
+    if len(options) == 1:
+        ctx.report(where, "cần ít nhất hai phương án", "at least two options are needed")
+    return options
+
+
+def _option_sets(values: dict, ctx: CheckContext) -> dict[str, tuple[Option, ...]]:
+    sets = values.get("option_sets", ())
+    _unique([s["key"] for s in sets], ("option_sets",), "key", ctx)
+    return {s["key"]: _options(s["options"], ("option_sets", i, "options"), ctx) for i, s in enumerate(sets)}
+
+
+def _criterion(raw: dict, where: tuple, option_sets: dict, ctx: CheckContext) -> Criterion | None:
+    """One criterion with its options resolved and its maximum known, or None (reported)."""
+    if "options" in raw and "option_set" in raw:
+        ctx.report(
+            where + ("option_set",),
+            "tiêu chí có options thì không ghi option_set (chọn một trong hai)",
+            "a criterion with options has no option_set (choose one)",
+        )
+        return None
+    if "option_set" in raw:
+        options = option_sets.get(raw["option_set"])
+        if options is None:
+            guess = did_you_mean(raw["option_set"], sorted(option_sets))
+            hint_vi, hint_en = hint(guess)
+            ctx.report(
+                where + ("option_set",),
+                f"không có bộ phương án “{raw['option_set']}” trong option_sets{hint_vi}",
+                f"there is no option set “{raw['option_set']}” in option_sets{hint_en}",
+            )
+            return None
+    else:
+        options = _options(raw.get("options", ()), where + ("options",), ctx)
+    maximum = options[-1].points if options else raw.get("max")
+    if maximum is None:
+        ctx.report(
+            where,
+            "thiếu max (điểm tối đa) hoặc options (các phương án)",
+            "max (maximum points) or options is missing",
+            "max: 5",
+        )
+        return None
+    if options and raw.get("max", maximum) != maximum:
+        ctx.report(
+            where + ("max",),
+            f"max khác điểm của phương án cao nhất ({maximum}); bỏ max hoặc sửa cho khớp",
+            f"max differs from the highest option's points ({maximum}); drop max or make them agree",
+            f"max: {maximum}",
+        )
+        return None
+    return Criterion(
+        raw["key"],
+        raw["name"],
+        maximum,
+        raw.get("component", ""),
+        raw.get("status", ""),
+        raw.get("help", ""),
+        options,
     )
+
+
+def _pillars(values: dict, option_sets: dict, ctx: CheckContext) -> tuple[Pillar, ...]:
+    pillars = []
+    for index, p in enumerate(values["pillars"]):
+        where = ("pillars", index)
+        components = tuple(
+            Component(c["key"], c["name"], c.get("name_en", "")) for c in p.get("components", ())
+        )
+        criteria = []
+        for number, raw in enumerate(p["criteria"]):
+            criterion = _criterion(raw, where + ("criteria", number), option_sets, ctx)
+            if criterion is not None:
+                criteria.append(criterion)
+                _check_component(criterion, components, where + ("criteria", number, "component"), ctx)
+        _unique([c.key for c in components], where + ("components",), "key", ctx)
+        next_steps = tuple(NextSteps(n["level"], tuple(n["steps"])) for n in p.get("next_steps", ()))
+        _unique([str(n.level) for n in next_steps], where + ("next_steps",), "level", ctx)
+        pillars.append(
+            Pillar(
+                p["key"],
+                p["name"],
+                p["short_name"],
+                p.get("name_en", ""),
+                p["max"],
+                tuple(criteria),
+                components,
+                next_steps,
+            )
+        )
+    return tuple(pillars)
+
+
+def _check_component(
+    criterion: Criterion, components: tuple[Component, ...], where: tuple, ctx: CheckContext
+) -> None:
+    keys = [c.key for c in components]
+    if components and not criterion.component:
+        ctx.report(
+            where[:-1],
+            "trụ cột có components thì mỗi tiêu chí ghi component",
+            "in a pillar with components, each criterion names its component",
+            f"component: {keys[0]}",
+        )
+    elif criterion.component and criterion.component not in keys:
+        guess = did_you_mean(criterion.component, keys)
+        hint_vi, hint_en = hint(guess)
+        ctx.report(
+            where,
+            f"trụ cột không có chỉ số thành phần “{criterion.component}” ({', '.join(keys) or 'chưa khai báo components'}){hint_vi}",
+            f"the pillar has no component index “{criterion.component}” ({', '.join(keys) or 'no components declared'}){hint_en}",
+        )
+
+
+def _check_next_steps(pillars: tuple[Pillar, ...], level_count: int, ctx: CheckContext) -> None:
+    for index, pillar in enumerate(pillars):
+        for number, steps in enumerate(pillar.next_steps):
+            if steps.level >= level_count:
+                ctx.report(
+                    ("pillars", index, "next_steps", number, "level"),
+                    f"bộ tiêu chí chỉ có các mức 0–{level_count - 1}",
+                    f"the model only has levels 0–{level_count - 1}",
+                    f"level: {level_count - 1}",
+                )
 
 
 def _equipment(values: dict) -> tuple[EquipmentClass, ...]:
