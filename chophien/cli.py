@@ -206,6 +206,17 @@ def cmd_images(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_assessment_add(args) -> int:
+    from chophien.volunteer.assessment_add import add
+
+    outcome = add(Path(args.survey), args.inputs, replace=args.replace, lang=args.lang)
+    for problem in outcome.problems.sorted():
+        print(problem.render(args.lang))
+    for line in outcome.lines:
+        print(log_line(line))
+    return outcome.code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chophien",
@@ -316,6 +327,24 @@ def _add_volunteer_commands(sub) -> None:
     docs.add_argument("--root", default=".", help="thư mục gốc của kho (default: .)")
     docs.add_argument("--check", action="store_true", help="không ghi; thoát 1 nếu hướng dẫn đã cũ")
     docs.set_defaults(func=cmd_docs)
+    assessment = sub.add_parser("assessment", help="phiếu đánh giá chuyển đổi số (assessment responses)")
+    assessment_sub = assessment.add_subparsers(dest="assessment_command", required=True)
+    add = assessment_sub.add_parser(
+        "add",
+        help="thêm phiếu (tệp CSV/JSON tải từ chế độ khảo sát, hoặc mã phiếu) vào responses.csv của một khảo sát"
+        " (merge responses into a survey); thoát 0 đã thêm/không có gì mới, 1 bị từ chối, 2 sai cách gọi",
+    )
+    add.add_argument("inputs", nargs="*", metavar="FILE.csv|FILE.json|CODE", help="tệp hoặc mã phiếu")
+    add.add_argument(
+        "--survey", required=True, help="thư mục khảo sát, ví dụ content/assessments/khao-sat-mau-2026"
+    )
+    add.add_argument(
+        "--replace",
+        action="store_true",
+        help="phiếu mới thay phiếu cũ của cùng đơn vị (replace a conflicting response)",
+    )
+    add.add_argument("--lang", **lang)
+    add.set_defaults(func=cmd_assessment_add)
 
 
 def main(argv: list[str] | None = None) -> int:

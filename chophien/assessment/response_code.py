@@ -151,9 +151,7 @@ class _Bits:
 
     def chars(self) -> str:
         bits = self.bits + [0] * (-len(self.bits) % 5)
-        return "".join(
-            ALPHABET[int("".join(map(str, bits[i : i + 5])), 2)] for i in range(0, len(bits), 5)
-        )
+        return "".join(ALPHABET[int("".join(map(str, bits[i : i + 5])), 2)] for i in range(0, len(bits), 5))
 
 
 def encode(codebook: Codebook, response: dict) -> str:

@@ -30,7 +30,9 @@ MODELS = ("dbi-2021-dnnvv", "dbi-2021")
 
 def _model(slug):
     problems = ProblemList()
-    model = load_model(AssessmentFiles(ROOT / "content", problems), ROOT / f"content/assessments/models/{slug}.yaml")
+    model = load_model(
+        AssessmentFiles(ROOT / "content", problems), ROOT / f"content/assessments/models/{slug}.yaml"
+    )
     assert model is not None, [p.render() for p in problems.sorted()]
     return model
 
