@@ -18,6 +18,12 @@ from chophien.catalogue.schema import F, scalar
 BASE_COLUMNS = ("respondent", "province", "region", "sector", "kind", "size", "equipment", "consent")
 REQUIRED_COLUMNS = ("respondent", "province", "sector", "kind", "size", "equipment")
 
+
+def responses_header(model) -> list[str]:
+    """The columns of a responses.csv for *model*, in the order the enumerator's export writes them."""
+    return list(BASE_COLUMNS) + [criterion.key for criterion in model.criteria]
+
+
 LEVEL_FIELDS = (
     scalar("level", "int", WholeType(0, 9, "số mức", "a level number"), "Số thứ tự của mức, từ 0", "Level number, from 0", "2", required=True),
     scalar("name", "text", TextType(60), "Tên mức", "Level name", "Bắt đầu", required=True),

@@ -11,6 +11,7 @@ from chophien.core.settings import Settings
 from chophien.core.text import format_date, format_money, format_phone, group_thousands
 from chophien.photos.model import ProcessedImage
 from chophien.site import urls
+from chophien.site.enumerator import enumerator_data
 from chophien.site.postprocess import CSP_META
 from chophien.site.urls import absolute
 
@@ -64,7 +65,7 @@ def asset(relative: str) -> str:
 
 
 # `urls`: every address of the site (urls.py); templates never spell a path.
-GLOBALS: dict = {"asset": asset, "CSP": CSP_META, "urls": urls}
+GLOBALS: dict = {"asset": asset, "CSP": CSP_META, "urls": urls, "enumerator_data": enumerator_data}
 
 
 DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"

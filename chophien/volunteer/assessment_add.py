@@ -26,7 +26,7 @@ from chophien.assessment.loader import AssessmentLoader
 from chophien.assessment.model import Response, Survey
 from chophien.assessment.response_code import Codebook, CodeProblem, decode, grouped
 from chophien.assessment.responses import MAX_CSV_BYTES, ResponsesFile, sniff_delimiter
-from chophien.assessment.schema import BASE_COLUMNS
+from chophien.assessment.schema import responses_header
 from chophien.core.files import write_atomic
 from chophien.core.problems import Problem, ProblemList
 
@@ -54,7 +54,7 @@ def _exists(path: Path) -> bool:
 
 def header_of(survey: Survey) -> list[str]:
     """The column layout of a survey's responses.csv: the base columns, then the model's criteria."""
-    return list(BASE_COLUMNS) + [c.key for c in survey.model.criteria]
+    return responses_header(survey.model)
 
 
 def row_of(response: Response, survey: Survey) -> dict[str, str]:

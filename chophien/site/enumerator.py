@@ -1,0 +1,81 @@
+"""The data of the self-assessment page's enumerator mode ("Khảo sát nhiều đơn vị"): code lists, surveys, cooperatives, as JSON.
+
+theme/templates/_enumerator.html puts `enumerator_data(model, surveys, cooperatives)` into a
+`<script type="application/json">` block (data, not code: the strict CSP allows it);
+theme/static/js/enumerator.js reads it to build its forms, export responses.csv rows and make
+response codes. Every list is in the order the response codes index it
+(chophien.assessment.response_code.Codebook), so the page and `chophien assessment add` agree.
+"""
+
+from __future__ import annotations
+
+from chophien import reference
+from chophien.assessment.model import SECTORS, SIZE_BANDS, ScoringModel
+from chophien.assessment.response_code import Codebook
+from chophien.assessment.schema import responses_header
+from chophien.catalogue.model import KINDS
+
+# The QR library the mode loads only when a code is shown: npm qrcode-generator (Kazuhiko Arase, MIT
+# licence in its header), its dist/qrcode.js byte for byte as in the npm tarball whose integrity is
+# QRCODE_NPM_INTEGRITY, vendored as theme/static/js/qrcode-generator.js; tests/site/test_enumerator.py
+# checks the file's hash. To upgrade: `npm pack qrcode-generator@X`, check the tarball's integrity
+# against `npm view qrcode-generator@X dist.integrity`, copy package/dist/qrcode.js, update all three.
+QRCODE_VERSION = "2.0.4"
+QRCODE_NPM_INTEGRITY = (
+    "sha512-mZSiP6RnbHl4xL2Ap5HfkjLnmxfKcPWpWe/c+5XxCuetEenqmNFf1FH/ftXPCtFG5/TDobjsjz6sSNL0Sr8Z9g=="
+)
+QRCODE_SHA384 = (
+    "7bd1050fa0460bdd1b916f5a0d5e716db05fcf037b1bc6089876a8da57cb54a57f84f074134828f87dc8eb887ba07b40"
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
+
+
+def _field(item, name: str, default=""):
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def _cooperative(item) -> list[str]:
+    """[slug, name, province slug, kind] of a catalogue cooperative, an object or a mapping."""
+    province = _field(item, "province")
+    slug = getattr(province, "slug", None)
+    if slug is None:  # a name or a slug
+        found, _ = reference.find_province(str(province)) if province else (None, None)
+        slug = found.slug if found else ""
+    return [_field(item, "slug"), _field(item, "name"), slug, _field(item, "kind")]
+
+
+def enumerator_data(model: ScoringModel, surveys, cooperatives) -> dict:
+    """What enumerator.js needs for *model*'s page: surveys taking responses with it, lists, codebook."""
+    book = Codebook.of(model)
+    provinces = {p.slug: p for p in reference.provinces()}
+    taking = [s for s in surveys or () if s.model.slug == model.slug and s.responses is not None]
+    return {
+        "version": 1,
+        "codebook": book.as_json(),
+        "header": responses_header(model),
+        "surveys": [
+            {
+                "slug": s.slug,
+                "title": s.title,
+                "own_results": bool(s.own_results),
+                "statement": s.consent_statement,
+                "sample_data": bool(s.sample_data),
+            }
+            for s in taking
+        ],
+        "provinces": [[slug, provinces[slug].name, provinces[slug].region] for slug in book.provinces],
+        "sectors": [[key, SECTORS[key][0]] for key in book.sectors],
+        "kinds": [[key, KINDS[key][0]] for key in book.kinds],
+        "sizes": [[key, SIZE_BANDS[key][0]] for key in book.sizes],
+        "equipment": [[e.key, e.name] for e in model.equipment],
+        "cooperatives": sorted(
+            (_cooperative(c) for c in cooperatives or ()), key=lambda c: (c[1].casefold(), c[0])
+        ),
+    }
+
+
+def exportable(cell: str) -> bool:
+    """A cell the export may write: never one a spreadsheet would run as a formula."""
+    return not str(cell).startswith(FORMULA_STARTS)

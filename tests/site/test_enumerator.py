@@ -1,0 +1,112 @@
+"""The enumerator mode's server side: its data (lists in the codes' order), the template, the pinned QR library."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import jinja2
+import pytest
+from conftest import ROOT
+
+from chophien.assessment.files import AssessmentFiles
+from chophien.assessment.model import SECTORS
+from chophien.assessment.response_code import Codebook
+from chophien.assessment.scoring_models import load_model
+from chophien.core.problems import ProblemList
+from chophien.site.enumerator import QRCODE_SHA384, QRCODE_VERSION, enumerator_data, exportable
+from chophien.site.templating import GLOBALS
+
+QR_JS = ROOT / "theme/static/js/qrcode-generator.js"
+
+
+@pytest.fixture(scope="module")
+def model():
+    problems = ProblemList()
+    model = load_model(
+        AssessmentFiles(ROOT / "content", problems), ROOT / "content/assessments/models/dbi-2021-dnnvv.yaml"
+    )
+    assert model is not None
+    return model
+
+
+class FakeSurvey:
+    def __init__(self, model, slug="khao-sat", responses=(), own_results=True):
+        self.model, self.slug, self.responses, self.own_results = model, slug, responses, own_results
+        self.title, self.consent_statement, self.sample_data = "Khảo sát </script><b>", "Đồng ý", True
+
+
+def test_the_vendored_qr_library_is_the_pinned_npm_file():
+    data = QR_JS.read_bytes()
+    assert hashlib.sha384(data).hexdigest() == QRCODE_SHA384
+    assert b"Licensed under the MIT license" in data and b"Copyright (c) 2009 Kazuhiko Arase" in data
+    assert re.fullmatch(r"\d+\.\d+\.\d+", QRCODE_VERSION)
+    assert b"eval(" not in data and b"new Function" not in data  # the strict CSP forbids both
+
+
+def test_the_data_lists_are_in_the_codes_order_and_every_exported_cell_is_safe(model):
+    cooperatives = [
+        {"slug": "htx-b", "name": "HTX Bản B", "province": "Lào Cai", "kind": "hop-tac-xa"},
+        {"slug": "htx-a", "name": "HTX An", "province": "Điện Biên", "kind": "to-hop-tac"},
+    ]
+    data = enumerator_data(model, [FakeSurvey(model), FakeSurvey(model, "cu", responses=None)], cooperatives)
+    book = Codebook.of(model)
+    assert data["codebook"] == book.as_json()
+    assert [p[0] for p in data["provinces"]] == list(book.provinces)
+    assert [s[0] for s in data["sectors"]] == list(book.sectors) and set(book.sectors) == set(SECTORS)
+    assert [e[0] for e in data["equipment"]] == list(book.equipment)
+    assert [s["slug"] for s in data["surveys"]] == [
+        "khao-sat"
+    ]  # a survey of published figures takes no responses
+    assert data["cooperatives"] == [
+        ["htx-a", "HTX An", "dien-bien", "to-hop-tac"],
+        ["htx-b", "HTX Bản B", "lao-cai", "hop-tac-xa"],
+    ]
+    assert data["header"][:8] == [
+        "respondent",
+        "province",
+        "region",
+        "sector",
+        "kind",
+        "size",
+        "equipment",
+        "consent",
+    ]
+    # every value an export can write comes from these lists: none can start a formula
+    cells = data["header"] + [
+        v
+        for key in ("provinces", "sectors", "kinds", "sizes", "equipment")
+        for item in data[key]
+        for v in item
+    ]
+    cells += [str(p) for _, points in book.criteria for p in points] + ["yes", "no"]
+    assert all(exportable(c) for c in cells)
+    assert (
+        not exportable("=HYPERLINK(1)")
+        and not exportable("-1")
+        and not exportable("@x")
+        and not exportable("+1")
+    )
+
+
+def test_the_template_hides_the_mode_until_its_script_runs_and_keeps_the_data_inert(model):
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme/templates"), autoescape=True)
+    env.globals.update(GLOBALS, SITEURL="")
+    html = env.get_template("_enumerator.html").render(
+        model=model, surveys=[FakeSurvey(model)], cooperatives=[]
+    )
+    assert re.search(r'<section id="khao-sat-nhieu-don-vi"[^>]* hidden', html)
+    assert "<noscript>" in html and "cần JavaScript" in html
+    block = re.search(r'<script type="application/json" id="enum-data">(.*?)</script>', html, re.S).group(1)
+    assert "</script>" not in block and json.loads(block)["surveys"][0]["title"].startswith(
+        "Khảo sát </script>"
+    )
+    assert "Tải tệp CSV" in html
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert all('type="application/json"' in s or ("src=" in s and "defer" in s) for s in scripts)
+    assert not re.search(r"<[^>]+\s(style|on[a-z]+)=", html)  # no inline style or handler
+    # no survey taking responses with this model: no mode at all
+    assert "khao-sat-nhieu-don-vi" not in env.get_template("_enumerator.html").render(
+        model=model, surveys=[], cooperatives=[]
+    )
