@@ -102,7 +102,10 @@ def test_the_template_hides_the_mode_until_its_script_runs_and_keeps_the_data_in
     assert "</script>" not in block and json.loads(block)["surveys"][0]["title"].startswith(
         "Khảo sát </script>"
     )
-    assert "Tải tệp CSV" in html
+    assert "Tải tệp CSV" in html and re.search(r'<div id="enum-body" hidden>', html)
+    assert re.findall(r"<script src=\"([^\"]+)\"", html) == [
+        "/theme/js/enumerator-loader.js"
+    ]  # the rest is lazy
     scripts = re.findall(r"<script([^>]*)>", html)
     assert all('type="application/json"' in s or ("src=" in s and "defer" in s) for s in scripts)
     assert not re.search(r"<[^>]+\s(style|on[a-z]+)=", html)  # no inline style or handler

@@ -180,9 +180,18 @@ def test_two_responses_are_kept_exported_coded_and_added(served, tmp_path):
                 else None
             ),
         )
-        page.goto(url)
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(url, wait_until="networkidle")
         page.wait_for_selector("#khao-sat-nhieu-don-vi:not([hidden])")
+        assert [u for u in requested if "/js/enumerator-loader." in u]
+        assert not [
+            u for u in requested if re.search(r"/js/(enumerator|response-code|qrcode-generator)\.", u)
+        ]
+        page.click("#enum-open")  # the mode's code comes only now
+        page.wait_for_selector("#enum-body:not([hidden])")
         assert "Chưa có phiếu nào" in page.inner_text("#enum-list")
+        assert not [u for u in requested if "/js/qrcode-generator." in u]
 
         _unit(page, coop=coop.slug, consent=True)
         first = _answer(page, survey, lambda i, points: points[-1] if i % 2 else points[0])
@@ -194,7 +203,7 @@ def test_two_responses_are_kept_exported_coded_and_added(served, tmp_path):
 
         page = context.new_page()  # closed and opened again: both are still there
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(url)
+        page.goto(url)  # responses on the device: the mode opens by itself
         page.wait_for_selector("#enum-list li")
         items = page.eval_on_selector_all(
             "#enum-list li", "els => els.map(e => e.getAttribute('data-respondent'))"
@@ -269,13 +278,15 @@ def test_corrupt_storage_is_set_aside_and_the_mode_still_starts(served):
     with search_bytes.chromium() as page:
         page.goto(url)
         page.wait_for_selector("#khao-sat-nhieu-don-vi:not([hidden])")
+        page.click("#enum-open")
+        page.wait_for_selector("#enum-body:not([hidden])")
         page.evaluate(
             "() => localStorage.setItem('chophien-enum:v1:' + (document.getElementById("
             "'khao-sat-nhieu-don-vi').getAttribute('data-site') || location.origin) + "
             f"':{SURVEY}', '{{not json')"
         )
         page.reload()
-        page.wait_for_selector("#khao-sat-nhieu-don-vi:not([hidden])")
+        page.wait_for_selector("#enum-body:not([hidden])")
         assert "bị hỏng" in page.inner_text("#enum-status")
         assert "Chưa có phiếu nào" in page.inner_text("#enum-list")
         kept = page.evaluate("() => Object.keys(localStorage).filter(k => k.includes(':hong:')).length")

@@ -244,6 +244,8 @@
     render();
   }
   $("enum-save").addEventListener("click", function () { saveCurrent(); root.scrollIntoView(); });
+  /* --- onComplete: a hint when the last question is answered ----------------------------- */
+  if (self() && self().onComplete) self().onComplete(function () { if (current) say("Đã trả lời đủ câu hỏi: bấm “Lưu phiếu”."); });
   $("enum-next").addEventListener("click", function () { saveCurrent(); openUnit(null); root.scrollIntoView(); });
 
   /* --- export ---------------------------------------------------------------------------------- */
@@ -334,5 +336,7 @@
   surveySelect.addEventListener("change", function () { stopAnswering(); unit.hidden = true; codeBox.hidden = true; render(); });
   surveySelect.parentNode.hidden = data.surveys.length < 2;
   root.hidden = false;
+  $("enum-body").hidden = false;
+  $("enum-open-row").hidden = true;
   render();
 })();
