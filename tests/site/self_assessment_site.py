@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, minimal_tree, write_tree
 from survey_samples import GOOD, HEADER, MODEL, SURVEY
 
 from chophien.assessment import scoring
 from chophien.assessment.model import ScoringModel
+from chophien.site.build import prepare
 
 DBI = (ROOT / "content/assessments/models/dbi-2021.yaml").read_text(encoding="utf-8")
 
@@ -52,6 +54,22 @@ def two_survey_files(dbi_model: ScoringModel) -> dict:
         "assessments/khao-sat-60/survey.yaml": DBI_SURVEY.replace("{n}", "24"),
         "assessments/khao-sat-60/responses.csv": dbi_rows(dbi_model),
     }
+
+
+def two_survey_content(root: Path):
+    """Write the two-survey tree under *root*: (content folder, its loaded catalogue)."""
+    first = root / "models-only"
+    prepared = prepare(
+        write_tree(first, minimal_tree(**{"assessments/models/dbi-2021.yaml": DBI})),
+        first / ".cache",
+        with_images=False,
+    )
+    dbi = prepared.catalogue.assessments.models["dbi-2021"]
+    content = write_tree(root, minimal_tree(**two_survey_files(dbi)))
+    prepared = prepare(content, root / ".cache", with_images=False)
+    problems = [p.render() for p in prepared.problems.sorted()]
+    assert problems == [] and prepared.ok, problems
+    return content, prepared.catalogue
 
 
 # --- answer sets -------------------------------------------------------------------------------

@@ -8,11 +8,10 @@ import json
 import re
 from dataclasses import replace
 from html import unescape
-from pathlib import Path
 
 import pytest
-from conftest import ROOT, minimal_tree, theme_environment
-from self_assessment_site import DBI, two_survey_files
+from conftest import ROOT, theme_environment
+from self_assessment_site import two_survey_content
 from survey_samples import GOOD, check, survey_tree
 
 from chophien.assessment.model import Assessments
@@ -27,23 +26,7 @@ TODAY = dt.date(2026, 6, 1)
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     """The two-survey tree (dbi-2021 newest, thu-3 older), loaded as a build loads it."""
-    first = tmp_path_factory.mktemp("models")
-    _, prepared = _check(first, minimal_tree(**{"assessments/models/dbi-2021.yaml": DBI}))
-    dbi = prepared.catalogue.assessments.models["dbi-2021"]
-    root = tmp_path_factory.mktemp("two")
-    lines, prepared = _check(root, minimal_tree(**two_survey_files(dbi)))
-    assert lines == [] and prepared.ok
-    return prepared.catalogue
-
-
-def _check(root: Path, files: dict):
-    from conftest import write_tree
-
-    from chophien.site.build import prepare
-
-    content = write_tree(root, files)
-    prepared = prepare(content, root / ".cache", with_images=False)
-    return [p.render() for p in prepared.problems.sorted()], prepared
+    return two_survey_content(tmp_path_factory.mktemp("two"))[1]
 
 
 def _render(page) -> str:

@@ -33,7 +33,7 @@
   const result = document.getElementById('ket-qua');
   const nav = form.querySelector('.sa-nav');
   const progress = form.querySelector('.sa-progress');
-  const province = form.querySelector('select[name=tinh]');
+  const province = result.querySelector('select[name=tinh]');
   const ownKey = ['chophien-tu-danh-gia', VERSION, location.origin + (form.dataset.base || ''), model.slug].join(':');
   const listeners = {change: [], complete: []};
   let key = ownKey;
@@ -271,6 +271,7 @@
     changed(true);
   });
   form.addEventListener('submit', (event) => event.preventDefault());
+  if (province) province.addEventListener('change', () => changed());
   nav.addEventListener('click', (event) => {
     const step = event.target.dataset && event.target.dataset.step;
     if (!step) return;
