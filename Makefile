@@ -15,7 +15,7 @@ CACHEDIR := $(or $(CHOPHIEN_CACHE_PATH),.cache)
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench audit publish rollback
+.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-self-assessment audit publish rollback
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
@@ -26,6 +26,7 @@ help:
 	@echo "make cms        install the /admin/ CMS from npm (cms/package-lock.json), served by the site itself"
 	@echo "make serve      serve $(OUTPUTDIR)/ without rebuilding"
 	@echo "make lint       ruff on the code, actionlint on .github/workflows/"
+	@echo "make bench-self-assessment  bytes and time to score of /danh-gia/tu-danh-gia/ in $(OUTPUTDIR)/ (Chromium, CPU 6x)"
 	@echo "make fuzz       fuzz the YAML, schema, spreadsheet and survey readers (FUZZ_SECONDS per target)"
 	@echo "make audit      quality gates: two builds, budgets, HTML, links, axe, Lighthouse, photos (docs/quality-gates.md)"
 
@@ -90,6 +91,10 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write
+
+# The self-assessment page on a built site: bytes (gzip) and time to score at CPU 6x (docs/assessment.md).
+bench-self-assessment: $(STAMP)
+	$(BIN)/python scripts/self_assessment_bench.py $(OUTPUTDIR)
 
 # Production build, then an atomic release switch on the host (docs/publishing.md):
 #   make publish PUBLISH_TARGET=deploy@host.example.vn:/srv/chophien [CHOPHIEN_SITEURL=https://…] [PUBLISH_KEEP=5]

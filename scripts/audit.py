@@ -151,6 +151,8 @@ def budgets_gate(site: Path, reports: Path) -> Gate:
         f"{len(report.pages)} pages; worst {kb(worst.served)}/{kb(worst.budget)} ({worst.kind}); "
         f"CSS {kb(report.css_total)}; JS {kb(report.js_max[1])}"
     )
+    if report.self_assessment:  # page + scripts + styles together (SELF_ASSESSMENT_BUDGET)
+        figure += f"; self-assessment {kb(max(w.total for w in report.self_assessment))}"
     return Gate("budgets", not failures, figure, [report.table(), *failures])
 
 

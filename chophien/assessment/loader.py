@@ -22,7 +22,7 @@ from chophien.catalogue.schema import CheckContext
 from chophien.core.problems import WARNING, ProblemList
 from chophien.core.text import did_you_mean, hint
 
-RESERVED = {"models", "phuong-phap", "so-sanh"}  # folder names that are not surveys / URLs in use
+RESERVED = {"models", "phuong-phap", "so-sanh", "tu-danh-gia"}  # folder names that are not surveys / URLs in use
 SURVEY_FILES = {"survey.yaml", "responses.csv", "published.yaml", "README.md"}
 
 

@@ -18,6 +18,7 @@ from chophien.core.text import collation_key, vi_sorted
 from chophien.site import urls
 from chophien.site.assessment_pages import assessment_pages, cooperative_results
 from chophien.site.page import Page, crumbs, paginate
+from chophien.site.self_assessment import self_assessment_pages, self_assessment_url
 
 RELATED_COUNT = 4
 FEATURED_COUNT = 8
@@ -164,6 +165,7 @@ def cooperative_pages(site: Site) -> Iterator[Page]:
                 "coop": coop,
                 "products": catalogue.by_cooperative.get(coop.slug, []),
                 "assessment_results": cooperative_results(catalogue.assessments, coop.slug),
+                "self_assessment": self_assessment_url(catalogue.assessments),
                 "breadcrumbs": crumbs(
                     ("Hợp tác xã", urls.cooperatives()),
                     (coop.province.name, urls.province(coop.province.slug)),
@@ -281,6 +283,7 @@ def ocop_pages(site: Site) -> Iterator[Page]:
 
 def assessment_family(site: Site) -> Iterator[Page]:
     yield from assessment_pages(site.catalogue.assessments, site.catalogue)
+    yield from self_assessment_pages(site.catalogue.assessments, site.catalogue)
 
 
 def search_page(site: Site) -> Iterator[Page]:

@@ -222,6 +222,20 @@ def survey_path(slug: str) -> str:
     return f"{assessments()}{slug}/"
 
 
+SELF_ASSESSMENT = "tu-danh-gia"  # reserved: no survey folder may take it (assessment/loader.py)
+
+
+def self_assessment(model_slug: str | None = None) -> str:
+    """The self-assessment questionnaire: the primary model's, or another model's under it."""
+    base = f"{assessments()}{SELF_ASSESSMENT}/"
+    return f"{base}{model_slug}/" if model_slug else base
+
+
+def self_assessment_worker() -> str:
+    """The service worker of the self-assessment pages: in their folder, so its scope is only them."""
+    return f"{self_assessment()}sw.js"
+
+
 def method(model: _HasUrl) -> str:
     """A scoring model's methodology page."""
     return model.url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import random
 
 import pytest
 from site_files import page, write
@@ -13,13 +14,16 @@ from chophien.quality.budgets import (
     FILE_SIZE_LIMIT,
     HTML_BUDGET,
     JS_BUDGET,
+    SELF_ASSESSMENT_BUDGET,
     classify,
+    css_total,
     largest_files,
     measure_budgets,
     measure_site,
     oversized_files,
     pages_of_kind,
     representative_pages,
+    self_assessment_weights,
 )
 
 
@@ -169,3 +173,45 @@ def test_both_measures_classify_and_budget_files_alike(tmp_path):
     assert {w.path: (w.kind, w.budget) for w in served.pages + served.css} == {
         path: kind_budget for path, kind_budget in quick.items() if kind_budget[0] != "js"
     }
+
+
+def test_the_self_assessment_page_has_one_budget_for_page_scripts_and_styles(tmp_path):
+    """/danh-gia/tu-danh-gia/ may load more than 6 KB of scripts: its page, scripts and styles
+    together must stay within SELF_ASSESSMENT_BUDGET instead."""
+    noise = random.Random(13).randbytes(8000).hex()  # hex of random bytes: gzip halves it, no more
+    files = {
+        "danh-gia/tu-danh-gia/index.html": page(
+            "<form></form>",
+            head='<link rel="stylesheet" href="/theme/sa.css"><script src="/theme/a.js" defer></script>'
+            '<script src="/theme/b.js" defer></script>',
+        ),
+        "theme/sa.css": "a{}",
+        "theme/a.js": noise,
+        "theme/b.js": "1;",
+    }
+    report = measure_budgets(write(tmp_path / "fits", files))
+    [weight] = report.self_assessment
+    assert weight.scripts > JS_BUDGET and weight.total <= SELF_ASSESSMENT_BUDGET
+    assert report.failures() == [] and "| self-assessment: page + js + css | 1 |" in report.table()
+    assert self_assessment_weights(tmp_path / "fits")[0].scripts == weight.scripts  # same files, in memory
+    heavy = files | {"theme/b.js": random.Random(14).randbytes(40000).hex()}
+    report = measure_budgets(write(tmp_path / "heavy", heavy))
+    assert report.failures() == [
+        f"danh-gia/tu-danh-gia/index.html: page, scripts and styles {report.self_assessment[0].total} B "
+        f"> {SELF_ASSESSMENT_BUDGET} B (self-assessment)"
+    ]
+    elsewhere = {k.replace("danh-gia/tu-danh-gia/", "gioi-thieu/"): v for k, v in files.items()}
+    assert any("of JavaScript" in f for f in measure_budgets(write(tmp_path / "other", elsewhere)).failures())
+
+
+def test_a_stylesheet_and_its_fingerprinted_twin_count_once(tmp_path):
+    site = write(
+        tmp_path,
+        {
+            "theme/css/site.css": "a{color:red}",
+            "theme/css/site.0123456789.css": "a{color:red}",
+            "theme/x.css": "b{}",
+        },
+    )
+    measures = measure_site(site)
+    assert css_total(measures) == sum(m.gzipped for m in measures if m.path != "theme/css/site.css")
