@@ -40,9 +40,10 @@ def _cooperative(item) -> list[str]:
     """[slug, name, province slug, kind] of a catalogue cooperative, an object or a mapping."""
     province = _field(item, "province")
     slug = getattr(province, "slug", None)
-    if slug is None:  # a name or a slug
-        found, _ = reference.find_province(str(province)) if province else (None, None)
-        slug = found.slug if found else ""
+    if slug is None and province:  # a slug, or a name
+        slugs = {p.slug for p in reference.provinces()}
+        found = None if province in slugs else reference.find_province(str(province))[0]
+        slug = province if province in slugs else found.slug if found else ""
     return [_field(item, "slug"), _field(item, "name"), slug, _field(item, "kind")]
 
 

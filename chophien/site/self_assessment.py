@@ -26,9 +26,11 @@ TEMPLATE = "self_assessment.html"
 WORKER_TEMPLATE = "self_assessment_sw.html"
 STYLESHEETS = ("css/site.css", "css/self-assessment.css")
 SCRIPTS = ("js/assessment-score.js", "js/self-assessment.js")
-# The enumerator mode's script (theme/templates/_enumerator.html), loaded and precached when the
-# theme has it: the templates compare asset(name) with its unfingerprinted path.
-OPTIONAL_SCRIPTS = ("js/enumerator.js",)
+# The enumerator mode's loader (theme/templates/_enumerator.html), precached when the theme has it:
+# the templates compare asset(name) with its unfingerprinted path. The mode's own scripts are asked
+# to be cached by the loader when the mode is opened (the worker's "precache" message), so a
+# cooperative assessing itself never downloads them.
+OPTIONAL_SCRIPTS = ("js/enumerator-loader.js",)
 
 
 @dataclass(frozen=True)

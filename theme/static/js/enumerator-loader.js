@@ -3,7 +3,8 @@
    A cooperative assessing itself never downloads it. */
 (function () {
   var root = document.getElementById("khao-sat-nhieu-don-vi");
-  if (!root || !window.localStorage) return;
+  if (!root || !window.localStorage || root.hasAttribute("data-loader")) return;
+  root.setAttribute("data-loader", "");
   root.hidden = false;
   var open = document.getElementById("enum-open"), started = false;
   function load(src, then) {
@@ -16,7 +17,14 @@
     if (started) return;
     started = true;
     open.disabled = true;
-    load(root.getAttribute("data-code-js"), function () { load(root.getAttribute("data-js"), function () {}); });
+    var files = ["data-code-js", "data-js", "data-qr"].map(function (name) { return root.getAttribute(name); });
+    load(files[0], function () { load(files[1], function () {}); });
+    // Opened once with signal, the mode works offline: the page's service worker keeps its files.
+    if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+      navigator.serviceWorker.ready.then(function (registration) {
+        if (registration.active) registration.active.postMessage({ type: "precache", urls: files });
+      });
+    }
   }
   open.addEventListener("click", start);
   var saved = false;

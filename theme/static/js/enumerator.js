@@ -9,6 +9,8 @@
   var root = document.getElementById("khao-sat-nhieu-don-vi");
   var dataNode = document.getElementById("enum-data");
   if (!root || !dataNode || !window.ChophienCode || !window.localStorage || !window.JSON) return;
+  if (root.hasAttribute("data-ready")) return; // loaded twice: one instance only
+  root.setAttribute("data-ready", "");
   var data;
   try { data = JSON.parse(dataNode.textContent); } catch (e) { return; }
   if (!data || data.version !== 1 || !data.surveys || !data.surveys.length) return;
@@ -228,18 +230,20 @@
     if (form && form.scrollIntoView) form.scrollIntoView();
   }
   function stopAnswering() {
-    if (current && self()) {
-      current.answers = self().getAnswers() || current.answers;
-      put(current);
+    var r = current;
+    current = null; // first: going back to the page's own store must not touch this response
+    if (r && self()) {
+      r.answers = self().getAnswers() || r.answers;
+      put(r);
       self().useStore(null); // back to the page's own store
     }
-    current = null;
     answering.hidden = true;
   }
   function saveCurrent() {
     if (!current) return;
     var r = current;
     stopAnswering();
+    r = find(r.id) || r;
     say("Đã lưu phiếu của " + label(r) + " (" + answered(r) + "/" + criteria.length + " câu).");
     render();
   }
