@@ -5,6 +5,9 @@ theme/templates/_enumerator.html puts `enumerator_data(model, surveys, cooperati
 theme/static/js/enumerator.js reads it to build its forms, export responses.csv rows and make
 response codes. Every list is in the order the response codes index it
 (chophien.assessment.response_code.Codebook), so the page and `chophien assessment add` agree.
+The export's header is enumerator.js's BASE columns (chophien.assessment.schema.BASE_COLUMNS,
+compared by tests/site/test_enumerator.py) and the codebook's criteria: column names never appear
+in the published pages.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 from chophien import reference
 from chophien.assessment.model import SECTORS, SIZE_BANDS, ScoringModel
 from chophien.assessment.response_code import Codebook
-from chophien.assessment.schema import responses_header
 from chophien.catalogue.model import KINDS
 
 # The QR library the mode loads only when a code is shown: npm qrcode-generator (Kazuhiko Arase, MIT
@@ -55,7 +57,6 @@ def enumerator_data(model: ScoringModel, surveys, cooperatives) -> dict:
     return {
         "version": 1,
         "codebook": book.as_json(),
-        "header": responses_header(model),
         "surveys": [
             {
                 "slug": s.slug,

@@ -246,14 +246,15 @@ class Adder:
         return [(f"{shown}:{line - 1}", r) for line, r in zip(self._lines(reader), responses, strict=False)]
 
     def _from_code(self, text: str, number: int, survey: Survey) -> list[tuple[str, Response]]:
-        where = f"mã {number}"
+        where = f"mã {number}" if self.lang != "en" else f"code {number}"
         if len(text) > MAX_CODE_CHARS:
             self.problems.add(where, 0, 0, "", "mã quá dài", "the code is too long")
             return []
         try:
             decoded = decode(Codebook.of(survey.model), text, self.loader.cooperative_slugs)
         except CodeProblem as problem:
-            place = f"{where}, ký tự {problem.position}" if problem.position else where
+            char = "ký tự" if self.lang != "en" else "character"
+            place = f"{where}, {char} {problem.position}" if problem.position else where
             self.problems.add(place, 0, 0, "", problem.vi, problem.en)
             return []
         province = reference.province_by_slug(decoded["province"])

@@ -185,8 +185,14 @@ def test_no_respondent_level_data_or_participation_is_published(built_demo):
     silent = {r["respondent"] for r in rows if not r["respondent"].startswith("an-") and r["consent"] == "no"}
     consenting = {r["respondent"] for r in rows if r["consent"] == "yes"}
     assert silent and consenting
+    catalogue = {p.parent.name for p in (built_demo / "hop-tac-xa").glob("*/index.html")}
     for path in outputs(built_demo):
         text = path.read_text(encoding="utf-8")
+        picker = re.search(r'<script type="application/json" id="enum-data">(.*?)</script>', text, re.S)
+        if picker:  # the enumerator's cooperative picker: the whole public catalogue, so it tells nothing
+            assert {c[0] for c in json.loads(picker[1])["cooperatives"]} == catalogue, path
+            text = text.replace(picker[0], "")
+            text = re.sub(r'<select id="enum-coop">.*?</select>', "", text, flags=re.S)
         assert not re.search(r"\ban-\d{3}\b", text), path
         assert not re.search(r"(\+84|\b0)\d{9}\b", text), path
         assert not re.search(r"\brespondent\b", text), path

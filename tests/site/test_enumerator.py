@@ -13,6 +13,7 @@ from conftest import ROOT
 from chophien.assessment.files import AssessmentFiles
 from chophien.assessment.model import SECTORS
 from chophien.assessment.response_code import Codebook
+from chophien.assessment.schema import BASE_COLUMNS
 from chophien.assessment.scoring_models import load_model
 from chophien.core.problems import ProblemList
 from chophien.site.enumerator import QRCODE_SHA384, QRCODE_VERSION, enumerator_data, exportable
@@ -65,18 +66,8 @@ def test_the_data_lists_are_in_the_codes_order_and_every_exported_cell_is_safe(m
         ["htx-b", "HTX Bản B", "lao-cai", "hop-tac-xa"],
         ["htx-c", "HTX Cao", "cao-bang", "to-hop-tac"],
     ]
-    assert data["header"][:8] == [
-        "respondent",
-        "province",
-        "region",
-        "sector",
-        "kind",
-        "size",
-        "equipment",
-        "consent",
-    ]
     # every value an export can write comes from these lists: none can start a formula
-    cells = data["header"] + [
+    cells = list(BASE_COLUMNS) + [
         v
         for key in ("provinces", "sectors", "kinds", "sizes", "equipment")
         for item in data[key]
@@ -112,3 +103,9 @@ def test_the_template_hides_the_mode_until_its_script_runs_and_keeps_the_data_in
     assert "khao-sat-nhieu-don-vi" not in env.get_template("_enumerator.html").render(
         model=model, surveys=[], cooperatives=[]
     )
+
+
+def test_the_export_header_in_the_script_is_the_reader_s():
+    script = (ROOT / "theme/static/js/enumerator.js").read_text(encoding="utf-8")
+    base = re.search(r"var BASE = \[([^\]]*)\];", script)[1]
+    assert json.loads(f"[{base}]") == list(BASE_COLUMNS)

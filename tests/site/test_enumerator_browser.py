@@ -161,8 +161,7 @@ def _unit(
     page.select_option("#enum-sector", sector)
     page.select_option("#enum-size", size)
     page.select_option("#enum-equipment", index=equipment or 1)
-    if consent:
-        page.check("#enum-consent-yes")
+    page.select_option("#enum-consent", "yes" if consent else "no")
     page.click("#enum-unit button[type=submit]")
     page.wait_for_selector("#enum-answering:not([hidden])")
 
@@ -321,3 +320,36 @@ def test_without_javascript_a_note_points_to_the_paper_questionnaire(served):
         page.goto(url)
         assert page.is_hidden("#khao-sat-nhieu-don-vi")
         assert "cần JavaScript" in page.inner_text("body") and "Phiếu giấy" in page.inner_text("body")
+
+
+def test_a_response_can_be_corrected_and_deleted_with_confirmation(served):
+    url, survey, _ = served
+    with search_bytes.chromium() as page:
+        page.goto(url)
+        page.click("#enum-open")
+        page.wait_for_selector("#enum-body:not([hidden])")
+        _unit(page, name="Tổ Dệt <b>Thử</b>", province="dien-bien", kind="to-hop-tac")
+        answers = _answer(page, survey, lambda i, points: points[-1])
+        page.click("#enum-save")
+        assert (
+            page.inner_text("#enum-list li strong") == "Tổ Dệt <b>Thử</b> – Điện Biên"
+        )  # text, never markup
+        page.click('#enum-list button[data-action="edit"]')  # corrected: another sector, answers kept
+        assert page.input_value("#enum-name") == "Tổ Dệt <b>Thử</b>"
+        page.select_option("#enum-sector", "thu-cong")
+        page.click("#enum-unit button[type=submit]")
+        page.wait_for_selector("#enum-answering:not([hidden])")
+        assert page.evaluate("() => ChophienSelf.getAnswers()") == answers
+        page.click("#enum-save")
+        with page.expect_download() as download:
+            page.click("#enum-csv")
+        rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+        assert len(rows) == 2 and rows[1].split(",")[3] == "thu-cong"
+        page.once("dialog", lambda dialog: dialog.dismiss())
+        page.click('#enum-list button[data-action="delete"]')
+        assert page.locator("#enum-list li").count() == 1  # not confirmed: kept
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click('#enum-list button[data-action="delete"]')
+        page.wait_for_selector("#enum-list li", state="detached")
+        assert "Chưa có phiếu nào" in page.inner_text("#enum-list")
+        assert not page.evaluate("() => Object.keys(localStorage).filter(k => k.includes(':phieu:'))")

@@ -17,6 +17,9 @@
   var Code = window.ChophienCode;
   var book = data.codebook;
   var criteria = book.criteria; // [[key, [points…]], …]
+  // responses.csv's columns (chophien.assessment.schema.BASE_COLUMNS), then the criteria in model order
+  var BASE = ["respondent", "province", "region", "sector", "kind", "size", "equipment", "consent"];
+  var header = BASE.concat(criteria.map(function (c) { return c[0]; }));
   var SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
   var FORMULA = /^[=+\-@\t\r]/;
   var STORE = 1;
@@ -156,9 +159,10 @@
   function consentRules() {
     var s = survey(), coop = $("enum-coop").value;
     $("enum-statement").textContent = s.statement || "";
-    var allowed = s.own_results && !!coop;
-    $("enum-consent-yes").disabled = !allowed;
-    if (!allowed) $("enum-consent-no").checked = true;
+    var allowed = s.own_results && !!coop, choice = $("enum-consent");
+    choice.options[1].disabled = !allowed;
+    if (!allowed) { choice.value = "no"; choice.setAttribute("data-forced", ""); }
+    else if (choice.hasAttribute("data-forced")) { choice.value = ""; choice.removeAttribute("data-forced"); } // now ask
     $("enum-name-row").hidden = !!coop;
   }
   $("enum-coop").addEventListener("change", function () {
@@ -175,7 +179,7 @@
     $("enum-name").value = r ? r.name || "" : "";
     fields.forEach(function (f) { $("enum-" + f).value = r ? r[f] || "" : ""; });
     consentRules();
-    (r && r.consent ? $("enum-consent-yes") : $("enum-consent-no")).checked = true;
+    $("enum-consent").value = r ? (r.consent ? "yes" : "no") : "";
     consentRules();
     $("enum-coop").focus();
   }
@@ -184,9 +188,10 @@
   unit.addEventListener("submit", function (event) {
     event.preventDefault();
     var coop = $("enum-coop").value, name = $("enum-name").value.trim();
-    var missing = fields.filter(function (f) { return !$("enum-" + f).value; });
-    if (!coop && !name) missing.unshift("tên đơn vị");
-    if (missing.length) { say("Còn thiếu: " + missing.join(", ") + "."); return; }
+    var missing = fields.concat(["consent"]).filter(function (f) { return !$("enum-" + f).value; });
+    var labels = missing.map(function (f) { return document.querySelector('label[for="enum-' + f + '"]').textContent; });
+    if (!coop && !name) labels.unshift("tên đơn vị");
+    if (labels.length) { say("Còn thiếu: " + labels.join("; ") + "."); return; }
     var id = unit.getAttribute("data-id"), r = id ? find(id) : null, all = load();
     var same = coop && all.filter(function (x) { return x.coop === coop && (!r || x.id !== r.id); })[0];
     if (same) {
@@ -199,7 +204,7 @@
       r.coop = coop; r.name = coop ? "" : name.slice(0, 120);
       r.respondent = coop || (r.respondent && r.respondent.indexOf("an-") === 0 ? r.respondent : Code.anonymousId(randomBytes));
       fields.forEach(function (f) { r[f] = $("enum-" + f).value; });
-      r.consent = $("enum-consent-yes").checked && !$("enum-consent-yes").disabled;
+      r.consent = $("enum-consent").value === "yes" && !$("enum-consent").options[1].disabled;
       if (!put(r)) return;
     }
     unit.hidden = true;
@@ -274,7 +279,7 @@
   $("enum-csv").addEventListener("click", function () {
     var good = ready();
     if (!good.length) { say("Chưa có phiếu nào đủ câu trả lời để tải."); return; }
-    var lines = [data.header.map(cell).join(",")];
+    var lines = [header.map(cell).join(",")];
     good.forEach(function (r) { lines.push(rowOf(r).map(cell).join(",")); });
     // UTF-8 with a byte-order mark, as the site's spreadsheet downloads: Excel then reads Vietnamese right
     download("phieu-" + survey().slug + "-" + stamp() + ".csv", "text/csv;charset=utf-8", "\ufeff" + lines.join("\n") + "\n");
@@ -285,7 +290,7 @@
     if (!good.length) { say("Chưa có phiếu nào đủ câu trả lời để tải."); return; }
     var items = good.map(function (r) {
       var row = rowOf(r), item = {};
-      data.header.forEach(function (name, i) { item[name] = i >= 8 ? Number(row[i]) : row[i]; });
+      header.forEach(function (name, i) { item[name] = i >= 8 ? Number(row[i]) : row[i]; });
       return item;
     });
     download("phieu-" + survey().slug + "-" + stamp() + ".json", "application/json", JSON.stringify(items, null, 1) + "\n");
