@@ -28,6 +28,18 @@
   function $(id) { return document.getElementById(id); }
   function index(list) { var m = {}; list.forEach(function (x) { m[x[0]] = x; }); return m; }
   var provinces = index(data.provinces), coops = index(data.cooperatives);
+  // the lists are in the data once; the selects are filled here (the mode needs JavaScript anyway)
+  function fill(id, items) {
+    var select = $(id);
+    items.forEach(function (item) { select.appendChild(new Option(item[1], item[0])); });
+  }
+  fill("enum-survey", data.surveys.map(function (s) { return [s.slug, s.title + (s.sample_data ? " (dữ liệu mẫu)" : "")]; }));
+  fill("enum-coop", data.cooperatives);
+  fill("enum-province", data.provinces);
+  fill("enum-kind", data.kinds);
+  fill("enum-sector", data.sectors);
+  fill("enum-size", data.sizes);
+  fill("enum-equipment", data.equipment);
   var surveySelect = $("enum-survey"), status = $("enum-status"), list = $("enum-list");
   var unit = $("enum-unit"), answering = $("enum-answering"), codeBox = $("enum-code");
   var current = null; // the response being answered
