@@ -36,7 +36,12 @@ HTML_BUDGETS = {kind: HTML_BUDGET for kind in PAGE_TYPES} | {"assessment": ASSES
 # Loaded only when the search box is used, and budgeted as "first search query ≤ 300 KB"
 # (DESIGN §5), not as an optional enhancement.
 SEARCH_ASSETS = re.compile(r"(^|/)pagefind/")
-BUDGETS = HTML_BUDGETS | {"css": CSS_BUDGET, "js": JS_BUDGET}
+# The QR library of the self-assessment page's enumerator mode (theme/static/js/qrcode-generator.js,
+# npm qrcode-generator vendored byte for byte and hash-pinned in chophien/site/enumerator.py): no page
+# links it; enumerator.js loads it only when a response code is shown. Its own budget, as Pagefind's.
+ON_DEMAND_JS = re.compile(r"(^|/)theme/js/qrcode-generator(\.[0-9a-f]{10})?\.js$")
+ON_DEMAND_JS_BUDGET = 14 * 1024
+BUDGETS = HTML_BUDGETS | {"css": CSS_BUDGET, "js": JS_BUDGET, "js-on-demand": ON_DEMAND_JS_BUDGET}
 
 
 def budget_of(kind: str) -> int:
@@ -74,7 +79,7 @@ def page_kind(rel: str) -> str:
 
 
 def classify(rel: str) -> str | None:
-    """Budget type of an output file: a page type, 'css', 'js', or None (not budgeted)."""
+    """Budget type of an output file: a page type, 'css', 'js', 'js-on-demand', or None (not budgeted)."""
     if is_excluded(rel):
         return None
     suffix = Path(rel).suffix
@@ -82,6 +87,8 @@ def classify(rel: str) -> str | None:
         return page_kind(rel)
     if SEARCH_ASSETS.search(rel):
         return None
+    if ON_DEMAND_JS.search(rel):
+        return "js-on-demand"
     return {".css": "css", ".js": "js", ".mjs": "js"}.get(suffix)
 
 
