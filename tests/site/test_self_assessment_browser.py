@@ -111,6 +111,11 @@ def test_every_lowest_option_is_level_0(site, built, page):
     assert result == expected(model, {c.key: c.allowed_points[0] for c in model.criteria})
     assert page.locator(".sa-hold h3").inner_text().startswith("Trụ cột giữ mức chung lại:")
     assert page.locator(".sa-hold li").count() > 0  # that pillar's next steps at level 0
+    level_1 = model.level(1)
+    assert (
+        f"Để lên mức 1: tổng điểm từ {level_1.total_above + 1} trở lên và ít nhất "
+        f"{level_1.pillars_at_level} trụ cột đạt mức 1." in page.inner_text(".sa-hold")
+    )
     page.wait_for_selector(".sa-compare table")
     assert page.errors == []
     # Nothing goes anywhere but this site, and nothing is sent: only GETs of its own files.
@@ -271,3 +276,13 @@ def test_browser_and_python_scoring_agree(site, built, page, slug):
         "total": model.total_maximum,
         "pillarPoints": [p.maximum for p in model.pillars],
     }
+
+
+def test_printing_shows_every_pillar_even_with_the_stepper_on(site, page):
+    base, _ = site
+    page.goto(f"{base}/danh-gia/tu-danh-gia/")
+    assert page.locator("fieldset[data-pillar]:visible").count() == 1  # one pillar per screen
+    page.emulate_media(media="print")
+    assert page.locator("fieldset[data-pillar]:visible").count() == 6
+    assert not page.locator(".sa-nav").is_visible()
+    assert page.locator("#bang-tru-cot").is_visible()

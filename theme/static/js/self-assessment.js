@@ -178,8 +178,13 @@
     const i = holdingBack(scored);
     const level = scored.pillarLevels[i];
     const top = names.length - 1;
+    const next = model.rules.find((r) => r[0] === scored.level + 1);
+    if (next) {
+      hold.appendChild(el('p', {}, 'Để lên mức ' + next[0] + ': tổng điểm từ ' + (next[2] + 1) + ' trở lên và ít nhất ' +
+        next[3] + ' trụ cột đạt mức ' + next[0] + '.'));
+    }
     if (scored.level < top) {
-      hold.appendChild(el('h3', {}, 'Trụ cột giữ mức chung lại: ' + pillarName(i) + ' (mức ' + level + ')'));
+      hold.insertBefore(el('h3', {}, 'Trụ cột giữ mức chung lại: ' + pillarName(i) + ' (mức ' + level + ')'), hold.firstChild);
       const steps = document.querySelector('.sa-steps details[data-pillar="' + model.pillars[i].key + '"] ul[data-level="' + level + '"]');
       if (steps) {
         hold.appendChild(el('p', {}, 'Bước tiếp theo thường làm:'));
