@@ -273,3 +273,14 @@ def test_hostile_model_text_stays_text(loaded):
     form = re.search(r'<form id="tu-danh-gia"[^>]*>', html).group(0)
     assert json.loads(unescape(re.search(r'data-levels="([^"]*)"', form).group(1)))[0] == hostile
     assert unescape(re.search(r'data-short="([^"]*)"', html).group(1)) == hostile
+
+
+def test_the_worker_lists_paths_under_a_sub_path_site(loaded):
+    worker = list(self_assessment_pages(loaded.assessments, loaded))[-1]
+    text = (
+        theme_environment()
+        .get_template(worker.template)
+        .render(SITEURL="https://owner.github.io/repo", page_url=worker.url, **worker.context)
+    )
+    files = json.loads(re.search(r"const FILES = (\[.*?\]);", text).group(1))
+    assert files[0] == "/repo/danh-gia/tu-danh-gia/" and all(f.startswith("/repo/") for f in files)
