@@ -183,8 +183,12 @@ def test_the_api_switches_stores(site, built, page):
     """The enumerator mode answers one cooperative at a time with the same stepper."""
     base, _ = site
     page.goto(f"{base}/danh-gia/tu-danh-gia/")
-    page.evaluate("() => ChophienSelf.setAnswers({kh01: 1, nonsense: 3})")
+    page.evaluate("() => ChophienSelf.setAnswers({kh01: 1, nonsense: 3, kh02: '1', kh03: 1.5, kh04: -1})")
     assert page.evaluate("() => ChophienSelf.getAnswers()") == {"kh01": 1}
+    for odd in ("null", "'x'", "[1, 2]", "42"):
+        page.evaluate(f"() => ChophienSelf.setAnswers({odd})")
+        assert page.evaluate("() => ChophienSelf.getAnswers()") == {}, odd
+    page.evaluate("() => ChophienSelf.setAnswers({kh01: 1})")
     page.evaluate("() => ChophienSelf.useStore('test-coop-a')")
     assert page.evaluate("() => ChophienSelf.getAnswers()") == {}
     page.evaluate("() => ChophienSelf.setAnswers({kh02: 2})")
@@ -286,3 +290,33 @@ def test_printing_shows_every_pillar_even_with_the_stepper_on(site, page):
     assert page.locator("fieldset[data-pillar]:visible").count() == 6
     assert not page.locator(".sa-nav").is_visible()
     assert page.locator("#bang-tru-cot").is_visible()
+
+
+@pytest.mark.parametrize(
+    "body, shown_text",
+    [
+        ("not json", "Chưa tải được số liệu đã công bố"),
+        ('{"rows": "x"}', "Chưa tải được số liệu đã công bố"),
+        (
+            '{"rows": [{"table": "overall_level", "dimension": "all", "group": "all", "measure": "level-0",'
+            ' "value": "<img src=x>"}, {"table": "respondents", "dimension": "all", "group": "all",'
+            ' "measure": "n", "value": null}]}',
+            "Tất cả các địa bàn (ẩn)",
+        ),
+    ],
+)
+def test_odd_open_data_is_shown_as_text_or_a_message(site, context, body, shown_text):
+    base, _ = site
+    # Routes do not see what a service worker fetches: none here.
+    page = context.browser.new_context(viewport=search_bytes.PHONE, service_workers="block").new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.route(
+        "**/du-lieu.json", lambda route: route.fulfill(status=200, body=body, content_type="application/json")
+    )
+    page.goto(f"{base}/danh-gia/tu-danh-gia/thu-3/")
+    page.evaluate("() => ChophienSelf.setAnswers({a1: 0, b1: 0, c1: 0, c2: 0})")
+    page.wait_for_function("() => document.querySelector('.sa-compare').textContent.length > 0")
+    text = page.inner_text(".sa-compare")
+    assert shown_text in text and "<img" not in page.inner_html(".sa-compare").replace("&lt;img", "")
+    assert page.locator(".sa-compare img").count() == 0 and page.errors == []
