@@ -49,7 +49,7 @@ def test_every_assessment_page_is_built(built_demo):
     expected = {
         "danh-gia/index.html",
         "danh-gia/so-sanh/index.html",
-        "danh-gia/phuong-phap/dbi-2021-dnnvv/index.html",
+        "danh-gia/phuong-phap/dbi-2021/index.html",
         f"danh-gia/{BASELINE}/index.html",
         f"danh-gia/{BASELINE}/du-lieu.csv",
         f"danh-gia/{BASELINE}/du-lieu.json",
@@ -241,7 +241,7 @@ def test_assessment_pages_are_within_their_budget(built_demo):
 
 # --- small trees -------------------------------------------------------------------------------------
 
-MODEL = (ROOT / "content/assessments/models/dbi-2021-dnnvv.yaml").read_text(encoding="utf-8")
+MODEL = (ROOT / "content/assessments/models/dbi-2021.yaml").read_text(encoding="utf-8")
 HOSTILE = "<script>alert(1)</script>"
 SURVEY = f"""\
 title: 'Khảo sát {HOSTILE}'
@@ -250,17 +250,18 @@ period: "2025"
 year: 2025
 method: Phỏng vấn
 sample_size: 10
-model: dbi-2021-dnnvv
+model: dbi-2021
 source: Kiểm thử
 """
-CRITERIA = "kh1,kh2,kh3,kh4,cl1,cl2,ht1,ht2,ht3,ht4,vh1,vh2,vh3,vh4,vf1,vf2,vf3,dl1,dl2,dl3"
+CRITERIA = re.findall(r"^      - key: (\w+)$", MODEL, re.M)
 
 
 def _csv(rows: int, broken: bool = False) -> str:
-    lines = [f"respondent,province,sector,kind,size,equipment,{CRITERIA}"]
+    lines = [f"respondent,province,sector,kind,size,equipment,{','.join(CRITERIA)}"]
     for index in range(rows):
         # Two answers, five respondents each: no group shares one answer (that would disclose it).
-        points = ",".join(["3" if index % 2 else "6"] * 20)
+        # 0 and 5 are the points of an option of every criterion (cl01: 0, 5, …, 25).
+        points = ",".join(["0" if index % 2 else "5"] * len(CRITERIA))
         equipment = "khong-co" if index % 2 else "thu-cong"
         lines.append(f"an-{index},Tuyên Quang,nong-nghiep,hop-tac-xa,10-29,{equipment},{points}")
     if broken:
@@ -274,7 +275,7 @@ def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
         tmp_path,
         minimal_tree(
             **{
-                "assessments/models/dbi-2021-dnnvv.yaml": model,
+                "assessments/models/dbi-2021.yaml": model,
                 "assessments/thu/survey.yaml": SURVEY,
                 "assessments/thu/responses.csv": _csv(10),
             }
@@ -298,7 +299,7 @@ def test_a_broken_survey_stops_the_build_with_file_row_column(tmp_path):
         tmp_path,
         minimal_tree(
             **{
-                "assessments/models/dbi-2021-dnnvv.yaml": MODEL,
+                "assessments/models/dbi-2021.yaml": MODEL,
                 "assessments/thu/survey.yaml": SURVEY,
                 "assessments/thu/responses.csv": _csv(10, broken=True),
             }
