@@ -133,9 +133,9 @@ def equipment_for(rng: random.Random, maturity: float, sector: str) -> str:
         return "khong-co"
     if roll < 0.74:
         return "thu-cong"
-    if roll < 0.875 or sector not in ("nong-nghiep", "lam-nghiep", "thuy-san", "che-bien"):
+    if roll < 0.87 or sector not in ("nong-nghiep", "lam-nghiep", "thuy-san", "che-bien"):
         return "ban-tu-dong"
-    return "tu-dong-linh-hoat" if rng.random() < 0.2 else "tu-dong-co-dinh"
+    return "tu-dong-linh-hoat" if rng.random() < 0.12 else "tu-dong-co-dinh"
 
 
 def nearest(criterion, share: float) -> int:
@@ -144,14 +144,19 @@ def nearest(criterion, share: float) -> int:
     return min(criterion.allowed_points, key=lambda points: (abs(points / criterion.maximum - share), points))
 
 
-def answer(rng: random.Random, model, maturity: float, equipment: str, sector: str) -> dict[str, int]:
+def answer(
+    rng: random.Random, model, maturity: float, equipment: str, sector: str, leader: bool
+) -> dict[str, int]:
+    """A leader's pillars are more even: its strategy and data do not lag as far behind."""
     points = {}
     for pillar in model.pillars:
-        base = maturity + PILLAR_OFFSET[pillar.key] + rng.gauss(0, 0.05)
+        offset = PILLAR_OFFSET[pillar.key]
+        base = maturity + (max(offset, 0.0) if leader else offset) + rng.gauss(0, 0.05)
         if sector == "du-lich-dich-vu" and pillar.key == "khach-hang":
             base += 0.06
         for criterion in pillar.criteria:
-            share = base + EASE.get(criterion.key, 0.0) + rng.gauss(0, 0.11)
+            ease = EASE.get(criterion.key, 0.0)
+            share = base + (ease / 2 if leader and ease < 0 else ease) + rng.gauss(0, 0.11)
             if criterion.key in ("ht11", "ht14"):
                 share = maturity * 0.5 + EQUIPMENT_SHARE[equipment] + rng.gauss(0, 0.06)
             points[criterion.key] = nearest(criterion, share)
@@ -178,13 +183,13 @@ def rows(model, catalogue) -> list[list[str]]:
     for respondent, province_name, kind, sector, consent in respondents(catalogue, rng):
         province, _ = reference.find_province(province_name)
         size = pick(rng, SIZES[kind])
-        # A few leaders (one in fifteen or so) pull ahead: the 3–4 levels, hardly ever 5.
-        leader = rng.random() < 0.07
-        spread = rng.uniform(0.5, 0.8) if leader else rng.betavariate(2.9, 6.8)
+        # A few leaders (about one in ten) pull ahead: levels 3–4, hardly ever 5.
+        leader = rng.random() < 0.1
+        spread = rng.uniform(0.55, 0.85) if leader else rng.betavariate(2.9, 6.8)
         maturity = spread + KIND_NUDGE[kind] + SIZE_NUDGE[size]
         # The two enterprises share one equipment answer on purpose (docs/assessment.md, "Privacy").
         equipment = "thu-cong" if kind == "doanh-nghiep" else equipment_for(rng, maturity, sector)
-        points = answer(rng, model, maturity, equipment, sector)
+        points = answer(rng, model, maturity, equipment, sector, leader)
         table.append(
             [
                 respondent,
