@@ -72,7 +72,13 @@ SIZES = {  # members, by kind
     "doanh-nghiep": {"duoi-10": 50, "10-29": 50},
     "lien-hiep-hop-tac-xa": {"30-99": 30, "tu-100": 70},
 }
-KIND_NUDGE = {"hop-tac-xa": 0.0, "to-hop-tac": -0.05, "ho-kinh-doanh": -0.03, "doanh-nghiep": 0.06, "lien-hiep-hop-tac-xa": 0.08}
+KIND_NUDGE = {
+    "hop-tac-xa": 0.0,
+    "to-hop-tac": -0.05,
+    "ho-kinh-doanh": -0.03,
+    "doanh-nghiep": 0.06,
+    "lien-hiep-hop-tac-xa": 0.08,
+}
 SIZE_NUDGE = {"duoi-10": -0.04, "10-29": 0.0, "30-99": 0.03, "tu-100": 0.06}
 # The catalogue cooperatives' sector, from what they sell.
 OWN_SECTOR = {
@@ -169,7 +175,9 @@ def respondents(catalogue, rng: random.Random) -> list[tuple[str, str, str, str,
     rows = []
     for coop in sorted(catalogue.cooperatives.values(), key=lambda c: c.slug):
         remaining[coop.province.name] -= 1
-        rows.append((coop.slug, coop.province.name, coop.kind, OWN_SECTOR[coop.slug], coop.slug in CONSENTING))
+        rows.append(
+            (coop.slug, coop.province.name, coop.kind, OWN_SECTOR[coop.slug], coop.slug in CONSENTING)
+        )
     anonymous = [name for name, count in remaining.items() for _ in range(count)]
     rng.shuffle(anonymous)
     for number, province in enumerate(anonymous, start=1):
@@ -243,7 +251,9 @@ def main() -> int:
     print("overall levels:", dict(sorted(Counter(s.level for s in scores).items())))
     print("mean total:", round(sum(s.total for s in scores) / len(scores), 1))
     for index, pillar in enumerate(model.pillars):
-        print(f"  {pillar.key}: levels", dict(sorted(Counter(s.pillar_levels[index] for s in scores).items())))
+        print(
+            f"  {pillar.key}: levels", dict(sorted(Counter(s.pillar_levels[index] for s in scores).items()))
+        )
     print("equipment:", dict(Counter(row[6] for row in table).most_common()))
     return 0
 

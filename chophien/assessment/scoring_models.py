@@ -58,7 +58,10 @@ def load_model(files: AssessmentFiles, path: Path) -> ScoringModel | None:
         levels,
         pillars,
         equipment,
-        tuple(OptionSet(s["key"], s.get("name", ""), option_sets[s["key"]]) for s in values.get("option_sets", ())),
+        tuple(
+            OptionSet(s["key"], s.get("name", ""), option_sets[s["key"]])
+            for s in values.get("option_sets", ())
+        ),
     )
 
 

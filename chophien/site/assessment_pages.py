@@ -16,7 +16,7 @@ from markupsafe import Markup
 from chophien.assessment import charts, open_data
 from chophien.assessment.aggregate import DIMENSIONS, aggregate, group_label
 from chophien.assessment.charts import Bar, StackRow, number, percent
-from chophien.assessment.model import Assessments, CooperativeResult, Pillar, ScoringModel, Score, Survey
+from chophien.assessment.model import Assessments, CooperativeResult, Pillar, Score, ScoringModel, Survey
 from chophien.assessment.publish import PublishedSurvey, publish
 from chophien.site import urls
 from chophien.site.page import Page, crumbs

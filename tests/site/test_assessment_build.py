@@ -8,11 +8,13 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, minimal_tree, run_pelican, theme_environment, write_tree
 from htmlcheck import without_json_ld
+from markupsafe import escape
 
 from chophien.assessment.aggregate import PillarAverages, aggregate
 from chophien.assessment.publish import average_key, hidden_cells, published_view
@@ -206,6 +208,59 @@ def test_own_result_on_the_cooperative_page_is_its_score(built_demo, catalogue):
     assert f"<strong>{level}</strong> · {result.score.total}/320 điểm" in html
 
 
+def test_the_result_card_names_the_pillar_holding_the_level_back_and_its_next_steps(built_demo, catalogue):
+    cards = 0
+    for slug in catalogue.cooperatives:
+        for card in assessment_pages.cooperative_results(catalogue.assessments, slug):
+            cards += 1
+            model, score = card.survey.model, card.score
+            index = model.pillars.index(card.weakest)
+            # no pillar is lower, and none at the same level has a smaller share of its maximum
+            ranks = [
+                (level, Fraction(points, pillar.maximum))
+                for level, points, pillar in zip(
+                    score.pillar_levels, score.pillar_points, model.pillars, strict=True
+                )
+            ]
+            assert min(ranks) == ranks[index], slug
+            assert card.steps == card.weakest.steps_at(score.pillar_levels[index]) and card.steps
+            html = read(built_demo, f"hop-tac-xa/{slug}/index.html")
+            card_html = html[html.index('id="dx-h"') : html.index("</section>", html.index('id="dx-h"'))]
+            assert f"Trụ cột cần làm trước: <strong>{card.weakest.name}</strong>" in card_html
+            assert all(str(escape(step)) in card_html for step in card.steps)
+            assert 'href="/danh-gia/phuong-phap/dbi-2021/"' in card_html
+            assert 'href="/danh-gia/tu-danh-gia/"' in card_html
+    assert cards == 7
+
+
+def test_the_methodology_page_shows_the_questionnaire(built_demo, catalogue):
+    html = read(built_demo, "danh-gia/phuong-phap/dbi-2021/index.html")
+    model = catalogue.assessments.models["dbi-2021"]
+    assert len(model.criteria) == 60 and html.count("<details") == 6
+    assert html.count("<li><code>") == 60
+    unverified = [c for c in model.criteria if c.unverified]
+    assert len(unverified) == 29
+    assert html.count('<span class="badge uv">chưa xác minh</span>') == 29 + 1  # + the legend
+    assert "Các khoảng điểm là đề xuất của Chợ phiên" in html
+    for criterion in model.criteria:
+        item = html[html.index(f"<li><code>{criterion.key}</code>") :].split("</li>", 1)[0]
+        assert ('class="badge uv"' in item) == criterion.unverified, criterion.key
+        if criterion.option_set:
+            assert f'href="#bo-{criterion.option_set}"' in item
+        else:
+            assert all(f"<b>{o.points}</b> {escape(o.label)}" in item for o in criterion.options), (
+                criterion.key
+            )
+    for option_set in model.option_sets:
+        assert f'<li id="bo-{option_set.key}"><strong>{option_set.name}:</strong>' in html
+    for pillar in model.pillars:
+        for component in pillar.components:
+            assert f" {component.name} <small>" in html
+        for steps in pillar.next_steps:
+            assert all(str(escape(step)) in html for step in steps.steps)
+    assert html.count("<p><strong>Trụ cột đang ở Mức ") == sum(len(p.next_steps) for p in model.pillars)
+
+
 def test_charts_are_valid_svg_and_pages_have_no_script(built_demo):
     charts_seen = 0
     for path in outputs(built_demo):
@@ -270,7 +325,9 @@ def _csv(rows: int, broken: bool = False) -> str:
 
 
 def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
-    model = MODEL.replace("short_name: Khách hàng", "short_name: '<b>KH</b>'")
+    model = MODEL.replace("short_name: Khách hàng", "short_name: '<b>KH</b>'").replace(
+        "label: Không có trang web}", "label: '<img src=x onerror=alert(1)>'}"
+    )
     content = write_tree(
         tmp_path,
         minimal_tree(
@@ -287,6 +344,8 @@ def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
     html = (out / "danh-gia/thu/index.html").read_text(encoding="utf-8")
     assert HOSTILE not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>KH</b>" not in html and "&lt;b&gt;KH&lt;/b&gt;" in html
+    method = (out / "danh-gia/phuong-phap/dbi-2021/index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in method and "&lt;img src=x onerror=alert(1)&gt;" in method
     assert "<script" not in without_json_ld(html)
     assert (out / "danh-gia/thu/du-lieu.csv").is_file()
     # one province with 10 respondents in two answers: its level and equipment counts are all published
