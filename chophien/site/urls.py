@@ -213,11 +213,6 @@ def assessment_comparison() -> str:
     return f"{assessments()}so-sanh/"
 
 
-def self_assessment() -> str:
-    """The self-assessment page (questionnaire, scored on the device)."""
-    return f"{assessments()}tu-danh-gia/"
-
-
 def survey(survey: _HasUrl) -> str:
     return survey.url
 
