@@ -162,7 +162,7 @@ class AssessmentLoader:
                 ("model",),
                 f"không có bộ tiêu chí content/assessments/models/{values['model']}.yaml{hint_vi}",
                 f"there is no scoring model content/assessments/models/{values['model']}.yaml{hint_en}",
-                f"model: {guess or 'dbi-2021-dnnvv'}",
+                f"model: {guess or 'dbi-2021'}",
             )
         return model
 
