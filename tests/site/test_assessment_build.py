@@ -271,9 +271,8 @@ def test_charts_are_valid_svg_and_pages_have_no_script(built_demo):
         if path.suffix != ".html":
             continue
         html = path.read_text(encoding="utf-8")
-        if (
-            "/tu-danh-gia/" not in path.as_posix()
-        ):  # the self-assessment has its scripts (test_self_assessment.py)
+        # The self-assessment has its scripts (test_self_assessment.py).
+        if "/tu-danh-gia/" not in path.as_posix():
             assert "<script" not in without_json_ld(html), path
         for svg in re.findall(r"<svg .*?</svg>", html, re.S):
             root = ET.fromstring(svg)

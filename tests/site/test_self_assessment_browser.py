@@ -13,6 +13,7 @@ from conftest import ROOT, run_pelican
 from self_assessment_site import boundary_sets, python_score, random_sets, two_survey_content
 
 from chophien.assessment import scoring
+from chophien.site.assessment_pages import weakest_pillar
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import search_bytes  # noqa: E402
@@ -87,7 +88,12 @@ def shown(page) -> dict:
     rows = page.eval_on_selector_all(
         ".sa-table tbody tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent))"
     )
-    return {"level": page.inner_text(".sa-level"), "rows": rows}
+    hold = page.locator(".sa-hold h3")
+    return {
+        "level": page.inner_text(".sa-level"),
+        "rows": rows,
+        "hold": hold.inner_text() if hold.count() else None,
+    }
 
 
 def expected(model, answers) -> dict:
@@ -98,7 +104,13 @@ def expected(model, answers) -> dict:
         [p.name, f"{points}/{p.maximum}", str(level)]
         for p, points, level in zip(model.pillars, s.pillar_points, s.pillar_levels, strict=True)
     ]
-    return {"level": f"Mức {s.level} – {name} · {total}", "rows": rows}
+    weakest = weakest_pillar(model, s)  # as the result card on a cooperative's page
+    hold = (
+        None
+        if weakest is None
+        else f"Trụ cột cần làm trước: {model.pillars[weakest].name} (mức {s.pillar_levels[weakest]})"
+    )
+    return {"level": f"Mức {s.level} – {name} · {total}", "rows": rows, "hold": hold}
 
 
 def test_every_lowest_option_is_level_0(site, built, page):
@@ -109,7 +121,7 @@ def test_every_lowest_option_is_level_0(site, built, page):
     result = shown(page)
     assert result["level"] == f"Mức 0 – Chưa khởi động · 0/{model.total_maximum} điểm"
     assert result == expected(model, {c.key: c.allowed_points[0] for c in model.criteria})
-    assert page.locator(".sa-hold h3").inner_text().startswith("Trụ cột giữ mức chung lại:")
+    assert page.locator(".sa-hold h3").inner_text().startswith("Trụ cột cần làm trước:")
     assert page.locator(".sa-hold li").count() > 0  # that pillar's next steps at level 0
     level_1 = model.level(1)
     assert (
@@ -144,6 +156,7 @@ def test_a_mixed_set_gives_the_python_level_total_and_pillar_points(site, built,
     model = built[1][slug]
     rng = random.Random(2026)
     answers = {c.key: rng.choice(c.allowed_points) for c in model.criteria}
+    answers[model.criteria[0].key] = model.criteria[0].allowed_points[-1]  # not every pillar at one level
     address = "danh-gia/tu-danh-gia/" if slug == "dbi-2021" else f"danh-gia/tu-danh-gia/{slug}/"
     page.goto(f"{base}/{address}")
     answer_by_hand(page, model, lambda c: answers[c.key])
@@ -265,9 +278,14 @@ def test_browser_and_python_scoring_agree(site, built, page, slug):
     scored = page.evaluate(
         """sets => { const model = ChophienScore.readModel(document.getElementById('tu-danh-gia'));
         return sets.map(a => { const s = ChophienScore.score(model, a);
-          return {level: s.level, total: s.total, pillarPoints: s.pillarPoints, complete: s.complete}; }); }""",
+          return {level: s.level, total: s.total, pillarPoints: s.pillarPoints, complete: s.complete,
+                  weakest: ChophienSelf.weakest(s)}; }); }""",
         sets,
     )
+    weakest = [weakest_pillar(model, scoring.score(model, answers)) for answers in sets]
+    assert [-1 if w is None else w for w in weakest] == [
+        js.pop("weakest") for js in scored
+    ]  # as the result card
     disagreements = [
         (answers, js, python_score(model, answers))
         for answers, js in zip(sets, scored, strict=True)
