@@ -569,7 +569,7 @@ def target_survey(ws: Workspace):
             "survey": "khao-sat-mau-2026/survey.yaml",
             "responses": "khao-sat-mau-2026/responses.csv",
             "published": "khao-sat-htx-2022/published.yaml",
-            "model": "models/dbi-2021-dnnvv.yaml",
+            "model": "models/dbi-2021.yaml",
         }[which]
         (folder / "assessments" / target).write_bytes(raw)
         problems = ProblemList()

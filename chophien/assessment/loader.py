@@ -22,7 +22,8 @@ from chophien.catalogue.schema import CheckContext
 from chophien.core.problems import WARNING, ProblemList
 from chophien.core.text import did_you_mean, hint
 
-RESERVED = {"models", "phuong-phap", "so-sanh", "tu-danh-gia"}  # folder names that are not surveys / URLs in use
+# Folder names that are not surveys / URLs in use (tu-danh-gia: the self-assessment, site/self_assessment.py).
+RESERVED = {"models", "phuong-phap", "so-sanh", "tu-danh-gia"}
 SURVEY_FILES = {"survey.yaml", "responses.csv", "published.yaml", "README.md"}
 
 
@@ -161,7 +162,7 @@ class AssessmentLoader:
                 ("model",),
                 f"không có bộ tiêu chí content/assessments/models/{values['model']}.yaml{hint_vi}",
                 f"there is no scoring model content/assessments/models/{values['model']}.yaml{hint_en}",
-                f"model: {guess or 'dbi-2021-dnnvv'}",
+                f"model: {guess or 'dbi-2021'}",
             )
         return model
 

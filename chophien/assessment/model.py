@@ -73,6 +73,7 @@ class Criterion:
     status: str = ""  # a key of CRITERION_STATUSES, or "" when the model does not say
     help: str = ""  # how to answer (period, what counts)
     options: tuple[Option, ...] = ()  # lowest first; none: any whole number 0–maximum
+    option_set: str = ""  # the key of the model's shared option set the options come from, if any
 
     @property
     def allowed_points(self) -> tuple[int, ...]:
@@ -84,6 +85,15 @@ class Criterion:
     @property
     def unverified(self) -> bool:
         return self.status == "chua-xac-minh"
+
+
+@dataclass(frozen=True)
+class OptionSet:
+    """Answer options shared by several criteria (a model's `option_sets`)."""
+
+    key: str
+    name: str
+    options: tuple[Option, ...]
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,7 @@ class ScoringModel:
     levels: tuple[Level, ...]
     pillars: tuple[Pillar, ...]
     equipment: tuple[EquipmentClass, ...]
+    option_sets: tuple[OptionSet, ...] = ()
 
     @property
     def total_maximum(self) -> int:

@@ -119,7 +119,7 @@ SURVEY_FIELDS = (
     scalar("year", "year", WholeType(1990, 2100, "một năm", "a year"), "Năm khảo sát (để sắp xếp, so sánh)", "Survey year (for ordering and comparisons)", "2022", required=True),
     scalar("method", "text", TextType(1200), "Phương pháp: chọn mẫu, cách hỏi, ai chấm điểm", "Method: sampling, how asked, who scored", "Phỏng vấn trực tiếp theo phiếu", required=True),
     scalar("sample_size", "int", WholeType(1, 1_000_000, "số người trả lời", "a number of respondents"), "Số đơn vị trả lời", "Number of respondents", "200", required=True),
-    scalar("model", "slug", slug, "Bộ tiêu chí chấm điểm (tên tệp trong content/assessments/models/)", "Scoring model (file name in content/assessments/models/)", "dbi-2021-dnnvv", required=True),
+    scalar("model", "slug", slug, "Bộ tiêu chí chấm điểm (tên tệp trong content/assessments/models/)", "Scoring model (file name in content/assessments/models/)", "dbi-2021", required=True),
     scalar("source", "text", TextType(400), "Nguồn số liệu", "Source of the data", "Liên minh HTX Việt Nam", required=True),
     scalar("source_url", "url", URL, "Địa chỉ nguồn (https://…)", "Source address (https://…)", "https://vietnamnet.vn/…"),
     scalar("sample_data", "bool", BOOL, "Dữ liệu mẫu, không có thật (có/không)", "Sample data, not real (yes/no)", "no"),

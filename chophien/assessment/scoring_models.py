@@ -19,6 +19,7 @@ from chophien.assessment.model import (
     Level,
     NextSteps,
     Option,
+    OptionSet,
     Pillar,
     ScoringModel,
 )
@@ -57,6 +58,10 @@ def load_model(files: AssessmentFiles, path: Path) -> ScoringModel | None:
         levels,
         pillars,
         equipment,
+        tuple(
+            OptionSet(s["key"], s.get("name", ""), option_sets[s["key"]])
+            for s in values.get("option_sets", ())
+        ),
     )
 
 
@@ -150,6 +155,7 @@ def _criterion(raw: dict, where: tuple, option_sets: dict, ctx: CheckContext) ->
         raw.get("status", ""),
         raw.get("help", ""),
         options,
+        raw.get("option_set", ""),
     )
 
 

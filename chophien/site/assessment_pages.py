@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from markupsafe import Markup
 
 from chophien.assessment import charts, open_data
 from chophien.assessment.aggregate import DIMENSIONS, aggregate, group_label
 from chophien.assessment.charts import Bar, StackRow, number, percent
-from chophien.assessment.model import Assessments, Survey
+from chophien.assessment.model import Assessments, CooperativeResult, Pillar, Score, ScoringModel, Survey
 from chophien.assessment.publish import PublishedSurvey, publish
 from chophien.site import urls
 from chophien.site.page import Page, crumbs
@@ -665,6 +666,40 @@ def assessment_pages(assessments: Assessments | None, catalogue) -> Iterator[Pag
         yield from family(assessed)
 
 
-def cooperative_results(assessments: Assessments | None, cooperative: str) -> list:
+@dataclass(frozen=True)
+class ResultCard:
+    """A cooperative's own result as its page shows it: the result, and the pillar to work on next."""
+
+    survey: Survey
+    score: Score
+    equipment: str
+    weakest: Pillar | None  # None when every pillar is at the top level
+    weakest_level: int
+    steps: tuple[str, ...]  # the weakest pillar's next steps at its level
+
+
+def weakest_pillar(model: ScoringModel, score: Score) -> int | None:
+    """The index of the pillar that holds the overall level back: the lowest pillar level, then the
+    lowest share of its maximum, then the first in the model; None when all are at the top level."""
+    top = len(model.levels) - 1
+    candidates = [i for i, level in enumerate(score.pillar_levels) if level < top]
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda i: (score.pillar_levels[i], Fraction(score.pillar_points[i], model.pillars[i].maximum), i),
+    )
+
+
+def result_card(result: CooperativeResult) -> ResultCard:
+    model = result.survey.model
+    index = weakest_pillar(model, result.score)
+    if index is None:
+        return ResultCard(result.survey, result.score, result.equipment, None, 0, ())
+    pillar, level = model.pillars[index], result.score.pillar_levels[index]
+    return ResultCard(result.survey, result.score, result.equipment, pillar, level, pillar.steps_at(level))
+
+
+def cooperative_results(assessments: Assessments | None, cooperative: str) -> list[ResultCard]:
     """A cooperative's own consented results, for its page (empty without consent)."""
-    return assessments.results_for(cooperative) if assessments else []
+    return [result_card(r) for r in assessments.results_for(cooperative)] if assessments else []

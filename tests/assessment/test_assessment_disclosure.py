@@ -17,6 +17,10 @@ exchanged data is the "minimality attack" that docs/assessment.md lists as out o
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import shutil
 from dataclasses import replace
 
 import jinja2
@@ -169,3 +173,76 @@ def test_the_two_enterprises_equipment_is_not_disclosed(catalogue, exposed):
     assert {r.equipment for r in enterprises} == {"thu-cong"}  # the case reported in issue 11
     names = {(name, answer) for name, answer, _ in exposed}
     assert not names & {(r.respondent, "equipment") for r in enterprises}
+
+
+# --- new responses that make a small group --------------------------------------------------------
+
+NEW_ID = "an-900"
+
+
+def _with_new_response(tmp_path, catalogue, province: str, kind: str, top: bool, equipment: str):
+    """The bundled content with one more anonymous response appended to the sample survey."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    folder = content / "assessments" / SAMPLE
+    survey = next(s for s in catalogue.assessments.surveys if s.slug == SAMPLE)
+    points = [str(c.maximum if top else c.allowed_points[1]) for c in survey.model.criteria]
+    row = [NEW_ID, province, "", "nong-nghiep", kind, "tu-100", equipment, "no", *points]
+    with (folder / "responses.csv").open("a", encoding="utf-8") as file:
+        file.write(",".join(row) + "\n")
+    text = (folder / "survey.yaml").read_text(encoding="utf-8")
+    n = len(survey.responses)
+    (folder / "survey.yaml").write_text(
+        text.replace(f"sample_size: {n}\n", f"sample_size: {n + 1}\n"), "utf-8"
+    )
+    prepared = prepare(content, tmp_path / ".cache", with_images=False)
+    assert prepared.ok, [p.render() for p in prepared.problems.sorted()]
+    return prepared.catalogue
+
+
+@pytest.mark.parametrize(
+    "province, kind, top, equipment, scope",
+    [
+        # the only respondent of a province, and the only one in the whole survey at level 5
+        ("Hà Tĩnh", "hop-tac-xa", True, "tu-dong-linh-hoat", ("province", "ha-tinh")),
+        # the only non-consenting union of cooperatives (the other one shows its own result)
+        ("Sơn La", "lien-hiep-hop-tac-xa", False, "khong-co", ("kind", "lien-hiep-hop-tac-xa")),
+    ],
+)
+def test_a_new_response_that_makes_a_small_group_reveals_nothing(
+    tmp_path, catalogue, province, kind, top, equipment, scope
+):
+    changed = _with_new_response(tmp_path, catalogue, province, kind, top, equipment)
+    survey = next(s for s in changed.assessments.surveys if s.slug == SAMPLE)
+    new = survey.responses[-1]
+    assert new.respondent == NEW_ID and (new.score.level == 5) == top
+    assert sum((r.province, r.kind) == (new.province, new.kind) for r in survey.responses) >= 1
+    unknown = [
+        r for r in survey.responses if getattr(r, scope[0]) == scope[1] and not (r.consent and r.cooperative)
+    ]
+    assert unknown == [new]  # a group whose only private answer is the new one
+
+    view = assessment_pages.publish_all(changed.assessments)[SAMPLE]
+    cells = {k: v for k, v in view.values.items() if k[:2] == scope and k[2] != "n"}
+    assert cells and all(v is None for v in cells.values()), cells  # every level and equipment cell
+    assert view.averages.get(scope) is None
+    if top:
+        assert view.value(("level", 5)) is None  # the only level 5 in the survey
+
+    env = _environment()
+    pages = _render(env, changed.assessments, changed)
+    assert not any(NEW_ID in text for text in pages.values())
+    rows = list(csv.DictReader(io.StringIO(pages[f"danh-gia/{SAMPLE}/du-lieu.csv"])))
+    group = [r for r in rows if (r["dimension"], r["group"]) == scope and r["table"] != "respondents"]
+    assert group and all((r["value"], r["status"]) == ("", "suppressed") for r in group), group
+    document = json.loads(pages[f"danh-gia/{SAMPLE}/du-lieu.json"])
+    assert all(
+        r["value"] is None
+        for r in document["rows"]
+        if (r["dimension"], r["group"]) == scope and r["table"] != "respondents"
+    )
+
+    # The constructive check: each private answer, the new one included, has an exchange partner
+    # that leaves every page, chart, table, download, comparison and own-result block byte-identical.
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert undisclosed_answers(changed, monkeypatch) == []

@@ -18,7 +18,7 @@ DBI_OVERALL = [(1, 20, 4), (2, 64, 4), (3, 128, 4), (4, 192, 5), (5, 256, 6)]
 def dbi():
     problems = ProblemList()
     model = load_model(
-        AssessmentFiles(ROOT / "content", problems), ROOT / "content/assessments/models/dbi-2021-dnnvv.yaml"
+        AssessmentFiles(ROOT / "content", problems), ROOT / "content/assessments/models/dbi-2021.yaml"
     )
     assert model is not None, [p.render() for p in problems.sorted()]
     return model

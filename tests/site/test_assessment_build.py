@@ -8,11 +8,13 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, minimal_tree, run_pelican, theme_environment, write_tree
 from htmlcheck import without_json_ld
+from markupsafe import escape
 
 from chophien.assessment.aggregate import PillarAverages, aggregate
 from chophien.assessment.publish import average_key, hidden_cells, published_view
@@ -49,7 +51,7 @@ def test_every_assessment_page_is_built(built_demo):
     expected = {
         "danh-gia/index.html",
         "danh-gia/so-sanh/index.html",
-        "danh-gia/phuong-phap/dbi-2021-dnnvv/index.html",
+        "danh-gia/phuong-phap/dbi-2021/index.html",
         "danh-gia/tu-danh-gia/index.html",  # the self-assessment (test_self_assessment.py)
         "danh-gia/tu-danh-gia/sw.js",
         f"danh-gia/{BASELINE}/index.html",
@@ -214,15 +216,69 @@ def test_own_result_on_the_cooperative_page_is_its_score(built_demo, catalogue):
     assert f"<strong>{level}</strong> · {result.score.total}/320 điểm" in html
 
 
+def test_the_result_card_names_the_pillar_holding_the_level_back_and_its_next_steps(built_demo, catalogue):
+    cards = 0
+    for slug in catalogue.cooperatives:
+        for card in assessment_pages.cooperative_results(catalogue.assessments, slug):
+            cards += 1
+            model, score = card.survey.model, card.score
+            index = model.pillars.index(card.weakest)
+            # no pillar is lower, and none at the same level has a smaller share of its maximum
+            ranks = [
+                (level, Fraction(points, pillar.maximum))
+                for level, points, pillar in zip(
+                    score.pillar_levels, score.pillar_points, model.pillars, strict=True
+                )
+            ]
+            assert min(ranks) == ranks[index], slug
+            assert card.steps == card.weakest.steps_at(score.pillar_levels[index]) and card.steps
+            html = read(built_demo, f"hop-tac-xa/{slug}/index.html")
+            card_html = html[html.index('id="dx-h"') : html.index("</section>", html.index('id="dx-h"'))]
+            assert f"Trụ cột cần làm trước: <strong>{card.weakest.name}</strong>" in card_html
+            assert all(str(escape(step)) in card_html for step in card.steps)
+            assert 'href="/danh-gia/phuong-phap/dbi-2021/"' in card_html
+            # the self-assessment is linked exactly when its page is built
+            self_page = (built_demo / "danh-gia/tu-danh-gia/index.html").is_file()
+            assert ('href="/danh-gia/tu-danh-gia/"' in card_html) == self_page
+    assert cards == 7
+
+
+def test_the_methodology_page_shows_the_questionnaire(built_demo, catalogue):
+    html = read(built_demo, "danh-gia/phuong-phap/dbi-2021/index.html")
+    model = catalogue.assessments.models["dbi-2021"]
+    assert len(model.criteria) == 60 and html.count("<details") == 6
+    assert html.count("<li><code>") == 60
+    unverified = [c for c in model.criteria if c.unverified]
+    assert len(unverified) == 29
+    assert html.count('<span class="badge uv">chưa xác minh</span>') == 29 + 1  # + the legend
+    assert "Các khoảng điểm là đề xuất của Chợ phiên" in html
+    for criterion in model.criteria:
+        item = html[html.index(f"<li><code>{criterion.key}</code>") :].split("</li>", 1)[0]
+        assert ('class="badge uv"' in item) == criterion.unverified, criterion.key
+        if criterion.option_set:
+            assert f'href="#bo-{criterion.option_set}"' in item
+        else:
+            assert all(f"<b>{o.points}</b> {escape(o.label)}" in item for o in criterion.options), (
+                criterion.key
+            )
+    for option_set in model.option_sets:
+        assert f'<li id="bo-{option_set.key}"><strong>{option_set.name}:</strong>' in html
+    for pillar in model.pillars:
+        for component in pillar.components:
+            assert f" {component.name} <small>" in html
+        for steps in pillar.next_steps:
+            assert all(str(escape(step)) in html for step in steps.steps)
+    assert html.count("<p><strong>Trụ cột đang ở Mức ") == sum(len(p.next_steps) for p in model.pillars)
+
+
 def test_charts_are_valid_svg_and_pages_have_no_script(built_demo):
     charts_seen = 0
     for path in outputs(built_demo):
         if path.suffix != ".html":
             continue
         html = path.read_text(encoding="utf-8")
-        if (
-            "/tu-danh-gia/" not in path.as_posix()
-        ):  # the self-assessment has its scripts (test_self_assessment.py)
+        # The self-assessment has its scripts (test_self_assessment.py).
+        if "/tu-danh-gia/" not in path.as_posix():
             assert "<script" not in without_json_ld(html), path
         for svg in re.findall(r"<svg .*?</svg>", html, re.S):
             root = ET.fromstring(svg)
@@ -256,7 +312,7 @@ def test_assessment_pages_are_within_their_budget(built_demo):
 
 # --- small trees -------------------------------------------------------------------------------------
 
-MODEL = (ROOT / "content/assessments/models/dbi-2021-dnnvv.yaml").read_text(encoding="utf-8")
+MODEL = (ROOT / "content/assessments/models/dbi-2021.yaml").read_text(encoding="utf-8")
 HOSTILE = "<script>alert(1)</script>"
 SURVEY = f"""\
 title: 'Khảo sát {HOSTILE}'
@@ -265,17 +321,18 @@ period: "2025"
 year: 2025
 method: Phỏng vấn
 sample_size: 10
-model: dbi-2021-dnnvv
+model: dbi-2021
 source: Kiểm thử
 """
-CRITERIA = "kh1,kh2,kh3,kh4,cl1,cl2,ht1,ht2,ht3,ht4,vh1,vh2,vh3,vh4,vf1,vf2,vf3,dl1,dl2,dl3"
+CRITERIA = re.findall(r"^      - key: (\w+)$", MODEL, re.M)
 
 
 def _csv(rows: int, broken: bool = False) -> str:
-    lines = [f"respondent,province,sector,kind,size,equipment,{CRITERIA}"]
+    lines = [f"respondent,province,sector,kind,size,equipment,{','.join(CRITERIA)}"]
     for index in range(rows):
         # Two answers, five respondents each: no group shares one answer (that would disclose it).
-        points = ",".join(["3" if index % 2 else "6"] * 20)
+        # 0 and 5 are the points of an option of every criterion (cl01: 0, 5, …, 25).
+        points = ",".join(["0" if index % 2 else "5"] * len(CRITERIA))
         equipment = "khong-co" if index % 2 else "thu-cong"
         lines.append(f"an-{index},Tuyên Quang,nong-nghiep,hop-tac-xa,10-29,{equipment},{points}")
     if broken:
@@ -284,12 +341,14 @@ def _csv(rows: int, broken: bool = False) -> str:
 
 
 def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
-    model = MODEL.replace("short_name: Khách hàng", "short_name: '<b>KH</b>'")
+    model = MODEL.replace("short_name: Khách hàng", "short_name: '<b>KH</b>'").replace(
+        "label: Không có trang web}", "label: '<img src=x onerror=alert(1)>'}"
+    )
     content = write_tree(
         tmp_path,
         minimal_tree(
             **{
-                "assessments/models/dbi-2021-dnnvv.yaml": model,
+                "assessments/models/dbi-2021.yaml": model,
                 "assessments/thu/survey.yaml": SURVEY,
                 "assessments/thu/responses.csv": _csv(10),
             }
@@ -301,6 +360,8 @@ def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
     html = (out / "danh-gia/thu/index.html").read_text(encoding="utf-8")
     assert HOSTILE not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>KH</b>" not in html and "&lt;b&gt;KH&lt;/b&gt;" in html
+    method = (out / "danh-gia/phuong-phap/dbi-2021/index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in method and "&lt;img src=x onerror=alert(1)&gt;" in method
     assert "<script" not in without_json_ld(html)
     assert (out / "danh-gia/thu/du-lieu.csv").is_file()
     # one province with 10 respondents in two answers: its level and equipment counts are all published
@@ -313,7 +374,7 @@ def test_a_broken_survey_stops_the_build_with_file_row_column(tmp_path):
         tmp_path,
         minimal_tree(
             **{
-                "assessments/models/dbi-2021-dnnvv.yaml": MODEL,
+                "assessments/models/dbi-2021.yaml": MODEL,
                 "assessments/thu/survey.yaml": SURVEY,
                 "assessments/thu/responses.csv": _csv(10, broken=True),
             }

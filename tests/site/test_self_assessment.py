@@ -250,3 +250,37 @@ def test_the_scripts_are_plain_deferred_files():
             and "innerHTML" not in text
             and "http" not in text.replace("http://www.w3.org/2000/svg", "")
         )
+
+
+def test_hostile_model_text_stays_text(loaded):
+    """Names, option labels and level names from a model file are escaped in markup and in data attributes."""
+    hostile = "\"'><script>alert(1)</script>&amp;"
+    survey = loaded.assessments.surveys[1]
+    model = survey.model
+    pillar = model.pillars[0]
+    criterion = replace(pillar.criteria[0], name=hostile, help=hostile)
+    model = replace(
+        model,
+        levels=(replace(model.levels[0], name=hostile), *model.levels[1:]),
+        pillars=(
+            replace(pillar, name=hostile, short_name=hostile, criteria=(criterion,)),
+            *model.pillars[1:],
+        ),
+    )
+    assessments = Assessments(loaded.assessments.models, [replace(survey, model=model)])
+    html = _render(list(self_assessment_pages(assessments, loaded))[0])
+    assert "<script>alert" not in html and "'><" not in html
+    form = re.search(r'<form id="tu-danh-gia"[^>]*>', html).group(0)
+    assert json.loads(unescape(re.search(r'data-levels="([^"]*)"', form).group(1)))[0] == hostile
+    assert unescape(re.search(r'data-short="([^"]*)"', html).group(1)) == hostile
+
+
+def test_the_worker_lists_paths_under_a_sub_path_site(loaded):
+    worker = list(self_assessment_pages(loaded.assessments, loaded))[-1]
+    text = (
+        theme_environment()
+        .get_template(worker.template)
+        .render(SITEURL="https://owner.github.io/repo", page_url=worker.url, **worker.context)
+    )
+    files = json.loads(re.search(r"const FILES = (\[.*?\]);", text).group(1))
+    assert files[0] == "/repo/danh-gia/tu-danh-gia/" and all(f.startswith("/repo/") for f in files)

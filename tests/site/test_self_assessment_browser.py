@@ -13,6 +13,7 @@ from conftest import ROOT, run_pelican
 from self_assessment_site import boundary_sets, python_score, random_sets, two_survey_content
 
 from chophien.assessment import scoring
+from chophien.site.assessment_pages import weakest_pillar
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import search_bytes  # noqa: E402
@@ -87,7 +88,12 @@ def shown(page) -> dict:
     rows = page.eval_on_selector_all(
         ".sa-table tbody tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent))"
     )
-    return {"level": page.inner_text(".sa-level"), "rows": rows}
+    hold = page.locator(".sa-hold h3")
+    return {
+        "level": page.inner_text(".sa-level"),
+        "rows": rows,
+        "hold": hold.inner_text() if hold.count() else None,
+    }
 
 
 def expected(model, answers) -> dict:
@@ -98,7 +104,13 @@ def expected(model, answers) -> dict:
         [p.name, f"{points}/{p.maximum}", str(level)]
         for p, points, level in zip(model.pillars, s.pillar_points, s.pillar_levels, strict=True)
     ]
-    return {"level": f"Mức {s.level} – {name} · {total}", "rows": rows}
+    weakest = weakest_pillar(model, s)  # as the result card on a cooperative's page
+    hold = (
+        None
+        if weakest is None
+        else f"Trụ cột cần làm trước: {model.pillars[weakest].name} (mức {s.pillar_levels[weakest]})"
+    )
+    return {"level": f"Mức {s.level} – {name} · {total}", "rows": rows, "hold": hold}
 
 
 def test_every_lowest_option_is_level_0(site, built, page):
@@ -109,8 +121,13 @@ def test_every_lowest_option_is_level_0(site, built, page):
     result = shown(page)
     assert result["level"] == f"Mức 0 – Chưa khởi động · 0/{model.total_maximum} điểm"
     assert result == expected(model, {c.key: c.allowed_points[0] for c in model.criteria})
-    assert page.locator(".sa-hold h3").inner_text().startswith("Trụ cột giữ mức chung lại:")
+    assert page.locator(".sa-hold h3").inner_text().startswith("Trụ cột cần làm trước:")
     assert page.locator(".sa-hold li").count() > 0  # that pillar's next steps at level 0
+    level_1 = model.level(1)
+    assert (
+        f"Để lên mức 1: tổng điểm từ {level_1.total_above + 1} trở lên và ít nhất "
+        f"{level_1.pillars_at_level} trụ cột đạt mức 1." in page.inner_text(".sa-hold")
+    )
     page.wait_for_selector(".sa-compare table")
     assert page.errors == []
     # Nothing goes anywhere but this site, and nothing is sent: only GETs of its own files.
@@ -139,6 +156,7 @@ def test_a_mixed_set_gives_the_python_level_total_and_pillar_points(site, built,
     model = built[1][slug]
     rng = random.Random(2026)
     answers = {c.key: rng.choice(c.allowed_points) for c in model.criteria}
+    answers[model.criteria[0].key] = model.criteria[0].allowed_points[-1]  # not every pillar at one level
     address = "danh-gia/tu-danh-gia/" if slug == "dbi-2021" else f"danh-gia/tu-danh-gia/{slug}/"
     page.goto(f"{base}/{address}")
     answer_by_hand(page, model, lambda c: answers[c.key])
@@ -178,8 +196,12 @@ def test_the_api_switches_stores(site, built, page):
     """The enumerator mode answers one cooperative at a time with the same stepper."""
     base, _ = site
     page.goto(f"{base}/danh-gia/tu-danh-gia/")
-    page.evaluate("() => ChophienSelf.setAnswers({kh01: 1, nonsense: 3})")
+    page.evaluate("() => ChophienSelf.setAnswers({kh01: 1, nonsense: 3, kh02: '1', kh03: 1.5, kh04: -1})")
     assert page.evaluate("() => ChophienSelf.getAnswers()") == {"kh01": 1}
+    for odd in ("null", "'x'", "[1, 2]", "42"):
+        page.evaluate(f"() => ChophienSelf.setAnswers({odd})")
+        assert page.evaluate("() => ChophienSelf.getAnswers()") == {}, odd
+    page.evaluate("() => ChophienSelf.setAnswers({kh01: 1})")
     page.evaluate("() => ChophienSelf.useStore('test-coop-a')")
     assert page.evaluate("() => ChophienSelf.getAnswers()") == {}
     page.evaluate("() => ChophienSelf.setAnswers({kh02: 2})")
@@ -256,9 +278,14 @@ def test_browser_and_python_scoring_agree(site, built, page, slug):
     scored = page.evaluate(
         """sets => { const model = ChophienScore.readModel(document.getElementById('tu-danh-gia'));
         return sets.map(a => { const s = ChophienScore.score(model, a);
-          return {level: s.level, total: s.total, pillarPoints: s.pillarPoints, complete: s.complete}; }); }""",
+          return {level: s.level, total: s.total, pillarPoints: s.pillarPoints, complete: s.complete,
+                  weakest: ChophienSelf.weakest(s)}; }); }""",
         sets,
     )
+    weakest = [weakest_pillar(model, scoring.score(model, answers)) for answers in sets]
+    assert [-1 if w is None else w for w in weakest] == [
+        js.pop("weakest") for js in scored
+    ]  # as the result card
     disagreements = [
         (answers, js, python_score(model, answers))
         for answers, js in zip(sets, scored, strict=True)
@@ -271,3 +298,43 @@ def test_browser_and_python_scoring_agree(site, built, page, slug):
         "total": model.total_maximum,
         "pillarPoints": [p.maximum for p in model.pillars],
     }
+
+
+def test_printing_shows_every_pillar_even_with_the_stepper_on(site, page):
+    base, _ = site
+    page.goto(f"{base}/danh-gia/tu-danh-gia/")
+    assert page.locator("fieldset[data-pillar]:visible").count() == 1  # one pillar per screen
+    page.emulate_media(media="print")
+    assert page.locator("fieldset[data-pillar]:visible").count() == 6
+    assert not page.locator(".sa-nav").is_visible()
+    assert page.locator("#bang-tru-cot").is_visible()
+
+
+@pytest.mark.parametrize(
+    "body, shown_text",
+    [
+        ("not json", "Chưa tải được số liệu đã công bố"),
+        ('{"rows": "x"}', "Chưa tải được số liệu đã công bố"),
+        (
+            '{"rows": [{"table": "overall_level", "dimension": "all", "group": "all", "measure": "level-0",'
+            ' "value": "<img src=x>"}, {"table": "respondents", "dimension": "all", "group": "all",'
+            ' "measure": "n", "value": null}]}',
+            "Tất cả các địa bàn (ẩn)",
+        ),
+    ],
+)
+def test_odd_open_data_is_shown_as_text_or_a_message(site, context, body, shown_text):
+    base, _ = site
+    # Routes do not see what a service worker fetches: none here.
+    page = context.browser.new_context(viewport=search_bytes.PHONE, service_workers="block").new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.route(
+        "**/du-lieu.json", lambda route: route.fulfill(status=200, body=body, content_type="application/json")
+    )
+    page.goto(f"{base}/danh-gia/tu-danh-gia/thu-3/")
+    page.evaluate("() => ChophienSelf.setAnswers({a1: 0, b1: 0, c1: 0, c2: 0})")
+    page.wait_for_function("() => document.querySelector('.sa-compare').textContent.length > 0")
+    text = page.inner_text(".sa-compare")
+    assert shown_text in text and "<img" not in page.inner_html(".sa-compare").replace("&lt;img", "")
+    assert page.locator(".sa-compare img").count() == 0 and page.errors == []

@@ -17,6 +17,7 @@
  *                         load what it holds; useStore(null) goes back to the page's own key
  *   storeKey()            the key in use
  *   go(index)             show pillar *index* (0-based)
+ *   weakest(result)       the index of the pillar holding the level back (-1: all at the top)
  * Stored value: {"v":1,"a":{…answers},"t":"<province slug>"}; anything else is discarded.
  */
 (function () {
@@ -147,12 +148,17 @@
     return 'Mức ' + n + (names[n] ? ' – ' + names[n] : '');
   }
 
-  function holdingBack(scored) {
-    let worst = 0;
+  // Of the pillars below the top level: the lowest level, then the smallest share of its maximum
+  // (exact), the first one on a tie; -1 when every pillar is at the top (as the result card's
+  // assessment_pages.weakest_pillar).
+  function holdingBack(scored, top) {
+    let worst = -1;
     model.pillars.forEach((p, i) => {
-      const a = scored.pillarLevels[i] * 1000 + scored.pillarPoints[i] * 1000 / p.max;
-      const b = scored.pillarLevels[worst] * 1000 + scored.pillarPoints[worst] * 1000 / model.pillars[worst].max;
-      if (a < b) worst = i;
+      if (scored.pillarLevels[i] >= top) return;
+      if (worst < 0) { worst = i; return; }
+      const level = scored.pillarLevels[i] - scored.pillarLevels[worst];
+      const share = scored.pillarPoints[i] * model.pillars[worst].max - scored.pillarPoints[worst] * p.max;
+      if (level < 0 || (level === 0 && share < 0)) worst = i;
     });
     return worst;
   }
@@ -175,11 +181,16 @@
     });
     const hold = result.querySelector('.sa-hold');
     hold.textContent = '';
-    const i = holdingBack(scored);
-    const level = scored.pillarLevels[i];
     const top = names.length - 1;
-    if (scored.level < top) {
-      hold.appendChild(el('h3', {}, 'Trụ cột giữ mức chung lại: ' + pillarName(i) + ' (mức ' + level + ')'));
+    const i = holdingBack(scored, top);
+    const level = scored.pillarLevels[i];
+    const next = model.rules.find((r) => r[0] === scored.level + 1);
+    if (next) {
+      hold.appendChild(el('p', {}, 'Để lên mức ' + next[0] + ': tổng điểm từ ' + (next[2] + 1) + ' trở lên và ít nhất ' +
+        next[3] + ' trụ cột đạt mức ' + next[0] + '.'));
+    }
+    if (i >= 0) {
+      hold.insertBefore(el('h3', {}, 'Trụ cột cần làm trước: ' + pillarName(i) + ' (mức ' + level + ')'), hold.firstChild);
       const steps = document.querySelector('.sa-steps details[data-pillar="' + model.pillars[i].key + '"] ul[data-level="' + level + '"]');
       if (steps) {
         hold.appendChild(el('p', {}, 'Bước tiếp theo thường làm:'));
@@ -306,7 +317,8 @@
     onComplete: (cb) => { listeners.complete.push(cb); },
     useStore: use,
     storeKey: () => key,
-    go: go
+    go: go,
+    weakest: (scored) => holdingBack(scored, names.length - 1)
   };
   window.ChophienSelf = api;
 
