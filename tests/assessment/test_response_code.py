@@ -25,7 +25,17 @@ from chophien.core.problems import ProblemList
 
 VECTORS = ROOT / "tests/assessment/response_code_vectors.json"
 JS = ROOT / "theme/static/js/response-code.js"
-MODELS = ("dbi-2021-dnnvv", "dbi-2021")
+MODELS = ("dbi-2021",)
+# A small codebook with every odd width: one option (0 bits), two (1 bit), three (2 bits, 3 unused), 21.
+SMALL = Codebook(
+    model="thu-nho",
+    criteria=(("a1", (0,)), ("a2", (0, 5)), ("b1", (0, 1, 3)), ("c1", tuple(range(21)))),
+    provinces=("cao-bang", "lao-cai"),
+    sectors=("nong-nghiep",),
+    kinds=("hop-tac-xa", "to-hop-tac", "doanh-nghiep"),
+    sizes=("duoi-10", "10-29", "30-99", "tu-100"),
+    equipment=("khong-co", "thu-cong", "ban-tu-dong", "tu-dong-co-dinh", "tu-dong-linh-hoat"),
+)
 
 
 def _model(slug):
@@ -65,12 +75,11 @@ def _random_response(book: Codebook, rng: random.Random, slugs, extreme: str = "
 
 
 def make_vectors() -> dict:
-    """The shared vectors: for each real model its codebook and 12 responses with their codes."""
+    """The shared vectors: for each bundled model and SMALL, the codebook and 12 responses with their codes."""
     rng = random.Random(13)
     slugs = cooperative_slugs()
     books = []
-    for slug in MODELS:
-        book = Codebook.of(_model(slug))
+    for book in [Codebook.of(_model(slug)) for slug in MODELS] + [SMALL]:
         cases = [_random_response(book, rng, slugs, extreme) for extreme in ("low", "high")]
         cases += [_random_response(book, rng, slugs) for _ in range(10)]
         books.append(
@@ -152,13 +161,14 @@ def test_codes_are_short_and_fit_the_qr_alphanumeric_mode(vectors):
     for entry in vectors["books"]:
         for case in entry["cases"]:
             assert set(grouped(case["code"])) <= set(ALPHABET + "-")
-        book = _book(entry["codebook"])
-        assert book.length(True) <= (40 if len(book.criteria) <= 20 else 70)
+    # the official 60-criteria model: 53 characters (57 with an anonymous id), 11-12 groups to read out
+    dbi = Codebook.of(_model("dbi-2021"))
+    assert (dbi.length(False), dbi.length(True)) == (53, 57)
 
 
 @pytest.fixture(scope="module")
 def book():
-    return Codebook.of(_model("dbi-2021-dnnvv"))
+    return Codebook.of(_model("dbi-2021"))
 
 
 @pytest.fixture(scope="module")
@@ -191,8 +201,10 @@ def test_hostile_codes_are_refused_with_a_reason_and_a_place(book, sample):
     assert "thiếu hoặc thừa" in _problem(book, code + "0").vi
     assert "tổng kiểm tra" in _problem(book, code[:-1] + ("0" if code[-1] != "0" else "1")).vi
     assert "phiên bản" in _problem(book, "2" + code[1:]).vi
-    other = Codebook.of(_model("dbi-2021"))
-    wrong_model = encode(other, _random_response(other, random.Random(2), cooperative_slugs()))
+    changed = Codebook(**{**book.__dict__, "sizes": book.sizes[:-1]})  # a list changed: another fingerprint
+    wrong_model = encode(changed, _random_response(changed, random.Random(2), cooperative_slugs()))
+    other_model = Codebook(**{**book.__dict__, "model": "khac"})
+    assert "bộ câu hỏi khác" in _problem(book, encode(other_model, sample)).vi
     assert "bộ câu hỏi khác" in _problem(book, wrong_model).vi
     assert "ký tự" in _problem(book, "1ABC\u202eDEF").vi
     with pytest.raises(CodeProblem):

@@ -26,7 +26,7 @@ QR_JS = ROOT / "theme/static/js/qrcode-generator.js"
 def model():
     problems = ProblemList()
     model = load_model(
-        AssessmentFiles(ROOT / "content", problems), ROOT / "content/assessments/models/dbi-2021-dnnvv.yaml"
+        AssessmentFiles(ROOT / "content", problems), ROOT / "content/assessments/models/dbi-2021.yaml"
     )
     assert model is not None
     return model
