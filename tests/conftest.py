@@ -155,6 +155,14 @@ def yamljs() -> Path:
 # CI (.ci/run) installs everything the suite uses (Chromium, lftp, nginx, the CMS bundle, the npm
 # YAML parsers), so there a skipped test hides a broken install instead of testing: it fails. Only
 # skips about the machine itself, which no install can give, are allowed; their reasons start with:
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")  # as scripts/search_bytes.py
+# Browser tests are skipped only on a developer machine without Chromium; in CI (.ci/run installs
+# it) a missing browser fails the run instead of hiding the tests.
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (apt-get install chromium)",
+)
+
 CI_MAY_SKIP = ("cannot mount a tmpfs here",)  # tests/core/test_faults.py: an unprivileged container
 
 

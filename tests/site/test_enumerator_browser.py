@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import playwright.sync_api  # noqa: F401
 import pytest
-from conftest import ROOT, run_pelican
+from conftest import ROOT, needs_chromium, run_pelican
 from PIL import Image
 from qrdecode import decode as read_qr
 
@@ -35,10 +34,7 @@ import search_bytes  # noqa: E402
 
 pytestmark = [
     pytest.mark.build,
-    pytest.mark.skipif(
-        not Path(search_bytes.CHROMIUM).exists() and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed (apt-get install chromium)",
-    ),
+    needs_chromium,
 ]
 
 # the bundled survey with responses (the sample survey, whatever its name)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
-from pathlib import Path
 
 # Playwright is a test dependency (pyproject's [test] extra, installed by `make install`):
 # imported plainly, so a missing package fails the run instead of skipping the browser tests.
 import playwright.sync_api  # noqa: F401
 import pytest
-from conftest import ROOT, minimal_tree, run_pelican, write_tree
+from conftest import ROOT, minimal_tree, needs_chromium, run_pelican, write_tree
 from PIL import Image
 from qrdecode import decode
 
@@ -20,12 +18,7 @@ import search_bytes  # noqa: E402
 
 pytestmark = [
     pytest.mark.build,
-    # Skipped only on a developer machine without Chromium; in CI (.ci/run installs it) a missing
-    # browser fails the run instead of hiding the search tests.
-    pytest.mark.skipif(
-        not Path(search_bytes.CHROMIUM).exists() and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed (apt-get install chromium)",
-    ),
+    needs_chromium,
 ]
 
 FIRST_SEARCH_BUDGET = 300 * 1024  # DESIGN §5 (for 10,000 products; the sample must be well within)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import random
 import sys
-from pathlib import Path
 
 import playwright.sync_api  # noqa: F401  (a missing package fails the run, as in the search tests)
 import pytest
-from conftest import ROOT, run_pelican
+from conftest import ROOT, needs_chromium, run_pelican
 from self_assessment_site import boundary_sets, python_score, random_sets, two_survey_content
 
 from chophien.assessment import scoring
@@ -20,10 +18,7 @@ import search_bytes  # noqa: E402
 
 pytestmark = [
     pytest.mark.build,
-    pytest.mark.skipif(
-        not Path(search_bytes.CHROMIUM).exists() and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed (apt-get install chromium)",
-    ),
+    needs_chromium,
 ]
 
 AGREEMENT_SETS = 1200  # per model, boundary sets included
