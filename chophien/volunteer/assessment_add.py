@@ -169,39 +169,8 @@ class Adder:
 
     def _from_json(self, path: Path, survey: Survey) -> list[tuple[str, Response]]:
         shown = path.as_posix()
-        raw = path.read_bytes()
-        if len(raw) > MAX_CSV_BYTES:
-            self.problems.add(
-                shown,
-                0,
-                0,
-                "",
-                f"tệp quá lớn (tối đa {MAX_CSV_BYTES // 1024} KB)",
-                f"file too large (at most {MAX_CSV_BYTES // 1024} KB)",
-            )
-            return []
-        try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as error:
-            self.problems.add(
-                shown,
-                0,
-                0,
-                "",
-                f"không đọc được JSON ({type(error).__name__})",
-                f"not readable JSON ({type(error).__name__})",
-            )
-            return []
-        if not isinstance(data, list):
-            self.problems.add(
-                shown,
-                0,
-                0,
-                "",
-                "tệp JSON phải là một danh sách phiếu [{…}, {…}]",
-                "the JSON file must be a list of responses [{…}, {…}]",
-                '[{"respondent": "an-7k2m9q4x", "province": "Lào Cai", …}]',
-            )
+        data = self._json_list(path, shown)
+        if data is None:
             return []
         header = header_of(survey)
         rows, ok = [], True
@@ -244,6 +213,44 @@ class Adder:
                 )
             )
         return [(f"{shown}:{line - 1}", r) for line, r in zip(self._lines(reader), responses, strict=False)]
+
+    def _json_list(self, path: Path, shown: str) -> list | None:
+        """The file's JSON list of responses, or None when it is too large, unreadable or not a list (reported)."""
+        raw = path.read_bytes()
+        if len(raw) > MAX_CSV_BYTES:
+            self.problems.add(
+                shown,
+                0,
+                0,
+                "",
+                f"tệp quá lớn (tối đa {MAX_CSV_BYTES // 1024} KB)",
+                f"file too large (at most {MAX_CSV_BYTES // 1024} KB)",
+            )
+            return None
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            self.problems.add(
+                shown,
+                0,
+                0,
+                "",
+                f"không đọc được JSON ({type(error).__name__})",
+                f"not readable JSON ({type(error).__name__})",
+            )
+            return None
+        if not isinstance(data, list):
+            self.problems.add(
+                shown,
+                0,
+                0,
+                "",
+                "tệp JSON phải là một danh sách phiếu [{…}, {…}]",
+                "the JSON file must be a list of responses [{…}, {…}]",
+                '[{"respondent": "an-7k2m9q4x", "province": "Lào Cai", …}]',
+            )
+            return None
+        return data
 
     def _from_code(self, text: str, number: int, survey: Survey) -> list[tuple[str, Response]]:
         where = f"mã {number}" if self.lang != "en" else f"code {number}"
