@@ -9,6 +9,9 @@ Not part of the test suite (pytest only collects tests/). Each target runs for a
   spreadsheet  volunteer.spreadsheet.importer.import_spreadsheet on CSV and xlsx bytes (nothing written)
   survey       assessment.loader.load_assessments on a survey folder with a fuzzed survey.yaml,
                responses.csv, published.yaml or scoring model
+  code         assessment.response_code.decode on pasted text: random text, valid codes of the sample
+               survey's responses mutated a character at a time, and bodies with a correct checksum;
+               a code that decodes must encode back to the same characters
 
 A reader may only answer with its own reported problems (YamlProblem, a ProblemList); any
 other exception is a finding. Parsed values must stay plain text (str/list/dict), and every
@@ -49,6 +52,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from chophien.assessment import response_code  # noqa: E402
 from chophien.assessment.loader import load_assessments  # noqa: E402
 from chophien.assessment.schema import MODEL_FIELDS, PUBLISHED_FIELDS, SURVEY_FIELDS  # noqa: E402
 from chophien.catalogue.loader import load_catalogue  # noqa: E402
@@ -579,11 +583,85 @@ def target_survey(ws: Workspace):
     return inputs, run
 
 
+def target_code(ws: Workspace):
+    problems = ProblemList()
+    assessments, _ = load_assessments(ws.sample, problems, ws.cooperatives)
+    survey = next(s for s in assessments.surveys if s.has_microdata)
+    codebook = response_code.Codebook.of(survey.model)
+    slugs = set(ws.cooperatives)
+    valid = []
+    for r in survey.responses:
+        respondent = r.respondent if r.cooperative else "an-" + response_code.ALPHABET[:8].lower()
+        answers = dict(zip((c.key for c in survey.model.criteria), r.points, strict=True))
+        fields = {
+            "province": r.province,
+            "sector": r.sector,
+            "kind": r.kind,
+            "size": r.size,
+            "equipment": r.equipment,
+        }
+        valid.append(
+            response_code.encode(
+                codebook, {"respondent": respondent, **fields, "consent": r.consent, "answers": answers}
+            )
+        )
+    alphabet = response_code.ALPHABET
+
+    @st.composite
+    def mutated_code(draw) -> str:
+        chars = list(draw(st.sampled_from(valid)))
+        for _ in range(draw(st.integers(1, 3))):
+            at = draw(st.integers(0, len(chars)))
+            op = draw(st.sampled_from(["set", "insert", "delete", "token"]))
+            if op == "set" and at < len(chars):
+                chars[at] = draw(st.sampled_from(alphabet + "ILOU-o "))
+            elif op == "insert":
+                chars.insert(at, draw(st.sampled_from(alphabet)))
+            elif op == "delete" and at < len(chars):
+                del chars[at]
+            elif op == "token":
+                chars.insert(at, draw(st.sampled_from(TOKENS)))
+        text = "".join(chars)
+        return response_code.grouped(text) if draw(st.booleans()) else text
+
+    @st.composite
+    def checked_body(draw) -> str:
+        """A random body behind a correct version and checksum: the decoder's structural checks run."""
+        length = draw(st.sampled_from([codebook.length(False), codebook.length(True), 5, 80]))
+        head = draw(st.sampled_from(valid))[
+            :5
+        ]  # the version and the 20-bit fingerprint: past the first check
+        rest = draw(
+            st.lists(st.sampled_from(alphabet), min_size=max(length - 9, 0), max_size=max(length - 9, 0))
+        )
+        body = head + "".join(rest)
+        return body + response_code._check(body)
+
+    as_typed = st.sampled_from(valid).map(lambda c: response_code.grouped(c).lower().replace("0", "o"))
+    inputs = st.one_of(
+        mutated_code(), mutated_code(), checked_body(), as_typed, scalar, st.text(max_size=120)
+    )
+
+    def run(text: str) -> None:
+        try:
+            decoded = response_code.decode(codebook, text, slugs)
+        except response_code.CodeProblem as problem:
+            found = ProblemList()
+            found.add("mã 1", 0, problem.position, "", problem.vi, problem.en)
+            rendered(found)
+            return
+        code, _ = response_code.normalise(text)
+        assert response_code.encode(codebook, decoded) == code, (text, decoded)
+
+    return inputs, run
+
+
 TARGETS: dict[str, Callable] = {
     "yaml": target_yaml,
     "schema": target_schema,
     "spreadsheet": target_spreadsheet,
     "survey": target_survey,
+    "code": target_code,
 }
 
 
