@@ -402,7 +402,9 @@ def _facebook() -> reference.Site:
 class FacebookType(UrlType):
     """A Facebook page: an https address on one of Facebook's own hosts."""
 
-    message_vi = "Trang Facebook bắt đầu bằng https://www.facebook.com/, ví dụ https://www.facebook.com/htxchenahang"
+    message_vi = (
+        "Trang Facebook bắt đầu bằng https://www.facebook.com/, ví dụ https://www.facebook.com/htxchenahang"
+    )
 
     @property
     def pattern(self) -> str:

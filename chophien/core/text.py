@@ -455,3 +455,16 @@ def printable(text: str) -> str:
     invisible characters shown as `\\n`, `\\x1b`, `\\u202e`, so nothing can forge a line,
     colour the terminal or reorder what is shown."""
     return _SHOWN_ESCAPED.sub(_escape_one, text)
+
+
+# --- text a spreadsheet program would run ------------------------------------------------------
+
+# What Excel, LibreOffice and Google Sheets start a formula with (OWASP "CSV injection"), and
+# the full-width and small forms an East Asian input method types for them.
+FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212")
+TEXT_MARK = "'"  # a leading apostrophe: "this cell is text" to every spreadsheet program
+
+
+def reads_as_formula(value: str) -> bool:
+    """True when a spreadsheet program could take *value* for a formula (or lose its spaces)."""
+    return bool(value) and (value[0].isspace() or value.lstrip()[:1] in FORMULA_START)

@@ -16,6 +16,7 @@ from chophien import reference
 from chophien.assessment.model import SECTORS, SIZE_BANDS, ScoringModel
 from chophien.assessment.response_code import Codebook
 from chophien.catalogue.model import KINDS
+from chophien.core.text import reads_as_formula
 
 # The QR library the mode loads only when a code is shown: npm qrcode-generator (Kazuhiko Arase, MIT
 # licence in its header), its dist/qrcode.js byte for byte as in the npm tarball whose integrity is
@@ -29,7 +30,6 @@ QRCODE_NPM_INTEGRITY = (
 QRCODE_SHA384 = (
     "7bd1050fa0460bdd1b916f5a0d5e716db05fcf037b1bc6089876a8da57cb54a57f84f074134828f87dc8eb887ba07b40"
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
 
 
 def _field(item, name: str, default=""):
@@ -80,4 +80,4 @@ def enumerator_data(model: ScoringModel, surveys, cooperatives) -> dict:
 
 def exportable(cell: str) -> bool:
     """A cell the export may write: never one a spreadsheet would run as a formula."""
-    return not str(cell).startswith(FORMULA_STARTS)
+    return not reads_as_formula(str(cell))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from chophien.catalogue.field_types import Warned
 from chophien.catalogue.schema import Field
-from chophien.core.text import Bilingual, nfc
+from chophien.core.text import TEXT_MARK, Bilingual, nfc, reads_as_formula
 from chophien.core.text import printable as shown_text
 from chophien.formats.strictyaml import Document
 from chophien.volunteer.spreadsheet.layout import REMOVE, Column
@@ -86,16 +86,6 @@ def same_value(spec: Field | None, new: str, old: str) -> bool:
 
 
 # --- cells that must stay text, characters that must not pass ------------------------------
-
-# What Excel, LibreOffice and Google Sheets start a formula with (OWASP "CSV injection"), and
-# the full-width and small forms an East Asian input method types for them.
-FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212")
-TEXT_MARK = "'"  # a leading apostrophe: "this cell is text" to every spreadsheet program
-
-
-def reads_as_formula(value: str) -> bool:
-    """True when a spreadsheet program could take *value* for a formula (or lose its spaces)."""
-    return bool(value) and (value[0].isspace() or value.lstrip()[:1] in FORMULA_START)
 
 
 def _needs_mark_in_xlsx(value: str) -> bool:
