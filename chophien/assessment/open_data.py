@@ -14,6 +14,7 @@ import json
 from chophien.assessment.aggregate import DIMENSIONS, group_label
 from chophien.assessment.model import ScoringModel, Survey
 from chophien.assessment.publish import PublishedSurvey
+from chophien.core.text import TEXT_MARK, reads_as_formula
 
 COLUMNS = ("table", "dimension", "group", "group_name", "measure", "measure_name", "value", "status")
 SUPPRESSED = "suppressed"
@@ -197,8 +198,18 @@ def to_csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return buffer.getvalue()
+
+
+def _cell(value):
+    """A CSV cell Excel shows as written: a name from a content file (a group label, a pillar name)
+    that a spreadsheet would run as a formula gets a leading apostrophe, as the spreadsheet export does."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and reads_as_formula(value):
+        return TEXT_MARK + value
+    return value
 
 
 def to_json(survey: Survey, rows: list[dict]) -> str:
