@@ -181,6 +181,11 @@ def cooperative_orders(coop: _HasUrl) -> str:
     return f"{coop.url}{ORDER_DATA_FILE}"
 
 
+def cooperative_orders_pattern() -> str:
+    """cooperative_orders() with "{slug}" in place of the slug: the order list's script fills it in."""
+    return f"{cooperative_path('{slug}')}{ORDER_DATA_FILE}"
+
+
 def cooperative_feed(coop: _HasUrl) -> str:
     return f"{coop.url}{FEED_FILE}"
 
