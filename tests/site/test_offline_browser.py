@@ -197,6 +197,9 @@ def test_a_saved_cooperative_opens_offline_with_its_products_and_photos(site, co
     page.goto(site + "danh-muc/")
     assert page.locator("#da-luu h3").first.inner_text() == "Hợp tác xã đã lưu"
     assert page.locator("#da-luu ul").first.inner_text().startswith("Hợp tác xã Chè Shan tuyết Nà Hang")
+    # a title with quotes and angle brackets is text in the list, not markup
+    assert PRODUCTS["hong-tra"][0] in page.locator("#da-luu").inner_text()
+    assert page.locator("#da-luu li").count() == 1 + 4 and "<đặc" not in page.locator("#da-luu").inner_html()
     assert page.errors == []
 
     context.set_offline(False)
