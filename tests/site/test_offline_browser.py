@@ -160,6 +160,42 @@ def test_visited_pages_open_offline_with_the_note_and_others_give_the_offline_pa
     context.set_offline(False)
 
 
+SAVED_AT = """async (url) => {
+  for (const name of await caches.keys()) {
+    const hit = await (await caches.open(name)).match(url);
+    if (hit && hit.headers.get('x-saved')) return +hit.headers.get('x-saved');
+  }
+  return 0;
+}"""
+
+
+def test_a_very_slow_network_gives_the_saved_copy_then_updates_it(site, context):
+    """No answer in 4 s (1 s on 2G or with Save-Data): the saved copy; the late answer is kept."""
+    page = open_page(context)
+    url = site + "san-pham/htx-che-na-hang/che-vang/"
+    visit(page, url)
+    visit(page, site + "san-pham/")  # the worker controls the pages from here
+    cdp = context.new_cdp_session(page)
+
+    def slow(route):
+        time.sleep(2)
+        route.continue_()
+
+    context.route(url, slow)
+    cdp.send("Network.clearBrowserCache")  # else the HTTP cache answers at once
+    page.goto(url)
+    assert page.locator(".ban-luu").count() == 0  # 2 s: slow, not very slow on a good connection
+    [worker] = context.service_workers
+    worker.evaluate("Object.defineProperty(navigator, 'connection', {value: {saveData: false, effectiveType: '2g'}}); 1")
+    before = page.evaluate(SAVED_AT, url)
+    cdp.send("Network.clearBrowserCache")
+    page.goto(url)
+    assert NOTE.match(page.locator(".ban-luu").inner_text())  # 2 s on 2G: the saved copy
+    until(page, f"async (url) => ({SAVED_AT})(url).then(t => t > {before})", url)  # then the late answer
+    context.unroute(url)
+    assert page.errors == []
+
+
 def plan(page) -> dict:
     return json.loads(page.locator("html").evaluate("(_, src) => fetch(src).then(r => r.text())", page.get_attribute("[data-luu]", "data-luu")))
 
