@@ -11,7 +11,7 @@
   const CODE = /^[\w-]{1,40}$/;
   const FOOT = 'Tên: ...\nĐịa chỉ nhận hàng: ...';
   let d;
-  const cache = {};
+  const cache = Object.create(null);
   const money = (n) => n.toLocaleString('vi-VN') + '\u00a0₫';
   const cut = (s, n) => (s.length > n ? s.slice(0, n - 1) + '…' : s).normalize('NFC');
   const own = (path) => {
@@ -24,7 +24,7 @@
   const save = () => { O.save(d); O.count(); };
   const hash = (s) => [...s].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261).toString(36);
   const json = (c) => own(box.dataset.json.replace('{slug}', c));
-  const info = (c) => cache[c] || (cache[c] = fetch(json(c))
+  const info = (c) => cache[c] || (cache[c] = fetch(json(c), {cache: 'no-cache'})
     .then((r) => r.json())
     .then((j) => (j.v === 1 && Array.isArray(j.products) && Array.isArray(j.channels) ? j : null))
     .catch(() => null));
@@ -166,7 +166,6 @@
     unhash();
     $('.lost').hidden = !lost;
     text($('.lost span'), lost);
-    render();
   };
 
   document.querySelector('.orders').onclick = (e) => {
@@ -198,6 +197,5 @@
   addEventListener('storage', render);
 
   d = O.load();
-  if (incoming.length) take();
-  else render();
+  (incoming.length ? take() : Promise.resolve()).catch(() => {}).then(render);
 })();

@@ -35,7 +35,7 @@
     else if (item) button.textContent = 'Đã thêm ✓ (' + item.q + ')';
   };
   for (const box of document.querySelectorAll('[data-o]')) {
-    const [c, p, price, k] = box.dataset.o.split('/');
+    const [c, p, price, k] = box.dataset.o.split(' ');
     const pr = price === '' ? null : Number(price);
     const button = box.tagName === 'BUTTON' ? box : box.querySelector('button');
     const qty = box.querySelector('input');
