@@ -28,7 +28,7 @@
     }
   };
   window.chophienOrder = {root, load, save, good, count};
-  if (!save(load())) return; // no storage (a private window): the page stays as it is
+  try { if (!localStorage) return; } catch (e) { return; } // storage blocked: the page stays as it is
   const show = (box, button, item) => {
     const note = box.querySelector('.in-list');
     if (note) note.textContent = item ? 'Đã có ' + item.q + ' trong danh sách.' : '';
