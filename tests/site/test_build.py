@@ -206,7 +206,7 @@ def test_hostile_content_cannot_inject_active_content(tmp_path):
         for data in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
             assert "<" not in data and json.loads(data)  # data, never markup that could end the element
         links = re.findall(r"<link [^>]*>", html)
-        own = r'href="/theme/(css/(site|print-sheet|order-list)\.[0-9a-f]{10}\.css|favicon\.svg)"'
+        own = r'href="/(theme/(css/(site|print-sheet|order-list)\.[0-9a-f]{10}\.css|favicon\.svg)|manifest\.webmanifest)"'
         address = r'rel="(canonical|alternate)"[^>]* href="http://127\.0\.0\.1:8000/'  # not requested
         assert all(re.search(own, link) or re.search(address, link) for link in links), links
     product_html = (out / "san-pham/htx-che-na-hang/che-shan-tuyet/index.html").read_text()

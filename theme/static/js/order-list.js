@@ -7,6 +7,7 @@
   const $ = (s, e = document) => e.querySelector(s);
   const root = O.root;
   const share = $('#share');
+  // SMS: 4 UCS-2 parts of 67 characters; mailto: the whole URL ≤ 1600; chat ≤ 2000 (docs/phone.md).
   const SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
   const CODE = /^[\w-]{1,40}$/;
   const W = JSON.parse(box.dataset.words);
@@ -109,10 +110,10 @@
     }
     for (const x of chans) {
       const label = x.label;
-      if (x.channel === 'sms') { // UCS-2: 70 characters, 67 a part when longer; at most 4 parts a message
+      if (x.channel === 'sms') {
         const ps = split(lines, head, (t) => plain(t).length <= 268).map(plain);
-        ps.forEach((t, n) => link(x, x.href + '?body=' + encodeURIComponent(t), label + of(ps, n), '≈ ' + (t.length > 70 ? Math.ceil(t.length / 67) : 1) + ' SMS'));
-      } else if (x.channel === 'email') { // the whole mailto: URL within 1600 characters
+        ps.forEach((t, n) => link(x, x.href + '?body=' + encodeURIComponent(t), label + of(ps, n), x.detail));
+      } else if (x.channel === 'email') {
         const ps = split(lines, head, (t) => x.href.length + 200 + body(t).length <= 1600);
         ps.forEach((t, n) => link(x, x.href + '?subject=' + encodeURIComponent(W.subject + of(ps, n)) + '&body=' + body(t), label + of(ps, n)));
       } else link(x, x.href, label, x.detail);
@@ -179,8 +180,7 @@
     if (act === 'copy') {
       const field = b.previousElementSibling || share;
       field.select();
-      if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(() => text(b, W.copied));
-      else document.execCommand('copy');
+      if (document.execCommand('copy')) text(b, W.copied);
     }
     if (act === 'print') print();
     if (act === 'clear' && confirm(W.clear)) {
