@@ -78,9 +78,9 @@
       lines.push('[' + (i.k || '?') + '] ' + cut(i.n, 60) + ' – ' + i.q + (unit ? ' × ' + cut(unit, 30) : ''));
       li.dataset.key = i.c + '/' + i.p;
       const f5 = p && p.photo;
-      $('.nophoto', li).hidden = f5;
       const pic = $('picture', li);
       if (f5) {
+        $('.nophoto', li).remove();
         pic.children[0].srcset = own(f5.avif);
         pic.children[1].srcset = own(f5.webp);
         Object.assign(pic.children[2], {src: own(f5.jpg), width: f5.w, height: f5.h});
