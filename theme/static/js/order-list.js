@@ -169,8 +169,8 @@
     const b = e.target.closest('button');
     const act = b && b.dataset.act;
     const li = b && b.closest('li');
-    if (li && b.dataset.by) {
-      const i = d.items.find((x) => x.c + '/' + x.p === li.dataset.key);
+    const i = li && d.items.find((x) => x.c + '/' + x.p === li.dataset.key);
+    if (i && b.dataset.by) {
       const by = Number(b.dataset.by);
       if (by) i.q = Math.max(1, Math.min(999, i.q + by));
       else d.items = d.items.filter((x) => x !== i);
