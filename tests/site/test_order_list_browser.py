@@ -232,6 +232,19 @@ def test_the_share_link_opens_the_same_list_in_a_fresh_browser(site, browser):
     assert not other.errors
 
 
+def test_the_print_view_keeps_the_lines_and_contacts_not_the_buttons(site, browser):
+    page = new_page(browser)
+    add_three(page, site)
+    page.goto(f"{site}/don-hang/")
+    shown(page)
+    assert page.is_hidden(".coop .contacts") and page.is_visible(".coop .send")
+    page.emulate_media(media="print")
+    assert page.is_visible(".coop .line") and page.is_visible(".coop .sum")
+    assert page.is_visible(".coop .contacts") and "0912 345 678" in page.inner_text(".coop .contacts")
+    for hidden in (".coop .send", ".order-tools", "header.site", ".step button"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+
+
 @pytest.mark.parametrize(
     "stored",
     [

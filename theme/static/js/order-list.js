@@ -78,9 +78,9 @@
       lines.push('[' + (i.k || '?') + '] ' + cut(i.n, 60) + ' – ' + i.q + (unit ? ' × ' + cut(unit, 30) : ''));
       li.dataset.key = i.c + '/' + i.p;
       const f5 = p && p.photo;
-      $('.nophoto', li).hidden = f5;
       const pic = $('picture', li);
       if (f5) {
+        $('.nophoto', li).remove();
         pic.children[0].srcset = own(f5.avif);
         pic.children[1].srcset = own(f5.webp);
         Object.assign(pic.children[2], {src: own(f5.jpg), width: f5.w, height: f5.h});
@@ -169,8 +169,8 @@
     const b = e.target.closest('button');
     const act = b && b.dataset.act;
     const li = b && b.closest('li');
-    if (li && b.dataset.by) {
-      const i = d.items.find((x) => x.c + '/' + x.p === li.dataset.key);
+    const i = li && d.items.find((x) => x.c + '/' + x.p === li.dataset.key);
+    if (i && b.dataset.by) {
       const by = Number(b.dataset.by);
       if (by) i.q = Math.max(1, Math.min(999, i.q + by));
       else d.items = d.items.filter((x) => x !== i);
