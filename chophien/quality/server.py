@@ -122,10 +122,18 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(site: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve `site` on a free local port in a thread; yields the base URL ('http://127.0.0.1:N/')."""
+def serve(
+    site: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    handler: type[PrecompressedHandler] = PrecompressedHandler,
+) -> Iterator[str]:
+    """Serve `site` on a free local port in a thread; yields the base URL ('http://127.0.0.1:N/').
+
+    *handler*: a subclass of PrecompressedHandler to use (scripts/phone_bench.py counts the bytes sent).
+    """
     rules = read_headers_file(site / "_headers")
-    handler = type("SiteHandler", (PrecompressedHandler,), {"headers_rules": rules})
+    handler = type("SiteHandler", (handler,), {"headers_rules": rules})
     server = _Server((host, port), partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
