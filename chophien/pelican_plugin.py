@@ -149,7 +149,8 @@ class CatalogueGenerator(Generator):
         # Templates cannot change during a build (each devserver rebuild makes a new generator):
         # without this, Jinja stats every template file on every include, ~25 times per page.
         self.env.auto_reload = False
-        templating.install(self.env, self.prepared.images, config)
+        cache = self.prepared.image_cache
+        templating.install(self.env, self.prepared.images, config, cache.size_of if cache else None)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
         self.discovery = Discovery(
             self.env,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from chophien.catalogue.model import Product
+from chophien.catalogue.model import Contact, Product
 from chophien.core.text import format_phone
 
 
@@ -34,44 +34,39 @@ def order_subject(product: Product) -> str:
     return f"Đặt hàng [Mã SP: {product.code}] {product.name}"
 
 
-def order_links(product: Product) -> list[OrderLink]:
-    """Every way to order *product*, most used channel first."""
-    contact = product.contact
-    message = order_message(product)
+def contact_links(contact: Contact, message: str = "", subject: str = "", ref: str = "") -> list[OrderLink]:
+    """The direct channels of *contact*, most used first; SMS and email carry *message* when given.
+
+    Without a message (a cooperative's channels for the order list, /don-hang/), SMS and email are
+    bare `sms:`/`mailto:` addresses the list's script completes with its own message.
+    """
     links: list[OrderLink] = []
     if contact.zalo:
         links.append(OrderLink("zalo", "Nhắn Zalo", contact.zalo_url, format_phone(contact.zalo)))
     if contact.phone:
         links.append(OrderLink("call", "Gọi điện", f"tel:{contact.phone}", format_phone(contact.phone)))
+        body = f"?body={quote(message, safe='')}" if message else ""
         links.append(
             OrderLink(
-                "sms",
-                "Nhắn SMS",
-                f"sms:{contact.phone}?body={quote(message, safe='')}",
-                format_phone(contact.phone),
-                prefilled=True,
+                "sms", "Nhắn SMS", f"sms:{contact.phone}{body}", format_phone(contact.phone), bool(message)
             )
         )
     if contact.messenger:
+        suffix = f"?ref={quote(ref)}" if ref else ""
         links.append(
-            OrderLink(
-                "messenger",
-                "Nhắn Messenger",
-                f"{contact.messenger_url}?ref={quote(product.code)}",
-                contact.messenger,
-            )
+            OrderLink("messenger", "Nhắn Messenger", f"{contact.messenger_url}{suffix}", contact.messenger)
         )
     if contact.email:
+        query = f"?subject={quote(subject, safe='')}&body={quote(message, safe='')}" if message else ""
         links.append(
-            OrderLink(
-                "email",
-                "Gửi email",
-                f"mailto:{contact.email}?subject={quote(order_subject(product), safe='')}"
-                f"&body={quote(message, safe='')}",
-                contact.email,
-                prefilled=True,
-            )
+            OrderLink("email", "Gửi email", f"mailto:{contact.email}{query}", contact.email, bool(message))
         )
+    return links
+
+
+def order_links(product: Product) -> list[OrderLink]:
+    """Every way to order *product*, most used channel first."""
+    links = contact_links(product.contact, order_message(product), order_subject(product), product.code)
     for listing in product.marketplaces:
         links.append(OrderLink("marketplace", f"Mua trên {listing.label}", listing.url, listing.label))
     return links

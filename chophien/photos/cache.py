@@ -136,6 +136,10 @@ class ImageCache:
     def path_of(self, derivative: Derivative) -> Path:
         return self.dir / tag_of(derivative.name)[:2] / derivative.name
 
+    def size_of(self, derivative: Derivative) -> int:
+        """The derivative's size in bytes (its cached file, checked against the index on load)."""
+        return self.path_of(derivative).stat().st_size
+
     def process_all(
         self, jobs: list[tuple[Path, str]], hashes: FileHashes | None = None
     ) -> dict[str, ProcessedImage | ImageProblem]:

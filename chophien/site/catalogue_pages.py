@@ -17,6 +17,7 @@ from chophien.catalogue.orders import needs_copied_message, order_links, order_m
 from chophien.core.text import collation_key, vi_sorted
 from chophien.site import urls
 from chophien.site.assessment_pages import assessment_pages, cooperative_results
+from chophien.site.order_list import order_list_pages
 from chophien.site.page import Page, crumbs, paginate
 from chophien.site.self_assessment import self_assessment_pages, self_assessment_url
 
@@ -334,6 +335,11 @@ def print_sheets(site: Site) -> Iterator[Page]:
         )
 
 
+def order_list_family(site: Site) -> Iterator[Page]:
+    """/don-hang/ and each cooperative's don-hang.json (site/order_list.py)."""
+    yield from order_list_pages(site.cooperatives, site.catalogue.by_cooperative)
+
+
 def not_found_page(site: Site) -> Iterator[Page]:
     yield Page(urls.not_found(), "404.html", {"category_groups": site.groups, "breadcrumbs": []})
 
@@ -350,6 +356,7 @@ FAMILIES: tuple[Callable[[Site], Iterator[Page]], ...] = (
     assessment_family,
     search_page,
     print_sheets,
+    order_list_family,
     not_found_page,
 )
 

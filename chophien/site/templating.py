@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from markupsafe import Markup
 
 from chophien.catalogue.model import KINDS, STATUSES, Image
 from chophien.core.settings import Settings
 from chophien.core.text import format_date, format_money, format_phone, group_thousands
-from chophien.photos.model import ProcessedImage
+from chophien.photos.model import Derivative, ProcessedImage
 from chophien.site import urls
 from chophien.site.enumerator import enumerator_data
+from chophien.site.order_list import cooperative_data
 from chophien.site.postprocess import CSP_META
 from chophien.site.urls import absolute
 
@@ -105,8 +107,16 @@ def picture_markup(
     )
 
 
-def install(env, images: dict[str, ProcessedImage], settings: Settings) -> None:
+def install(
+    env,
+    images: dict[str, ProcessedImage],
+    settings: Settings,
+    media_bytes: Callable[[Derivative], int] | None = None,
+) -> None:
     """Add the catalogue-specific globals to a Jinja environment.
+
+    *media_bytes* gives a processed photo's size in bytes (the image cache's files), for the
+    order data's download estimate (order_list.py); without it sizes are 0.
 
     `picture` and `card` are memoised: a product's card appears on a dozen listing pages and
     its photos' markup never changes within a build, so each is rendered once.
@@ -140,8 +150,11 @@ def install(env, images: dict[str, ProcessedImage], settings: Settings) -> None:
             cards[key] = Markup(modules[siteurl].product_card(product))
         return cards[key]
 
+    def order_data(coop, products) -> dict:
+        return cooperative_data(coop, products, photo, media_bytes or (lambda _derivative: 0))
+
     env.filters.update(FILTERS)
-    env.globals.update(photo=photo, picture_html=picture, card=card)
+    env.globals.update(photo=photo, picture_html=picture, card=card, order_data=order_data)
     # Macros are imported without context (Jinja then compiles _macros.html once, not once per
     # page); they read SITEURL from here. Links are SITEURL-based: RELATIVE_URLS is not used.
     env.globals["SITEURL"] = settings.siteurl

@@ -138,6 +138,11 @@ def search_bundle() -> str:
     return f"{search()}pagefind/"
 
 
+def order_list() -> str:
+    """The buyer's order list (site/order_list.py): a page the list's script fills on the phone."""
+    return "don-hang/"
+
+
 def not_found() -> str:
     return "404.html"
 
@@ -166,6 +171,19 @@ def qr_code(page_url: str) -> str:
 def print_sheet(coop: _HasUrl) -> str:
     """A cooperative's printable A4 price list with QR codes."""
     return f"{coop.url}in/"
+
+
+ORDER_DATA_FILE = "don-hang.json"
+
+
+def cooperative_orders(coop: _HasUrl) -> str:
+    """A cooperative's order data, beside its page: one name in every release (not fingerprinted)."""
+    return f"{coop.url}{ORDER_DATA_FILE}"
+
+
+def cooperative_orders_pattern() -> str:
+    """cooperative_orders() with "{slug}" in place of the slug: the order list's script fills it in."""
+    return f"{cooperative_path('{slug}')}{ORDER_DATA_FILE}"
 
 
 def cooperative_feed(coop: _HasUrl) -> str:
