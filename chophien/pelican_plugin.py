@@ -38,7 +38,7 @@ from chophien.core.text import collation_key, remove_unsafe
 from chophien.formats.markup import sanitize
 from chophien.photos.cache import settings_key
 from chophien.site import fingerprint as fingerprints
-from chophien.site import postprocess, templating
+from chophien.site import offline, postprocess, templating
 from chophien.site.build import prepare
 from chophien.site.build_report import BuildReport
 from chophien.site.catalogue_pages import build_pages
@@ -46,6 +46,7 @@ from chophien.site.content_pages import check_pelican_pages
 from chophien.site.discovery import Discovery, DiscoveryOptions
 from chophien.site.fingerprint import PageState, files_digest, fingerprint
 from chophien.site.page import Page
+from chophien.site.urls import save_as, service_worker
 from chophien.volunteer.cms import write_admin
 
 logger = logging.getLogger(__name__)
@@ -186,6 +187,30 @@ class CatalogueGenerator(Generator):
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
+    def _release_parts(self) -> list[str]:
+        """What changes the site's bytes besides the pages' contexts, without this machine's paths
+        (the build digest has them): the release's cache version must be the same on any machine."""
+        templates = []
+        for root in getattr(self.env.loader, "searchpath", []):
+            for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+                templates.append(f"{path.relative_to(root).as_posix()}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+        content = Path(self.config.content_path)
+        sources = [
+            f"{page.source}:{hashlib.sha256((content / page.source).read_bytes()).hexdigest()}"
+            for page in self.prepared.pages
+            if (content / page.source).is_file()
+        ]
+        photos = sorted(d.name for image in self.prepared.images.values() for d in image.files())
+        return [
+            __version__,
+            self.today.isoformat(),
+            self.config.siteurl,
+            json.dumps(self.config.assets, sort_keys=True),
+            json.dumps(templates),
+            json.dumps(sources),
+            json.dumps(photos),
+        ]
+
     def generate_context(self):
         """Runs after Pelican has read its pages and before any generator writes: check owners."""
         try:
@@ -211,8 +236,8 @@ class CatalogueGenerator(Generator):
             print(render_human(problems, self.config.lang), file=sys.stderr)
             raise SystemExit(1)
 
-    def _changed(self, page: Page) -> bool:
-        value = fingerprint(page.context, self.build_digest)
+    def _changed(self, page: Page, value: str | None = None) -> bool:
+        value = value or fingerprint(page.context, self.build_digest)
         if self.state.unchanged(page.save_as, value, os.path.join(self.output_path, page.save_as)):
             self.report.unchanged += 1
             return False
@@ -286,7 +311,18 @@ class CatalogueGenerator(Generator):
             self._render_all(writer, [error_page])
             return
         pages = self.pages
-        self._render_all(writer, [page for page in pages if self._changed(page)])
+        # Each page's context digested once: for the service worker's cache version (site/offline.py,
+        # with the release's own parts), then with the build digest for the page's fingerprint.
+        contents = {page.save_as: fingerprint(page.context, "") for page in pages}
+        offline.set_version(pages, offline.build_version(contents, self._release_parts()))
+        for page in pages:
+            if page.url == service_worker():
+                contents[page.save_as] = fingerprint(page.context, "")
+        digest = self.build_digest
+        values = {
+            name: hashlib.sha256(f"{digest}\x1f{value}".encode()).hexdigest()[:24] for name, value in contents.items()
+        }
+        self._render_all(writer, [page for page in pages if self._changed(page, values[page.save_as])])
         coops = sorted(self.prepared.catalogue.cooperatives.values(), key=lambda c: collation_key(c.name))
         write_admin(Path(self.output_path), [(c.slug, c.name) for c in coops], self.config)
         media = Path(self.output_path) / "media"

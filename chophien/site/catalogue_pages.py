@@ -17,6 +17,7 @@ from chophien.catalogue.orders import needs_copied_message, order_links, order_m
 from chophien.core.text import collation_key, vi_sorted
 from chophien.site import urls
 from chophien.site.assessment_pages import assessment_pages, cooperative_results
+from chophien.site.offline import offline_pages
 from chophien.site.order_list import order_list_pages
 from chophien.site.page import Page, crumbs, paginate
 from chophien.site.self_assessment import self_assessment_pages, self_assessment_url
@@ -344,6 +345,11 @@ def not_found_page(site: Site) -> Iterator[Page]:
     yield Page(urls.not_found(), "404.html", {"category_groups": site.groups, "breadcrumbs": []})
 
 
+def offline_family(_site: Site) -> Iterator[Page]:
+    """The offline page, the web app manifest and the site's service worker (offline.py)."""
+    yield from offline_pages()
+
+
 FAMILIES: tuple[Callable[[Site], Iterator[Page]], ...] = (
     home_page,
     product_pages,
@@ -358,6 +364,7 @@ FAMILIES: tuple[Callable[[Site], Iterator[Page]], ...] = (
     print_sheets,
     order_list_family,
     not_found_page,
+    offline_family,
 )
 
 

@@ -56,6 +56,7 @@ CATALOGUE_NAMES: dict[str, tuple[str, str]] = {
     "danh-gia": ("các trang đánh giá (content/assessments/)", "the assessment pages (content/assessments/)"),
     "so-lieu": ("trang số liệu của chương trình", "the programme's figures page"),
     "don-hang": ("trang danh sách đơn hàng", "the order list page"),
+    "ngoai-tuyen": ("trang xem khi mất sóng", "the offline page"),
     "en": ("các trang tiếng Anh", "the English pages"),
     "media": ("ảnh đã xử lý", "the processed photos"),
     "theme": ("giao diện (CSS, JavaScript)", "the theme files (CSS, JavaScript)"),
@@ -71,6 +72,8 @@ SITE_FILES: dict[str, tuple[str, str]] = {
     "sitemap.xml": ("sơ đồ trang sitemap.xml", "the sitemap.xml"),
     "_headers": ("tệp cấu hình máy chủ _headers", "the _headers server file"),
     ".htaccess": ("tệp cấu hình máy chủ .htaccess", "the .htaccess server file"),
+    "sw.js": ("service worker giúp xem khi mất sóng", "the offline service worker"),
+    "manifest.webmanifest": ("tệp mô tả ứng dụng web", "the web app manifest"),
 }
 
 

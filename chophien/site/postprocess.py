@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from chophien.core.files import TEMP_PREFIX, signature_of, write_atomic
+from chophien.site import urls
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".svg", ".xml", ".json", ".txt", ".csv", ".webmanifest", ".mjs"}
 STATIC_SUFFIXES = {".css", ".js", ".svg", ".mjs"}  # few and long-cached: worth brotli's best
@@ -45,6 +46,9 @@ SECURITY_HEADERS = {
 }
 LONG_CACHE = "public, max-age=31536000, immutable"
 SHORT_CACHE = "public, max-age=300, must-revalidate"
+# Service workers (/sw.js, /danh-gia/tu-danh-gia/sw.js): always asked again, so a release reaches
+# phones at their next visit (docs/phone.md). Browsers also cap a worker's HTTP cache at 24 h.
+WORKER_CACHE = "no-cache"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -176,6 +180,9 @@ def headers_file() -> str:
     for pattern in ("/theme/css/*", "/theme/js/*", "/media/*"):
         lines += [pattern, f"  Cache-Control: {LONG_CACHE}", ""]
     # Cloudflare Pages: `! Header` detaches the site-wide policy; Netlify applies both, see docs/publishing.md.
+    # A host that applies both rules (Netlify) joins the values: no-cache still wins.
+    for worker in (urls.service_worker(), urls.self_assessment_worker()):
+        lines += [f"/{worker}", f"  Cache-Control: {WORKER_CACHE}", ""]
     lines += ["/admin/*", "  ! Content-Security-Policy", f"  Content-Security-Policy: {ADMIN_CSP}", ""]
     return "\n".join(lines)
 
@@ -206,6 +213,9 @@ AddType application/manifest+json .webmanifest
   Header set Cache-Control "{SHORT_CACHE}"
   <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/(media|theme/css|theme/js)/#">
     Header set Cache-Control "{LONG_CACHE}"
+  </If>
+  <If "%{{REQUEST_URI}} =~ m#/sw\\.js$#">
+    Header set Cache-Control "{WORKER_CACHE}"
   </If>
 </IfModule>
 
@@ -252,6 +262,9 @@ AddType application/manifest+json .webmanifest
 </FilesMatch>
 <FilesMatch "\\.json\\.(br|gz)$">
   ForceType "application/json; charset=utf-8"
+</FilesMatch>
+<FilesMatch "\\.webmanifest\\.(br|gz)$">
+  ForceType application/manifest+json
 </FilesMatch>
 
 # Content sources and build leftovers are never served.

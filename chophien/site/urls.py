@@ -210,6 +210,25 @@ def robots() -> str:
     return "robots.txt"
 
 
+# --- offline and installable (site/offline.py, docs/phone.md) --------------------------------------
+
+OFFLINE = "ngoai-tuyen"  # reserved top-level name (content_pages.CATALOGUE_NAMES)
+
+
+def service_worker() -> str:
+    """The site-wide service worker: at the root, so its scope is the whole site."""
+    return "sw.js"
+
+
+def web_manifest() -> str:
+    return "manifest.webmanifest"
+
+
+def offline_page() -> str:
+    """What the worker shows for a page never saved on this phone, with the list of saved ones."""
+    return f"{OFFLINE}/"
+
+
 def media(name: str) -> str:
     """A processed photo (photos/images.py names every derivative)."""
     return f"media/{name}"
