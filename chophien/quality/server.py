@@ -69,6 +69,8 @@ class PrecompressedHandler(SimpleHTTPRequestHandler):
 
     headers_rules: list = []
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **EXTRA_TYPES}
+    # HTTP/1.1 as hosts speak it: kept-alive connections, and Chromium ignores an ETag sent over HTTP/1.0
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format, *args):  # quiet: the audit reports what matters
         pass

@@ -128,7 +128,7 @@ def test_the_server_counts_every_byte_it_sends_and_ages_copies_on_request(tmp_pa
     assert "Age" not in head
     # the status line and every header line, each with its CRLF, and the blank line
     assert (
-        first.headers == len("HTTP/1.0 200 OK\r\n") + sum(len(f"{k}: {v}\r\n") for k, v in head.items()) + 2
+        first.headers == len("HTTP/1.1 200 OK\r\n") + sum(len(f"{k}: {v}\r\n") for k, v in head.items()) + 2
     )
     assert (second.path, second.body) == ("/a.avif", 700) and traffic.state() == (2, 0)
     totals = phone_bench.summarize(traffic.sent)
