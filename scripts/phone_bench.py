@@ -142,7 +142,7 @@ class Traffic:
 
     sent: list[Sent] = field(default_factory=list)
     busy: int = 0
-    age: int = 0  # seconds; >0 adds an Age header to what is not immutable (stale if max-age is shorter)
+    age: int | None = None  # an Age header on what is not immutable (86400: stale; 0: fresh again)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def mark(self) -> int:
@@ -188,7 +188,9 @@ def counting_handler(traffic: Traffic) -> type[PrecompressedHandler]:
             super().send_response_only(code, message)
 
         def end_headers(self):
-            if traffic.age and not any(b"immutable" in line for line in getattr(self, "_headers_buffer", [])):
+            if traffic.age is not None and not any(
+                b"immutable" in line for line in getattr(self, "_headers_buffer", [])
+            ):
                 self.send_header("Age", str(traffic.age))  # a fingerprinted file stays fresh for a year
             super().end_headers()
 
@@ -398,14 +400,15 @@ def run_mode(
         results["offline"]["same_page"] = results["offline"].get("title") == first.get("title")
         page.close()
         throttle.set_offline(context, False)
-        traffic.age = 0
-        page, _ = visit(context, url, throttle, traffic)  # the HTML revalidated: fresh for its max-age again
+        traffic.age = 0  # the 304 says Age: 0: the copy is fresh for its max-age again
+        page, _ = visit(context, url, throttle, traffic)
         page.close()
+        traffic.age = None
         page, results["soon"] = visit(context, url, throttle, traffic)
         page.close()
         return results
     finally:
-        traffic.age = 0
+        traffic.age = None
         context.close()
 
 

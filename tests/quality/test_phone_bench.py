@@ -112,26 +112,40 @@ def test_fingerprints_are_removed_to_compare_two_builds():
 
 
 def test_the_server_counts_every_byte_it_sends_and_ages_copies_on_request(tmp_path):
-    site = write(tmp_path, {"index.html": page("<p>" + "chợ phiên " * 300 + "</p>"), "a.avif": b"\0" * 700})
+    site = write(
+        tmp_path,
+        {
+            "index.html": page("<p>" + "chợ phiên " * 300 + "</p>"),
+            "a.avif": b"\0" * 700,
+            "_headers": "/a.avif\n  Cache-Control: public, max-age=31536000, immutable\n",
+        },
+    )
     traffic = phone_bench.Traffic()
-    with serve(site, handler=phone_bench.counting_handler(traffic)) as base:
-        request = urllib.request.Request(base + "?x=1", headers={"Accept-Encoding": "gzip"})
+
+    def get(path: str, **headers) -> tuple[bytes, dict]:
+        request = urllib.request.Request(base + path, headers=headers)
         with urllib.request.urlopen(request, timeout=10) as response:
-            body, head = response.read(), response.headers
+            return response.read(), response.headers
+
+    with serve(site, handler=phone_bench.counting_handler(traffic)) as base:
+        body, head = get("?x=1", **{"Accept-Encoding": "gzip"})
         traffic.age = 86_400
-        with urllib.request.urlopen(base + "a.avif", timeout=10) as response:
-            assert response.headers["Age"] == "86400" and len(response.read()) == 700
-    first, second = traffic.sent
-    assert (first.path, first.status, first.body) == ("/", 200, len(body)) and head[
-        "Content-Encoding"
-    ] == "gzip"
-    assert "Age" not in head
+        photo, photo_head = get("a.avif")
+        _, aged = get("", **{"Sec-Fetch-Dest": "empty"})
+        traffic.age = 0
+        _, fresh = get("")
+    assert "Age" not in head and aged["Age"] == "86400" and fresh["Age"] == "0"
+    assert len(photo) == 700 and "Age" not in photo_head  # immutable: fresh for a year whatever the day
+    first, second, third, _ = traffic.sent
+    assert (first.path, first.status, first.body) == ("/", 200, len(body))
+    assert head["Content-Encoding"] == "gzip"
     # the status line and every header line, each with its CRLF, and the blank line
     assert (
         first.headers == len("HTTP/1.1 200 OK\r\n") + sum(len(f"{k}: {v}\r\n") for k, v in head.items()) + 2
     )
-    assert (second.path, second.body) == ("/a.avif", 700) and traffic.state() == (2, 0)
-    totals = phone_bench.summarize(traffic.sent)
+    assert (second.path, second.body) == ("/a.avif", 700) and traffic.state() == (4, 0)
+    assert [s.fetched for s in traffic.sent] == [False, False, True, False]  # Sec-Fetch-Dest: empty
+    totals = phone_bench.summarize([first, second])
     assert totals == {
         "body": len(body) + 700,
         "headers": first.headers + second.headers,
