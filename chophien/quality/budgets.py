@@ -41,7 +41,16 @@ SEARCH_ASSETS = re.compile(r"(^|/)pagefind/")
 # links it; enumerator.js loads it only when a response code is shown. Its own budget, as Pagefind's.
 ON_DEMAND_JS = re.compile(r"(^|/)theme/js/qrcode-generator(\.[0-9a-f]{10})?\.js$")
 ON_DEMAND_JS_BUDGET = 14 * 1024
-BUDGETS = HTML_BUDGETS | {"css": CSS_BUDGET, "js": JS_BUDGET, "js-on-demand": ON_DEMAND_JS_BUDGET}
+# Service workers (issue 14: the site's /sw.js; the self-assessment's /danh-gia/tu-danh-gia/sw.js): no
+# page links them, the browser fetches each once per visit that checks for a release. Their own budget.
+SERVICE_WORKER = re.compile(r"(^|/)sw\.js$")
+SERVICE_WORKER_BUDGET = 6 * KB
+BUDGETS = HTML_BUDGETS | {
+    "css": CSS_BUDGET,
+    "js": JS_BUDGET,
+    "js-on-demand": ON_DEMAND_JS_BUDGET,
+    "service-worker": SERVICE_WORKER_BUDGET,
+}
 
 
 def budget_of(kind: str) -> int:
@@ -79,7 +88,7 @@ def page_kind(rel: str) -> str:
 
 
 def classify(rel: str) -> str | None:
-    """Budget type of an output file: a page type, 'css', 'js', 'js-on-demand', or None (not budgeted)."""
+    """Budget type of an output file: a page type, 'css', 'js', 'js-on-demand', 'service-worker', or None."""
     if is_excluded(rel):
         return None
     suffix = Path(rel).suffix
@@ -89,6 +98,8 @@ def classify(rel: str) -> str | None:
         return None
     if ON_DEMAND_JS.search(rel):
         return "js-on-demand"
+    if SERVICE_WORKER.search(rel):
+        return "service-worker"
     return {".css": "css", ".js": "js", ".mjs": "js"}.get(suffix)
 
 
@@ -187,6 +198,7 @@ class BudgetReport:
     css: list[Weight]  # the stylesheets pages link to (all of them are loaded on every page)
     scripts: list[tuple[str, int, list[str]]]  # (page, JS bytes it loads, scripts not deferred)
     self_assessment: list[PageWeight] = field(default_factory=list)
+    workers: list[Weight] = field(default_factory=list)  # sw.js files, as served
 
     @property
     def css_total(self) -> int:
@@ -215,6 +227,7 @@ class BudgetReport:
             for w in self.self_assessment
             if w.total > SELF_ASSESSMENT_BUDGET
         ]
+        out += [f"{w.path}: {w.served} B ({w.encoding}) > {w.budget} B (service worker)" for w in self.workers if w.over]
         return out
 
     def by_kind(self) -> dict[str, list[Weight]]:
@@ -253,6 +266,13 @@ class BudgetReport:
             lines.append(
                 f"| self-assessment: page + js + css | {len(self.self_assessment)} | | {kb(top.total)} | "
                 f"{top.path} | {kb(SELF_ASSESSMENT_BUDGET)} | {ok} |"
+            )
+        if self.workers:
+            top = max(self.workers, key=lambda w: w.served)
+            ok = "pass" if not any(w.over for w in self.workers) else "FAIL"
+            lines.append(
+                f"| service workers | {len(self.workers)} | | {kb(top.served)} | {top.path} | "
+                f"{kb(SERVICE_WORKER_BUDGET)} | {ok} |"
             )
         encodings = sorted({w.encoding for w in self.pages + self.css})
         lines.append("")
@@ -305,7 +325,13 @@ def measure_budgets(site: Path, base: str = "/") -> BudgetReport:
         data = (site / rel).read_bytes()
         size, encoding = served_size(site / rel, data)
         css.append(Weight(rel, "css", len(data), size, encoding, budget_of("css")))
-    return BudgetReport(pages, css, scripts, self_assessment)
+    workers = []
+    for path in sorted(site.rglob("sw.js")):
+        rel = path.relative_to(site).as_posix()
+        if classify(rel) == "service-worker":
+            size, encoding = served_size(path)
+            workers.append(Weight(rel, "service-worker", path.stat().st_size, size, encoding, SERVICE_WORKER_BUDGET))
+    return BudgetReport(pages, css, scripts, self_assessment, workers)
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def order_list_pages(
     yield Page(
         urls.order_list(),
         TEMPLATE,
-        {"title": "Danh sách đặt hàng", "noindex": True, "breadcrumbs": crumbs()},
+        {"noindex": True, "breadcrumbs": crumbs()},
     )
     for coop in cooperatives:
         yield Page(

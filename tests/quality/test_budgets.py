@@ -15,6 +15,7 @@ from chophien.quality.budgets import (
     HTML_BUDGET,
     JS_BUDGET,
     SELF_ASSESSMENT_BUDGET,
+    SERVICE_WORKER_BUDGET,
     classify,
     css_total,
     largest_files,
@@ -55,6 +56,10 @@ from chophien.quality.budgets import (
         ("theme/js/qrcode-generator.79ec86f828.js", "js-on-demand"),  # loaded only to show a code
         ("theme/js/qrcode-generator.js", "js-on-demand"),
         ("theme/js/qrcode-generator-extra.js", "js"),
+        ("sw.js", "service-worker"),  # the site's service worker (issue 14)
+        ("danh-gia/tu-danh-gia/sw.js", "service-worker"),
+        ("theme/js/offline.js", "js"),
+        ("theme/js/newsw.js", "js"),
         ("tim-kiem/pagefind/pagefind.js", None),
         ("admin/index.html", None),
         ("media/a.avif", None),
@@ -205,6 +210,18 @@ def test_the_self_assessment_page_has_one_budget_for_page_scripts_and_styles(tmp
     ]
     elsewhere = {k.replace("danh-gia/tu-danh-gia/", "gioi-thieu/"): v for k, v in files.items()}
     assert any("of JavaScript" in f for f in measure_budgets(write(tmp_path / "other", elsewhere)).failures())
+
+
+def test_a_service_worker_has_its_own_budget(tmp_path):
+    """sw.js (issue 14) is no page's script: measured alone, as served, against 6 KB."""
+    small = {"index.html": page("<p>x</p>"), "sw.js": "self.addEventListener('fetch', () => {});"}
+    report = measure_budgets(write(tmp_path / "small", small))
+    assert [(w.path, w.kind, w.budget) for w in report.workers] == [("sw.js", "service-worker", SERVICE_WORKER_BUDGET)]
+    assert report.failures() == [] and "| service workers | 1 |" in report.table()
+    heavy = small | {"danh-gia/tu-danh-gia/sw.js": random.Random(15).randbytes(8000).hex()}
+    report = measure_budgets(write(tmp_path / "heavy", heavy))
+    [failure] = report.failures()
+    assert failure.startswith("danh-gia/tu-danh-gia/sw.js: ") and failure.endswith(f"> {SERVICE_WORKER_BUDGET} B (service worker)")
 
 
 def test_a_stylesheet_and_its_fingerprinted_twin_count_once(tmp_path):

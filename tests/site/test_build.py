@@ -36,6 +36,7 @@ def test_page_counts_match_the_content(built_demo):
     assert len(products) >= 60 and len(coops) >= 12
     assert len(product_pages) == len(products)
     assert len(coop_pages) == len(coops)
+    assert len(list((built_demo / "hop-tac-xa").glob("*/don-hang.json"))) == len(coops)
     for page in [
         "index.html",
         "404.html",
@@ -48,6 +49,7 @@ def test_page_counts_match_the_content(built_demo):
         "gioi-thieu/index.html",
         "cach-dat-hang/index.html",
         "dong-gop-noi-dung/index.html",
+        "don-hang/index.html",
     ]:
         assert (built_demo / page).is_file(), page
 
@@ -199,16 +201,18 @@ def test_hostile_content_cannot_inject_active_content(tmp_path):
         forms = re.findall(r"<form [^>]*>", html)  # only the site's own search forms
         assert all(re.search(r' action="/tim-kiem/" method="get"', form) for form in forms), forms
         scripts = re.findall(r"<script[^>]*>", html)
-        allowed_script = r'<script src="/theme/js/(copy|search-loader)\.[0-9a-f]{10}\.js" defer>|<script type="application/ld\+json">'
+        allowed_script = r'<script src="/theme/js/(copy|search-loader|offline|order|order-list)\.[0-9a-f]{10}\.js" defer>|<script type="application/ld\+json">'
         assert all(re.fullmatch(allowed_script, s) for s in scripts), scripts
         for data in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
             assert "<" not in data and json.loads(data)  # data, never markup that could end the element
         links = re.findall(r"<link [^>]*>", html)
-        own = r'href="/theme/(css/(site|print-sheet)\.[0-9a-f]{10}\.css|favicon\.svg)"'
+        own = r'href="/(theme/(css/(site|print-sheet|order-list)\.[0-9a-f]{10}\.css|favicon\.svg)|manifest\.webmanifest)"'
         address = r'rel="(canonical|alternate)"[^>]* href="http://127\.0\.0\.1:8000/'  # not requested
         assert all(re.search(own, link) or re.search(address, link) for link in links), links
     product_html = (out / "san-pham/htx-che-na-hang/che-shan-tuyet/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in product_html  # shown as text, not run
+    order_data = (out / "hop-tac-xa/htx-che-na-hang/don-hang.json").read_text()  # the order list's
+    assert "<" not in order_data and json.loads(order_data)["name"] == f"HTX {HOSTILE}"
 
 
 def test_failed_build_leaves_previous_site_untouched_and_no_partial_output(tmp_path):

@@ -146,3 +146,23 @@ def test_the_catalogue_builds_the_order_pages():
     found = [p.url for p in build_pages(catalogue, dt.date(2026, 1, 1))]
     assert "don-hang/" in found
     assert "hop-tac-xa/htx-che-na-hang/don-hang.json" in found
+
+
+def test_the_scripts_stay_within_their_share_of_the_page_budget():
+    """order.js loads on every page (≤ 2 KB gzip); /don-hang/ adds its own script, and with
+    offline.js the page stays under the 6 KB of JavaScript a page may load (budgets.JS_BUDGET)."""
+    import gzip
+
+    from conftest import ROOT
+
+    from chophien.quality.budgets import JS_BUDGET
+
+    def size(name: str) -> int:
+        return len(gzip.compress((ROOT / "theme/static/js" / name).read_bytes(), compresslevel=9, mtime=0))
+
+    assert size("order.js") <= 2 * 1024
+    assert size("order-list.js") <= 3.5 * 1024
+    every_page = size("order.js") + (
+        size("offline.js") if (ROOT / "theme/static/js/offline.js").exists() else 0
+    )
+    assert every_page + size("order-list.js") <= JS_BUDGET

@@ -47,6 +47,7 @@ TYPES = {  # what a browser needs to see (nosniff): extension → Content-Type w
     ".xml": {"text/xml", "application/xml"},
     ".atom": {"application/atom+xml"},
     ".json": {"application/json"},
+    ".webmanifest": {"application/manifest+json"},
     ".txt": {"text/plain"},
 }
 
@@ -346,6 +347,13 @@ def test_every_file_of_the_published_site_is_served_by_nginx_as_another_user(ser
         assert client.get(private).status == 404, private
     missing = client.get("/khong-co-trang-nay/")
     assert missing.status == 404 and missing.body == (release / "404.html").read_bytes()
+
+    # 6. service workers are asked again at every visit, still nosniff; pages keep their headers
+    for worker in ("/sw.js", "/danh-gia/tu-danh-gia/sw.js"):
+        response = client.get(worker)
+        assert response.getheader("Cache-Control") == "no-cache", worker
+        assert response.getheader("X-Content-Type-Options") == "nosniff", worker
+    assert client.get("/").getheader("Cache-Control") is None
 
     assert client.failures == [], f"{len(client.failures)} of {client.count} requests failed:\n" + "\n".join(
         client.failures[:40]

@@ -7,11 +7,12 @@
   const $ = (s, e = document) => e.querySelector(s);
   const root = O.root;
   const share = $('#share');
+  // SMS: 4 UCS-2 parts of 67 characters; mailto: the whole URL ≤ 1600; chat ≤ 2000 (docs/phone.md).
   const SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
   const CODE = /^[\w-]{1,40}$/;
-  const FOOT = 'Tên: ...\nĐịa chỉ nhận hàng: ...';
+  const W = JSON.parse(box.dataset.words);
   let d;
-  const cache = {};
+  const cache = Object.create(null);
   const money = (n) => n.toLocaleString('vi-VN') + '\u00a0₫';
   const cut = (s, n) => (s.length > n ? s.slice(0, n - 1) + '…' : s).normalize('NFC');
   const own = (path) => {
@@ -22,9 +23,8 @@
   const text = (e, t) => { e.textContent = t; return e; };
   const fill = (e, o) => { for (const k in o) text($(k, e), o[k]); };
   const save = () => { O.save(d); O.count(); };
-  const hash = (s) => [...s].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261).toString(36);
   const json = (c) => own(box.dataset.json.replace('{slug}', c));
-  const info = (c) => cache[c] || (cache[c] = fetch(json(c))
+  const info = (c) => cache[c] || (cache[c] = fetch(json(c), {cache: 'no-cache'})
     .then((r) => r.json())
     .then((j) => (j.v === 1 && Array.isArray(j.products) && Array.isArray(j.channels) ? j : null))
     .catch(() => null));
@@ -44,7 +44,7 @@
   }
   const unhash = () => history.replaceState(null, '', location.pathname + location.search);
 
-  const part = (ls, n, t, head) => [head + (t > 1 ? ' (' + n + '/' + t + ')' : '') + ':', ...ls, ...(n < t ? [] : [FOOT])].join('\n');
+  const part = (ls, n, t, head) => [head + (t > 1 ? ' (' + n + '/' + t + ')' : '') + ':', ...ls, ...(n < t ? [] : [W.foot])].join('\n');
   const split = (ls, head, fits) => {
     const parts = [[]];
     for (const l of ls) {
@@ -70,32 +70,29 @@
       if (p) Object.assign(i, {k: CODE.test(p.code) ? p.code : i.k, n: String(p.name)});
       const price = p ? p.price : i.pr;
       const unit = p && p.unit ? String(p.unit) : '';
-      const f = li.querySelectorAll('.flag>span');
-      f[0].hidden = !p || p.price === i.pr;
-      text(f[0].firstElementChild, i.pr === null ? '' : ', trước: ' + money(i.pr));
-      f[1].hidden = !p || p.status !== 'het-hang';
-      f[2].hidden = !j || p;
-      $('.flag', li).hidden = [...f].every((x) => x.hidden);
+      const flag = [p && p.price !== i.pr && W.changed + (i.pr === null ? '' : W.before + money(i.pr)),
+        p && p.status === 'het-hang' && W.out, j && !p && W.gone].filter(Boolean).join(' · ');
+      $('.flag', li).hidden = !flag;
       if (typeof price === 'number') sum += price * i.q;
       else ask++;
       lines.push('[' + (i.k || '?') + '] ' + cut(i.n, 60) + ' – ' + i.q + (unit ? ' × ' + cut(unit, 30) : ''));
       li.dataset.key = i.c + '/' + i.p;
       const f5 = p && p.photo;
-      $('.nophoto', li).hidden = f5;
       const pic = $('picture', li);
       if (f5) {
+        $('.nophoto', li).remove();
         pic.children[0].srcset = own(f5.avif);
         pic.children[1].srcset = own(f5.webp);
         Object.assign(pic.children[2], {src: own(f5.jpg), width: f5.w, height: f5.h});
       } else pic.remove();
       $('a', li).href = p ? own(p.url) : new URL('.', json(c));
-      fill(li, {a: i.n, '.code': i.k || '?', '.unit': unit && ' · ' + unit, '.q': i.q,
-        '.price': typeof price === 'number' ? money(price) + ' × ' + i.q + ' = ' + money(price * i.q) : 'Liên hệ'});
+      fill(li, {a: i.n, '.flag': flag, '.code': i.k || '?', '.unit': unit && ' · ' + unit, '.q': i.q,
+        '.price': typeof price === 'number' ? money(price) + ' × ' + i.q + ' = ' + money(price * i.q) : W.ask});
       li.querySelectorAll('button').forEach((b) => { b.id = b.dataset.by + li.dataset.key; });
       $('ul', s).append(li);
     }
     $('.sum>span', s).hidden = !ask;
-    const head = 'Chào ' + cut(j ? j.short_name + '' : c, 40) + ', tôi muốn đặt';
+    const head = W.head.replace('{}', cut(j ? j.short_name + '' : c, 40));
     const chat = split(lines, head, (t) => t.length <= 2000);
     const chans = j ? j.channels.filter((x) => /^(sms:|mailto:|tel:|https:\/\/)/.test(x.href)) : [];
     const btns = $('.buttons', s);
@@ -113,20 +110,20 @@
     }
     for (const x of chans) {
       const label = x.label;
-      if (x.channel === 'sms') { // UCS-2: 70 characters, 67 a part when longer; at most 4 parts a message
+      if (x.channel === 'sms') {
         const ps = split(lines, head, (t) => plain(t).length <= 268).map(plain);
-        ps.forEach((t, n) => link(x, x.href + '?body=' + encodeURIComponent(t), label + of(ps, n), '≈ ' + (t.length > 70 ? Math.ceil(t.length / 67) : 1) + ' SMS'));
-      } else if (x.channel === 'email') { // the whole mailto: URL within 1600 characters
+        ps.forEach((t, n) => link(x, x.href + '?body=' + encodeURIComponent(t), label + of(ps, n), x.detail));
+      } else if (x.channel === 'email') {
         const ps = split(lines, head, (t) => x.href.length + 200 + body(t).length <= 1600);
-        ps.forEach((t, n) => link(x, x.href + '?subject=' + encodeURIComponent('Đặt hàng' + of(ps, n)) + '&body=' + body(t), label + of(ps, n)));
+        ps.forEach((t, n) => link(x, x.href + '?subject=' + encodeURIComponent(W.subject + of(ps, n)) + '&body=' + body(t), label + of(ps, n)));
       } else link(x, x.href, label, x.detail);
     }
     fill(s, {h2: name, strong: money(sum), '.sum>span>span': ask, '.sent span': name,
       '.contacts': chans.map((x) => x.label + ': ' + x.detail).join(' · ')});
     const sent = $('.sent input', s);
-    sent.checked = d.sent[c] === hash(chat.join());
+    sent.checked = d.sent[c] === chat.join();
     sent.onchange = () => {
-      if (sent.checked) d.sent[c] = hash(chat.join());
+      if (sent.checked) d.sent[c] = chat.join();
       else delete d.sent[c];
       save();
     };
@@ -166,15 +163,14 @@
     unhash();
     $('.lost').hidden = !lost;
     text($('.lost span'), lost);
-    render();
   };
 
   document.querySelector('.orders').onclick = (e) => {
     const b = e.target.closest('button');
     const act = b && b.dataset.act;
     const li = b && b.closest('li');
-    if (li && b.dataset.by) {
-      const i = d.items.find((x) => x.c + '/' + x.p === li.dataset.key);
+    const i = li && d.items.find((x) => x.c + '/' + x.p === li.dataset.key);
+    if (i && b.dataset.by) {
       const by = Number(b.dataset.by);
       if (by) i.q = Math.max(1, Math.min(999, i.q + by));
       else d.items = d.items.filter((x) => x !== i);
@@ -184,11 +180,10 @@
     if (act === 'copy') {
       const field = b.previousElementSibling || share;
       field.select();
-      if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(() => text(b, 'Đã sao chép ✓'));
-      else document.execCommand('copy');
+      if (document.execCommand('copy')) text(b, W.copied);
     }
     if (act === 'print') print();
-    if (act === 'clear' && confirm('Xóa hết danh sách đặt hàng?')) {
+    if (act === 'clear' && confirm(W.clear)) {
       d.items = [];
       d.sent = {};
       save();
@@ -198,6 +193,5 @@
   addEventListener('storage', render);
 
   d = O.load();
-  if (incoming.length) take();
-  else render();
+  (incoming.length ? take() : Promise.resolve()).catch(() => {}).then(render);
 })();

@@ -1,6 +1,5 @@
 'use strict';
-// Chợ phiên order list, on every page: the "Thêm vào danh sách" buttons and the header's count.
-// The list lives in localStorage (docs/phone.md); without this script every order link still works.
+// Every page: "Thêm vào danh sách" and the header's count; the list in localStorage (docs/phone.md).
 (() => {
   const root = new URL('../../', document.currentScript.src);
   const KEY = 'chophien:order:v1:' + root.pathname;
@@ -15,7 +14,7 @@
         const sent = d.sent && typeof d.sent === 'object' ? d.sent : {};
         return {v: 1, items: d.items.filter(good).slice(0, 200), sent};
       }
-    } catch (e) { /* corrupt or unreadable: start again */ }
+    } catch (e) { /* corrupt: start again */ }
     return {v: 1, items: [], sent: {}};
   };
   const save = (d) => {
@@ -28,14 +27,14 @@
     }
   };
   window.chophienOrder = {root, load, save, good, count};
-  if (!save(load())) return; // no storage (a private window): the page stays as it is
+  try { if (!localStorage) return; } catch (e) { return; }
   const show = (box, button, item) => {
     const note = box.querySelector('.in-list');
     if (note) note.textContent = item ? 'Đã có ' + item.q + ' trong danh sách.' : '';
     else if (item) button.textContent = 'Đã thêm ✓ (' + item.q + ')';
   };
   for (const box of document.querySelectorAll('[data-o]')) {
-    const [c, p, price, k] = box.dataset.o.split('/');
+    const [c, p, price, k] = box.dataset.o.split(' ');
     const pr = price === '' ? null : Number(price);
     const button = box.tagName === 'BUTTON' ? box : box.querySelector('button');
     const qty = box.querySelector('input');
