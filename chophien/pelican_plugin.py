@@ -46,7 +46,7 @@ from chophien.site.content_pages import check_pelican_pages
 from chophien.site.discovery import Discovery, DiscoveryOptions
 from chophien.site.fingerprint import PageState, files_digest, fingerprint
 from chophien.site.page import Page
-from chophien.site.urls import save_as, service_worker
+from chophien.site.urls import service_worker
 from chophien.volunteer.cms import write_admin
 
 logger = logging.getLogger(__name__)

@@ -65,7 +65,10 @@ def main(argv: list[str]) -> int:
         path.write_bytes(data)
         print(f"{path.relative_to(ROOT)}: {len(data)} bytes")
     if stale:
-        print("Icons differ from scripts/make_icons.py: " + ", ".join(stale) + " (run it and commit)", file=sys.stderr)
+        print(
+            "Icons differ from scripts/make_icons.py: " + ", ".join(stale) + " (run it and commit)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -201,7 +201,7 @@ def test_hostile_content_cannot_inject_active_content(tmp_path):
         forms = re.findall(r"<form [^>]*>", html)  # only the site's own search forms
         assert all(re.search(r' action="/tim-kiem/" method="get"', form) for form in forms), forms
         scripts = re.findall(r"<script[^>]*>", html)
-        allowed_script = r'<script src="/theme/js/(copy|search-loader|offline|order|order-list)\.[0-9a-f]{10}\.js" defer>|<script type="application/ld\+json">'
+        allowed_script = r'<script src="/theme/js/(copy|search-loader|order|order-list|offline)\.[0-9a-f]{10}\.js" defer>|<script type="application/ld\+json">'
         assert all(re.fullmatch(allowed_script, s) for s in scripts), scripts
         for data in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
             assert "<" not in data and json.loads(data)  # data, never markup that could end the element

@@ -25,7 +25,7 @@ COOP_URL = "hop-tac-xa/htx-che-na-hang/"
 PRODUCTS = {  # slug: (name, photo colour)
     "che-shan-tuyet": ("Chè Shan tuyết cổ thụ", (60, 120, 60)),
     "che-vang": ("Chè vàng Nà Hang", (200, 160, 40)),
-    "hong-tra": ("Hồng trà \"Nà Hang\" <đặc biệt>", (150, 50, 40)),
+    "hong-tra": ('Hồng trà "Nà Hang" <đặc biệt>', (150, 50, 40)),
 }
 OTHER_COOP = COOP.replace("Hợp tác xã Chè Shan tuyết Nà Hang", "Hợp tác xã Mật ong Bắc Kạn").replace(
     "HTX Chè Nà Hang", "HTX Mật ong"
@@ -133,7 +133,11 @@ def brand_header(page) -> bool:
 
 def test_visited_pages_open_offline_with_the_note_and_others_give_the_offline_page(site, context):
     page = open_page(context)
-    visited = {"": "Chợ phiên", "san-pham/": "Tất cả sản phẩm", "san-pham/htx-che-na-hang/che-vang/": "Chè vàng Nà Hang"}
+    visited = {
+        "": "Chợ phiên",
+        "san-pham/": "Tất cả sản phẩm",
+        "san-pham/htx-che-na-hang/che-vang/": "Chè vàng Nà Hang",
+    }
     for url in visited:
         visit(page, site + url)
     assert page.evaluate("!!navigator.serviceWorker.controller")
@@ -152,7 +156,9 @@ def test_visited_pages_open_offline_with_the_note_and_others_give_the_offline_pa
     page.goto(site + "danh-muc/")  # never visited
     assert page.locator("h1").inner_text() == "Đang mất sóng"
     assert brand_header(page)
-    links = page.eval_on_selector_all("#da-luu a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
+    links = page.eval_on_selector_all(
+        "#da-luu a", "as => as.map(a => [a.textContent, a.getAttribute('href')])"
+    )
     assert sorted(href for _, href in links) == sorted(site + url for url in visited)
     assert ("Chè vàng Nà Hang", site + "san-pham/htx-che-na-hang/che-vang/") in [tuple(x) for x in links]
     assert page.locator("#da-luu script").count() == 0
@@ -160,8 +166,50 @@ def test_visited_pages_open_offline_with_the_note_and_others_give_the_offline_pa
     context.set_offline(False)
 
 
+SAVED_AT = """async (url) => {
+  for (const name of await caches.keys()) {
+    const hit = await (await caches.open(name)).match(url);
+    if (hit && hit.headers.get('x-saved')) return +hit.headers.get('x-saved');
+  }
+  return 0;
+}"""
+
+
+def test_a_very_slow_network_gives_the_saved_copy_then_updates_it(site, context):
+    """No answer in 4 s (1 s on 2G or with Save-Data): the saved copy; the late answer is kept."""
+    page = open_page(context)
+    url = site + "san-pham/htx-che-na-hang/che-vang/"
+    visit(page, url)
+    visit(page, site + "san-pham/")  # the worker controls the pages from here
+    cdp = context.new_cdp_session(page)
+
+    def slow(route):
+        time.sleep(2)
+        route.continue_()
+
+    context.route(url, slow)
+    cdp.send("Network.clearBrowserCache")  # else the HTTP cache answers at once
+    page.goto(url)
+    assert page.locator(".ban-luu").count() == 0  # 2 s: slow, not very slow on a good connection
+    [worker] = context.service_workers
+    worker.evaluate(
+        "Object.defineProperty(navigator, 'connection', {value: {saveData: false, effectiveType: '2g'}}); 1"
+    )
+    before = page.evaluate(SAVED_AT, url)
+    cdp.send("Network.clearBrowserCache")
+    page.goto(url)
+    assert NOTE.match(page.locator(".ban-luu").inner_text())  # 2 s on 2G: the saved copy
+    until(page, f"async (url) => ({SAVED_AT})(url).then(t => t > {before})", url)  # then the late answer
+    context.unroute(url)
+    assert page.errors == []
+
+
 def plan(page) -> dict:
-    return json.loads(page.locator("html").evaluate("(_, src) => fetch(src).then(r => r.text())", page.get_attribute("[data-luu]", "data-luu")))
+    return json.loads(
+        page.locator("html").evaluate(
+            "(_, src) => fetch(src).then(r => r.text())", page.get_attribute("[data-luu]", "data-luu")
+        )
+    )
 
 
 def test_a_saved_cooperative_opens_offline_with_its_products_and_photos(site, context):
@@ -176,10 +224,14 @@ def test_a_saved_cooperative_opens_offline_with_its_products_and_photos(site, co
     status = page.locator(".luu [role=status]").inner_text()
     assert re.fullmatch(r"Trang hợp tác xã, 3 sản phẩm và ảnh nhỏ: khoảng \d+ KB\.", status), status
     button.click()
-    page.wait_for_function("() => document.querySelector('.luu [role=status]').textContent.startsWith('Đã lưu lúc')")
+    page.wait_for_function(
+        "() => document.querySelector('.luu [role=status]').textContent.startsWith('Đã lưu lúc')"
+    )
     assert button.inner_text() == "Xoá bản lưu"
     page.reload()  # the state comes back from the worker
-    page.wait_for_function("() => document.querySelector('.luu [role=status]').textContent.startsWith('Đã lưu lúc')")
+    page.wait_for_function(
+        "() => document.querySelector('.luu [role=status]').textContent.startsWith('Đã lưu lúc')"
+    )
 
     context.set_offline(True)
     names = {p["url"]: p["name"] for p in data["products"]}
@@ -193,17 +245,27 @@ def test_a_saved_cooperative_opens_offline_with_its_products_and_photos(site, co
         assert page.evaluate("document.querySelector('main img').naturalWidth") > 0, url
     page.goto(site + COOP_URL)
     page.wait_for_function("() => [...document.querySelectorAll('main img')].every(i => i.complete)")
-    assert page.evaluate("[...document.querySelectorAll('main .card img, main img')].filter(i => i.naturalWidth > 0).length") >= 3
+    assert (
+        page.evaluate(
+            "[...document.querySelectorAll('main .card img, main img')].filter(i => i.naturalWidth > 0).length"
+        )
+        >= 3
+    )
     page.goto(site + "danh-muc/")
     assert page.locator("#da-luu h3").first.inner_text() == "Hợp tác xã đã lưu"
     assert page.locator("#da-luu ul").first.inner_text().startswith("Hợp tác xã Chè Shan tuyết Nà Hang")
+    # a title with quotes and angle brackets is text in the list, not markup
+    assert PRODUCTS["hong-tra"][0] in page.locator("#da-luu").inner_text()
+    assert page.locator("#da-luu li").count() == 1 + 4 and "<đặc" not in page.locator("#da-luu").inner_html()
     assert page.errors == []
 
     context.set_offline(False)
     page.goto(site + COOP_URL)
     page.wait_for_function("() => document.querySelector('.luu button').textContent == 'Xoá bản lưu'")
     page.click(".luu button")
-    page.wait_for_function("() => document.querySelector('.luu [role=status]').textContent == 'Đã xoá bản lưu.'")
+    page.wait_for_function(
+        "() => document.querySelector('.luu [role=status]').textContent == 'Đã xoá bản lưu.'"
+    )
     assert not page.evaluate(KEPT, site + "san-pham/htx-che-na-hang/hong-tra/")
 
 
@@ -212,9 +274,13 @@ def test_no_room_and_save_data_give_a_message_not_a_broken_page(site, context):
     page.goto(site + COOP_URL)
     page.locator(".luu button").wait_for()
     [worker] = context.service_workers  # the worker itself, as a full phone would make it
-    worker.evaluate("self.realEstimate = navigator.storage.estimate.bind(navigator.storage); navigator.storage.estimate = async () => ({quota: 5000, usage: 4000}); 1")
+    worker.evaluate(
+        "self.realEstimate = navigator.storage.estimate.bind(navigator.storage); navigator.storage.estimate = async () => ({quota: 5000, usage: 4000}); 1"
+    )
     page.click(".luu button")
-    page.wait_for_function("() => document.querySelector('.luu [role=status]').textContent.includes('không đủ chỗ')")
+    page.wait_for_function(
+        "() => document.querySelector('.luu [role=status]').textContent.includes('không đủ chỗ')"
+    )
     assert page.locator(".luu button").inner_text() == "Lưu để xem khi mất sóng"  # nothing saved, can retry
     # the estimate said yes, then the cache is full half-way
     worker.evaluate(
@@ -224,18 +290,24 @@ def test_no_room_and_save_data_give_a_message_not_a_broken_page(site, context):
     page.click(".luu button")
     page.wait_for_function("() => document.querySelector('.luu button').textContent.startsWith('Lưu (')")
     page.click(".luu button")
-    page.wait_for_function("() => document.querySelector('.luu [role=status]').textContent.startsWith('Điện thoại không đủ chỗ để lưu.')")
+    page.wait_for_function(
+        "() => document.querySelector('.luu [role=status]').textContent.startsWith('Điện thoại không đủ chỗ để lưu.')"
+    )
     assert page.locator(".luu button").inner_text() == "Lưu để xem khi mất sóng"
     assert page.locator("h1").inner_text() == "Hợp tác xã Chè Shan tuyết Nà Hang"
     worker.evaluate("Cache.prototype.put = self.realPut; 1")
 
     # Save-Data on (the worker reads it): a warning, and saving waits for a second tap
-    worker.evaluate("Object.defineProperty(navigator, 'connection', {value: {saveData: true, effectiveType: '4g'}}); 1")
+    worker.evaluate(
+        "Object.defineProperty(navigator, 'connection', {value: {saveData: true, effectiveType: '4g'}}); 1"
+    )
     saver = open_page(context)
     saver.goto(site + COOP_URL)
     saver.locator(".luu button").wait_for()
     saver.click(".luu button")
-    saver.wait_for_function("() => document.querySelector('.luu [role=status]').textContent.includes('tiết kiệm dữ liệu')")
+    saver.wait_for_function(
+        "() => document.querySelector('.luu [role=status]').textContent.includes('tiết kiệm dữ liệu')"
+    )
     assert saver.locator(".luu button").inner_text().startswith("Lưu (khoảng")  # asks: a second tap saves
 
     # a message from elsewhere: another site's file, a corrupt list of saved cooperatives
@@ -261,7 +333,9 @@ def test_the_manifest_icons_and_worker_headers(site, context):
     manifest = cdp.send("Page.getAppManifest")
     assert manifest["url"] == site + "manifest.webmanifest" and manifest["errors"] == []
     data = json.loads(manifest["data"])
-    assert data["name"].startswith("Chợ phiên – ") and data["lang"] == "vi" and data["display"] == "standalone"
+    assert (
+        data["name"].startswith("Chợ phiên – ") and data["lang"] == "vi" and data["display"] == "standalone"
+    )
     assert data["theme_color"] == THEME_COLOR == page.get_attribute('meta[name="theme-color"]', "content")
     response = page.request.get(site + "manifest.webmanifest")
     assert response.headers["content-type"].startswith("application/manifest+json")
@@ -276,7 +350,10 @@ def test_the_manifest_icons_and_worker_headers(site, context):
         assert f"{width}x{height}" == icon["sizes"]
     assert {i["purpose"] for i in data["icons"]} == {"any", "maskable"}
     worker = page.request.get(site + "sw.js")
-    assert worker.headers["cache-control"] == "public, max-age=300, must-revalidate, no-cache" or "no-cache" in worker.headers["cache-control"]
+    assert (
+        worker.headers["cache-control"] == "public, max-age=300, must-revalidate, no-cache"
+        or "no-cache" in worker.headers["cache-control"]
+    )
     assert page.errors == []
 
 
@@ -293,7 +370,9 @@ def test_under_a_sub_path_the_worker_and_manifest_work(built, browser):
             visit(page, site + COOP_URL)
             manifest = context.new_cdp_session(page).send("Page.getAppManifest")
             assert manifest["url"] == site + "manifest.webmanifest" and manifest["errors"] == []
-            start = page.evaluate("([m, u]) => new URL(JSON.parse(m).start_url, u).href", [manifest["data"], manifest["url"]])
+            start = page.evaluate(
+                "([m, u]) => new URL(JSON.parse(m).start_url, u).href", [manifest["data"], manifest["url"]]
+            )
             assert start == site
             names = page.evaluate(CACHE_NAMES)
             assert names and all(name.startswith("chophien:/repo/:") for name in names)
@@ -318,7 +397,9 @@ def test_a_new_release_replaces_the_old_caches_and_saved_cooperatives_follow(bui
     page.click(".luu button")
     page.wait_for_function("() => document.querySelector('.luu button').textContent.startsWith('Lưu (')")
     page.click(".luu button")
-    page.wait_for_function("() => document.querySelector('.luu [role=status]').textContent.startsWith('Đã lưu lúc')")
+    page.wait_for_function(
+        "() => document.querySelector('.luu [role=status]').textContent.startsWith('Đã lưu lúc')"
+    )
     before = page.evaluate(CACHE_NAMES)
     old_worker = (output / "sw.js").read_text(encoding="utf-8")
 
@@ -331,7 +412,11 @@ def test_a_new_release_replaces_the_old_caches_and_saved_cooperatives_follow(bui
     context.new_cdp_session(page).send("Network.clearBrowserCache")
     page.goto(product_url)  # online: the new page; the visit finds the new worker
     assert page.locator("h1").first.inner_text() == "Chè Shan tuyết cổ thụ – vụ mới"
-    until(page, "async (v) => { const k = await caches.keys(); return k.some(n => n.endsWith(':' + v)) && k.length == 2; }", version)
+    until(
+        page,
+        "async (v) => { const k = await caches.keys(); return k.some(n => n.endsWith(':' + v)) && k.length == 2; }",
+        version,
+    )
     assert len(before) == 2 and "chophien:/:meta" in before  # the release's cache and the saved list
     assert page.evaluate(CACHE_NAMES) == ["chophien:/:" + version, "chophien:/:meta"]
     until(page, KEPT, site + "san-pham/htx-che-na-hang/hong-tra/")  # re-saved for the new release
