@@ -15,7 +15,7 @@ CACHEDIR := $(or $(CHOPHIEN_CACHE_PATH),.cache)
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-self-assessment audit publish rollback
+.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-self-assessment bench-phone audit publish rollback
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
@@ -27,6 +27,7 @@ help:
 	@echo "make serve      serve $(OUTPUTDIR)/ without rebuilding"
 	@echo "make lint       ruff on the code, actionlint on .github/workflows/"
 	@echo "make bench-self-assessment  bytes and time to score of /danh-gia/tu-danh-gia/ in $(OUTPUTDIR)/ (Chromium, CPU 6x)"
+	@echo "make bench-phone  2G visits with and without the service worker, first-visit and Lưu bytes of $(OUTPUTDIR)/ [PHONE_BASELINE=old-output]"
 	@echo "make fuzz       fuzz the YAML, schema, spreadsheet and survey readers (FUZZ_SECONDS per target)"
 	@echo "make audit      quality gates: two builds, budgets, HTML, links, axe, Lighthouse, photos (docs/quality-gates.md)"
 
@@ -95,6 +96,14 @@ bench: $(STAMP)
 # The self-assessment page on a built site: bytes (gzip) and time to score at CPU 6x (docs/assessment.md).
 bench-self-assessment: $(STAMP)
 	$(BIN)/python scripts/self_assessment_bench.py $(OUTPUTDIR)
+
+# The buyer's phone (docs/performance-phone.md): repeat visits of a product page on emulated 2G with and
+# without the service worker, the bytes of a first visit (against PHONE_BASELINE, an older build, when
+# given) and of "Lưu để xem khi mất sóng". Builds nothing: build both folders first.
+PHONE_BASELINE ?=
+PHONE_ARGS ?=
+bench-phone: $(STAMP)
+	$(BIN)/python scripts/phone_bench.py $(OUTPUTDIR) $(if $(PHONE_BASELINE),--baseline $(PHONE_BASELINE)) $(PHONE_ARGS)
 
 # Production build, then an atomic release switch on the host (docs/publishing.md):
 #   make publish PUBLISH_TARGET=deploy@host.example.vn:/srv/chophien [CHOPHIEN_SITEURL=https://…] [PUBLISH_KEEP=5]

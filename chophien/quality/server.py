@@ -1,9 +1,10 @@
 """A local HTTP server for the browser checks that serves a built site as a static host does:
-precompressed siblings with `Content-Encoding`, the site's own `_headers` rules."""
+precompressed siblings with `Content-Encoding`, the site's own `_headers` rules, an `ETag`."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import mimetypes
 import re
@@ -60,11 +61,16 @@ def accepted_encodings(header: str | None) -> set[str]:
 class PrecompressedHandler(SimpleHTTPRequestHandler):
     """Serves a built site the way a static host does: `.br`/`.gz` siblings with
     Content-Encoding when the client accepts them, other text compressed with gzip on the fly,
-    `index.html` for directories, and the headers of the site's own `_headers` file.
+    `index.html` for directories, and the headers of the site's own `_headers` file. Each
+    response carries an `ETag` (a hash of the bytes sent) and a matching `If-None-Match` gets
+    `304 Not Modified` without a body, as GitHub Pages, Netlify and Cloudflare answer a browser
+    revalidating a page whose max-age has run out.
     """
 
     headers_rules: list = []
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **EXTRA_TYPES}
+    # HTTP/1.1 as hosts speak it: kept-alive connections, and Chromium ignores an ETag sent over HTTP/1.0
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format, *args):  # quiet: the audit reports what matters
         pass
@@ -90,18 +96,22 @@ class PrecompressedHandler(SimpleHTTPRequestHandler):
             body = path.read_bytes()
             if "gzip" in accepted and COMPRESSIBLE.match(ctype) and len(body) > 256:
                 body, encoding = gzip.compress(body, compresslevel=9, mtime=0), "gzip"
-        self.send_response(200)
-        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
-        self.send_header("Content-Length", str(len(body)))
-        if encoding:
-            self.send_header("Content-Encoding", encoding)
+        etag = f'"{hashlib.sha256(body).hexdigest()[:20]}"'
+        unchanged = etag in {t.strip() for t in (self.headers.get("If-None-Match") or "").split(",")}
+        self.send_response(304 if unchanged else 200)
+        if not unchanged:
+            self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
+            self.send_header("Content-Length", str(len(body)))
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
+        self.send_header("ETag", etag)
         self.send_header("Vary", "Accept-Encoding")
         for pattern, values in self.headers_rules:
             if fnmatchcase(url_path, pattern):
                 for name, value in values:
                     self.send_header(name, value)
         self.end_headers()
-        return io.BytesIO(body)
+        return None if unchanged else io.BytesIO(body)
 
 
 class _Server(ThreadingHTTPServer):
@@ -114,10 +124,18 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(site: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve `site` on a free local port in a thread; yields the base URL ('http://127.0.0.1:N/')."""
+def serve(
+    site: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    handler: type[PrecompressedHandler] = PrecompressedHandler,
+) -> Iterator[str]:
+    """Serve `site` on a free local port in a thread; yields the base URL ('http://127.0.0.1:N/').
+
+    *handler*: a subclass of PrecompressedHandler to use (scripts/phone_bench.py counts the bytes sent).
+    """
     rules = read_headers_file(site / "_headers")
-    handler = type("SiteHandler", (PrecompressedHandler,), {"headers_rules": rules})
+    handler = type("SiteHandler", (handler,), {"headers_rules": rules})
     server = _Server((host, port), partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -54,3 +54,21 @@ def test_accepted_encodings():
     assert accepted_encodings("gzip, deflate, br, zstd") == {"gzip", "deflate", "br", "zstd"}
     assert accepted_encodings("br;q=0, gzip;q=0.5") == {"gzip"}
     assert accepted_encodings(None) == set()
+
+
+def test_a_revalidation_with_the_same_etag_gets_304_without_a_body(tmp_path):
+    site = write(tmp_path, {"index.html": page("<p>" + "x" * 400 + "</p>"), "a.css": "body{}"})
+    with serve(site) as base:
+        _, first = fetch(base, "gzip")
+        _, plain = fetch(base, None)
+        assert first["ETag"] != plain["ETag"]  # a different body (gzip or not): a different tag
+        request = urllib.request.Request(
+            base, headers={"Accept-Encoding": "gzip", "If-None-Match": f'"other", {first["ETag"]}'}
+        )
+        with pytest.raises(urllib.error.HTTPError) as revalidated:
+            urllib.request.urlopen(request, timeout=10)
+        assert revalidated.value.code == 304 and revalidated.value.read() == b""
+        assert revalidated.value.headers["ETag"] == first["ETag"]
+        request = urllib.request.Request(base + "a.css", headers={"If-None-Match": first["ETag"]})
+        with urllib.request.urlopen(request, timeout=10) as response:  # another file: the whole body
+            assert (response.status, response.read()) == (200, b"body{}")
