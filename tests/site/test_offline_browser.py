@@ -176,7 +176,7 @@ SAVED_AT = """async (url) => {
 
 
 def test_a_very_slow_network_gives_the_saved_copy_then_updates_it(site, context):
-    """No answer in 4 s (1 s on 2G or with Save-Data): the saved copy; the late answer is kept."""
+    """No answer in 4 s (at once on 2G or with Save-Data): the saved copy; the late answer is kept."""
     page = open_page(context)
     url = site + "san-pham/htx-che-na-hang/che-vang/"
     visit(page, url)
@@ -192,14 +192,15 @@ def test_a_very_slow_network_gives_the_saved_copy_then_updates_it(site, context)
     page.goto(url)
     assert page.locator(".ban-luu").count() == 0  # 2 s: slow, not very slow on a good connection
     [worker] = context.service_workers
-    worker.evaluate(
-        "Object.defineProperty(navigator, 'connection', {value: {saveData: false, effectiveType: '2g'}}); 1"
-    )
-    before = page.evaluate(SAVED_AT, url)
-    cdp.send("Network.clearBrowserCache")
-    page.goto(url)
-    assert NOTE.match(page.locator(".ban-luu").inner_text())  # 2 s on 2G: the saved copy
-    until(page, f"async (url) => ({SAVED_AT})(url).then(t => t > {before})", url)  # then the late answer
+    # What Chromium reports on the issue's 2G profile (800 ms, 280 kbit/s): '3g' with an 850 ms
+    # round trip ('2g' starts at 1,400 ms); then a browser that says '2g'.
+    for connection in ("{effectiveType: '3g', rtt: 850}", "{effectiveType: '2g', rtt: 1500}"):
+        worker.evaluate(f"Object.defineProperty(navigator, 'connection', {{value: {connection}, configurable: true}}); 1")
+        before = page.evaluate(SAVED_AT, url)
+        cdp.send("Network.clearBrowserCache")
+        page.goto(url)
+        assert NOTE.match(page.locator(".ban-luu").inner_text()), connection  # 2 s on 2G: the saved copy
+        until(page, f"async (url) => ({SAVED_AT})(url).then(t => t > {before})", url)  # then the late answer
     context.unroute(url)
     assert page.errors == []
 
