@@ -346,6 +346,7 @@ def visit(context, url: str, throttle: Throttle, traffic: Traffic) -> tuple[obje
     sent = traffic.since(mark)  # until load (a worker's own later fetches are not in it)
     return page, {
         "shown": True,
+        "saved_copy": page.locator(".ban-luu").count() > 0,  # the worker's copy, with its note
         **page.evaluate(TIMES),
         "sent": sum(x.body + x.headers for x in sent),
         "sent_files": {f"{x.status} {x.path}": x.body + x.headers for x in sent},
@@ -359,11 +360,14 @@ AGE = """async () => {
 }"""
 
 
-def age_copies(context, url: str) -> None:
+def age_copies(context, url: str, throttle: Throttle) -> None:
     """A day passes: the page and what it loaded are fetched again, past the service worker, while
     the server adds `Age: 86400`; the HTTP cache now holds copies past their max-age (the
-    fingerprinted files stay fresh: a year). Not throttled, not counted."""
+    fingerprinted files stay fresh: a year). Not counted, but on the same profile: unthrottled
+    fetches would tell Chromium's connection estimate (navigator.connection, which the worker
+    reads) that the phone's network is fast."""
     page = context.new_page()
+    throttle.page(page)
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setBypassServiceWorker", {"bypass": True})
@@ -391,7 +395,7 @@ def run_mode(
         page.close()
         results = {"first": first}
         traffic.age = LATER_AGE
-        age_copies(context, url)
+        age_copies(context, url, throttle)
         throttle.workers_now()
         page, results["later"] = visit(context, url, throttle, traffic)
         page.close()
@@ -459,6 +463,7 @@ def combine(runs: list[dict]) -> dict:
             "shown": all(v.get("shown") for v in visits),
             "controlled": all(v.get("controlled") for v in visits),
             "sent": median([v.get("sent") for v in visits]),
+            "saved_copy": sum(bool(v.get("saved_copy")) for v in visits),  # visits that showed it
         }
         if name == "offline":
             out[name]["shown"] = all(v.get("shown") and v.get("same_page") for v in visits)
