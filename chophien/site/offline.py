@@ -37,9 +37,7 @@ UNSET = "unset"  # the worker's version until set_version: a build that forgot i
 
 def offline_pages() -> Iterable[Page]:
     """The offline page, the manifest and the worker (its version set later by set_version)."""
-    yield Page(
-        urls.offline_page(), OFFLINE_TEMPLATE, {"noindex": True, "breadcrumbs": []}
-    )
+    yield Page(urls.offline_page(), OFFLINE_TEMPLATE, {"noindex": True, "breadcrumbs": []})
     yield Page(
         urls.web_manifest(),
         MANIFEST_TEMPLATE,
