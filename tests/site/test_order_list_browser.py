@@ -133,12 +133,18 @@ def add_three(page, base) -> None:
     assert page.inner_text("header .order-count") == " (3)"
 
 
-def test_three_products_from_two_cooperatives(site, browser, built):
+def list_of_three(browser, site: str):
+    """A new page with the three products added, showing /don-hang/."""
     page = new_page(browser)
     add_three(page, site)
-    code = codes(built[2])
     page.goto(f"{site}/don-hang/")
     shown(page)
+    return page
+
+
+def test_three_products_from_two_cooperatives(site, browser, built):
+    page = list_of_three(browser, site)
+    code = codes(built[2])
     assert page.locator(".coop").count() == 2
     assert lines(page) == [[f"{code['che-shan-tuyet']}|2", f"{code['che-xanh']}|1"], [f"{code['mat-ong']}|1"]]
     sums = page.eval_on_selector_all(".coop .sum", "ss => ss.map(s => s.innerText)")
@@ -154,11 +160,8 @@ def test_three_products_from_two_cooperatives(site, browser, built):
 
 
 def test_sms_and_email_carry_every_line(site, browser, built):
-    page = new_page(browser)
-    add_three(page, site)
+    page = list_of_three(browser, site)
     code = codes(built[2])
-    page.goto(f"{site}/don-hang/")
-    shown(page)
     first = page.locator(".coop").nth(0)
     sms = [unquote(h) for h in first.locator("a.btn-sms").evaluate_all("as => as.map(a => a.href)")]
     mail = [unquote(h) for h in first.locator("a.btn-email").evaluate_all("as => as.map(a => a.href)")]
@@ -214,10 +217,7 @@ def test_a_long_list_is_cut_into_numbered_messages(site, browser, built):
 
 
 def test_the_share_link_opens_the_same_list_in_a_fresh_browser(site, browser):
-    page = new_page(browser)
-    add_three(page, site)
-    page.goto(f"{site}/don-hang/")
-    shown(page)
+    page = list_of_three(browser, site)
     link = page.input_value("#share")
     before = lines(page)
     assert "#l=" in link and "<" not in link
@@ -233,10 +233,7 @@ def test_the_share_link_opens_the_same_list_in_a_fresh_browser(site, browser):
 
 
 def test_the_print_view_keeps_the_lines_and_contacts_not_the_buttons(site, browser):
-    page = new_page(browser)
-    add_three(page, site)
-    page.goto(f"{site}/don-hang/")
-    shown(page)
+    page = list_of_three(browser, site)
     assert page.is_hidden(".coop .contacts") and page.is_visible(".coop .send")
     page.emulate_media(media="print")
     assert page.is_visible(".coop .line") and page.is_visible(".coop .sum")
@@ -344,10 +341,7 @@ def test_without_javascript_every_order_link_stays(site, browser):
 def test_a_price_changed_and_rebuilt_is_flagged(site, browser, built):
     """Last: it rebuilds the module's site with a new price and the honey sold out."""
     root, content, output = built
-    page = new_page(browser)
-    add_three(page, site)
-    page.goto(f"{site}/don-hang/")
-    shown(page)
+    page = list_of_three(browser, site)
     assert page.locator(".line .flag:visible").count() == 0
     write_tree(root, files(tea_price="480000", honey_status="\nstatus: het-hang"))
     result = run_pelican(content, output)
