@@ -24,9 +24,15 @@
   const src = box.dataset.luu;
   const label = button.textContent;
   const offline = 'Chưa lưu được: mất sóng. Hãy thử lại khi có sóng.';
-  const photo = [...document.images].map((i) => i.currentSrc).find((u) => /\/media\/.*\.(avif|webp|jpg)$/.test(u));
-  const format = photo ? photo.split('.').pop() : 'jpg';
+  // The format this browser chose for the page's photos, asked at the tap (a lazy photo has no
+  // currentSrc before it loads); none loaded: WebP when the browser can write it, else JPEG.
+  const format = () => {
+    const photo = [...document.images].map((i) => i.currentSrc).find((u) => /\/media\/.*\.(avif|webp|jpg)$/.test(u));
+    return photo ? photo.split('.').pop()
+      : document.createElement('canvas').toDataURL('image/webp').startsWith('data:image/webp') ? 'webp' : 'jpg';
+  };
   let step = 0; // 0: not saved; 1: size shown, asking; 2: saved
+  let chosen = 'jpg';
   const show = (text, next, title) => {
     out.textContent = text;
     step = next;
@@ -40,12 +46,12 @@
     try {
       if (step == 2) return show((await ask({type: 'remove', src}), 'Đã xoá bản lưu.'), 0);
       if (step == 0) {
-        const r = await ask({type: 'plan', src, format}); // the size, and whether there is room
+        const r = await ask({type: 'plan', src, format: chosen = format()}); // the size, and whether there is room
         return show(r.text || offline, r.title ? 1 : 0, r.title);
       }
       out.textContent = 'Đang lưu…';
       navigator.storage && navigator.storage.persist().catch(() => 0);
-      const r = await ask({type: 'save', src, format});
+      const r = await ask({type: 'save', src, format: chosen});
       r.at ? saved(r) : show(r.text || offline, 0);
     } catch (e) {
       show(offline, 0);
