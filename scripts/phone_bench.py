@@ -396,6 +396,10 @@ def run_mode(
         results = {"first": first}
         traffic.age = LATER_AGE
         age_copies(context, url, throttle)
+        # The profile again on the workers: closing the ageing tab drops its emulation, and with it
+        # Chromium's connection estimate (navigator.connection, which the worker reads) went back
+        # to the unthrottled loopback ('4g', rtt 100) until another emulation call.
+        throttle.set_offline(context, False)
         throttle.workers_now()
         page, results["later"] = visit(context, url, throttle, traffic)
         page.close()
