@@ -55,3 +55,16 @@ def without_json_ld(html: str) -> str:
     import re
 
     return re.sub(r'<script type="application/ld\+json">[^<]*</script>', "", html)
+
+
+def own_scripts(html: str) -> str:
+    """*html* without its JSON-LD blocks and without the enhancement scripts every page loads
+    (chophien.site.page.EVERY_PAGE_SCRIPTS: the order list's button, the offline worker's
+    registration): what is left is what this page adds."""
+    import re
+
+    return re.sub(
+        r'<script src="[^"]*/theme/js/(order|offline)(\.[0-9a-f]{10})?\.js" defer></script>',
+        "",
+        without_json_ld(html),
+    )

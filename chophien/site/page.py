@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from chophien.site import urls
 
 PER_PAGE = 24
+# The enhancement scripts base.html loads on every page (docs/phone.md): the order list's button and
+# count, and the offline worker's registration. A page kept offline by another worker keeps them too.
+EVERY_PAGE_SCRIPTS = ("js/order.js", "js/offline.js")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from chophien.assessment.model import SECTORS, SIZE_BANDS, Assessments, ScoringM
 from chophien.catalogue.model import KINDS
 from chophien.core.text import collation_key
 from chophien.site import urls
-from chophien.site.page import Page, crumbs
+from chophien.site.page import EVERY_PAGE_SCRIPTS, Page, crumbs
 
 TEMPLATE = "self_assessment.html"
 WORKER_TEMPLATE = "self_assessment_sw.html"
@@ -157,7 +157,7 @@ def self_assessment_pages(assessments: Assessments | None, catalogue) -> Iterato
             "pages": [p.url for p in pages],
             "open_data": sorted({d for p in pages for d in p.context["open_data"]}),
             "stylesheets": STYLESHEETS,
-            "scripts": SCRIPTS,
+            "scripts": EVERY_PAGE_SCRIPTS + SCRIPTS,  # the page loads base.html's scripts too
             "optional_scripts": OPTIONAL_SCRIPTS,
         },
     )

@@ -14,6 +14,7 @@ from chophien.photos.model import Derivative, ProcessedImage
 from chophien.site import urls
 from chophien.site.enumerator import enumerator_data
 from chophien.site.order_list import cooperative_data
+from chophien.site.page import EVERY_PAGE_SCRIPTS
 from chophien.site.postprocess import CSP_META
 from chophien.site.urls import absolute
 
@@ -67,7 +68,13 @@ def asset(relative: str) -> str:
 
 
 # `urls`: every address of the site (urls.py); templates never spell a path.
-GLOBALS: dict = {"asset": asset, "CSP": CSP_META, "urls": urls, "enumerator_data": enumerator_data}
+GLOBALS: dict = {
+    "asset": asset,
+    "CSP": CSP_META,
+    "urls": urls,
+    "enumerator_data": enumerator_data,
+    "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS,
+}
 
 
 DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"

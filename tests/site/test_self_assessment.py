@@ -90,6 +90,8 @@ def test_pages_and_worker(loaded):
         "/danh-gia/tu-danh-gia/thu-3/",
         "/theme/css/site.css",
         "/theme/css/self-assessment.css",
+        "/theme/js/order.js",  # base.html's scripts: the page loads them too
+        "/theme/js/offline.js",
         "/theme/js/assessment-score.js",
         "/theme/js/self-assessment.js",
         "/danh-gia/khao-sat-60/du-lieu.json",
