@@ -81,11 +81,12 @@ def test_the_domain_addresses_are_the_ones_built_here(sample):
 ADDRESS = re.compile(
     r'(?:href|src|action|data-js)="(\{\{ (?:SITEURL|public_base) \}\}(?:[^"{]|\{\{.*?\}\})*)"'
 )
-# What may follow `{{ SITEURL }}/`: nothing, or one expression that is urls.…, asset(…) or a name
+# What may follow `{{ SITEURL }}/`: nothing, or one expression that is urls.…, asset(…) (of a
+# literal or of a loop's name: EVERY_PAGE_SCRIPTS) or a name
 # holding a URL made in Python (breadcrumb pairs, paginator links, a macro's argument), never a
 # model's own `.url`.
 ALLOWED = re.compile(
-    r"\{\{ SITEURL \}\}/(?:\{\{ (?:urls\.\w+\(.*?\)|asset\('[^']+'\)|(?![a-z_.]*\.url )[a-z_.]+) \}\})?"
+    r"\{\{ SITEURL \}\}/(?:\{\{ (?:urls\.\w+\(.*?\)|asset\((?:'[^']+'|[a-z_]+)\)|(?![a-z_.]*\.url )[a-z_.]+) \}\})?"
 )
 CATALOGUE_SEGMENTS = (
     "san-pham",
