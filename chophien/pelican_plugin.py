@@ -163,6 +163,8 @@ class CatalogueGenerator(Generator):
         )
         # This build's page heads, in the context shared by every generator (content/pages too).
         self.context["page_head"] = self.discovery.page_head
+        # The theme's templates, read once: in the build digest and in the release's cache version.
+        self.templates_digest = files_digest(getattr(self.env.loader, "searchpath", []))
         self.build_digest = self._build_digest()
 
     def _build_digest(self) -> str:
@@ -180,7 +182,7 @@ class CatalogueGenerator(Generator):
         parts = [
             __version__,
             self.today.isoformat(),
-            files_digest(self.env.loader.searchpath if hasattr(self.env.loader, "searchpath") else []),
+            self.templates_digest,
             cache_version.cache_version(),  # all the package's code and data, libraries, Python
             json.dumps(settings, sort_keys=True),
             json.dumps(photos),
@@ -190,10 +192,6 @@ class CatalogueGenerator(Generator):
     def _release_parts(self) -> list[str]:
         """What changes the site's bytes besides the pages' contexts, without this machine's paths
         (the build digest has them): the release's cache version must be the same on any machine."""
-        templates = []
-        for root in getattr(self.env.loader, "searchpath", []):
-            for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
-                templates.append(f"{path.relative_to(root).as_posix()}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
         content = Path(self.config.content_path)
         sources = [
             f"{page.source}:{hashlib.sha256((content / page.source).read_bytes()).hexdigest()}"
@@ -206,7 +204,7 @@ class CatalogueGenerator(Generator):
             self.today.isoformat(),
             self.config.siteurl,
             json.dumps(self.config.assets, sort_keys=True),
-            json.dumps(templates),
+            self.templates_digest,
             json.dumps(sources),
             json.dumps(photos),
         ]
@@ -320,7 +318,8 @@ class CatalogueGenerator(Generator):
                 contents[page.save_as] = fingerprint(page.context, "")
         digest = self.build_digest
         values = {
-            name: hashlib.sha256(f"{digest}\x1f{value}".encode()).hexdigest()[:24] for name, value in contents.items()
+            name: hashlib.sha256(f"{digest}\x1f{value}".encode()).hexdigest()[:24]
+            for name, value in contents.items()
         }
         self._render_all(writer, [page for page in pages if self._changed(page, values[page.save_as])])
         coops = sorted(self.prepared.catalogue.cooperatives.values(), key=lambda c: collation_key(c.name))

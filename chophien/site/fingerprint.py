@@ -94,13 +94,15 @@ def fingerprint(context: dict, build_digest: str) -> str:
 
 
 def files_digest(paths) -> str:
-    """Hash of the bytes of every file under the given paths (templates, static assets)."""
+    """Hash of the bytes of every file under the given paths (templates, static assets), each
+    named relative to its root: the same theme gives the same digest wherever it is checked out
+    (the service worker's cache version, site/offline.py, must be equal on every machine)."""
     digest = hashlib.sha256()
     for root in paths:
         root = Path(root)
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
-            digest.update(path.as_posix().encode())
+            digest.update((path.relative_to(root).as_posix() if root.is_dir() else path.name).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
 
