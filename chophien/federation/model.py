@@ -257,6 +257,8 @@ class _Reader:
             raise Refused(
                 "không phải địa chỉ web hợp lệ", "is not a valid web address", f'"{self.member.url}"'
             )
+        if any(value.startswith(origin + "/") for origin in origins):
+            return value  # the host is exactly an allowed one: no user name, no other port
         found = origin_of(value)
         if not found:
             raise Refused(f"“{value[:60]}” không phải địa chỉ http(s) đầy đủ", f"“{value[:60]}” is not an absolute http(s) address",
@@ -498,21 +500,23 @@ def _integer(text: str) -> int:
     return int(text)
 
 
-_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.S)  # a whole string, or a bracket
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_INNERMOST = re.compile(r"\[\]|\{\}")
 
 
 def _depth_ok(text: str) -> bool:
-    """No value nested deeper than MAX_DEPTH (checked before json.loads, which recurses)."""
-    depth = 0
-    for match in _TOKENS.finditer(text):
-        ch = text[match.start()]
-        if ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return False
-        elif ch in "]}":
-            depth -= 1
-    return True
+    """No value nested deeper than MAX_DEPTH (checked before json.loads, which recurses).
+
+    Strings and everything but brackets are removed, then innermost pairs MAX_DEPTH times over
+    (each pass at the regex engine's speed); a pair still there is nested deeper. Unbalanced
+    brackets are left for the JSON parser to refuse."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    for _ in range(MAX_DEPTH):
+        brackets = _INNERMOST.sub("", brackets)
+        if not brackets:
+            return True
+    return _INNERMOST.search(brackets) is None
 
 
 def decode(data: bytes, max_bytes: int = MAX_BYTES) -> object:

@@ -223,3 +223,10 @@ def test_warnings_are_capped_for_a_file_full_of_bad_entries(example):
     catalogue, problems = parse(encoded(data), MEMBER)
     assert catalogue.products == ()
     assert len(problems) == 51 and "4950 more" in problems[-1].message_en
+
+
+def test_brackets_inside_text_are_not_nesting(example):
+    name = '[[[[[[[[{{{{{{{{ \\"[[[[[[[['
+    catalogue, problems = parse(with_product(example, name=json.loads(f'"{name}"')), MEMBER)
+    assert problems == [] and catalogue.products[0].name.startswith("[[[[")
+    assert "not valid JSON" in error_of(b"[[[")  # unbalanced: the JSON parser's to refuse
