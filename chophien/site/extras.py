@@ -77,7 +77,7 @@ class Extras:
         media_url: str = "",
     ):
         self.catalogue = catalogue
-        self.media_url = media_url  # CHOPHIEN_MEDIA_URL: the feeds' photo addresses
+        self.media_url = media_url  # the media address setting (MEDIA_URL, issue 15), else ""
         self.images = images
         self.content_dir = Path(content_dir)
         self.qr = QrCache(cache_dir)

@@ -34,8 +34,8 @@ def _updated(source: str, dates: Dates) -> str | None:
 
 
 def photo_address(name: str, base: str, media_url: str = "") -> str:
-    """A photo's absolute address: under CHOPHIEN_MEDIA_URL when set, else the site's media/ folder.
-    (What urls.media_address gives once CHOPHIEN_MEDIA_URL exists: issue 15, helper MEDIA.)"""
+    """A photo's absolute address: under the media address (MEDIA_URL) when set, else the site's media/ folder.
+    (What urls.media_address gives once the MEDIA_URL setting exists: issue 15, helper MEDIA.)"""
     return f"{media_url}{name}" if media_url else absolute(base, urls.media(name))
 
 
@@ -105,7 +105,7 @@ def catalogue_data(
     media_url: str = "",
 ) -> dict:
     """`danh-muc.json` as a dictionary. *base*: the public address (seo.public_base); *media_url*:
-    where the photos are when not on the site itself (CHOPHIEN_MEDIA_URL, ending with "/"), else ""."""
+    where the photos are when not on the site itself (the MEDIA_URL setting, ending with "/"), else ""."""
     cooperatives = sorted(catalogue.cooperatives.values(), key=lambda c: c.slug)
     products = sorted(catalogue.products, key=lambda p: (p.cooperative.slug, p.slug))
     return {
