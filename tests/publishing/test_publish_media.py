@@ -77,7 +77,12 @@ class SeaweedS3:
                 f"-{name}.port.grpc={port + 10000 if port < 55535 else port - 10000}",
             ]
         args += ["-s3.port.iceberg=0", "-s3.port.lance=0", "-webdav=false", "-admin.ui=false"]
-        args += [f"-s3.config={self.folder / 's3.json'}", "-master.volumeSizeLimitMB=8", "-s3.autoCreateBucket=false", "-volume.max=8"]
+        args += [
+            f"-s3.config={self.folder / 's3.json'}",
+            "-master.volumeSizeLimitMB=8",
+            "-s3.autoCreateBucket=false",
+            "-volume.max=8",
+        ]
         log = (self.folder / "weed.log").open("ab")
         self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder)
         deadline = time.monotonic() + 40
