@@ -194,7 +194,7 @@ def headers_file(media_url: str = "") -> str:
     lines += [f"  {name}: {value}" for name, value in SECURITY_HEADERS.items()]
     lines += [f"  Content-Security-Policy: {csp(media_url)}", f"  Cache-Control: {SHORT_CACHE}", ""]
     # The search bundle keeps fixed names (pagefind.js, the WebAssembly file) across versions: short cache.
-    for pattern in ("/theme/css/*", "/theme/js/*", "/media/*"):
+    for pattern in ("/theme/css/*", "/theme/js/*", f"/{urls.MEDIA}*"):
         lines += [pattern, f"  Cache-Control: {LONG_CACHE}", ""]
     # Cloudflare Pages: `! Header` detaches the site-wide policy; Netlify applies both, see docs/publishing.md.
     # A host that applies both rules (Netlify) joins the values: no-cache still wins.
