@@ -405,23 +405,42 @@ def test_a_site_built_without_media_url_is_refused_by_publish_media(server, tmp_
         media.upload(tmp_path, store_for(server), "20261201-150000")
 
 
+PHOTO_KEPT = """async (prefix) => {
+  for (const name of await caches.keys())
+    for (const request of await (await caches.open(name)).keys()) if (request.url.startsWith(prefix)) return true;
+  return false;
+}"""
+
+
 @needs_chromium
-def test_a_product_page_shows_its_photo_from_the_bucket_within_the_policy(server, site):
+def test_a_product_page_shows_its_photo_from_the_bucket_within_the_policy_and_offline(server, site):
     from playwright.sync_api import sync_playwright
 
     from chophien.quality.server import serve
 
     media.upload(site, store_for(server), "20261201-160000")
+    shown_photo = (
+        "(() => { const i = document.querySelector('main img'); return [i.currentSrc, i.naturalWidth]; })()"
+    )
     with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": 360, "height": 640})
+        context = browser.new_context(viewport={"width": 360, "height": 640})
+        page = context.new_page()
         messages: list[str] = []
         page.on("console", lambda m: messages.append(m.text))
         page.goto(base + "san-pham/htx-che-na-hang/che-shan-tuyet/", wait_until="load")
         page.wait_for_function("document.querySelector('main img').complete")
-        shown = page.evaluate(
-            "(() => { const i = document.querySelector('main img'); return [i.currentSrc, i.naturalWidth]; })()"
-        )
+        online = page.evaluate(shown_photo)
+        # The worker keeps the photo from the bucket (a CORS fetch: SeaweedFS answers with the origin).
+        deadline = time.monotonic() + 20
+        while not page.evaluate(PHOTO_KEPT, media_url(server)):
+            assert time.monotonic() < deadline, "the worker did not keep the photo"
+            time.sleep(0.1)
+        context.set_offline(True)
+        page.reload(wait_until="load")
+        page.wait_for_function("document.querySelector('main img').complete")
+        offline = page.evaluate(shown_photo)
         browser.close()
-    assert shown[0].startswith(media_url(server)) and shown[1] > 0
+    assert online[0].startswith(media_url(server)) and online[1] > 0
+    assert offline[0].startswith(media_url(server)) and offline[1] > 0
     assert [m for m in messages if "Content Security Policy" in m or "Refused" in m] == []
