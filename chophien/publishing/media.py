@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -138,6 +139,7 @@ class Store:
         self.endpoint = endpoint
         self.s3 = s3 if s3 is not None else client(endpoint)
         self.puts = 0  # photos uploaded (the tests read it: a second upload makes none)
+        self._counting = threading.Lock()  # puts happen on UPLOAD_THREADS threads
 
     def _call(self, action: Callable):
         from botocore.exceptions import BotoCoreError, ClientError
@@ -181,7 +183,8 @@ class Store:
                 )
 
         self._call(put)
-        self.puts += 1
+        with self._counting:
+            self.puts += 1
 
     def put_json(self, key: str, data: dict) -> None:
         body = (json.dumps(data, ensure_ascii=True, indent=0, sort_keys=True) + "\n").encode()
