@@ -4,6 +4,8 @@
 PUBLISH_TARGET=user@host:/srv/chophien scripts/publish.py publish output [--keep 5]   (rsync, symlink)
 PUBLISH_TARGET=ftp://user@ftp.host.vn/public_html PUBLISH_FTP_PASSWORD=… scripts/publish.py publish
 PUBLISH_TARGET=… scripts/publish.py rollback
+A build made with CHOPHIEN_MEDIA_URL sends its photos and the release's manifest to CHOPHIEN_MEDIA_BUCKET
+first (scripts/publish_media.py, chophien/publishing/media.py), then its pages without media/.
 See chophien/publishing/ (common, rsync, ftp) and docs/publishing.md.
 """
 
