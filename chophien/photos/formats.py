@@ -67,6 +67,35 @@ def lfs_attributes() -> list[str]:
     return lines
 
 
+def _lfs_pointer(head: bytes) -> tuple[str, str, int] | tuple[str, str] | None:
+    """None when *head* is not a Git LFS pointer; (oid, "", size) for a well-formed one; (vi, en),
+    why not, for a file that starts like a pointer but is not one."""
+    if not head.startswith(LFS_VERSION_LINE):
+        return None
+    fields: dict[bytes, bytes] = {}
+    for line in head.split(b"\n")[1:]:
+        key, _space, value = line.partition(b" ")
+        if line and key not in fields:
+            fields[key] = value
+    if not head.endswith(b"\n") or len(head) >= HEAD_BYTES:
+        return "tệp bị cắt cụt", "the file is truncated"
+    if not _LFS_OID.fullmatch(fields.get(b"oid", b"")):
+        return "dòng “oid sha256:…” thiếu hoặc sai", "the “oid sha256:…” line is missing or wrong"
+    if not _LFS_SIZE.fullmatch(fields.get(b"size", b"")):
+        return "dòng “size” thiếu hoặc sai", "the “size” line is missing or wrong"
+    return fields[b"oid"][7:].decode("ascii"), "", int(fields[b"size"])
+
+
+def lfs_pointer_oid(head: bytes) -> str | None:
+    """The SHA-256 of the photo a well-formed Git LFS pointer stands for, else None.
+
+    It is the hash of the original's bytes, the very hash the photo cache is keyed by: a photo
+    encoded once is found again from its pointer, with no `git lfs pull`.
+    """
+    pointer = _lfs_pointer(head)
+    return pointer[0] if pointer is not None and len(pointer) == 3 else None
+
+
 def lfs_pointer_problem(head: bytes) -> ImageProblem | None:
     """The problem for a Git LFS pointer standing in for a photo, or None when *head* is not one.
 
@@ -74,32 +103,20 @@ def lfs_pointer_problem(head: bytes) -> ImageProblem | None:
     pull`. A file that starts like a pointer but is not one (a wrong or huge size line, a
     truncated file, a pointer edited by hand) cannot be fetched at all: upload the photo again.
     """
-    if not head.startswith(LFS_VERSION_LINE):
+    pointer = _lfs_pointer(head)
+    if pointer is None:
         return None
-    lines = head.split(b"\n")
-    fields: dict[bytes, bytes] = {}
-    for line in lines[1:]:
-        key, _space, value = line.partition(b" ")
-        if line and key not in fields:
-            fields[key] = value
-    reason = None
-    if not head.endswith(b"\n") or len(head) >= HEAD_BYTES:
-        reason = ("tệp bị cắt cụt", "the file is truncated")
-    elif not _LFS_OID.fullmatch(fields.get(b"oid", b"")):
-        reason = ("dòng “oid sha256:…” thiếu hoặc sai", "the “oid sha256:…” line is missing or wrong")
-    elif not _LFS_SIZE.fullmatch(fields.get(b"size", b"")):
-        reason = ("dòng “size” thiếu hoặc sai", "the “size” line is missing or wrong")
-    if reason:
+    if len(pointer) == 2:
         return ImageProblem(
-            f"không phải ảnh mà là một tệp con trỏ Git LFS bị hỏng ({reason[0]}); hãy xoá tệp này "
+            f"không phải ảnh mà là một tệp con trỏ Git LFS bị hỏng ({pointer[0]}); hãy xoá tệp này "
             "rồi tải ảnh gốc lên lại (trên trang GitHub, trong trang quản trị /admin/ hoặc bằng "
             "`chophien new --image`)",
-            f"not a photo but a damaged Git LFS pointer file ({reason[1]}); delete this file and "
+            f"not a photo but a damaged Git LFS pointer file ({pointer[1]}); delete this file and "
             "upload the original photo again (on GitHub, in the /admin/ forms or with "
             "`chophien new --image`)",
             "che-shan-tuyet.jpg",
         )
-    size = int(fields[b"size"])
+    size = pointer[2]
     shown = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
     return ImageProblem(
         f"ảnh gốc ({shown.replace('.', ',')}) nằm trong Git LFS nhưng chưa được tải về máy "

@@ -116,6 +116,36 @@ def test_a_clone_without_lfs_says_git_lfs_pull_then_builds_after_it(world, capsy
     assert prepared.images[NEW_PHOTO].width == 800 and prepared.image_cache.encoded == 1
 
 
+def test_a_pointer_whose_photo_is_cached_builds_without_fetching_it(world, capsys, monkeypatch):
+    """The pointer's oid is the SHA-256 of the photo, the photo cache's key: CI fetches only the
+    photos `chophien images --lfs-needed` lists (those never encoded), never the rest."""
+    root, remote, _work = world
+    cache = root / "cache-shared"
+    monkeypatch.setenv("CHOPHIEN_CACHE_PATH", str(cache))
+    pointers = root / "pointers"
+    git(root, "clone", "-q", remote.as_uri(), str(pointers))
+    content = pointers / "content"
+    assert cli_main(["images", str(content), "--lfs-needed"]) == 0
+    assert capsys.readouterr().out == f"{(content / NEW_PHOTO).as_posix()}\n"
+    fetched = root / "fetched"
+    git(root, "clone", "-q", remote.as_uri(), str(fetched))
+    git(fetched, "lfs", "install", "--local")
+    git(fetched, "lfs", "pull")
+    assert prepare(fetched / "content", cache).image_cache.encoded == 2
+    assert cli_main(["images", str(content), "--lfs-needed"]) == 0
+    assert capsys.readouterr().out == ""
+    prepared = prepare(content, cache)
+    assert [p.render() for p in prepared.problems.sorted()] == [] and prepared.image_cache.encoded == 0
+    assert prepared.images[NEW_PHOTO].width == 800
+    assert (content / NEW_PHOTO).read_bytes().startswith(POINTER_START)  # still not fetched
+    # A pointer naming a photo nobody encoded is not taken from another photo: the LFS message.
+    pointer = (content / NEW_PHOTO).read_bytes()
+    oid = pointer.split(b"oid sha256:")[1][:64]
+    (content / NEW_PHOTO).write_bytes(pointer.replace(oid, b"0" * 64))
+    (problem,) = prepare(content, cache).problems.sorted()
+    assert "git lfs pull" in problem.message_vi
+
+
 def test_a_clone_with_lfs_gets_the_photo_and_sees_no_old_photo_as_a_pointer(world):
     root, remote, _work = world
     clone = root / "with-lfs"
