@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -38,8 +39,9 @@ def lfs_oid(path: Path) -> str | None:
     Only a file smaller than POINTER_MAX is opened; a photo is never read here.
     """
     try:
-        if path.stat().st_size >= POINTER_MAX:
-            return None
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size >= POINTER_MAX:
+            return None  # a FIFO or device is refused by the content walk, never opened here
         with open(path, "rb") as handle:
             return lfs_pointer_oid(handle.read(HEAD_BYTES))
     except OSError:
