@@ -32,6 +32,23 @@ CSP = (
 )
 # A <meta> policy cannot carry frame-ancestors (browsers ignore it there, with a console warning).
 CSP_META = CSP.replace("; frame-ancestors 'none'", "")
+
+
+def csp(media_url: str = "") -> str:
+    """The policy of every page: CSP, with CHOPHIEN_MEDIA_URL's origin (when set) added to img-src
+    (the photos) and connect-src (the service worker fetches photos for "Lưu"), and nowhere else."""
+    if not media_url:
+        return CSP
+    allowed = urls.origin(media_url)
+    return CSP.replace("img-src 'self'", f"img-src 'self' {allowed}").replace(
+        "connect-src 'self'", f"connect-src 'self' {allowed}"
+    )
+
+
+def csp_meta(media_url: str = "") -> str:
+    return csp(media_url).replace("; frame-ancestors 'none'", "")
+
+
 # The editors' page loads Decap CMS from its CDN and talks to GitHub (docs/cms.md).
 ADMIN_CSP = (
     "default-src 'self'; script-src 'self' https://cdn.jsdelivr.net 'unsafe-eval'; "
@@ -175,13 +192,13 @@ def remove_orphan_siblings(output: Path) -> int:
     return removed
 
 
-def headers_file() -> str:
-    """`_headers` for Netlify and Cloudflare Pages."""
+def headers_file(media_url: str = "") -> str:
+    """`_headers` for Netlify and Cloudflare Pages (*media_url*: CHOPHIEN_MEDIA_URL, in the policy)."""
     lines = ["/*"]
     lines += [f"  {name}: {value}" for name, value in SECURITY_HEADERS.items()]
-    lines += [f"  Content-Security-Policy: {CSP}", f"  Cache-Control: {SHORT_CACHE}", ""]
+    lines += [f"  Content-Security-Policy: {csp(media_url)}", f"  Cache-Control: {SHORT_CACHE}", ""]
     # The search bundle keeps fixed names (pagefind.js, the WebAssembly file) across versions: short cache.
-    for pattern in ("/theme/css/*", "/theme/js/*", "/media/*"):
+    for pattern in ("/theme/css/*", "/theme/js/*", f"/{urls.MEDIA}*"):
         lines += [pattern, f"  Cache-Control: {LONG_CACHE}", ""]
     # Cloudflare Pages: `! Header` detaches the site-wide policy; Netlify applies both, see docs/publishing.md.
     # A host that applies both rules (Netlify) joins the values: no-cache still wins.
@@ -199,7 +216,7 @@ _SHARED_PATTERN = "|".join(
 )
 
 
-def htaccess_file() -> str:
+def htaccess_file(media_url: str = "") -> str:
     """`.htaccess` for Apache shared hosting: headers, caching, precompressed files, no sources.
 
     Paths may start with /releases/<id>/: FTP publishing serves each release from its folder
@@ -218,7 +235,7 @@ AddType application/manifest+json .webmanifest
 
 <IfModule mod_headers.c>
 {header_lines}
-  Header always set Content-Security-Policy "{CSP}"
+  Header always set Content-Security-Policy "{csp(media_url)}"
   <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/admin/#">
     Header always set Content-Security-Policy "{ADMIN_CSP}"
   </If>
