@@ -45,6 +45,7 @@ from chophien.site.catalogue_pages import build_pages
 from chophien.site.content_pages import check_pelican_pages
 from chophien.site.discovery import Discovery, DiscoveryOptions
 from chophien.site.fingerprint import PageState, files_digest, fingerprint
+from chophien.site.national import gather, national_pages
 from chophien.site.page import Page
 from chophien.site.urls import service_worker
 from chophien.volunteer.cms import write_admin
@@ -138,6 +139,14 @@ class CatalogueGenerator(Generator):
         if not self.prepared.ok and not config.show_errors:
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
             raise SystemExit(1)
+        # A national site (CHOPHIEN_FEDERATION): the members' catalogues, fetched before anything is
+        # written; a member that fails is left out or its previous copy used, never the build.
+        self.national = None
+        self.policy = postprocess.CSP
+        if config.federation:
+            with reported_write_faults():
+                self.national = gather(config.federation, cache_dir, lang)
+            self.policy = postprocess.csp(self.national.img_origins, self.national.connect_origins)
         output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
         self.report_path = BuildReport.path_for(cache_dir, self.output_path)
         with reported_write_faults():
@@ -152,6 +161,7 @@ class CatalogueGenerator(Generator):
         self.env.auto_reload = False
         cache = self.prepared.image_cache
         templating.install(self.env, self.prepared.images, config, cache.size_of if cache else None)
+        self.env.globals["CSP"] = postprocess.csp_meta(self.policy)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
         self.discovery = Discovery(
             self.env,
@@ -186,6 +196,7 @@ class CatalogueGenerator(Generator):
             cache_version.cache_version(),  # all the package's code and data, libraries, Python
             json.dumps(settings, sort_keys=True),
             json.dumps(photos),
+            self.policy,
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
@@ -207,6 +218,7 @@ class CatalogueGenerator(Generator):
             self.templates_digest,
             json.dumps(sources),
             json.dumps(photos),
+            self.policy,
         ]
 
     def generate_context(self):
@@ -219,7 +231,9 @@ class CatalogueGenerator(Generator):
 
     def _check_owners(self) -> None:
         self.context["chophien_catalogue"] = self.prepared.catalogue
-        if self.prepared.ok:
+        if self.prepared.ok and self.national is not None:
+            self.pages = list(national_pages(self.national, self.today))
+        elif self.prepared.ok:
             self.pages = list(build_pages(self.prepared.catalogue, self.today))
         outputs = {page.save_as for page in self.pages} | set(SITE_FILES) | {"index.html"}
         written = []
@@ -389,8 +403,8 @@ class CatalogueGenerator(Generator):
                 if not target.is_file() or target.read_bytes() != text:
                     files.write_atomic(target, text)
         for name, text in (
-            ("_headers", postprocess.headers_file()),
-            (".htaccess", postprocess.htaccess_file()),
+            ("_headers", postprocess.headers_file(self.policy)),
+            (".htaccess", postprocess.htaccess_file(self.policy)),
         ):
             self.state.current[name] = "headers"
             path = output / name

@@ -109,6 +109,13 @@ class Settings:
         True,
         "False skips the Pagefind search index (the previous one stays): quick local rebuilds.",
     )
+    federation: str = _field(
+        "CHOPHIEN_FEDERATION",
+        "",
+        "Path of a federation.yaml: the build becomes a national site, whose listings and search join the "
+        "member sites it names (docs/federation.md). Empty: an ordinary site.",
+        environ=True,
+    )
     ignore_cache: bool = _field(
         "CHOPHIEN_IGNORE_CACHE",
         False,

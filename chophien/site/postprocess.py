@@ -29,6 +29,23 @@ CSP = (
     "img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def csp(img_origins=(), connect_origins=()) -> str:
+    """The policy with outside origins added to img-src and connect-src: a national site's
+    members (site/national.py), all named in federation.yaml by the site's owner."""
+    policy = CSP
+    if img_origins:
+        policy = policy.replace("img-src 'self'", " ".join(("img-src 'self'", *img_origins)))
+    if connect_origins:
+        policy = policy.replace("connect-src 'self'", " ".join(("connect-src 'self'", *connect_origins)))
+    return policy
+
+
+def csp_meta(policy: str) -> str:
+    return policy.replace("; frame-ancestors 'none'", "")
+
+
 # A <meta> policy cannot carry frame-ancestors (browsers ignore it there, with a console warning).
 CSP_META = CSP.replace("; frame-ancestors 'none'", "")
 # The editors' page loads Decap CMS from its CDN and talks to GitHub (docs/cms.md).
@@ -171,11 +188,11 @@ def remove_orphan_siblings(output: Path) -> int:
     return removed
 
 
-def headers_file() -> str:
-    """`_headers` for Netlify and Cloudflare Pages."""
+def headers_file(policy: str = CSP) -> str:
+    """`_headers` for Netlify and Cloudflare Pages (*policy*: csp())."""
     lines = ["/*"]
     lines += [f"  {name}: {value}" for name, value in SECURITY_HEADERS.items()]
-    lines += [f"  Content-Security-Policy: {CSP}", f"  Cache-Control: {SHORT_CACHE}", ""]
+    lines += [f"  Content-Security-Policy: {policy}", f"  Cache-Control: {SHORT_CACHE}", ""]
     # The search bundle keeps fixed names (pagefind.js, the WebAssembly file) across versions: short cache.
     for pattern in ("/theme/css/*", "/theme/js/*", "/media/*"):
         lines += [pattern, f"  Cache-Control: {LONG_CACHE}", ""]
@@ -187,7 +204,7 @@ def headers_file() -> str:
     return "\n".join(lines)
 
 
-def htaccess_file() -> str:
+def htaccess_file(policy: str = CSP) -> str:
     """`.htaccess` for Apache shared hosting: headers, caching, precompressed files, no sources.
 
     Paths may start with /releases/<id>/: FTP publishing serves each release from its folder
@@ -206,7 +223,7 @@ AddType application/manifest+json .webmanifest
 
 <IfModule mod_headers.c>
 {header_lines}
-  Header always set Content-Security-Policy "{CSP}"
+  Header always set Content-Security-Policy "{policy}"
   <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/admin/#">
     Header always set Content-Security-Policy "{ADMIN_CSP}"
   </If>
