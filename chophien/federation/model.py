@@ -188,9 +188,7 @@ class _Reader:
         vi, en = refused.vi, refused.en
         if dropped:
             vi, en = f"{vi} ({_DROPPED[dropped][0]})", f"{en} ({_DROPPED[dropped][1]})"
-        self.problems.append(
-            Problem(self.path, 0, 0, where, vi, en, refused.example, severity)
-        )
+        self.problems.append(Problem(self.path, 0, 0, where, vi, en, refused.example, severity))
 
     # --- typed values; each raises Refused
 
@@ -198,15 +196,23 @@ class _Reader:
         if value is None and not required:
             return ""
         if not isinstance(value, str):
-            raise Refused(f"phải là chữ, không phải {_kind(value)}", f"must be text, not {_kind(value)}", '"Chè Shan tuyết"')
+            raise Refused(
+                f"phải là chữ, không phải {_kind(value)}",
+                f"must be text, not {_kind(value)}",
+                '"Chè Shan tuyết"',
+            )
         value = nfc(value.strip())
         if required and not value:
             raise Refused("không được để trống", "must not be empty", '"Chè Shan tuyết"')
         limit = LENGTHS.get(name, 200)
         if len(value) > limit:
-            raise Refused(f"dài {len(value)} ký tự, tối đa {limit}", f"is {len(value)} characters long, at most {limit}")
+            raise Refused(
+                f"dài {len(value)} ký tự, tối đa {limit}", f"is {len(value)} characters long, at most {limit}"
+            )
         if unsafe_characters(value) or "\n" in value or "\t" in value:
-            raise Refused("chứa ký tự điều khiển hoặc ký tự vô hình", "contains control or invisible characters")
+            raise Refused(
+                "chứa ký tự điều khiển hoặc ký tự vô hình", "contains control or invisible characters"
+            )
         return value
 
     def slug(self, value, name: str, known=None) -> str:
@@ -231,7 +237,11 @@ class _Reader:
 
     def integer(self, value, low: int, high: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise Refused(f"phải là số nguyên, không phải {_kind(value)}", f"must be a whole number, not {_kind(value)}", str(low))
+            raise Refused(
+                f"phải là số nguyên, không phải {_kind(value)}",
+                f"must be a whole number, not {_kind(value)}",
+                str(low),
+            )
         if not low <= value <= high:
             raise Refused(f"phải từ {low} đến {high}", f"must be between {low} and {high}", str(low))
         return value
@@ -243,14 +253,18 @@ class _Reader:
             raise Refused(f"phải là địa chỉ web, không phải {_kind(value)}", f"must be a web address, not {_kind(value)}",
                           f'"{self.member.url}"')  # fmt: skip
         if len(value) > MAX_URL or unsafe_characters(value) or any(c in value for c in " \t\n\\\"'<>`"):
-            raise Refused("không phải địa chỉ web hợp lệ", "is not a valid web address", f'"{self.member.url}"')
+            raise Refused(
+                "không phải địa chỉ web hợp lệ", "is not a valid web address", f'"{self.member.url}"'
+            )
         found = origin_of(value)
         if not found:
             raise Refused(f"“{value[:60]}” không phải địa chỉ http(s) đầy đủ", f"“{value[:60]}” is not an absolute http(s) address",
                           f'"{self.member.url}"')  # fmt: skip
         parts = urlsplit(value)
         if parts.username or parts.password:
-            raise Refused("địa chỉ web không được chứa tên đăng nhập", "a web address must not carry a user name")
+            raise Refused(
+                "địa chỉ web không được chứa tên đăng nhập", "a web address must not carry a user name"
+            )
         if found not in origins:
             raise Refused(f"“{value[:60]}” không thuộc trang của thành viên ({', '.join(sorted(origins))})",
                           f"“{value[:60]}” is not on the member's own site ({', '.join(sorted(origins))})",
@@ -259,12 +273,17 @@ class _Reader:
 
     def mapping(self, value, where: str) -> dict:
         if not isinstance(value, dict):
-            raise Refused(f"phải là một đối tượng {{…}}, không phải {_kind(value)}", f"must be an object {{…}}, not {_kind(value)}")
+            raise Refused(
+                f"phải là một đối tượng {{…}}, không phải {_kind(value)}",
+                f"must be an object {{…}}, not {_kind(value)}",
+            )
         return value
 
     def listing(self, value, limit: int) -> list:
         if not isinstance(value, list):
-            raise Refused(f"phải là danh sách […], không phải {_kind(value)}", f"must be a list […], not {_kind(value)}")
+            raise Refused(
+                f"phải là danh sách […], không phải {_kind(value)}", f"must be a list […], not {_kind(value)}"
+            )
         if len(value) > limit:
             raise Refused(f"có {len(value)} mục, tối đa {limit}", f"has {len(value)} items, at most {limit}")
         return value
@@ -342,7 +361,10 @@ class _Reader:
     def _cooperative(self, value, known: set[str]) -> str:
         slug = self.slug(value, "cooperative")
         if slug not in known:
-            raise Refused(f"không có hợp tác xã “{slug}” trong danh mục này", f"no cooperative “{slug}” in this catalogue")
+            raise Refused(
+                f"không có hợp tác xã “{slug}” trong danh mục này",
+                f"no cooperative “{slug}” in this catalogue",
+            )
         return slug
 
     def _code(self, value) -> str:
@@ -355,7 +377,9 @@ class _Reader:
     def _ocop(self, value) -> RemoteOcop:
         ocop = self.mapping(value, "ocop")
         return RemoteOcop(
-            stars=self._field(ocop, "stars", lambda v: self.integer(v, OCOP_STARS[0], OCOP_STARS[-1]), "ocop."),
+            stars=self._field(
+                ocop, "stars", lambda v: self.integer(v, OCOP_STARS[0], OCOP_STARS[-1]), "ocop."
+            ),
             year=self._field(ocop, "year", lambda v: self.integer(v, *OCOP_YEARS), "ocop."),
             expires=self._field(ocop, "expires", self.date, "ocop."),
         )
@@ -364,8 +388,12 @@ class _Reader:
         photo = self.mapping(value, "photo")
         return RemotePhoto(
             jpg=self._field(photo, "jpg", lambda v: self.url(v, self.photo_origins), "photo."),
-            webp=self._field(photo, "webp", lambda v: self.url(v, self.photo_origins, required=False), "photo."),
-            avif=self._field(photo, "avif", lambda v: self.url(v, self.photo_origins, required=False), "photo."),
+            webp=self._field(
+                photo, "webp", lambda v: self.url(v, self.photo_origins, required=False), "photo."
+            ),
+            avif=self._field(
+                photo, "avif", lambda v: self.url(v, self.photo_origins, required=False), "photo."
+            ),
             w=self._field(photo, "w", lambda v: self.integer(v, 1, MAX_PIXELS), "photo."),
             h=self._field(photo, "h", lambda v: self.integer(v, 1, MAX_PIXELS), "photo."),
             alt=self._field(photo, "alt", lambda v: self.text(v, "alt", required=False), "photo."),
@@ -489,15 +517,22 @@ def _depth_ok(text: str) -> bool:
 def decode(data: bytes) -> object:
     """The JSON value of *data* (UTF-8, a leading BOM tolerated), or Refused."""
     if len(data) > MAX_BYTES:
-        raise Refused(f"tệp nặng {len(data):,} byte, tối đa {MAX_BYTES:,}", f"the file is {len(data):,} bytes, at most {MAX_BYTES:,}")
+        raise Refused(
+            f"tệp nặng {len(data):,} byte, tối đa {MAX_BYTES:,}",
+            f"the file is {len(data):,} bytes, at most {MAX_BYTES:,}",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise Refused(f"không phải văn bản UTF-8 (byte {error.start})", f"not UTF-8 text (byte {error.start})") from None
+        raise Refused(
+            f"không phải văn bản UTF-8 (byte {error.start})", f"not UTF-8 text (byte {error.start})"
+        ) from None
     if not _depth_ok(text):
         raise Refused(f"lồng nhau quá {MAX_DEPTH} tầng", f"nested deeper than {MAX_DEPTH} levels")
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_int=_integer)
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_int=_integer
+        )
     except json.JSONDecodeError as error:
         raise Refused(f"không phải JSON hợp lệ: dòng {error.lineno}, cột {error.colno}",
                       f"not valid JSON: line {error.lineno}, column {error.colno} ({error.msg})") from None  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,6 +67,9 @@ SHORT_CACHE = "public, max-age=300, must-revalidate"
 # Service workers (/sw.js, /danh-gia/tu-danh-gia/sw.js): always asked again, so a release reaches
 # phones at their next visit (docs/phone.md). Browsers also cap a worker's HTTP cache at 24 h.
 WORKER_CACHE = "no-cache"
+# What other sites may read from a browser (Access-Control-Allow-Origin: *, docs/federation.md): the
+# member catalogue a national site fetches, and the search bundle its merged search loads (mergeIndex).
+SHARED_FILES = (f"/{urls.member_catalogue()}", f"/{urls.search_bundle()}*")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -201,7 +205,15 @@ def headers_file(policy: str = CSP) -> str:
     for worker in (urls.service_worker(), urls.self_assessment_worker()):
         lines += [f"/{worker}", f"  Cache-Control: {WORKER_CACHE}", ""]
     lines += ["/admin/*", "  ! Content-Security-Policy", f"  Content-Security-Policy: {ADMIN_CSP}", ""]
+    for pattern in SHARED_FILES:
+        lines += [pattern, "  Access-Control-Allow-Origin: *", ""]
     return "\n".join(lines)
+
+
+_SHARED_PATTERN = "|".join(
+    re.escape(pattern.lstrip("/")).removesuffix(r"\*") + ("" if pattern.endswith("*") else "$")
+    for pattern in SHARED_FILES
+)
 
 
 def htaccess_file(policy: str = CSP) -> str:
@@ -233,6 +245,9 @@ AddType application/manifest+json .webmanifest
   </If>
   <If "%{{REQUEST_URI}} =~ m#/sw\\.js$#">
     Header set Cache-Control "{WORKER_CACHE}"
+  </If>
+  <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/({_SHARED_PATTERN})#">
+    Header always set Access-Control-Allow-Origin "*"
   </If>
 </IfModule>
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from chophien.federation.model import FILE_NAME as MEMBER_CATALOGUE
+
 
 class _HasUrl(Protocol):
     url: str
@@ -214,6 +216,11 @@ def sitemap_part(number: int) -> str:
 
 def robots() -> str:
     return "robots.txt"
+
+
+def member_catalogue() -> str:
+    """The site's machine-readable catalogue for a national site (site/member_catalogue.py, docs/federation.md)."""
+    return MEMBER_CATALOGUE
 
 
 # --- offline and installable (site/offline.py, docs/phone.md) --------------------------------------

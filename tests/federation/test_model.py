@@ -119,7 +119,7 @@ def with_product(example, **fields):
         ({"url": "javascript:alert(1)"}, "products[0].url"),
         ({"url": "https://other.example.vn/san-pham/a/b/"}, "products[0].url"),
         ({"url": "https://user:pw@tuyen-quang.example.vn/"}, "products[0].url"),
-        ({"url": "https://tuyen-quang.example.vn/\"><script>"}, "products[0].url"),
+        ({"url": 'https://tuyen-quang.example.vn/"><script>'}, "products[0].url"),
         ({"price": -1}, "products[0].price"),
         ({"price": 10**12}, "products[0].price"),
         ({"price": 1.5}, "products[0].price"),
@@ -146,15 +146,41 @@ def test_a_bad_product_is_dropped_with_a_warning(example, fields, field):
 
 def test_html_stays_plain_text(example):
     name = "</script><script>alert(1)</script> Chè"
-    catalogue, problems = parse(with_product(example, name=name, summary="<img src=x onerror=alert(1)>"), MEMBER)
+    catalogue, problems = parse(
+        with_product(example, name=name, summary="<img src=x onerror=alert(1)>"), MEMBER
+    )
     assert problems == [] and catalogue.products[0].name == name  # kept as text: templates escape it
 
 
 @pytest.mark.parametrize(
     "fields, field",
     [
-        ({"photo": {"jpg": "https://cdn.evil.example/a.jpg", "webp": None, "avif": None, "w": 1, "h": 1, "alt": ""}}, "photo.jpg"),
-        ({"photo": {"jpg": "data:image/png;base64,AAAA", "webp": None, "avif": None, "w": 1, "h": 1, "alt": ""}}, "photo.jpg"),
+        (
+            {
+                "photo": {
+                    "jpg": "https://cdn.evil.example/a.jpg",
+                    "webp": None,
+                    "avif": None,
+                    "w": 1,
+                    "h": 1,
+                    "alt": "",
+                }
+            },
+            "photo.jpg",
+        ),
+        (
+            {
+                "photo": {
+                    "jpg": "data:image/png;base64,AAAA",
+                    "webp": None,
+                    "avif": None,
+                    "w": 1,
+                    "h": 1,
+                    "alt": "",
+                }
+            },
+            "photo.jpg",
+        ),
         ({"photo": "https://tuyen-quang.example.vn/a.jpg"}, "photo"),
         ({"ocop": {"stars": 7, "year": 2024, "expires": None}}, "ocop.stars"),
         ({"certifications": ["vietgap", "sach-100"]}, "certifications[1]"),
