@@ -79,6 +79,19 @@ class Settings:
         "Folder of the build caches (photos, parsed files, page fingerprints). Empty: `.cache` beside the content folder.",
         environ=True,
     )
+    federation_timeout: int = _field(
+        "CHOPHIEN_FEDERATION_TIMEOUT",
+        20,
+        "National site: seconds to wait for a member site at each step of fetching its danh-muc.json (the whole "
+        "file within 3 times that); a slower member's previous copy is used (docs/federation.md).",
+        environ=True,
+    )
+    federation_max_mb: int = _field(
+        "CHOPHIEN_FEDERATION_MAX_MB",
+        32,
+        "National site: the largest member catalogue read, in MB once decompressed (32 MB is some 30,000 products).",
+        environ=True,
+    )
     today: dt.date | None = _field(
         "CHOPHIEN_TODAY",
         None,
@@ -197,6 +210,8 @@ class SettingsError(ValueError):
 _EXPECTED = {
     "today": ("một ngày dạng NĂM-THÁNG-NGÀY", "a date as YEAR-MONTH-DAY", "2026-11-27"),
     "jobs": ("một số nguyên dương", "a positive whole number", "2"),
+    "federation_timeout": ("một số giây nguyên dương", "a positive whole number of seconds", "20"),
+    "federation_max_mb": ("một số MB nguyên dương", "a positive whole number of MB", "32"),
 }
 
 
@@ -217,6 +232,11 @@ def _convert(cls, name: str, value):
             return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
         if name == "jobs":
             return max(1, int(value))
+        if name in ("federation_timeout", "federation_max_mb"):
+            number = int(str(value).strip())
+            if number < 1:
+                raise ValueError(value)
+            return number
     except (TypeError, ValueError):
         raise _refuse(cls, name, value) from None
     if name == "search_index":  # only False turns it off (as `-e CHOPHIEN_SEARCH_INDEX=false` gives)

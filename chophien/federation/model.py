@@ -178,6 +178,7 @@ class _Reader:
         self.path = member.catalogue_url
         self.problems: list[Problem] = []
         self.dropped_warnings = 0
+        self.entry = ""  # the entry being read ("products[3]"), for problems about a part of it
         self.page_origins = {member.origin}
         self.photo_origins = {member.origin} | ({origin_of(member.media)} if member.media else set())
 
@@ -408,7 +409,7 @@ class _Reader:
             try:
                 found.append(self.slug(value, "slug", known))
             except Refused as refused:
-                self.problem(f"{name}[{i}]", refused, dropped="item")
+                self.problem(f"{self.entry}.{name}[{i}]", refused, dropped="item")
         return tuple(dict.fromkeys(found))
 
     def _field(self, entry: dict, name: str, check, prefix: str = ""):
@@ -426,7 +427,7 @@ class _Reader:
         except (Refused, _At) as wrong:
             at = wrong if isinstance(wrong, _At) else _At(name, wrong)
             where = at.where if at.where.startswith(name) else f"{name}.{at.where}"
-            self.problem(where, at.refused, dropped="part")
+            self.problem(f"{self.entry}.{where}", at.refused, dropped="part")
             return None
 
 
@@ -514,12 +515,12 @@ def _depth_ok(text: str) -> bool:
     return True
 
 
-def decode(data: bytes) -> object:
+def decode(data: bytes, max_bytes: int = MAX_BYTES) -> object:
     """The JSON value of *data* (UTF-8, a leading BOM tolerated), or Refused."""
-    if len(data) > MAX_BYTES:
+    if len(data) > max_bytes:
         raise Refused(
-            f"tệp nặng {len(data):,} byte, tối đa {MAX_BYTES:,}",
-            f"the file is {len(data):,} bytes, at most {MAX_BYTES:,}",
+            f"tệp nặng {len(data):,} byte, tối đa {max_bytes:,}",
+            f"the file is {len(data):,} bytes, at most {max_bytes:,}",
         )
     try:
         text = data.decode("utf-8-sig")
@@ -545,11 +546,14 @@ def decode(data: bytes) -> object:
 # --- parse -------------------------------------------------------------------------------------
 
 
-def parse(data: bytes, member: Member) -> tuple[MemberCatalogue | None, list[Problem]]:
-    """*data* (a `danh-muc.json` from *member*) checked: the usable catalogue and every problem found."""
+def parse(
+    data: bytes, member: Member, max_bytes: int | None = None
+) -> tuple[MemberCatalogue | None, list[Problem]]:
+    """*data* (a `danh-muc.json` from *member*) checked: the usable catalogue and every problem found.
+    *max_bytes*: the largest file accepted (MAX_BYTES unless the build's setting says otherwise)."""
     reader = _Reader(member)
     try:
-        value = decode(data)
+        value = decode(data, MAX_BYTES if max_bytes is None else max_bytes)
         top = reader.mapping(value, "")
         if top.get("format") != FORMAT or top.get("version") != VERSION:
             raise Refused(
@@ -611,6 +615,7 @@ def parse(data: bytes, member: Member) -> tuple[MemberCatalogue | None, list[Pro
 
 
 def _entry(reader: _Reader, where: str, build):
+    reader.entry = where
     try:
         return build()
     except Refused as refused:

@@ -166,7 +166,7 @@ def test_html_stays_plain_text(example):
                     "alt": "",
                 }
             },
-            "photo.jpg",
+            "products[0].photo.jpg",
         ),
         (
             {
@@ -179,11 +179,11 @@ def test_html_stays_plain_text(example):
                     "alt": "",
                 }
             },
-            "photo.jpg",
+            "products[0].photo.jpg",
         ),
-        ({"photo": "https://tuyen-quang.example.vn/a.jpg"}, "photo"),
-        ({"ocop": {"stars": 7, "year": 2024, "expires": None}}, "ocop.stars"),
-        ({"certifications": ["vietgap", "sach-100"]}, "certifications[1]"),
+        ({"photo": "https://tuyen-quang.example.vn/a.jpg"}, "products[0].photo"),
+        ({"ocop": {"stars": 7, "year": 2024, "expires": None}}, "products[0].ocop.stars"),
+        ({"certifications": ["vietgap", "sach-100"]}, "products[0].certifications[1]"),
     ],
 )
 def test_a_bad_part_is_left_out_and_the_product_kept(example, fields, field):
