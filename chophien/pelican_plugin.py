@@ -145,7 +145,7 @@ class CatalogueGenerator(Generator):
         self.policy = postprocess.CSP
         if config.federation:
             with reported_write_faults():
-                self.national = gather(config.federation, cache_dir, lang)
+                self.national = gather(config, cache_dir)
             self.policy = postprocess.csp(self.national.img_origins, self.national.connect_origins)
         output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
         self.report_path = BuildReport.path_for(cache_dir, self.output_path)

@@ -365,21 +365,28 @@ def national_pages(national: National, today: dt.date) -> Iterator[Page]:
 # --- the members' catalogues for a build -----------------------------------------------------------
 
 
-def gather(federation_path: str, cache_dir: str, lang: str = "vi") -> National:
+def gather(settings, cache_dir: str) -> National:
     """federation.yaml read and every member's catalogue fetched (chophien/federation), joined.
 
     A mistake in federation.yaml stops the build with every problem listed (it is the site's own
-    content); a member that fails only costs its products (its previous copy when there is one).
+    content); a member that fails only costs its products (its previous copy when there is one),
+    with a warning naming it.
     """
     import sys
+    from pathlib import Path
 
     from chophien.core.problems import render_human
-    from chophien.federation.fetch import fetch_members
-    from chophien.federation.members import read_federation
+    from chophien.federation.fetch import NOT_MODIFIED, FetchOptions, fetch_all, summary
+    from chophien.federation.members import read_members
 
-    members, problems = read_federation(federation_path)
+    members, problems = read_members(Path(settings.federation))
+    if problems:
+        print(render_human(problems, settings.lang), file=sys.stderr)
     if problems.errors:
-        print(render_human(problems, lang), file=sys.stderr)
         raise SystemExit(1)
-    fetched = fetch_members(members, cache_dir)
-    return join([(f.member, f.catalogue, f.status) for f in fetched])
+    fetched = fetch_all(members, cache_dir, FetchOptions.from_settings(settings))
+    for result in fetched:
+        for problem in result.problems:
+            print(problem.render(settings.lang), file=sys.stderr)
+    print(summary(fetched), file=sys.stderr)
+    return join([(f.member, f.catalogue, FRESH if f.status == NOT_MODIFIED else f.status) for f in fetched])
