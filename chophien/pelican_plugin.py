@@ -580,7 +580,13 @@ def _add_template_helpers(pelican) -> None:
         return f"theme/{assets.get(relative, relative)}"
 
     settings.setdefault("JINJA_FILTERS", {}).update(templating.FILTERS)
-    settings.setdefault("JINJA_GLOBALS", {}).update(templating.GLOBALS, asset=asset)
+    # A national site (site/national.py) has no cooperative, survey or order pages: base.html
+    # leaves their links out, on the content pages Pelican renders too.
+    try:
+        national = bool(Settings.from_pelican(settings).federation)
+    except SettingsError:  # reported by the catalogue generator, which stops the build
+        national = False
+    settings.setdefault("JINJA_GLOBALS", {}).update(templating.GLOBALS, asset=asset, NATIONAL=national)
 
 
 def _finalize(_pelican) -> None:

@@ -74,6 +74,7 @@ GLOBALS: dict = {
     "urls": urls,
     "enumerator_data": enumerator_data,
     "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS,
+    "NATIONAL": False,  # a national build (site/national.py): the Pelican adapter sets it
 }
 
 

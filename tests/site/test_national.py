@@ -23,6 +23,8 @@ import playwright.sync_api  # noqa: F401  (a test dependency: a missing package 
 import pytest
 from conftest import ROOT, needs_chromium, run_pelican
 
+from chophien.quality.budgets import measure_site
+from chophien.quality.links import broken_links
 from chophien.quality.server import serve
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -206,6 +208,9 @@ def test_national_listings_link_to_the_members_product_pages(national, members):
     assert (national / "ocop" / "index.html").is_file() and (national / "dan-toc" / "index.html").is_file()
     assert not (national / "san-pham" / "htx-ca-phe-buon-ky").exists()  # no product pages of its own
     assert (national / "gioi-thieu" / "index.html").is_file()  # the national site's own pages
+    assert not broken_links(national)  # no link to a cooperative, survey or order page it does not have
+    measures = measure_site(national)
+    assert len([m for m in measures if m.kind == "listing"]) > 10 and not [m for m in measures if m.over]
     # CSP: the members' origins in img-src and connect-src, nothing else added
     policy = next(line for line in (national / "_headers").read_text().splitlines() if "Content-Security" in line)
     origins = sorted(url.rstrip("/") for url, *_rest in members.values())
