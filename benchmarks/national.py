@@ -194,7 +194,7 @@ def federation_yaml(members: list[tuple[str, str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def first_search_bytes(national: Path, members_site: Path, members_traffic, query: str) -> tuple[int, int, int]:
+def first_search_bytes(national: Path, members_traffic: list, query: str) -> tuple[int, int, int]:
     """(bytes from the national site, bytes from the members, results shown) of a first search."""
     import search_bytes
 
@@ -225,6 +225,79 @@ def members_served(folder: Path, sent: list):
         yield base
 
 
+SAMPLE_MEMBERS = {  # --sample: three member sites built from parts of content/ (as tests/site/test_national.py)
+    "tuyen-quang": ("tuyen-quang", ["htx-che-shan-tuyet-ho-thau", "to-hop-tac-ong-mat-dong-van"]),
+    "tay-bac": ("dien-bien", ["cong-ty-nong-san-nam-rom", "lien-hiep-htx-nong-san-son-la"]),
+    "tay-nguyen": ("dak-lak", ["cong-ty-cacao-ea-kar", "htx-ca-phe-buon-ky"]),
+}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def build_sample_member(root: Path, cooperatives: list[str], port: int, cache: Path) -> Path:
+    """An ordinary build of this project over *cooperatives* of content/, at http://127.0.0.1:port/."""
+    source, content = ROOT / "content", root / "content"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(source / "pages", content / "pages")
+    (content / "cooperatives").mkdir()
+    for slug in cooperatives:
+        shutil.copy(source / "cooperatives" / f"{slug}.md", content / "cooperatives")
+        if (source / "cooperatives" / slug).is_dir():
+            shutil.copytree(source / "cooperatives" / slug, content / "cooperatives" / slug)
+        shutil.copytree(source / "products" / slug, content / "products" / slug)
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, CHOPHIEN_TODAY=TODAY, CHOPHIEN_CACHE_PATH=str(cache), CHOPHIEN_SITEURL=f"{url}/")
+    output = root / "output"
+    subprocess.run(
+        [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"),
+         "-e", f'SITEURL="{url}"'],  # fmt: skip
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    return output
+
+
+def sample(work: Path, query: str) -> None:
+    """The national build and first search over three real member sites built from content/."""
+    sent: list[int] = []
+    with contextlib.ExitStack() as stack:
+        members = []
+        for member_id, (province, cooperatives) in SAMPLE_MEMBERS.items():
+            port = free_port()
+            output = build_sample_member(work / member_id, cooperatives, port, work / "member-cache")
+            stack.enter_context(serve(output, port=port, handler=counting(PrecompressedHandler, sent)))
+            members.append((member_id, f"http://127.0.0.1:{port}/", province))
+        national = national_run(work, members)
+        own, remote, shown = first_search_bytes(national, sent, query)
+        print(f"first search “{query}”: {shown} results shown, {(own + remote) / 1024:.1f} KB "
+              f"({own / 1024:.1f} KB national site, {remote / 1024:.1f} KB from the members)")  # fmt: skip
+
+
+def national_run(work: Path, members: list[tuple[str, str, str]]) -> Path:
+    """federation.yaml for *members*, the national build twice (cold, then unchanged); its output."""
+    federation = work / "federation.yaml"
+    federation.write_text(federation_yaml(members), encoding="utf-8")
+    content = work / "content"
+    shutil.rmtree(content, ignore_errors=True)
+    (content / "pages").mkdir(parents=True)
+    for page in (ROOT / "content" / "pages").glob("*.md"):
+        shutil.copy(page, content / "pages")
+    output, cache = work / "output", work / "cache"
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    cpu, wall = national_build(content, output, federation, cache, "http://127.0.0.1:8000/")
+    pages = sum(1 for _ in output.rglob("*.html"))
+    print(f"national build over {len(members)} members: {cpu:.1f} s CPU, {wall:.1f} s wall, {pages} HTML files")
+    cpu, wall = national_build(content, output, federation, cache, "http://127.0.0.1:8000/")
+    print(f"  again, nothing changed (members answer 304 or the same bytes): {cpu:.1f} s CPU, {wall:.1f} s wall")
+    return output
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=34)
@@ -232,9 +305,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search", action="store_true", help="also Pagefind bundles and the merged first search")
     parser.add_argument("--query", default="mat ong")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--sample", action="store_true", help="three real member sites built from content/")
     args = parser.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="chophien-national-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.sample:
+        try:
+            sample(work, args.query)
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+        return 0
     rng = random.Random(2026)
     provinces = [p.slug for p in reference.provinces()]
     sites = work / "members"
@@ -256,24 +337,10 @@ def main(argv: list[str] | None = None) -> int:
                     search_pages(folder, catalogue)
                     run_pagefind(folder)
                 members.append((member_id, url, province))
-            federation = work / "federation.yaml"
-            federation.write_text(federation_yaml(members), encoding="utf-8")
-            content = work / "content"
-            shutil.rmtree(content, ignore_errors=True)
-            (content / "pages").mkdir(parents=True)
-            for page in (ROOT / "content" / "pages").glob("*.md"):
-                shutil.copy(page, content / "pages")
-            output, cache = work / "output", work / "cache"
-            shutil.rmtree(output, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
-            cpu, wall = national_build(content, output, federation, cache, "http://127.0.0.1:8000/")
-            pages = sum(1 for _ in output.rglob("*.html"))
-            print(f"national build, {args.members} members × {args.products} products: "
-                  f"{cpu:.1f} s CPU, {wall:.1f} s wall, {pages} HTML files")  # fmt: skip
-            cpu2, wall2 = national_build(content, output, federation, cache, "http://127.0.0.1:8000/")
-            print(f"  again, nothing changed: {cpu2:.1f} s CPU, {wall2:.1f} s wall")
+            print(f"{args.members} simulated members × {args.products} products")
+            output = national_run(work, members)
             if args.search:
-                own, remote, shown = first_search_bytes(output, sites, sent, args.query)
+                own, remote, shown = first_search_bytes(output, sent, args.query)
                 print(f"first search “{args.query}”: {shown} results shown, {(own + remote) / 1024:.1f} KB "
                       f"({own / 1024:.1f} KB national site, {remote / 1024:.1f} KB from the members)")  # fmt: skip
     finally:

@@ -79,6 +79,13 @@ class Settings:
         "Folder of the build caches (photos, parsed files, page fingerprints). Empty: `.cache` beside the content folder.",
         environ=True,
     )
+    federation: str = _field(
+        "CHOPHIEN_FEDERATION",
+        "",
+        "Path of a federation.yaml: the build becomes a national site, whose listings and search join the "
+        "member sites it names (docs/federation.md). Empty: an ordinary site.",
+        environ=True,
+    )
     federation_timeout: int = _field(
         "CHOPHIEN_FEDERATION_TIMEOUT",
         20,
@@ -121,13 +128,6 @@ class Settings:
         "CHOPHIEN_SEARCH_INDEX",
         True,
         "False skips the Pagefind search index (the previous one stays): quick local rebuilds.",
-    )
-    federation: str = _field(
-        "CHOPHIEN_FEDERATION",
-        "",
-        "Path of a federation.yaml: the build becomes a national site, whose listings and search join the "
-        "member sites it names (docs/federation.md). Empty: an ordinary site.",
-        environ=True,
     )
     ignore_cache: bool = _field(
         "CHOPHIEN_IGNORE_CACHE",
