@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -298,6 +299,29 @@ def national_run(work: Path, members: list[tuple[str, str, str]]) -> Path:
     return output
 
 
+def one_index(national: Path, sites: Path, site: Path, query: str) -> None:
+    """The alternative to merging: one Pagefind index over every member's pages, as the national
+    site's own bundle (no data-members), and its first search."""
+    import search_bytes
+
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(national, site)
+    bundle = site / urls.search_bundle()
+    shutil.rmtree(bundle)
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(sites), "--glob", "m*/san-pham/*/*/index.html",
+         "--output-path", str(bundle)],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    page = site / urls.search() / "index.html"
+    page.write_text(re.sub(r' data-members="[^"]*"', "", page.read_text(encoding="utf-8")), encoding="utf-8")
+    total, sent, results = search_bytes.first_search(site, query)
+    meta = sum(size for path, size in sent if path.endswith(".pf_meta"))
+    print(f"one index over every member's pages, first search “{query}”: {len(results)} results shown, "
+          f"{total / 1024:.1f} KB (page list {meta / 1024:.1f} KB)")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=34)
@@ -306,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query", default="mat ong")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--sample", action="store_true", help="three real member sites built from content/")
+    parser.add_argument(
+        "--one-index", action="store_true", help="with --search: also one Pagefind index over every member's pages"
+    )
     args = parser.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="chophien-national-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -343,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
                 own, remote, shown = first_search_bytes(output, sent, args.query)
                 print(f"first search “{args.query}”: {shown} results shown, {(own + remote) / 1024:.1f} KB "
                       f"({own / 1024:.1f} KB national site, {remote / 1024:.1f} KB from the members)")  # fmt: skip
+                if args.one_index:
+                    one_index(output, sites, work / "one-index", args.query)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
