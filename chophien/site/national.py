@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from chophien import reference
 from chophien.catalogue.model import STATUSES, Catalogue
 from chophien.core.text import collation_key, vi_sorted
+from chophien.federation.model import origin_of
 from chophien.site import urls
 from chophien.site.catalogue_pages import (
     Site,
@@ -118,14 +119,15 @@ class NationalProduct:
 
 
 def origin(url: str) -> str:
-    """"https://a.example.vn/x/" → "https://a.example.vn" ("" for anything not http(s))."""
+    """"https://a.example.vn:443/x/" → "https://a.example.vn" (federation.model.origin_of, so both
+    sides compare the same forms); "" for anything not http(s) or with a user name in it."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return ""
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+    if parts.username or parts.password:
         return ""
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    return origin_of(url)
 
 
 def _safe_url(url, origins: frozenset[str]) -> str:

@@ -273,3 +273,33 @@ def test_a_hostile_member_loses_its_bad_items_and_injects_nothing(members, tmp_p
     written += (output / "_headers").read_text() + (output / "tim-kiem" / "index.html").read_text()
     assert "<script>alert" not in written and "javascript:" not in written and "onmouseover" not in written
     assert "evil.example" not in written and "tracker.example" not in written
+
+
+def test_the_national_side_rechecks_what_a_member_catalogue_holds():
+    """join() re-checks even a parsed catalogue: addresses on other origins, unknown slugs."""
+    import dataclasses
+
+    from chophien.federation.model import Member, parse
+    from chophien.site.national import join
+
+    example = (ROOT / "tests" / "federation" / "data" / "danh-muc.example.json").read_bytes()
+    member = Member(id="tuyen-quang", name="Chợ phiên Tuyên Quang", url="https://tuyen-quang.example.vn/",
+                    province="tuyen-quang")  # fmt: skip
+    catalogue, _problems = parse(example, member)
+    first = catalogue.products[0]
+    assert first.photo is not None
+    planted = [
+        dataclasses.replace(first, slug="ngoai", code="TQ-X1", url="https://evil.example/x/"),
+        dataclasses.replace(first, slug="danh-muc-bia", code="TQ-X2", category="vu-khi"),
+        dataclasses.replace(first, slug="anh-ngoai", code="TQ-X3",
+                            photo=dataclasses.replace(first.photo, jpg="https://tracker.example/p.jpg")),
+    ]  # fmt: skip
+    national = join([(member, dataclasses.replace(catalogue, products=(*catalogue.products, *planted)), "fresh")])
+    by_slug = {p.slug: p for p in national.catalogue.products}
+    assert set(by_slug) == {p.slug for p in catalogue.products} | {"anh-ngoai"}
+    assert by_slug["anh-ngoai"].images == () and by_slug[first.slug].images[0].jpg == first.photo.jpg
+    assert national.img_origins == ("https://tuyen-quang.example.vn",)
+    assert national.connect_origins == ("https://tuyen-quang.example.vn",)
+    assert national.members[0].search == "https://tuyen-quang.example.vn/tim-kiem/pagefind/"
+    down = join([(member, None, "missing")])
+    assert down.members[0].status == "missing" and not down.catalogue.products and not down.members[0].search
