@@ -153,7 +153,7 @@ def members(tmp_path_factory):
         built[member_id] = (url, output, port)
     with contextlib.ExitStack() as stack:
         servers = {}
-        for member_id, (url, output, port) in built.items():
+        for member_id, (_url, output, port) in built.items():
             servers[member_id] = contextlib.ExitStack()
             servers[member_id].enter_context(serve(output, port=port))
             stack.callback(servers[member_id].close)
