@@ -254,6 +254,19 @@ def test_a_member_down_keeps_its_previous_copy_or_is_shown_unavailable(national,
     assert "htx-ca-phe-buon-ky" not in (fresh / "san-pham" / "index.html").read_text(encoding="utf-8")
 
 
+@needs_chromium
+def test_the_search_still_answers_when_a_members_bundle_is_down(national, members):
+    url, _output, stop = members["tay-nguyen"]
+    stop()  # its products are listed (previous copy), its search bundle does not answer
+    assert f'"search": "{url}tim-kiem/pagefind/"' in html.unescape((national / "tim-kiem" / "index.html").read_text())
+    with serve(national) as base, search_bytes.chromium() as page:
+        page.goto(f"{base}tim-kiem/")
+        honey = search_bytes.search_results(page, "mat ong")
+    links = [r["href"] for r in honey]
+    assert any(link.startswith(members["tuyen-quang"][0]) for link in links), links  # the others answer
+    assert not [link for link in links if link.startswith(url)], links
+
+
 def test_a_hostile_member_loses_its_bad_items_and_injects_nothing(members, tmp_path):
     port, garbage_port = free_port(), free_port()
     alive = {k: v for k, v in members.items() if k != "tay-nguyen"}
