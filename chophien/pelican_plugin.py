@@ -47,7 +47,7 @@ from chophien.site.discovery import Discovery, DiscoveryOptions
 from chophien.site.fingerprint import PageState, files_digest, fingerprint
 from chophien.site.national import gather, national_pages
 from chophien.site.page import Page
-from chophien.site.urls import service_worker
+from chophien.site.urls import member_catalogue, service_worker
 from chophien.volunteer.cms import write_admin
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,15 @@ logger = logging.getLogger(__name__)
 _active = None
 _worker = None  # (generator, pages) of a forked render worker: set only in the workers (_adopt)
 CHECKED_PAGES = "chophien_checked_pages"  # context key: content/pages files the check passed
-SITE_FILES = ("_headers", ".htaccess", "robots.txt", "sitemap.xml", "admin/index.html", "admin/config.yml")
+SITE_FILES = (
+    "_headers",
+    ".htaccess",
+    "robots.txt",
+    "sitemap.xml",
+    "admin/index.html",
+    "admin/config.yml",
+    member_catalogue(),
+)
 _lock: files.OutputLock | None = None  # held from a build's start to its end (released by the next one too)
 # Faults of the machine, not of the content: a message, not a traceback.
 WRITE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}

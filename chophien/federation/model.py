@@ -162,6 +162,16 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port and port != default else "")
 
 
+def prefix_of(url: str) -> str:
+    """*url*'s origin (origin_of) and path, ending in "/": what every address of a member starts with."""
+    path = urlsplit(url).path or "/"
+    return origin_of(url) + (path if path.endswith("/") else path + "/")
+
+
+# A path segment a browser resolves away (".", "..", also percent-encoded): it could step out of a prefix.
+_DOT_SEGMENT = re.compile(r"(?i)(?:^|/)(?:\.|%2e){1,2}(?:/|$)")
+
+
 class Refused(ValueError):
     """A value that cannot be used: (message_vi, message_en, example)."""
 
@@ -179,8 +189,10 @@ class _Reader:
         self.problems: list[Problem] = []
         self.dropped_warnings = 0
         self.entry = ""  # the entry being read ("products[3]"), for problems about a part of it
-        self.page_origins = {member.origin}
-        self.photo_origins = {member.origin} | ({origin_of(member.media)} if member.media else set())
+        # Where its addresses may point: under the member's own address (two members may share a host,
+        # e.g. owner.github.io/tinh-a/ and owner.github.io/tinh-b/), photos also on its declared media origin.
+        self.page_origins = {prefix_of(member.url)}
+        self.photo_origins = self.page_origins | ({prefix_of(member.media)} if member.media else set())
 
     def problem(self, where: str, refused: Refused, severity: str = WARNING, dropped: str = "") -> None:
         if severity == WARNING and len([p for p in self.problems if p.severity == WARNING]) >= MAX_WARNINGS:
@@ -257,6 +269,11 @@ class _Reader:
             raise Refused(
                 "không phải địa chỉ web hợp lệ", "is not a valid web address", f'"{self.member.url}"'
             )
+        if _DOT_SEGMENT.search(urlsplit(value).path):
+            raise Refused(f"“{value[:60]}” có đoạn /./ hay /../ trong đường dẫn", f"“{value[:60]}” has a /./ or /../ segment",
+                          f'"{self.member.url}"')  # fmt: skip
+        if any(value.startswith(prefix) for prefix in origins):
+            return value  # exactly under an allowed address: no user name, no other host or port
         found = origin_of(value)
         if not found:
             raise Refused(f"“{value[:60]}” không phải địa chỉ http(s) đầy đủ", f"“{value[:60]}” is not an absolute http(s) address",
@@ -266,7 +283,7 @@ class _Reader:
             raise Refused(
                 "địa chỉ web không được chứa tên đăng nhập", "a web address must not carry a user name"
             )
-        if found not in origins:
+        if not any(prefix_of(value).startswith(prefix) for prefix in origins):
             raise Refused(f"“{value[:60]}” không thuộc trang của thành viên ({', '.join(sorted(origins))})",
                           f"“{value[:60]}” is not on the member's own site ({', '.join(sorted(origins))})",
                           f'"{self.member.url}"')  # fmt: skip
@@ -498,21 +515,23 @@ def _integer(text: str) -> int:
     return int(text)
 
 
-_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.S)  # a whole string, or a bracket
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_INNERMOST = re.compile(r"\[\]|\{\}")
 
 
 def _depth_ok(text: str) -> bool:
-    """No value nested deeper than MAX_DEPTH (checked before json.loads, which recurses)."""
-    depth = 0
-    for match in _TOKENS.finditer(text):
-        ch = text[match.start()]
-        if ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return False
-        elif ch in "]}":
-            depth -= 1
-    return True
+    """No value nested deeper than MAX_DEPTH (checked before json.loads, which recurses).
+
+    Strings and everything but brackets are removed, then innermost pairs MAX_DEPTH times over
+    (each pass at the regex engine's speed); a pair still there is nested deeper. Unbalanced
+    brackets are left for the JSON parser to refuse."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    for _ in range(MAX_DEPTH):
+        brackets = _INNERMOST.sub("", brackets)
+        if not brackets:
+            return True
+    return _INNERMOST.search(brackets) is None
 
 
 def decode(data: bytes, max_bytes: int = MAX_BYTES) -> object:

@@ -74,9 +74,10 @@ class Extras:
         base: str,
         sitename: str,
         tagline: str,
-        media: str | None = None,
+        media_url: str = "",
     ):
         self.catalogue = catalogue
+        self.media_url = media_url  # the media address setting (MEDIA_URL, issue 15), else ""
         self.images = images
         self.content_dir = Path(content_dir)
         self.qr = QrCache(cache_dir)
@@ -84,7 +85,6 @@ class Extras:
         self.base = base
         self.sitename = sitename
         self.tagline = tagline
-        self.media = media  # the media origin when photos are not on the site's own address (CHOPHIEN_MEDIA_URL)
         self.written = 0
 
     def files(self, pages, pelican_pages: list[str], build_digest: str = "") -> Iterator[ExtraFile]:
@@ -160,7 +160,7 @@ class Extras:
         """danh-muc.json (member_catalogue.py): keyed like the feeds, by every product's and
         cooperative's content hash and dates, the address, the site's name and the build's date."""
         catalogue = self.catalogue
-        parts = [build_digest, self.base, self.sitename, self.media or "", self.today.isoformat()]
+        parts = [build_digest, self.base, self.sitename, self.media_url, self.today.isoformat()]
         parts += [f"{p.digest}{dates[p.source]}" for p in catalogue.products]
         parts += [f"{c.digest}{dates[c.source]}" for c in catalogue.cooperatives.values()]
         key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
@@ -169,7 +169,7 @@ class Extras:
             f"members:{key}",
             lambda: member_catalogue.catalogue_json(
                 member_catalogue.catalogue_data(
-                    catalogue, self.images, self.base, self.sitename, self.today, dates, self.media
+                    catalogue, self.images, self.base, self.sitename, self.today, dates, self.media_url
                 )
             ),
         )

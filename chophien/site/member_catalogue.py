@@ -33,7 +33,15 @@ def _updated(source: str, dates: Dates) -> str | None:
     return found[1].date().isoformat() if found else None
 
 
-def photo_entry(product: Product, images: dict[str, ProcessedImage], base: str) -> dict | None:
+def photo_address(name: str, base: str, media_url: str = "") -> str:
+    """A photo's absolute address: under the media address (MEDIA_URL) when set, else the site's media/ folder.
+    (What urls.media_address gives once the MEDIA_URL setting exists: issue 15, helper MEDIA.)"""
+    return f"{media_url}{name}" if media_url else absolute(base, urls.media(name))
+
+
+def photo_entry(
+    product: Product, images: dict[str, ProcessedImage], base: str, media_url: str = ""
+) -> dict | None:
     """The product's first photo: the narrowest derivative of each format (JPEG required), its size and alt."""
     image = product.images[0] if product.images else None
     info = images.get(image.source) if image else None
@@ -43,7 +51,7 @@ def photo_entry(product: Product, images: dict[str, ProcessedImage], base: str) 
         fmt: min(info.variants(fmt), key=lambda d: (d.width, d.name)) if info.variants(fmt) else None
         for fmt in FORMATS
     }
-    entry: dict = {fmt: absolute(base, urls.media(d.name)) if d else None for fmt, d in narrowest.items()}
+    entry: dict = {fmt: photo_address(d.name, base, media_url) if d else None for fmt, d in narrowest.items()}
     entry.update(w=narrowest["jpg"].width, h=narrowest["jpg"].height, alt=image.alt)
     return entry
 
@@ -62,7 +70,9 @@ def cooperative_entry(coop: Cooperative, base: str, dates: Dates) -> dict:
     }
 
 
-def product_entry(product: Product, images: dict[str, ProcessedImage], base: str, dates: Dates) -> dict:
+def product_entry(
+    product: Product, images: dict[str, ProcessedImage], base: str, dates: Dates, media_url: str = ""
+) -> dict:
     ocop = product.ocop
     return {
         "slug": product.slug,
@@ -80,7 +90,7 @@ def product_entry(product: Product, images: dict[str, ProcessedImage], base: str
         "certifications": [held.certification.slug for held in product.certifications],
         "url": absolute(base, urls.product(product)),
         "summary": product.summary,
-        "photo": photo_entry(product, images, base),
+        "photo": photo_entry(product, images, base, media_url),
         "updated": _updated(product.source, dates),
     }
 
@@ -92,10 +102,10 @@ def catalogue_data(
     sitename: str,
     today: dt.date,
     dates: Dates,
-    media: str | None = None,
+    media_url: str = "",
 ) -> dict:
-    """`danh-muc.json` as a dictionary. *base*: the public address (seo.public_base); *media*: the
-    media origin photos are served from when it is not the site's own (CHOPHIEN_MEDIA_URL), else None."""
+    """`danh-muc.json` as a dictionary. *base*: the public address (seo.public_base); *media_url*:
+    where the photos are when not on the site itself (the MEDIA_URL setting, ending with "/"), else ""."""
     cooperatives = sorted(catalogue.cooperatives.values(), key=lambda c: c.slug)
     products = sorted(catalogue.products, key=lambda p: (p.cooperative.slug, p.slug))
     return {
@@ -105,11 +115,11 @@ def catalogue_data(
             "name": sitename,
             "url": absolute(base, urls.home()),
             "search": absolute(base, urls.search_bundle()),
-            "media": media or None,
+            "media": media_url or None,
             "generated": today.isoformat(),
         },
         "cooperatives": [cooperative_entry(coop, base, dates) for coop in cooperatives],
-        "products": [product_entry(product, images, base, dates) for product in products],
+        "products": [product_entry(product, images, base, dates, media_url) for product in products],
     }
 
 

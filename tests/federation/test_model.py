@@ -223,3 +223,33 @@ def test_warnings_are_capped_for_a_file_full_of_bad_entries(example):
     catalogue, problems = parse(encoded(data), MEMBER)
     assert catalogue.products == ()
     assert len(problems) == 51 and "4950 more" in problems[-1].message_en
+
+
+def test_brackets_inside_text_are_not_nesting(example):
+    name = '[[[[[[[[{{{{{{{{ \\"[[[[[[[['
+    catalogue, problems = parse(with_product(example, name=json.loads(f'"{name}"')), MEMBER)
+    assert problems == [] and catalogue.products[0].name.startswith("[[[[")
+    assert "not valid JSON" in error_of(b"[[[")  # unbalanced: the JSON parser's to refuse
+
+
+def test_a_member_under_a_path_keeps_to_its_path(example):
+    """Two members on one host (owner.github.io/tinh-a/, …/tinh-b/): neither may point into the other."""
+    shared = Member("tinh-a", "Tỉnh A", "https://owner.example.io/tinh-a/", "tuyen-quang")
+    text = EXAMPLE.read_text().replace("https://tuyen-quang.example.vn/", shared.url)
+    data = json.loads(text)
+    data["products"][0]["url"] = "https://owner.example.io/tinh-b/san-pham/x/y/"
+    data["products"][1]["url"] = "https://owner.example.io/tinh-a/../tinh-b/san-pham/x/y/"
+    data["cooperatives"].append(
+        dict(
+            data["cooperatives"][0],
+            slug="htx-b",
+            url="https://owner.example.io/tinh-a/%2e%2e/tinh-b/hop-tac-xa/x/",
+        )
+    )
+    catalogue, problems = parse(encoded(data), shared)
+    assert catalogue.products == () and [c.slug for c in catalogue.cooperatives] == ["htx-che-na-hang"]
+    messages = {p.field: p.message_en for p in problems}
+    assert "/tinh-b/san-pham/x/y/” is not on the member's own site" in messages["products[0].url"]
+    assert "a /./ or /../ segment" in messages["products[1].url"]
+    assert "a /./ or /../ segment" in messages["cooperatives[1].url"]
+    assert parse(text.encode(), shared)[1] == []

@@ -102,3 +102,17 @@ def test_an_empty_catalogue_is_valid():
     data = catalogue_data(Catalogue(), {}, BASE, "S", TODAY, {})
     parsed, problems = parse(catalogue_json(data), MEMBER)
     assert problems == [] and parsed.products == () and parsed.cooperatives == ()
+
+
+def test_photos_from_a_media_address():
+    cat, tea, _ = catalogue()
+    media = "https://anh.example.vn/cho/"
+    data = catalogue_data(cat, {tea.images[0].source: processed("che")}, BASE, "S", TODAY, {}, media)
+    assert data["site"]["media"] == media
+    assert data["products"][1]["photo"]["jpg"] == f"{media}che-240.jpg"
+    assert data["products"][1]["url"].startswith(f"{BASE}/san-pham/")  # pages stay on the site
+    # a national site that declares the media origin for this member accepts the photos
+    member = Member("tinh", "Tỉnh", f"{BASE}/", "tuyen-quang", media="https://anh.example.vn")
+    parsed, problems = parse(catalogue_json(data), member)
+    photos = {p.code: p.photo for p in parsed.products}
+    assert problems == [] and photos[tea.code].jpg == f"{media}che-240.jpg"
