@@ -44,6 +44,7 @@ class DiscoveryOptions:
     content_dir: str
     search_index: bool = True  # False skips Pagefind (the previous bundle stays)
     national: bool = False  # a national site (CHOPHIEN_FEDERATION): a bundle to merge members' into
+    media_url: str = ""  # CHOPHIEN_MEDIA_URL: where the photos of previews, feeds and search results are
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscoveryOptions:
@@ -55,6 +56,7 @@ class DiscoveryOptions:
             content_dir=settings.content_path,
             search_index=settings.search_index,  # False: quick local rebuilds of huge catalogues
             national=bool(settings.federation),
+            media_url=settings.media_url,
         )
 
 
@@ -64,7 +66,9 @@ class Discovery:
     def __init__(self, env, options: DiscoveryOptions, prepared, cache_dir, output_path, today: dt.date):
         self.options = options
         self.images = prepared.images
-        self.heads = PageHeads(options.base, options.sitename, options.tagline, prepared.images, today)
+        self.heads = PageHeads(
+            options.base, options.sitename, options.tagline, prepared.images, today, options.media_url
+        )
         self.page_head = self.heads.page_head
         self.install(env)
         self.extras = Extras(
@@ -76,6 +80,7 @@ class Discovery:
             base=options.base,
             sitename=options.sitename,
             tagline=options.tagline,
+            media_url=options.media_url,
         )
         output_key = hashlib.sha256(os.path.realpath(output_path).encode()).hexdigest()[:12]
         self.marker = Path(cache_dir) / f"search-{output_key}.json"
@@ -91,11 +96,11 @@ class Discovery:
 
     def search_record(self, product=None, coop=None, products=()):
         """What a product's or a cooperative's (with its *products*) page gives the search index."""
-        siteurl = self.options.siteurl
+        siteurl, media_url = self.options.siteurl, self.options.media_url
         if product is not None:
-            return product_record(product, self.images, siteurl)
+            return product_record(product, self.images, siteurl, media_url)
         image = seo.cooperative_image(coop, products)
-        return cooperative_record(coop, len(products), image, self.images, siteurl)
+        return cooperative_record(coop, len(products), image, self.images, siteurl, media_url)
 
     def write_files(
         self, output: Path, state: PageState, pages, written_files, build_digest: str = ""

@@ -61,7 +61,7 @@ class Extras:
     """QR codes, feeds, the sitemap and robots.txt of one build.
 
     *base* is the public address (seo.public_base); *sitename* and *tagline* name the site in
-    the feeds.
+    the feeds; *media_url* (CHOPHIEN_MEDIA_URL) is where their photos are.
     """
 
     def __init__(
@@ -77,7 +77,7 @@ class Extras:
         media_url: str = "",
     ):
         self.catalogue = catalogue
-        self.media_url = media_url  # the media address setting (MEDIA_URL, issue 15), else ""
+        self.media_url = media_url  # CHOPHIEN_MEDIA_URL: the feeds' photo addresses
         self.images = images
         self.content_dir = Path(content_dir)
         self.qr = QrCache(cache_dir)
@@ -125,13 +125,13 @@ class Extras:
     def feeds(self, dates: dict, build_digest: str) -> Iterator[ExtraFile]:
         """The site's Atom feed, one per cooperative, and the Merchant feed."""
         catalogue, base, images = self.catalogue, self.base, self.images
-        sitename, tagline = self.sitename, self.tagline
+        sitename, tagline, media = self.sitename, self.tagline, self.media_url
         newest = max(
             (d[1] for d in dates.values()), default=dt.datetime(self.today.year, 1, 1, tzinfo=dt.UTC)
         )
 
         def inputs(products, *more) -> str:
-            parts = [build_digest, base, sitename, tagline, self.today.isoformat(), *map(str, more)]
+            parts = [build_digest, base, sitename, tagline, media, self.today.isoformat(), *map(str, more)]
             parts += [f"{p.digest}{dates[p.source]}" for p in products]
             return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
@@ -139,20 +139,24 @@ class Extras:
         yield ExtraFile(
             urls.site_feed(),
             f"feed:{everything}",
-            lambda: feeds.site_feed(base, sitename, catalogue.products, dates, images, newest).encode(),
+            lambda: feeds.site_feed(
+                base, sitename, catalogue.products, dates, images, newest, media
+            ).encode(),
         )
         for coop in catalogue.cooperatives.values():
             products = catalogue.by_cooperative.get(coop.slug, [])
             yield ExtraFile(
                 urls.cooperative_feed(coop),
                 f"feed:{inputs(products, coop.digest, dates[coop.source])}",
-                lambda c=coop, ps=products: feeds.cooperative_feed(base, c, ps, dates, images).encode(),
+                lambda c=coop, ps=products: feeds.cooperative_feed(
+                    base, c, ps, dates, images, media
+                ).encode(),
             )
         yield ExtraFile(
             urls.merchant_feed(),
             f"merchant:{everything}",
             lambda: feeds.merchant_feed(
-                base, sitename, tagline, catalogue.products, images, self.today
+                base, sitename, tagline, catalogue.products, images, self.today, media
             ).encode(),
         )
 

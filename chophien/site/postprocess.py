@@ -32,23 +32,30 @@ CSP = (
 )
 
 
-def csp(img_origins=(), connect_origins=()) -> str:
-    """The policy with outside origins added to img-src and connect-src: a national site's
-    members (site/national.py), all named in federation.yaml by the site's owner."""
+# A <meta> policy cannot carry frame-ancestors (browsers ignore it there, with a console warning).
+CSP_META = CSP.replace("; frame-ancestors 'none'", "")
+
+
+def csp(media_url: str = "", img_origins=(), connect_origins=()) -> str:
+    """The policy of every page: CSP, with CHOPHIEN_MEDIA_URL's origin (when set) added to img-src
+    (the photos) and connect-src (the service worker fetches photos for "Lưu"), and a national
+    site's member origins (site/national.py: *img_origins* for their photos, *connect_origins* for
+    their search bundles, all named in federation.yaml by the site's owner); nowhere else."""
+    media = [urls.origin(media_url)] if media_url else []
+    images = list(dict.fromkeys([*media, *img_origins]))
+    connect = list(dict.fromkeys([*media, *connect_origins]))
     policy = CSP
-    if img_origins:
-        policy = policy.replace("img-src 'self'", " ".join(("img-src 'self'", *img_origins)))
-    if connect_origins:
-        policy = policy.replace("connect-src 'self'", " ".join(("connect-src 'self'", *connect_origins)))
+    if images:
+        policy = policy.replace("img-src 'self'", " ".join(("img-src 'self'", *images)))
+    if connect:
+        policy = policy.replace("connect-src 'self'", " ".join(("connect-src 'self'", *connect)))
     return policy
 
 
-def csp_meta(policy: str) -> str:
-    return policy.replace("; frame-ancestors 'none'", "")
+def csp_meta(media_url: str = "", img_origins=(), connect_origins=()) -> str:
+    return csp(media_url, img_origins, connect_origins).replace("; frame-ancestors 'none'", "")
 
 
-# A <meta> policy cannot carry frame-ancestors (browsers ignore it there, with a console warning).
-CSP_META = CSP.replace("; frame-ancestors 'none'", "")
 # The editors' page loads Decap CMS from its CDN and talks to GitHub (docs/cms.md).
 ADMIN_CSP = (
     "default-src 'self'; script-src 'self' https://cdn.jsdelivr.net 'unsafe-eval'; "
@@ -192,13 +199,14 @@ def remove_orphan_siblings(output: Path) -> int:
     return removed
 
 
-def headers_file(policy: str = CSP) -> str:
-    """`_headers` for Netlify and Cloudflare Pages (*policy*: csp())."""
+def headers_file(media_url: str = "", img_origins=(), connect_origins=()) -> str:
+    """`_headers` for Netlify and Cloudflare Pages (the policy: csp() of the same arguments)."""
     lines = ["/*"]
     lines += [f"  {name}: {value}" for name, value in SECURITY_HEADERS.items()]
+    policy = csp(media_url, img_origins, connect_origins)
     lines += [f"  Content-Security-Policy: {policy}", f"  Cache-Control: {SHORT_CACHE}", ""]
     # The search bundle keeps fixed names (pagefind.js, the WebAssembly file) across versions: short cache.
-    for pattern in ("/theme/css/*", "/theme/js/*", "/media/*"):
+    for pattern in ("/theme/css/*", "/theme/js/*", f"/{urls.MEDIA}*"):
         lines += [pattern, f"  Cache-Control: {LONG_CACHE}", ""]
     # Cloudflare Pages: `! Header` detaches the site-wide policy; Netlify applies both, see docs/publishing.md.
     # A host that applies both rules (Netlify) joins the values: no-cache still wins.
@@ -216,7 +224,7 @@ _SHARED_PATTERN = "|".join(
 )
 
 
-def htaccess_file(policy: str = CSP) -> str:
+def htaccess_file(media_url: str = "", img_origins=(), connect_origins=()) -> str:
     """`.htaccess` for Apache shared hosting: headers, caching, precompressed files, no sources.
 
     Paths may start with /releases/<id>/: FTP publishing serves each release from its folder
@@ -235,7 +243,7 @@ AddType application/manifest+json .webmanifest
 
 <IfModule mod_headers.c>
 {header_lines}
-  Header always set Content-Security-Policy "{policy}"
+  Header always set Content-Security-Policy "{csp(media_url, img_origins, connect_origins)}"
   <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/admin/#">
     Header always set Content-Security-Policy "{ADMIN_CSP}"
   </If>

@@ -35,7 +35,6 @@ from chophien.core.files import signature_of, write_atomic
 from chophien.photos.model import ProcessedImage
 from chophien.site import urls
 from chophien.site.pagefind_stable import stabilise
-from chophien.site.urls import absolute
 
 # Pagefind's file glob: product and cooperative pages only (listings have no index block).
 # The pages Pagefind reads: products (not the listing's pages) and cooperatives.
@@ -105,15 +104,20 @@ def search_form(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
 
 
-def _thumbnail(image: Image | None, images: dict[str, ProcessedImage], siteurl: str) -> list[tuple[str, str]]:
+def _thumbnail(
+    image: Image | None, images: dict[str, ProcessedImage], siteurl: str, media_url: str = ""
+) -> list[tuple[str, str]]:
     processed = images.get(image.source) if image else None
     if processed is None or not processed.derivatives:
         return []
-    meta = [("image", absolute(siteurl, urls.media(processed.fallback(240).name))), ("image_alt", image.alt)]
+    meta = [
+        ("image", urls.media_address(processed.fallback(240).name, siteurl, media_url)),
+        ("image_alt", image.alt),
+    ]
     webp = processed.variants("webp")
     if webp:
         small = min(webp, key=lambda d: (abs(d.width - 240), d.width))
-        meta.append(("image_webp", absolute(siteurl, urls.media(small.name))))
+        meta.append(("image_webp", urls.media_address(small.name, siteurl, media_url)))
     return meta
 
 
@@ -160,7 +164,9 @@ def _clip(text: str) -> str:
     return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
-def product_record(product: Product, images: dict[str, ProcessedImage], siteurl: str = "") -> SearchRecord:
+def product_record(
+    product: Product, images: dict[str, ProcessedImage], siteurl: str = "", media_url: str = ""
+) -> SearchRecord:
     coop = product.cooperative
     group = reference.category_group_by_slug(product.category.group)
     province = product.origin_province or coop.province
@@ -192,7 +198,7 @@ def product_record(product: Product, images: dict[str, ProcessedImage], siteurl:
         ("coop", coop.short_name),
         ("place", province.name),
     ]
-    meta += _thumbnail(product.images[0] if product.images else None, images, siteurl)
+    meta += _thumbnail(product.images[0] if product.images else None, images, siteurl, media_url)
     return _record(product.name, parts, filters, meta)
 
 
@@ -202,6 +208,7 @@ def cooperative_record(
     image: Image | None,
     images: dict[str, ProcessedImage],
     siteurl: str = "",
+    media_url: str = "",
 ) -> SearchRecord:
     from chophien.formats.markup import summary
 
@@ -222,7 +229,7 @@ def cooperative_record(
         ("coop", f"{coop.kind_label} · {product_count} sản phẩm"),
         ("place", coop.province.name),
     ]
-    meta += _thumbnail(image, images, siteurl)
+    meta += _thumbnail(image, images, siteurl, media_url)
     return _record(coop.name, parts, filters, meta)
 
 

@@ -15,8 +15,7 @@ from chophien.site import urls
 from chophien.site.enumerator import enumerator_data
 from chophien.site.order_list import cooperative_data
 from chophien.site.page import EVERY_PAGE_SCRIPTS
-from chophien.site.postprocess import CSP_META
-from chophien.site.urls import absolute
+from chophien.site.postprocess import CSP_META, csp_meta
 
 MONTHS = {m: f"tháng {m}" for m in range(1, 13)}
 
@@ -71,6 +70,7 @@ def asset(relative: str) -> str:
 GLOBALS: dict = {
     "asset": asset,
     "CSP": CSP_META,
+    "MEDIA_URL": "",
     "urls": urls,
     "enumerator_data": enumerator_data,
     "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS,
@@ -78,17 +78,30 @@ GLOBALS: dict = {
 }
 
 
+def media_globals(media_url: str) -> dict:
+    """CHOPHIEN_MEDIA_URL for the templates: its address (the service worker, the order list) and the
+    pages' policy with its origin (postprocess.csp_meta)."""
+    return {"MEDIA_URL": media_url, "CSP": csp_meta(media_url)}
+
+
 DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"
 
 
-def _srcset(siteurl: str, variants) -> str:
-    return ", ".join(f"{absolute(siteurl, urls.media(d.name))} {d.width}w" for d in variants)
+def _srcset(siteurl: str, variants, media_url: str = "") -> str:
+    return ", ".join(f"{urls.media_address(d.name, siteurl, media_url)} {d.width}w" for d in variants)
 
 
 def picture_markup(
-    info: ProcessedImage | None, alt: str, siteurl: str, sizes: str, eager: bool, css_class: str
+    info: ProcessedImage | None,
+    alt: str,
+    siteurl: str,
+    sizes: str,
+    eager: bool,
+    css_class: str,
+    media_url: str = "",
 ) -> Markup:
-    """`<picture>` with AVIF and WebP sources and a JPEG `<img>` (explicit size, lazy unless eager)."""
+    """`<picture>` with AVIF and WebP sources and a JPEG `<img>` (explicit size, lazy unless eager);
+    photo addresses from urls.media_address (CHOPHIEN_MEDIA_URL when set)."""
     if info is None or not info.derivatives:
         return Markup(
             '<span class="{} nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>'
@@ -101,12 +114,12 @@ def picture_markup(
         '<img class="{cls}" src="{src}" srcset="{jpg}" sizes="{sizes}" width="{w}" height="{h}" alt="{alt}" '
         'style="background:{colour}"{loading}></picture>'
     ).format(
-        avif=_srcset(siteurl, info.variants("avif")),
-        webp=_srcset(siteurl, info.variants("webp")),
-        jpg=_srcset(siteurl, info.variants("jpg")),
+        avif=_srcset(siteurl, info.variants("avif"), media_url),
+        webp=_srcset(siteurl, info.variants("webp"), media_url),
+        jpg=_srcset(siteurl, info.variants("jpg"), media_url),
         sizes=sizes,
         cls=css_class,
-        src=absolute(siteurl, urls.media(main.name)),
+        src=urls.media_address(main.name, siteurl, media_url),
         w=main.width,
         h=main.height,
         alt=alt,
@@ -170,7 +183,7 @@ def install(
             pictures[key] = remote_picture_markup(image, sizes, eager, css_class)
         if key not in pictures:
             pictures[key] = picture_markup(
-                photo(image), image.alt if image else "", siteurl, sizes, eager, css_class
+                photo(image), image.alt if image else "", siteurl, sizes, eager, css_class, settings.media_url
             )
         return pictures[key]
 
@@ -183,10 +196,13 @@ def install(
         return cards[key]
 
     def order_data(coop, products) -> dict:
-        return cooperative_data(coop, products, photo, media_bytes or (lambda _derivative: 0))
+        return cooperative_data(
+            coop, products, photo, media_bytes or (lambda _derivative: 0), settings.media_url
+        )
 
     env.filters.update(FILTERS)
     env.globals.update(photo=photo, picture_html=picture, card=card, order_data=order_data)
     # Macros are imported without context (Jinja then compiles _macros.html once, not once per
     # page); they read SITEURL from here. Links are SITEURL-based: RELATIVE_URLS is not used.
     env.globals["SITEURL"] = settings.siteurl
+    env.globals.update(media_globals(settings.media_url))

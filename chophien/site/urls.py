@@ -242,9 +242,40 @@ def offline_page() -> str:
     return f"{OFFLINE}/"
 
 
+MEDIA = "media/"  # the folder of the processed photos in the output (and on the site, without MEDIA_URL)
+
+
 def media(name: str) -> str:
-    """A processed photo (photos/images.py names every derivative)."""
-    return f"media/{name}"
+    """A processed photo's path in the built site (photos/names.py names every derivative)."""
+    return f"{MEDIA}{name}"
+
+
+def media_address(name: str, base: str | None = None, media_url: str = "") -> str:
+    """Where a buyer's browser fetches a processed photo: the one function every photo address goes through.
+
+    With CHOPHIEN_MEDIA_URL (*media_url*, a bucket or CDN, ending with "/"): `<media_url><name>`.
+    Without: `media/<name>` on the site, absolute under *base* (`absolute`), or relative to the
+    site root when *base* is None (don-hang.json: its scripts resolve it against the site root).
+    """
+    if media_url:
+        return f"{media_url}{name}"
+    return media(name) if base is None else absolute(base, media(name))
+
+
+MEDIA_LIST = (
+    ".chophien-media.json"  # in media/: never served (a dotfile), never uploaded (site/media_list.py)
+)
+
+
+def media_list() -> str:
+    """The build's list of its photos when CHOPHIEN_MEDIA_URL is set (site/media_list.py)."""
+    return f"{MEDIA}{MEDIA_LIST}"
+
+
+def origin(url: str) -> str:
+    """The origin of an absolute URL ("https://anh.example.vn/cho/" → "https://anh.example.vn")."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 def theme_file(relative: str) -> str:
