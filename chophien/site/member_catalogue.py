@@ -34,9 +34,8 @@ def _updated(source: str, dates: Dates) -> str | None:
 
 
 def photo_address(name: str, base: str, media_url: str = "") -> str:
-    """A photo's absolute address: under the media address (MEDIA_URL) when set, else the site's media/ folder.
-    (What urls.media_address gives once the MEDIA_URL setting exists: issue 15, helper MEDIA.)"""
-    return f"{media_url}{name}" if media_url else absolute(base, urls.media(name))
+    """A photo's absolute address: under the media address (MEDIA_URL) when set, else the site's media/ folder."""
+    return urls.media_address(name, base, media_url)
 
 
 def photo_entry(
