@@ -33,6 +33,7 @@ from chophien.quality.budgets import (
     PRODUCT_FIRST_VIEW_BUDGET,
     kb,
     largest_files,
+    limit_of,
     measure_budgets,
     oversized_files,
     pages_of_kind,
@@ -178,7 +179,7 @@ def file_size_gate(site: Path) -> Gate:
     over = oversized_files(site)
     top = largest_files(site, 5)
     figure = f"largest {kb(top[0][1])} ({top[0][0]}), limit {kb(FILE_SIZE_LIMIT)}" if top else "no files"
-    details = [f"{rel}: {kb(size)} > {kb(FILE_SIZE_LIMIT)}" for rel, size in over]
+    details = [f"{rel}: {kb(size)} > {kb(limit_of(rel))}" for rel, size in over]
     details += ["largest files: " + ", ".join(f"{rel} {kb(size)}" for rel, size in top)]
     details += [f"not counted: {EXEMPT_REASON}"]
     return Gate("file-size", not over, figure, details)

@@ -119,6 +119,26 @@ class Settings:
         "Folder of the build caches (photos, parsed files, page fingerprints). Empty: `.cache` beside the content folder.",
         environ=True,
     )
+    federation: str = _field(
+        "CHOPHIEN_FEDERATION",
+        "",
+        "Path of a federation.yaml: the build becomes a national site, whose listings and search join the "
+        "member sites it names (docs/federation.md). Empty: an ordinary site.",
+        environ=True,
+    )
+    federation_timeout: int = _field(
+        "CHOPHIEN_FEDERATION_TIMEOUT",
+        20,
+        "National site: seconds to wait for a member site at each step of fetching its danh-muc.json (the whole "
+        "file within 3 times that); a slower member's previous copy is used (docs/federation.md).",
+        environ=True,
+    )
+    federation_max_mb: int = _field(
+        "CHOPHIEN_FEDERATION_MAX_MB",
+        32,
+        "National site: the largest member catalogue read, in MB once decompressed (32 MB is some 30,000 products).",
+        environ=True,
+    )
     today: dt.date | None = _field(
         "CHOPHIEN_TODAY",
         None,
@@ -230,6 +250,8 @@ class SettingsError(ValueError):
 _EXPECTED = {
     "today": ("một ngày dạng NĂM-THÁNG-NGÀY", "a date as YEAR-MONTH-DAY", "2026-11-27"),
     "jobs": ("một số nguyên dương", "a positive whole number", "2"),
+    "federation_timeout": ("một số giây nguyên dương", "a positive whole number of seconds", "20"),
+    "federation_max_mb": ("một số MB nguyên dương", "a positive whole number of MB", "32"),
     "media_url": (
         "một địa chỉ https đầy đủ kết thúc bằng / (http chỉ cho 127.0.0.1 hoặc localhost), "
         "không có ?, #, tên đăng nhập hay dấu cách",
@@ -288,6 +310,11 @@ def _convert(cls, name: str, value):
             return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
         if name == "jobs":
             return max(1, int(value))
+        if name in ("federation_timeout", "federation_max_mb"):
+            number = int(str(value).strip())
+            if number < 1:
+                raise ValueError(value)
+            return number
         if name in ("media_keep", "media_grace_days"):
             number = int(str(value).strip()) if not isinstance(value, bool) else None
             if number is None or number < (1 if name == "media_keep" else 0):

@@ -1,4 +1,4 @@
-"""The files written beside the pages: QR codes, Atom and Merchant feeds, sitemap.xml and robots.txt.
+"""The files written beside the pages: QR codes, Atom and Merchant feeds, sitemap.xml, robots.txt, danh-muc.json.
 
 Each is an `ExtraFile` with a key that changes whenever its bytes would; `Extras.write` writes
 only what changed and registers every file in the page state, so a later build removes what it
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chophien.catalogue.model import Catalogue
 from chophien.core.files import share_file, write_atomic
-from chophien.site import feeds, urls
+from chophien.site import feeds, member_catalogue, urls
 from chophien.site.fingerprint import PageState
 from chophien.site.history import file_dates
 from chophien.site.qrcodes import QrCache
@@ -99,6 +99,7 @@ class Extras:
         yield from self.feeds(dates, build_digest)
         yield from self.sitemaps(dates, pages, pelican_pages)
         yield _text_file(urls.robots(), feeds.robots_txt(self.base, urls.base_path(self.base)))
+        yield self.member_catalogue(dates, build_digest)
 
     def qr_codes(self) -> Iterator[ExtraFile]:
         """One per product and cooperative page, keyed by the cached code's name."""
@@ -157,6 +158,24 @@ class Extras:
             lambda: feeds.merchant_feed(
                 base, sitename, tagline, catalogue.products, images, self.today, media
             ).encode(),
+        )
+
+    def member_catalogue(self, dates: dict, build_digest: str) -> ExtraFile:
+        """danh-muc.json (member_catalogue.py): keyed like the feeds, by every product's and
+        cooperative's content hash and dates, the address, the site's name and the build's date."""
+        catalogue = self.catalogue
+        parts = [build_digest, self.base, self.sitename, self.media_url, self.today.isoformat()]
+        parts += [f"{p.digest}{dates[p.source]}" for p in catalogue.products]
+        parts += [f"{c.digest}{dates[c.source]}" for c in catalogue.cooperatives.values()]
+        key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+        return ExtraFile(
+            urls.member_catalogue(),
+            f"members:{key}",
+            lambda: member_catalogue.catalogue_json(
+                member_catalogue.catalogue_data(
+                    catalogue, self.images, self.base, self.sitename, self.today, dates, self.media_url
+                )
+            ),
         )
 
     def sitemaps(self, dates: dict, pages, pelican_pages: list[str]) -> Iterator[ExtraFile]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from chophien.federation.model import FILE_NAME as MEMBER_CATALOGUE
+
 
 class _HasUrl(Protocol):
     url: str
@@ -31,6 +33,12 @@ def home() -> str:
 def absolute(base: str, url: str) -> str:
     """*url* (relative to the site root, "" for the home page) as an absolute URL under *base*."""
     return f"{base}/{url}"
+
+
+def link(siteurl: str, url: str) -> str:
+    """A link's href: *url* under *siteurl*, or *url* itself when it is already absolute (the
+    national site's cards link to the members' product pages: site/national.py)."""
+    return url if url.startswith(("https://", "http://")) else f"{siteurl}/{url}"
 
 
 def base_path(base: str) -> str:
@@ -208,6 +216,11 @@ def sitemap_part(number: int) -> str:
 
 def robots() -> str:
     return "robots.txt"
+
+
+def member_catalogue() -> str:
+    """The site's machine-readable catalogue for a national site (site/member_catalogue.py, docs/federation.md)."""
+    return MEMBER_CATALOGUE
 
 
 # --- offline and installable (site/offline.py, docs/phone.md) --------------------------------------

@@ -95,6 +95,12 @@ def test_headers_files_carry_the_policy():
     assert 'Header always set Content-Security-Policy "' in htaccess
     assert "RewriteRule ^(.+)$ $1.br [L]" in htaccess
     assert "Require all denied" in htaccess
+    # only the member catalogue and the search bundle are readable from other origins (docs/federation.md)
+    assert headers.count("Access-Control-Allow-Origin: *") == 2
+    assert "/danh-muc.json\n  Access-Control-Allow-Origin: *" in headers
+    assert "/tim-kiem/pagefind/*\n  Access-Control-Allow-Origin: *" in headers
+    assert htaccess.count("Access-Control-Allow-Origin") == 1
+    assert r"/(danh\-muc\.json$|tim\-kiem/pagefind/)#" in htaccess
 
 
 def test_media_url_adds_its_origin_to_images_and_connections_only():
