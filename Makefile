@@ -15,7 +15,7 @@ CACHEDIR := $(or $(CHOPHIEN_CACHE_PATH),.cache)
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-self-assessment bench-phone audit publish rollback publish-media publish-media-gc
+.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-national bench-self-assessment bench-phone audit publish rollback publish-media publish-media-gc
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
@@ -26,6 +26,7 @@ help:
 	@echo "make cms        install the /admin/ CMS from npm (cms/package-lock.json), served by the site itself"
 	@echo "make serve      serve $(OUTPUTDIR)/ without rebuilding"
 	@echo "make lint       ruff on the code, actionlint on .github/workflows/"
+	@echo "make bench-national  national build time and merged first-search bytes: 3 sample members, 34 simulated × 1,000 products"
 	@echo "make bench-self-assessment  bytes and time to score of /danh-gia/tu-danh-gia/ in $(OUTPUTDIR)/ (Chromium, CPU 6x)"
 	@echo "make bench-phone  2G visits with and without the service worker, first-visit and Lưu bytes of $(OUTPUTDIR)/ [PHONE_BASELINE=old-output]"
 	@echo "make fuzz       fuzz the YAML, schema, spreadsheet and survey readers (FUZZ_SECONDS per target)"
@@ -95,6 +96,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write
 
 # The self-assessment page on a built site: bytes (gzip) and time to score at CPU 6x (docs/assessment.md).
+bench-national: $(STAMP)
+	nice -n 10 $(BIN)/python benchmarks/national.py --sample
+	nice -n 10 $(BIN)/python benchmarks/national.py --members 34 --products 1000 --search
+
 bench-self-assessment: $(STAMP)
 	$(BIN)/python scripts/self_assessment_bench.py $(OUTPUTDIR)
 

@@ -46,6 +46,7 @@ from chophien.site.content_pages import check_pelican_pages
 from chophien.site.discovery import Discovery, DiscoveryOptions
 from chophien.site.fingerprint import PageState, files_digest, fingerprint
 from chophien.site.media_list import media_list_text
+from chophien.site.national import gather, national_pages
 from chophien.site.page import Page
 from chophien.site.urls import member_catalogue, service_worker
 from chophien.volunteer.cms import write_admin
@@ -147,6 +148,14 @@ class CatalogueGenerator(Generator):
         if not self.prepared.ok and not config.show_errors:
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
             raise SystemExit(1)
+        # A national site (CHOPHIEN_FEDERATION): the members' catalogues, fetched before anything is
+        # written; a member that fails is left out or its previous copy used, never the build.
+        self.national = None
+        self.origins: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the members' (img, connect)
+        if config.federation:
+            with reported_write_faults():
+                self.national = gather(config, cache_dir)
+            self.origins = (self.national.img_origins, self.national.connect_origins)
         output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
         self.report_path = BuildReport.path_for(cache_dir, self.output_path)
         with reported_write_faults():
@@ -161,6 +170,8 @@ class CatalogueGenerator(Generator):
         self.env.auto_reload = False
         cache = self.prepared.image_cache
         templating.install(self.env, self.prepared.images, config, cache.size_of if cache else None)
+        if self.national is not None:  # the members' origins too (content pages keep the stricter one)
+            self.env.globals["CSP"] = postprocess.csp_meta(config.media_url, *self.origins)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
         self.discovery = Discovery(
             self.env,
@@ -196,6 +207,7 @@ class CatalogueGenerator(Generator):
             json.dumps(settings, sort_keys=True),
             json.dumps(photos),
             self.config.media_url,  # also when it comes from the environment, not the settings file
+            json.dumps(self.origins),
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
@@ -218,6 +230,7 @@ class CatalogueGenerator(Generator):
             json.dumps(sources),
             json.dumps(photos),
             self.config.media_url,
+            json.dumps(self.origins),
         ]
 
     def generate_context(self):
@@ -230,7 +243,9 @@ class CatalogueGenerator(Generator):
 
     def _check_owners(self) -> None:
         self.context["chophien_catalogue"] = self.prepared.catalogue
-        if self.prepared.ok:
+        if self.prepared.ok and self.national is not None:
+            self.pages = list(national_pages(self.national, self.today))
+        elif self.prepared.ok:
             self.pages = list(build_pages(self.prepared.catalogue, self.today))
         outputs = {page.save_as for page in self.pages} | set(SITE_FILES) | {"index.html"}
         written = []
@@ -414,8 +429,8 @@ class CatalogueGenerator(Generator):
                 if not target.is_file() or target.read_bytes() != text:
                     files.write_atomic(target, text)
         for name, text in (
-            ("_headers", postprocess.headers_file(self.config.media_url)),
-            (".htaccess", postprocess.htaccess_file(self.config.media_url)),
+            ("_headers", postprocess.headers_file(self.config.media_url, *self.origins)),
+            (".htaccess", postprocess.htaccess_file(self.config.media_url, *self.origins)),
         ):
             self._write_site_file(name, text)
         if minify:  # pages written by Pelican itself; the catalogue's were minified as rendered
@@ -588,12 +603,15 @@ def _add_template_helpers(pelican) -> None:
         return f"theme/{assets.get(relative, relative)}"
 
     settings.setdefault("JINJA_FILTERS", {}).update(templating.FILTERS)
-    try:  # Pelican's own pages (content/pages) get the same policy as the catalogue's
-        media_url = Settings.from_pelican(settings).media_url
+    # Pelican's own pages (content/pages) get the same policy as the catalogue's; a national site
+    # (site/national.py) has no cooperative, survey or order pages: base.html leaves their links out.
+    try:
+        chosen = Settings.from_pelican(settings)
+        media_url, national = chosen.media_url, bool(chosen.federation)
     except SettingsError:  # reported by the catalogue generator, which stops the build
-        media_url = ""
+        media_url, national = "", False
     settings.setdefault("JINJA_GLOBALS", {}).update(
-        templating.GLOBALS, asset=asset, **templating.media_globals(media_url)
+        templating.GLOBALS, asset=asset, NATIONAL=national, **templating.media_globals(media_url)
     )
 
 

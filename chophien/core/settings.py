@@ -119,6 +119,13 @@ class Settings:
         "Folder of the build caches (photos, parsed files, page fingerprints). Empty: `.cache` beside the content folder.",
         environ=True,
     )
+    federation: str = _field(
+        "CHOPHIEN_FEDERATION",
+        "",
+        "Path of a federation.yaml: the build becomes a national site, whose listings and search join the "
+        "member sites it names (docs/federation.md). Empty: an ordinary site.",
+        environ=True,
+    )
     federation_timeout: int = _field(
         "CHOPHIEN_FEDERATION_TIMEOUT",
         20,

@@ -25,6 +25,7 @@ from chophien.site.head import PageHeads
 from chophien.site.search import (
     INDEXED_PAGE,
     cooperative_record,
+    index_placeholder,
     index_site,
     inputs_digest,
     pagefind_version,
@@ -42,6 +43,7 @@ class DiscoveryOptions:
     tagline: str
     content_dir: str
     search_index: bool = True  # False skips Pagefind (the previous bundle stays)
+    national: bool = False  # a national site (CHOPHIEN_FEDERATION): a bundle to merge members' into
     media_url: str = ""  # CHOPHIEN_MEDIA_URL: where the photos of previews, feeds and search results are
 
     @classmethod
@@ -53,6 +55,7 @@ class DiscoveryOptions:
             tagline=settings.tagline,
             content_dir=settings.content_path,
             search_index=settings.search_index,  # False: quick local rebuilds of huge catalogues
+            national=bool(settings.federation),
             media_url=settings.media_url,
         )
 
@@ -118,9 +121,12 @@ class Discovery:
         if not self.search_enabled:
             return None
         indexed = {name: value for name, value in state.current.items() if INDEXED_PAGE.fullmatch(name)}
-        if not indexed:
+        if not indexed and self.options.national:
+            run = index_placeholder(output, self.marker)  # the members' indexes are merged into it
+        elif not indexed:
             return None  # with no page carrying data-pagefind-body, Pagefind would index whole pages
-        run = index_site(output, self.marker, inputs_digest(indexed))
+        else:
+            run = index_site(output, self.marker, inputs_digest(indexed))
         if not run.skipped:
             print(
                 f"Tìm kiếm: Pagefind {pagefind_version()} · {run.summary} · {run.seconds:.1f} s",

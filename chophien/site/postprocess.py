@@ -30,23 +30,30 @@ CSP = (
     "img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
 # A <meta> policy cannot carry frame-ancestors (browsers ignore it there, with a console warning).
 CSP_META = CSP.replace("; frame-ancestors 'none'", "")
 
 
-def csp(media_url: str = "") -> str:
+def csp(media_url: str = "", img_origins=(), connect_origins=()) -> str:
     """The policy of every page: CSP, with CHOPHIEN_MEDIA_URL's origin (when set) added to img-src
-    (the photos) and connect-src (the service worker fetches photos for "Lưu"), and nowhere else."""
-    if not media_url:
-        return CSP
-    allowed = urls.origin(media_url)
-    return CSP.replace("img-src 'self'", f"img-src 'self' {allowed}").replace(
-        "connect-src 'self'", f"connect-src 'self' {allowed}"
-    )
+    (the photos) and connect-src (the service worker fetches photos for "Lưu"), and a national
+    site's member origins (site/national.py: *img_origins* for their photos, *connect_origins* for
+    their search bundles, all named in federation.yaml by the site's owner); nowhere else."""
+    media = [urls.origin(media_url)] if media_url else []
+    images = list(dict.fromkeys([*media, *img_origins]))
+    connect = list(dict.fromkeys([*media, *connect_origins]))
+    policy = CSP
+    if images:
+        policy = policy.replace("img-src 'self'", " ".join(("img-src 'self'", *images)))
+    if connect:
+        policy = policy.replace("connect-src 'self'", " ".join(("connect-src 'self'", *connect)))
+    return policy
 
 
-def csp_meta(media_url: str = "") -> str:
-    return csp(media_url).replace("; frame-ancestors 'none'", "")
+def csp_meta(media_url: str = "", img_origins=(), connect_origins=()) -> str:
+    return csp(media_url, img_origins, connect_origins).replace("; frame-ancestors 'none'", "")
 
 
 # The editors' page loads Decap CMS from its CDN and talks to GitHub (docs/cms.md).
@@ -192,11 +199,12 @@ def remove_orphan_siblings(output: Path) -> int:
     return removed
 
 
-def headers_file(media_url: str = "") -> str:
-    """`_headers` for Netlify and Cloudflare Pages (*media_url*: CHOPHIEN_MEDIA_URL, in the policy)."""
+def headers_file(media_url: str = "", img_origins=(), connect_origins=()) -> str:
+    """`_headers` for Netlify and Cloudflare Pages (the policy: csp() of the same arguments)."""
     lines = ["/*"]
     lines += [f"  {name}: {value}" for name, value in SECURITY_HEADERS.items()]
-    lines += [f"  Content-Security-Policy: {csp(media_url)}", f"  Cache-Control: {SHORT_CACHE}", ""]
+    policy = csp(media_url, img_origins, connect_origins)
+    lines += [f"  Content-Security-Policy: {policy}", f"  Cache-Control: {SHORT_CACHE}", ""]
     # The search bundle keeps fixed names (pagefind.js, the WebAssembly file) across versions: short cache.
     for pattern in ("/theme/css/*", "/theme/js/*", f"/{urls.MEDIA}*"):
         lines += [pattern, f"  Cache-Control: {LONG_CACHE}", ""]
@@ -216,7 +224,7 @@ _SHARED_PATTERN = "|".join(
 )
 
 
-def htaccess_file(media_url: str = "") -> str:
+def htaccess_file(media_url: str = "", img_origins=(), connect_origins=()) -> str:
     """`.htaccess` for Apache shared hosting: headers, caching, precompressed files, no sources.
 
     Paths may start with /releases/<id>/: FTP publishing serves each release from its folder
@@ -235,7 +243,7 @@ AddType application/manifest+json .webmanifest
 
 <IfModule mod_headers.c>
 {header_lines}
-  Header always set Content-Security-Policy "{csp(media_url)}"
+  Header always set Content-Security-Policy "{csp(media_url, img_origins, connect_origins)}"
   <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/admin/#">
     Header always set Content-Security-Policy "{ADMIN_CSP}"
   </If>

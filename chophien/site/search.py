@@ -291,7 +291,28 @@ def _bundle_intact(bundle: Path, files: dict) -> bool:
     )
 
 
-def index_site(output: Path, marker: Path | None = None, digest: str = "") -> IndexRun:
+# A national site has no product pages of its own (site/national.py): its bundle, which loads
+# Pagefind's WebAssembly and merges the members' indexes in the browser, indexes this one page,
+# whose only word no buyer types; search.js shows only the members' (absolute) results there.
+PLACEHOLDER_PAGE = (
+    '<!DOCTYPE html><html lang="vi"><head><title>chophien</title></head>'
+    '<body><main data-pagefind-body><h1>chophienquocgia</h1></main></body></html>'
+)
+
+
+def index_placeholder(output: Path, marker: Path | None = None) -> IndexRun:
+    """The search bundle of a national site: Pagefind over PLACEHOLDER_PAGE, unless already there."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="chophien-search-") as folder:
+        (Path(folder) / "index.html").write_text(PLACEHOLDER_PAGE, encoding="utf-8")
+        digest = inputs_digest({"placeholder": hashlib.sha256(PLACEHOLDER_PAGE.encode()).hexdigest()})
+        return index_site(output, marker, digest, source=Path(folder), glob="index.html")
+
+
+def index_site(
+    output: Path, marker: Path | None = None, digest: str = "", source: Path | None = None, glob: str = GLOB
+) -> IndexRun:
     """Build output/pagefind/ from the written pages, replacing the previous bundle whole.
 
     Pagefind leaves files of an earlier index behind, so the bundle is written into a fresh
@@ -307,7 +328,7 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
     if marker and digest and _unchanged(target, marker, digest):
         return IndexRun(skipped=True)
     started = time.monotonic()
-    stdout = _run_pagefind(output, fresh)
+    stdout = _run_pagefind(source or output, fresh, glob)
     stabilise(fresh)  # same content, same bytes (Pagefind orders filters at random)
     if target.exists():
         target.rename(old)
@@ -331,7 +352,7 @@ def _unchanged(target: Path, marker: Path, digest: str) -> bool:
         return False
 
 
-def _run_pagefind(output: Path, fresh: Path) -> str:
+def _run_pagefind(output: Path, fresh: Path, glob: str = GLOB) -> str:
     """Index *output* into *fresh*, without Pagefind's own interfaces; its report (stdout)."""
     result = subprocess.run(
         [
@@ -341,7 +362,7 @@ def _run_pagefind(output: Path, fresh: Path) -> str:
             "--site",
             str(output),
             "--glob",
-            GLOB,
+            glob,
             "--output-path",
             str(fresh),
         ],

@@ -74,6 +74,7 @@ GLOBALS: dict = {
     "urls": urls,
     "enumerator_data": enumerator_data,
     "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS,
+    "NATIONAL": False,  # a national build (site/national.py): the Pelican adapter sets it
 }
 
 
@@ -127,6 +128,28 @@ def picture_markup(
     )
 
 
+def remote_picture_markup(photo, sizes: str, eager: bool, css_class: str) -> Markup:
+    """A member site's photo on the national site (site/national.py): its own absolute addresses,
+    one per format, already checked to be on an origin federation.yaml names."""
+    sources = Markup("").join(
+        Markup('<source type="image/{}" srcset="{}" sizes="{}">').format(kind, url, sizes)
+        for kind, url in (("avif", photo.avif), ("webp", photo.webp))
+        if url
+    )
+    loading = ' fetchpriority="high" decoding="async"' if eager else ' loading="lazy" decoding="async"'
+    return Markup(
+        '<picture>{sources}<img class="{cls}" src="{src}" width="{w}" height="{h}" alt="{alt}"{loading}></picture>'
+    ).format(
+        sources=sources,
+        cls=css_class,
+        src=photo.jpg,
+        w=photo.width,
+        h=photo.height,
+        alt=photo.alt,
+        loading=Markup(loading),
+    )
+
+
 def install(
     env,
     images: dict[str, ProcessedImage],
@@ -156,6 +179,8 @@ def install(
         css_class: str = "",
     ) -> Markup:
         key = (image, siteurl, sizes, eager, css_class)
+        if key not in pictures and getattr(image, "remote", False):
+            pictures[key] = remote_picture_markup(image, sizes, eager, css_class)
         if key not in pictures:
             pictures[key] = picture_markup(
                 photo(image), image.alt if image else "", siteurl, sizes, eager, css_class, settings.media_url

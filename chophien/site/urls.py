@@ -35,6 +35,12 @@ def absolute(base: str, url: str) -> str:
     return f"{base}/{url}"
 
 
+def link(siteurl: str, url: str) -> str:
+    """A link's href: *url* under *siteurl*, or *url* itself when it is already absolute (the
+    national site's cards link to the members' product pages: site/national.py)."""
+    return url if url.startswith(("https://", "http://")) else f"{siteurl}/{url}"
+
+
 def base_path(base: str) -> str:
     """The path part of *base* ("" at a domain root, "/repo" under a sub-path)."""
     after_scheme = base.split("://", 1)[-1]
