@@ -87,22 +87,28 @@ def _srcset(siteurl: str, variants) -> str:
 def picture_markup(
     info: ProcessedImage | None, alt: str, siteurl: str, sizes: str, eager: bool, css_class: str
 ) -> Markup:
-    """`<picture>` with AVIF and WebP sources and a JPEG `<img>` (explicit size, lazy unless eager)."""
+    """`<picture>` with AVIF and WebP sources at every width and the one JPEG as `<img src>`
+    (explicit size, lazy unless eager). Browsers without WebP get that JPEG (docs/photos.md)."""
     if info is None or not info.derivatives:
         return Markup(
             '<span class="{} nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>'
         ).format(css_class)
     main = info.fallback(480)
     loading = ' fetchpriority="high" decoding="async"' if eager else ' loading="lazy" decoding="async"'
+    jpegs = info.variants("jpg")
+    # One JPEG (today's pipeline): no srcset on the <img>, a single candidate would add nothing.
+    jpg_srcset = (
+        Markup(' srcset="{}" sizes="{}"').format(_srcset(siteurl, jpegs), sizes) if len(jpegs) > 1 else ""
+    )
     return Markup(
         '<picture><source type="image/avif" srcset="{avif}" sizes="{sizes}">'
         '<source type="image/webp" srcset="{webp}" sizes="{sizes}">'
-        '<img class="{cls}" src="{src}" srcset="{jpg}" sizes="{sizes}" width="{w}" height="{h}" alt="{alt}" '
+        '<img class="{cls}" src="{src}"{jpg} width="{w}" height="{h}" alt="{alt}" '
         'style="background:{colour}"{loading}></picture>'
     ).format(
         avif=_srcset(siteurl, info.variants("avif")),
         webp=_srcset(siteurl, info.variants("webp")),
-        jpg=_srcset(siteurl, info.variants("jpg")),
+        jpg=jpg_srcset,
         sizes=sizes,
         cls=css_class,
         src=absolute(siteurl, urls.media(main.name)),
