@@ -4,7 +4,7 @@ Thousands of overlapping shapes at every scale plus sensor-like noise: edges eve
 to compress than most real photos, so derivative sizes measured on it are pessimistic. Shared by
 scripts/image_sizes.py (the budget table of docs/photos.md) and benchmarks/run.py (`--photos
 realistic`, the scale table of docs/benchmarks.md). The shapes follow *seed*; the noise is
-Pillow's `effect_noise` (C `rand()`), so the bytes differ from run to run, the statistics do not.
+Pillow's `effect_noise` (two runs of `make bench` gave byte-identical photos).
 """
 
 from __future__ import annotations
