@@ -209,7 +209,10 @@ def pages_size(size: int, work: Path) -> dict:
     if result.returncode or '"exit": 0' not in result.stdout:
         raise RuntimeError(result.stdout[-2000:] + result.stderr[-3000:])
     pages, page_files = _tree_bytes(work / "out", skip="media")
-    return {"size": size, "pages_bytes": pages, "page_files": page_files}
+    sidecars = sum(
+        p.stat().st_size for p in (work / "out").rglob("*") if p.suffix in (".br", ".gz") and p.is_file()
+    )
+    return {"size": size, "pages_bytes": pages, "page_files": page_files, "sidecar_bytes": sidecars}
 
 
 def _mb(n: float) -> str:
@@ -222,6 +225,11 @@ def _mb(n: float) -> str:
 
 def _hours(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
+
+
+def _sidecars(row: dict) -> str:
+    """The precompressed `.br`/`.gz` copies' share of the pages (a host that compresses itself needs none)."""
+    return f" ({_mb(row['sidecar_bytes'])} of them .br/.gz)" if row.get("sidecar_bytes") else ""
 
 
 def photo_table(sample: dict, sizes: list[dict]) -> str:
@@ -244,7 +252,7 @@ def photo_table(sample: dict, sizes: list[dict]) -> str:
             f"| {row['size']:,} | {photos:,} | {_mb(photos * sample['original_bytes'])} | {_mb(media)} "
             f"| {photos * sample['files']:,.0f} | {_hours(photos * sample['cpu_seconds'] / CORES)} "
             f"| {_mb(photos * sample['cache_bytes'])} ({photos * sample['cache_bytes'] / ACTIONS_CACHE_LIMIT:.0%} of 10 GB) "
-            f"| {_mb(row['pages_bytes'])}, {row['page_files']:,} files "
+            f"| {_mb(row['pages_bytes'])}, {row['page_files']:,} files{_sidecars(row)} "
             f"| {_mb(site)} ({site / PAGES_LIMIT:.0%} of 1 GB) | {_mb(row['pages_bytes'])} ({row['pages_bytes'] / PAGES_LIMIT:.0%}) |"
         )
     return "\n".join(lines)
