@@ -233,7 +233,8 @@ def _sidecars(row: dict) -> str:
 
 
 def photo_table(sample: dict, sizes: list[dict]) -> str:
-    """The scale table: per photo measured, per catalogue size extrapolated (pages measured)."""
+    """The scale table: per photo measured, per catalogue size extrapolated; pages measured (≈: a row
+    given as `estimated`, e.g. scaled from another build)."""
     formats = ", ".join(f"{k} {_mb(v)}" for k, v in sample["by_format"].items())
     lines = [
         f"Per photo, measured on {sample['photos']} distinct 12 MP photos: original {_mb(sample['original_bytes'])}, "
@@ -252,7 +253,7 @@ def photo_table(sample: dict, sizes: list[dict]) -> str:
             f"| {row['size']:,} | {photos:,} | {_mb(photos * sample['original_bytes'])} | {_mb(media)} "
             f"| {photos * sample['files']:,.0f} | {_hours(photos * sample['cpu_seconds'] / CORES)} "
             f"| {_mb(photos * sample['cache_bytes'])} ({photos * sample['cache_bytes'] / ACTIONS_CACHE_LIMIT:.0%} of 10 GB) "
-            f"| {_mb(row['pages_bytes'])}, {row['page_files']:,} files{_sidecars(row)} "
+            f"| {'≈ ' if row.get('estimated') else ''}{_mb(row['pages_bytes'])}, {row['page_files']:,} files{_sidecars(row)} "
             f"| {_mb(site)} ({site / PAGES_LIMIT:.0%} of 1 GB) | {_mb(row['pages_bytes'])} ({row['pages_bytes'] / PAGES_LIMIT:.0%}) |"
         )
     return "\n".join(lines)
