@@ -242,7 +242,7 @@ def photo_table(sample: dict, sizes: list[dict]) -> str:
         f"{_mb(sample['cache_bytes'])}, encode {sample['cpu_seconds']:.2f} CPU s "
         f"(wall {sample['wall_seconds']:.0f} s for the {sample['photos']} on {CORES} shared cores).",
         "",
-        "| products | photos (1.5 each) | originals | output media | media files | cold encode, 2 cores | photo cache | pages (measured) | site with media | site, media on MEDIA_URL |",
+        "| products | photos (1.5 each) | originals | output media | media files | cold encode, 2 cores | photo cache | pages (measured; ≈ estimated) | site with media | site, media on MEDIA_URL (pages only) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in sizes:
