@@ -15,7 +15,7 @@ CACHEDIR := $(or $(CHOPHIEN_CACHE_PATH),.cache)
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-self-assessment bench-phone audit publish rollback
+.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-national bench-self-assessment bench-phone audit publish rollback publish-media publish-media-gc
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
@@ -26,9 +26,11 @@ help:
 	@echo "make cms        install the /admin/ CMS from npm (cms/package-lock.json), served by the site itself"
 	@echo "make serve      serve $(OUTPUTDIR)/ without rebuilding"
 	@echo "make lint       ruff on the code, actionlint on .github/workflows/"
+	@echo "make bench-national  national build time and merged first-search bytes: 3 sample members, 34 simulated × 1,000 products"
 	@echo "make bench-self-assessment  bytes and time to score of /danh-gia/tu-danh-gia/ in $(OUTPUTDIR)/ (Chromium, CPU 6x)"
 	@echo "make bench-phone  2G visits with and without the service worker, first-visit and Lưu bytes of $(OUTPUTDIR)/ [PHONE_BASELINE=old-output]"
 	@echo "make fuzz       fuzz the YAML, schema, spreadsheet and survey readers (FUZZ_SECONDS per target)"
+	@echo "make publish-media  build, then upload new photos to CHOPHIEN_MEDIA_BUCKET (docs/publishing.md); make publish-media-gc deletes unused ones"
 	@echo "make audit      quality gates: two builds, budgets, HTML, links, axe, Lighthouse, photos (docs/quality-gates.md)"
 
 $(STAMP): pyproject.toml
@@ -96,6 +98,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write $(if $(BENCH_PHOTOS),--photos $(BENCH_PHOTOS))
 
 # The self-assessment page on a built site: bytes (gzip) and time to score at CPU 6x (docs/assessment.md).
+bench-national: $(STAMP)
+	nice -n 10 $(BIN)/python benchmarks/national.py --sample
+	nice -n 10 $(BIN)/python benchmarks/national.py --members 34 --products 1000 --search
+
 bench-self-assessment: $(STAMP)
 	$(BIN)/python scripts/self_assessment_bench.py $(OUTPUTDIR)
 
@@ -116,6 +122,19 @@ publish: $(STAMP) $(CMS_NODE)
 
 rollback: $(STAMP)
 	$(BIN)/python scripts/publish.py rollback
+
+# Photos on an S3-compatible bucket (docs/publishing.md, "Photos on object storage"), with a build that
+# set CHOPHIEN_MEDIA_URL (its public address): `make publish` uploads them itself, before the pages;
+# publish-media uploads only them (new ones; then the release's manifest), publish-media-gc deletes
+# those none of the newest CHOPHIEN_MEDIA_KEEP releases uses (MEDIA_GC_DRY_RUN=1: only say which).
+#   make publish-media CHOPHIEN_MEDIA_URL=https://anh.example.vn/cho/ CHOPHIEN_MEDIA_BUCKET=s3://bucket/cho [CHOPHIEN_MEDIA_ENDPOINT=https://…]
+MEDIA_GC_DRY_RUN ?=
+publish-media: $(STAMP) $(CMS_NODE)
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
+	$(BIN)/python scripts/publish_media.py upload $(OUTPUTDIR)
+
+publish-media-gc: $(STAMP)
+	$(BIN)/python scripts/publish_media.py gc $(if $(MEDIA_GC_DRY_RUN),--dry-run)
 
 # Quality gates (docs/quality-gates.md). Installs its own tools: Playwright into the venv, the
 # pinned npm tools (Nu checker, axe-core, Lighthouse) from audit/package-lock.json; Java and

@@ -190,6 +190,15 @@ def cmd_images(args) -> int:
 
     content = Path(args.content_dir)
     catalogue, problems, _files = load_catalogue(content)
+    if args.lfs_needed:  # CI: `git lfs pull --include` these, and no other photo (docs/scale.md §3)
+        from chophien.photos.cache import ImageCache
+
+        settings = Settings.from_environ()
+        cache = ImageCache(Path(settings.cache_folder(content.resolve())) / "images")
+        jobs = [(content / image.source, image.source) for image in catalogue.referenced_images()]
+        for path in dict.fromkeys(cache.lfs_needed(jobs)):
+            print(path.as_posix())
+        return 0
     if problems.errors:
         print(render_human(problems, args.lang))
         return 1
@@ -269,6 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--fix",
         action="store_true",
         help="thu nhỏ ảnh quá lớn tại chỗ (2048 px, chất lượng 85, bỏ siêu dữ liệu)",
+    )
+    images.add_argument(
+        "--lfs-needed",
+        action="store_true",
+        help="in các ảnh là con trỏ Git LFS chưa có trong bộ nhớ đệm, mỗi dòng một tệp: chỉ cần "
+        "`git lfs pull` các ảnh đó (list Git LFS pointers whose derivatives are not cached)",
     )
     images.add_argument("--lang", choices=("vi", "en"), default=Settings.from_environ().lang)
     images.set_defaults(func=cmd_images)

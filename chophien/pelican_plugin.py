@@ -38,15 +38,17 @@ from chophien.core.text import collation_key, remove_unsafe
 from chophien.formats.markup import sanitize
 from chophien.photos.cache import settings_key
 from chophien.site import fingerprint as fingerprints
-from chophien.site import offline, postprocess, templating
+from chophien.site import offline, postprocess, templating, urls
 from chophien.site.build import prepare
 from chophien.site.build_report import BuildReport
 from chophien.site.catalogue_pages import build_pages
 from chophien.site.content_pages import check_pelican_pages
 from chophien.site.discovery import Discovery, DiscoveryOptions
 from chophien.site.fingerprint import PageState, files_digest, fingerprint
+from chophien.site.media_list import media_list_text
+from chophien.site.national import gather, national_pages
 from chophien.site.page import Page
-from chophien.site.urls import service_worker
+from chophien.site.urls import member_catalogue, service_worker
 from chophien.volunteer.cms import write_admin
 
 logger = logging.getLogger(__name__)
@@ -55,7 +57,15 @@ logger = logging.getLogger(__name__)
 _active = None
 _worker = None  # (generator, pages) of a forked render worker: set only in the workers (_adopt)
 CHECKED_PAGES = "chophien_checked_pages"  # context key: content/pages files the check passed
-SITE_FILES = ("_headers", ".htaccess", "robots.txt", "sitemap.xml", "admin/index.html", "admin/config.yml")
+SITE_FILES = (
+    "_headers",
+    ".htaccess",
+    "robots.txt",
+    "sitemap.xml",
+    "admin/index.html",
+    "admin/config.yml",
+    member_catalogue(),
+)
 _lock: files.OutputLock | None = None  # held from a build's start to its end (released by the next one too)
 # Faults of the machine, not of the content: a message, not a traceback.
 WRITE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
@@ -138,6 +148,14 @@ class CatalogueGenerator(Generator):
         if not self.prepared.ok and not config.show_errors:
             # SystemExit, not an exception: Pelican would log a traceback for content mistakes.
             raise SystemExit(1)
+        # A national site (CHOPHIEN_FEDERATION): the members' catalogues, fetched before anything is
+        # written; a member that fails is left out or its previous copy used, never the build.
+        self.national = None
+        self.origins: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the members' (img, connect)
+        if config.federation:
+            with reported_write_faults():
+                self.national = gather(config, cache_dir)
+            self.origins = (self.national.img_origins, self.national.connect_origins)
         output_key = hashlib.sha256(os.path.realpath(self.output_path).encode()).hexdigest()[:12]
         self.report_path = BuildReport.path_for(cache_dir, self.output_path)
         with reported_write_faults():
@@ -152,6 +170,8 @@ class CatalogueGenerator(Generator):
         self.env.auto_reload = False
         cache = self.prepared.image_cache
         templating.install(self.env, self.prepared.images, config, cache.size_of if cache else None)
+        if self.national is not None:  # the members' origins too (content pages keep the stricter one)
+            self.env.globals["CSP"] = postprocess.csp_meta(config.media_url, *self.origins)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
         self.discovery = Discovery(
             self.env,
@@ -186,6 +206,8 @@ class CatalogueGenerator(Generator):
             cache_version.cache_version(),  # all the package's code and data, libraries, Python
             json.dumps(settings, sort_keys=True),
             json.dumps(photos),
+            self.config.media_url,  # also when it comes from the environment, not the settings file
+            json.dumps(self.origins),
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
@@ -207,6 +229,8 @@ class CatalogueGenerator(Generator):
             self.templates_digest,
             json.dumps(sources),
             json.dumps(photos),
+            self.config.media_url,
+            json.dumps(self.origins),
         ]
 
     def generate_context(self):
@@ -219,7 +243,9 @@ class CatalogueGenerator(Generator):
 
     def _check_owners(self) -> None:
         self.context["chophien_catalogue"] = self.prepared.catalogue
-        if self.prepared.ok:
+        if self.prepared.ok and self.national is not None:
+            self.pages = list(national_pages(self.national, self.today))
+        elif self.prepared.ok:
             self.pages = list(build_pages(self.prepared.catalogue, self.today))
         outputs = {page.save_as for page in self.pages} | set(SITE_FILES) | {"index.html"}
         written = []
@@ -324,7 +350,7 @@ class CatalogueGenerator(Generator):
         self._render_all(writer, [page for page in pages if self._changed(page, values[page.save_as])])
         coops = sorted(self.prepared.catalogue.cooperatives.values(), key=lambda c: collation_key(c.name))
         write_admin(Path(self.output_path), [(c.slug, c.name) for c in coops], self.config)
-        media = Path(self.output_path) / "media"
+        media = Path(self.output_path) / urls.MEDIA
         media.mkdir(parents=True, exist_ok=True)
         cache = self.prepared.image_cache
         encoding = f"media:{settings_key()}"  # names carry the photo's hash, not the encoder settings
@@ -334,12 +360,26 @@ class CatalogueGenerator(Generator):
                 # Kept when it has the size and mtime recorded; else a hard link to the (checked)
                 # cache file replaces it, whatever truncated or replaced it.
                 self.report.photos += 1
-                if not self.state.unchanged(f"media/{derivative.name}", encoding, target):
+                if not self.state.unchanged(urls.media(derivative.name), encoding, target):
                     files.share_file(cache.path_of(derivative), target)
                     self.report.photos_linked += 1
+        if (
+            self.config.media_url
+        ):  # served from a bucket: `make publish` reads this list (publishing/media.py)
+            self._write_site_file(
+                urls.media_list(), media_list_text(self.config.media_url, self.prepared.images), "media-list"
+            )
         self.discovery.write_files(
             Path(self.output_path), self.state, pages, self.pelican_files(), self.build_digest
         )
+
+    def _write_site_file(self, name: str, text: str, kind: str = "headers") -> None:
+        """A small generated file of the site (headers files, the media list): kept by the page state,
+        written when its text changed, removed by the next build that does not write it."""
+        self.state.current[name] = kind
+        path = Path(self.output_path) / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            files.write_text(path, text)
 
     def _pelican_wrote(self, path, **_context) -> None:
         """Pelican's `content_written` signal: one file its writer wrote."""
@@ -389,13 +429,10 @@ class CatalogueGenerator(Generator):
                 if not target.is_file() or target.read_bytes() != text:
                     files.write_atomic(target, text)
         for name, text in (
-            ("_headers", postprocess.headers_file()),
-            (".htaccess", postprocess.htaccess_file()),
+            ("_headers", postprocess.headers_file(self.config.media_url, *self.origins)),
+            (".htaccess", postprocess.htaccess_file(self.config.media_url, *self.origins)),
         ):
-            self.state.current[name] = "headers"
-            path = output / name
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                files.write_text(path, text)
+            self._write_site_file(name, text)
         if minify:  # pages written by Pelican itself; the catalogue's were minified as rendered
             for path in output.rglob("*.html"):
                 relative = path.relative_to(output)
@@ -566,7 +603,16 @@ def _add_template_helpers(pelican) -> None:
         return f"theme/{assets.get(relative, relative)}"
 
     settings.setdefault("JINJA_FILTERS", {}).update(templating.FILTERS)
-    settings.setdefault("JINJA_GLOBALS", {}).update(templating.GLOBALS, asset=asset)
+    # Pelican's own pages (content/pages) get the same policy as the catalogue's; a national site
+    # (site/national.py) has no cooperative, survey or order pages: base.html leaves their links out.
+    try:
+        chosen = Settings.from_pelican(settings)
+        media_url, national = chosen.media_url, bool(chosen.federation)
+    except SettingsError:  # reported by the catalogue generator, which stops the build
+        media_url, national = "", False
+    settings.setdefault("JINJA_GLOBALS", {}).update(
+        templating.GLOBALS, asset=asset, NATIONAL=national, **templating.media_globals(media_url)
+    )
 
 
 def _finalize(_pelican) -> None:

@@ -4,6 +4,8 @@
 PUBLISH_TARGET=user@host:/srv/chophien scripts/publish.py publish output [--keep 5]   (rsync, symlink)
 PUBLISH_TARGET=ftp://user@ftp.host.vn/public_html PUBLISH_FTP_PASSWORD=… scripts/publish.py publish
 PUBLISH_TARGET=… scripts/publish.py rollback
+A build made with CHOPHIEN_MEDIA_URL sends its photos and the release's manifest to CHOPHIEN_MEDIA_BUCKET
+first (scripts/publish_media.py, chophien/publishing/media.py), then its pages without media/.
 See chophien/publishing/ (common, rsync, ftp) and docs/publishing.md.
 """
 
@@ -13,8 +15,9 @@ import os
 import subprocess
 import sys
 
+from chophien.core.settings import Settings, SettingsError
 from chophien.publishing import ftp as publish_ftp
-from chophien.publishing.common import PublishError, check_keep, release_name
+from chophien.publishing.common import PublishError, check_keep, photos_elsewhere, release_name
 from chophien.publishing.rsync import Target, publish, rollback
 
 
@@ -33,6 +36,10 @@ def main() -> int:
     try:
         keep = check_keep(args.keep)
         name = release_name(dt.datetime.now(dt.UTC), commit())
+        if args.action == "publish" and photos_elsewhere(args.output):
+            # Built with CHOPHIEN_MEDIA_URL: the photos and the release's manifest go to the bucket
+            # first (scripts/publish_media.py), then the pages, without media/ (docs/publishing.md).
+            log += publish_photos(args.output, name, args.dry_run)
         if args.target.startswith("ftp://"):
             log += ftp(args, name, keep)
         else:
@@ -58,6 +65,20 @@ def main() -> int:
     for line in log:
         print(line)
     return 0
+
+
+def publish_photos(output: str, release: str, dry_run: bool) -> list[str]:
+    from publish_media import store_of
+
+    from chophien.publishing import media
+
+    try:
+        store = store_of(Settings.from_environ())
+    except SettingsError as error:
+        raise PublishError(str(error)) from None
+    if dry_run:
+        return [f"ảnh → {store.bucket} (bản kê {store.bucket.manifest(release)})"]
+    return media.upload(output, store, release)
 
 
 def commit() -> str:

@@ -47,10 +47,17 @@ def git(repo: Path, *args: str) -> str:
 
 
 def make_repo(target: Path, content: Path = ROOT / "content") -> Path:
-    """A git repository holding a copy of *content* as content/, one commit on main."""
+    """A git repository holding a copy of *content* as content/, one commit on main.
+
+    With the project's `.gitattributes` and, where git-lfs is installed, Git LFS set up in the
+    repository: new photos go to LFS as in the real one (docs/scale.md §3).
+    """
     target.mkdir(parents=True)
     shutil.copytree(content, target / "content")
+    shutil.copyfile(ROOT / ".gitattributes", target / ".gitattributes")
     git(target, "init", "-q", "-b", "main")
+    if shutil.which("git-lfs"):
+        git(target, "lfs", "install", "--local")
     git(target, "add", "-A")
     git(target, "commit", "-q", "-m", "sample content")
     return target

@@ -203,6 +203,7 @@ LAYERS = (
     "photos",
     "catalogue",
     "assessment",
+    "federation",
     "site",
     "publishing",
     "quality",

@@ -88,7 +88,7 @@ def actionlint(folder: Path, *files: str) -> subprocess.CompletedProcess:
 
 def test_workflows_pass_actionlint():
     files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / ".github/workflows").glob("*.y*ml"))
-    assert files == [".github/workflows/pr.yml", ".github/workflows/publish.yml"]
+    assert files == [".github/workflows/lfs.yml", ".github/workflows/pr.yml", ".github/workflows/publish.yml"]
     result = actionlint(ROOT, *files)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
@@ -125,7 +125,7 @@ def test_pages_upload_wraps_a_current_upload_artifact():
 
 
 def test_checkouts_leave_no_token_for_later_steps():
-    for name in ("pr.yml", "publish.yml"):
+    for name in ("lfs.yml", "pr.yml", "publish.yml"):
         workflow = yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))
         checkouts = [
             step
@@ -134,3 +134,31 @@ def test_checkouts_leave_no_token_for_later_steps():
             if step.get("uses", "").startswith("actions/checkout@")
         ]
         assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts), name
+
+
+def test_builds_fetch_the_lfs_photos_from_a_cache_keyed_by_the_pointers():
+    """A build without `git lfs pull` would stop at every photo in LFS (a pointer): both builds fetch
+    them first, the objects cached under the list of pointers, before any code of the repository runs."""
+    for name in ("pr.yml", "publish.yml"):
+        jobs = yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))["jobs"]
+        job = next(iter(jobs.values()))  # the build (publish.yml's deploy job only deploys)
+        runs = [step.get("run", "") for step in job["steps"]]
+        listed = runs.index("git lfs ls-files --long | cut -d ' ' -f1 | sort > .lfs-objects")
+        cache = job["steps"][listed + 1]
+        assert cache["uses"].startswith("actions/cache@") and cache["with"]["path"] == ".git/lfs/objects"
+        assert cache["with"]["key"] == "lfs-${{ hashFiles('.lfs-objects') }}"
+        pull = next(i for i, run in enumerate(runs) if run.rstrip().endswith("lfs pull"))
+        install = next(i for i, run in enumerate(runs) if "pip install" in run)
+        assert listed < pull < install, name
+
+
+def test_pull_requests_turn_web_uploads_into_lfs_pointers():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/lfs.yml").read_text(encoding="utf-8"))
+    convert, fork = workflow["jobs"]["chuyen-anh"], workflow["jobs"]["kiem-tra-fork"]
+    assert convert["permissions"] == {"contents": "write", "actions": "write"}
+    assert workflow["permissions"] == {"contents": "read"} and "permissions" not in fork
+    script = convert["steps"][1]["run"]
+    # The script of the base branch, never the pull request's own, and the token for the push only.
+    assert 'git show "$BASE_SHA:scripts/lfs_convert.py"' in script and "python3 scripts/" not in script
+    assert convert["steps"][2]["run"] == 'gh workflow run pr.yml --ref "$HEAD_REF"'
+    assert "--check" in fork["steps"][1]["run"]

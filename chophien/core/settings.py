@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -68,6 +69,45 @@ class Settings:
         "Formerly also spelled CHOPHIEN_SITE_URL (still read, with a warning).",
         environ=True,
     )
+    media_url: str = _field(
+        "CHOPHIEN_MEDIA_URL",
+        "",
+        "Public address the photos are served from (an S3-compatible bucket or a CDN in front of it, "
+        "docs/publishing.md), ending with `/`: `https://anh.example.vn/cho/`. https, or http only for "
+        "127.0.0.1/localhost. Every photo address the site writes (pages, previews, feeds, search, "
+        "don-hang.json, the service worker) starts with it, and the CSP allows its origin for images; "
+        "`make publish` then leaves `media/` off the page host (`make publish-media` uploads it). "
+        "Empty: `media/` on the site itself.",
+        environ=True,
+    )
+    media_bucket: str = _field(
+        "CHOPHIEN_MEDIA_BUCKET",
+        "",
+        "Where `make publish-media` uploads the photos: `s3://bucket` or `s3://bucket/prefix` "
+        "(CHOPHIEN_MEDIA_URL is this folder's public address). Credentials: boto3's usual chain "
+        "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/credentials, an instance role).",
+        environ=True,
+    )
+    media_endpoint: str = _field(
+        "CHOPHIEN_MEDIA_ENDPOINT",
+        "",
+        "The S3 API address of a provider other than AWS (`https://<account>.r2.cloudflarestorage.com`, "
+        "`https://s3.<region>.wasabisys.com`, a MinIO or SeaweedFS server). Empty: AWS S3.",
+        environ=True,
+    )
+    media_keep: int = _field(
+        "CHOPHIEN_MEDIA_KEEP",
+        5,
+        "`make publish-media-gc` keeps every photo that one of the newest this many releases uses.",
+        environ=True,
+    )
+    media_grace_days: int = _field(
+        "CHOPHIEN_MEDIA_GRACE_DAYS",
+        3,
+        "`make publish-media-gc` never deletes a photo uploaded less than this many days ago "
+        "(a publish still running elsewhere may need it).",
+        environ=True,
+    )
     sample_data: bool = _field(
         "CHOPHIEN_SAMPLE_DATA",
         False,
@@ -77,6 +117,26 @@ class Settings:
         "CHOPHIEN_CACHE_PATH",
         "",
         "Folder of the build caches (photos, parsed files, page fingerprints). Empty: `.cache` beside the content folder.",
+        environ=True,
+    )
+    federation: str = _field(
+        "CHOPHIEN_FEDERATION",
+        "",
+        "Path of a federation.yaml: the build becomes a national site, whose listings and search join the "
+        "member sites it names (docs/federation.md). Empty: an ordinary site.",
+        environ=True,
+    )
+    federation_timeout: int = _field(
+        "CHOPHIEN_FEDERATION_TIMEOUT",
+        20,
+        "National site: seconds to wait for a member site at each step of fetching its danh-muc.json (the whole "
+        "file within 3 times that); a slower member's previous copy is used (docs/federation.md).",
+        environ=True,
+    )
+    federation_max_mb: int = _field(
+        "CHOPHIEN_FEDERATION_MAX_MB",
+        32,
+        "National site: the largest member catalogue read, in MB once decompressed (32 MB is some 30,000 products).",
         environ=True,
     )
     today: dt.date | None = _field(
@@ -190,7 +250,47 @@ class SettingsError(ValueError):
 _EXPECTED = {
     "today": ("một ngày dạng NĂM-THÁNG-NGÀY", "a date as YEAR-MONTH-DAY", "2026-11-27"),
     "jobs": ("một số nguyên dương", "a positive whole number", "2"),
+    "federation_timeout": ("một số giây nguyên dương", "a positive whole number of seconds", "20"),
+    "federation_max_mb": ("một số MB nguyên dương", "a positive whole number of MB", "32"),
+    "media_url": (
+        "một địa chỉ https đầy đủ kết thúc bằng / (http chỉ cho 127.0.0.1 hoặc localhost), "
+        "không có ?, #, tên đăng nhập hay dấu cách",
+        "an absolute https address ending with / (http only for 127.0.0.1 or localhost), "
+        "without ?, #, user name or spaces",
+        "https://anh.example.vn/cho/",
+    ),
+    "media_bucket": (
+        "s3://TÊN-BUCKET hoặc s3://TÊN-BUCKET/THƯ-MỤC",
+        "s3://BUCKET or s3://BUCKET/FOLDER",
+        "s3://cho-phien-anh/media",
+    ),
+    "media_endpoint": (
+        "một địa chỉ http(s) đầy đủ của máy chủ S3",
+        "the absolute http(s) address of the S3 server",
+        "https://s3.ap-southeast-1.wasabisys.com",
+    ),
+    "media_keep": ("một số nguyên từ 1 trở lên", "a whole number of at least 1", "5"),
+    "media_grace_days": ("một số nguyên từ 0 trở lên", "a whole number of at least 0", "3"),
 }
+
+# CHOPHIEN_MEDIA_URL goes into attributes, srcset, JSON and the CSP header unencoded: only characters
+# that are harmless in all of them (no quote, space, comma, semicolon; docs/publishing.md).
+_MEDIA_URL = re.compile(r"(https?)://([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)")
+_LOCAL_HOSTS = ("127.0.0.1", "localhost")
+_BUCKET = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/[A-Za-z0-9._~/-]*)?")
+_ENDPOINT = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?")
+
+
+def media_url_value(value: str) -> str | None:
+    """CHOPHIEN_MEDIA_URL with its scheme and host in lower case, or None when it cannot be used (_EXPECTED)."""
+    host, slash, path = value.partition("://")[2].partition("/")
+    value = f"{value.partition('://')[0].lower()}://{host.lower()}{slash}{path}" if "://" in value else value
+    match = _MEDIA_URL.fullmatch(value)
+    if not match or not value.endswith("/") or "//" in match.group(4) or "/." in match.group(4):
+        return None
+    if match.group(1) == "http" and match.group(2) not in _LOCAL_HOSTS:
+        return None
+    return value
 
 
 def _refuse(cls, name: str, value) -> SettingsError:
@@ -210,6 +310,31 @@ def _convert(cls, name: str, value):
             return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
         if name == "jobs":
             return max(1, int(value))
+        if name in ("federation_timeout", "federation_max_mb"):
+            number = int(str(value).strip())
+            if number < 1:
+                raise ValueError(value)
+            return number
+        if name in ("media_keep", "media_grace_days"):
+            number = int(str(value).strip()) if not isinstance(value, bool) else None
+            if number is None or number < (1 if name == "media_keep" else 0):
+                raise ValueError(value)
+            return number
+        if name == "media_url":
+            text = str(value).strip()
+            if text and media_url_value(text) is None:
+                raise ValueError(value)
+            return media_url_value(text) if text else ""
+        if name == "media_bucket":
+            text = str(value).strip()
+            if text and not _BUCKET.fullmatch(text):
+                raise ValueError(value)
+            return text
+        if name == "media_endpoint":
+            text = str(value).strip()
+            if text and not _ENDPOINT.fullmatch(text):
+                raise ValueError(value)
+            return text.rstrip("/")
     except (TypeError, ValueError):
         raise _refuse(cls, name, value) from None
     if name == "search_index":  # only False turns it off (as `-e CHOPHIEN_SEARCH_INDEX=false` gives)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -19,13 +20,32 @@ from chophien.core.cache_version import cache_version
 from chophien.core.files import read_checked, remove_litter, report_damaged, write_checked
 from chophien.core.filestat import FileHashes
 from chophien.photos.encode import FALLBACK_FORMAT, FORMATS, SHARE_QUALITY, render_derivatives
-from chophien.photos.formats import suffix_problem
+from chophien.photos.formats import HEAD_BYTES, lfs_pointer_oid, suffix_problem
 from chophien.photos.geometry import FALLBACK_WIDTH, SHARE_SIZE, WIDTHS
 from chophien.photos.model import Derivative, ImageProblem, ProcessedImage
 from chophien.photos.names import SAFE_NAME, output_stem, tag_of
 from chophien.photos.progress import Progress
 
 UNREADABLE = "unreadable:"  # key prefix of a photo whose hash could not be read: its job reports why
+UNFETCHED = (
+    "lfs:"  # key prefix of a Git LFS pointer whose derivatives are not cached: its job says `git lfs pull`
+)
+POINTER_MAX = 1024  # a Git LFS pointer is smaller than this (the LFS specification)
+
+
+def lfs_oid(path: Path) -> str | None:
+    """The oid of the Git LFS pointer at *path* (the SHA-256 of the photo it stands for), else None.
+
+    Only a file smaller than POINTER_MAX is opened; a photo is never read here.
+    """
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size >= POINTER_MAX:
+            return None  # a FIFO or device is refused by the content walk, never opened here
+        with open(path, "rb") as handle:
+            return lfs_pointer_oid(handle.read(HEAD_BYTES))
+    except OSError:
+        return None
 
 
 def settings_key() -> str:
@@ -150,7 +170,7 @@ class ImageCache:
         *hashes* remembers each photo's content hash between builds (read only when changed).
         """
         results, pending = self._read_cached(jobs, hashes or FileHashes())
-        for folder in {key[:2] for key in pending if not key.startswith(UNREADABLE)}:
+        for folder in {key[:2] for key in pending if not key.startswith((UNREADABLE, UNFETCHED))}:
             remove_litter(self.dir / folder)  # a build killed while encoding into it
         outcomes = self._encode([group[0] for group in pending.values()])
         for outcome, group in zip(outcomes, pending.values(), strict=True):
@@ -169,13 +189,15 @@ class ImageCache:
         results: dict[str, ProcessedImage | ImageProblem] = {}
         pending: dict[str, list[tuple[Path, str]]] = {}
         for path, source in jobs:
+            oid = lfs_oid(path)
             try:
-                key = _key_of(hashes.sha256(path))
+                key = _key_of(oid or hashes.sha256(path))
             except OSError:
                 key = f"{UNREADABLE}{path}"  # the job reports the read error
             cached = _load_index(self.dir, key, source) if not key.startswith(UNREADABLE) else None
             if cached is None:
-                pending.setdefault(key, []).append((path, source))
+                # A pointer not cached is never grouped with the real photo: its job reads the pointer.
+                pending.setdefault(f"{UNFETCHED}{path}" if oid else key, []).append((path, source))
             else:
                 results[source] = cached
         return results, pending
@@ -203,6 +225,15 @@ class ImageCache:
         if encoded:
             self.encoded += 1
         results[source] = ImageProblem(*problem) if problem else _from_dict(processed)
+
+    def lfs_needed(self, jobs: list[tuple[Path, str]]) -> list[Path]:
+        """The paths among *jobs* that are Git LFS pointers with no cached derivatives: the photos a
+        build must fetch (`git lfs pull --include`), and no others."""
+        return [
+            path
+            for path, source in jobs
+            if (oid := lfs_oid(path)) and _load_index(self.dir, _key_of(oid), source) is None
+        ]
 
     def process(self, path: Path, source: str) -> ProcessedImage:
         """One photo (raises ImageProblem)."""

@@ -1,12 +1,15 @@
 """The photo formats the project accepts, and what a file is, told from its first bytes.
 
-ACCEPTED_FORMATS is the one list: the loader, the schema, `chophien images`, `chophien new` and
-the audit all use it, and no other decoder is ever run: a file is recognised by its first bytes
-(`sniff`) before Pillow sees it (chophien.photos.decode.open_accepted).
+ACCEPTED_FORMATS is the one list: the loader, the schema, `chophien images`, `chophien new`,
+the audit and the repository's `.gitattributes` (Git LFS, `lfs_attributes`) all use it, and no
+other decoder is ever run: a file is recognised by its first bytes (`sniff`) before Pillow sees it
+(chophien.photos.decode.open_accepted). A Git LFS pointer whose photo was never fetched
+(`git lfs pull`) is recognised too and gets its own message (`lfs_pointer_problem`).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from chophien.photos.model import ImageProblem
@@ -39,6 +42,91 @@ _KNOWN_OTHERS = (
     (b"GIF8", "ảnh GIF", "a GIF image"),
     (b"PK\x03\x04", "tệp nén ZIP", "a ZIP archive"),
 )
+
+
+# Git LFS pointer files (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md): what a clone
+# without Git LFS, or without `git lfs pull`, holds in place of each photo tracked in LFS.
+LFS_VERSION_LINE = b"version https://git-lfs.github.com/spec/v1"
+LFS_FETCH = "git lfs pull"
+_LFS_OID = re.compile(rb"sha256:[0-9a-f]{64}")
+_LFS_SIZE = re.compile(rb"(0|[1-9][0-9]{0,14})")  # bytes, at most 15 digits (under a petabyte)
+
+
+def lfs_attributes() -> list[str]:
+    """The `.gitattributes` lines that put every accepted photo under content/ in Git LFS.
+
+    Patterns are matched case by case by git, and phones name photos `IMG_0001.JPG`: each
+    letter of each extension is written as a class (`*.[jJ][pP][gG]`), as the loader's
+    `suffix.lower()` reads them.
+    """
+    lines = []
+    for suffixes in ACCEPTED_FORMATS.values():
+        for suffix in suffixes:
+            pattern = "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in suffix)
+            lines.append(f"content/**/*{pattern} filter=lfs diff=lfs merge=lfs -text")
+    return lines
+
+
+def _lfs_pointer(head: bytes) -> tuple[str, str, int] | tuple[str, str] | None:
+    """None when *head* is not a Git LFS pointer; (oid, "", size) for a well-formed one; (vi, en),
+    why not, for a file that starts like a pointer but is not one."""
+    if not head.startswith(LFS_VERSION_LINE):
+        return None
+    fields: dict[bytes, bytes] = {}
+    for line in head.split(b"\n")[1:]:
+        key, _space, value = line.partition(b" ")
+        if line and key not in fields:
+            fields[key] = value
+    if not head.endswith(b"\n") or len(head) >= HEAD_BYTES:
+        return "tệp bị cắt cụt", "the file is truncated"
+    if not _LFS_OID.fullmatch(fields.get(b"oid", b"")):
+        return "dòng “oid sha256:…” thiếu hoặc sai", "the “oid sha256:…” line is missing or wrong"
+    if not _LFS_SIZE.fullmatch(fields.get(b"size", b"")):
+        return "dòng “size” thiếu hoặc sai", "the “size” line is missing or wrong"
+    return fields[b"oid"][7:].decode("ascii"), "", int(fields[b"size"])
+
+
+def lfs_pointer_oid(head: bytes) -> str | None:
+    """The SHA-256 of the photo a well-formed Git LFS pointer stands for, else None.
+
+    It is the hash of the original's bytes, the very hash the photo cache is keyed by: a photo
+    encoded once is found again from its pointer, with no `git lfs pull`.
+    """
+    pointer = _lfs_pointer(head)
+    return pointer[0] if pointer is not None and len(pointer) == 3 else None
+
+
+def lfs_pointer_problem(head: bytes) -> ImageProblem | None:
+    """The problem for a Git LFS pointer standing in for a photo, or None when *head* is not one.
+
+    A well-formed pointer means the photo is in LFS but was not fetched: the fix is `git lfs
+    pull`. A file that starts like a pointer but is not one (a wrong or huge size line, a
+    truncated file, a pointer edited by hand) cannot be fetched at all: upload the photo again.
+    """
+    pointer = _lfs_pointer(head)
+    if pointer is None:
+        return None
+    if len(pointer) == 2:
+        return ImageProblem(
+            f"không phải ảnh mà là một tệp con trỏ Git LFS bị hỏng ({pointer[0]}); hãy xoá tệp này "
+            "rồi tải ảnh gốc lên lại (trên trang GitHub, trong trang quản trị /admin/ hoặc bằng "
+            "`chophien new --image`)",
+            f"not a photo but a damaged Git LFS pointer file ({pointer[1]}); delete this file and "
+            "upload the original photo again (on GitHub, in the /admin/ forms or with "
+            "`chophien new --image`)",
+            "che-shan-tuyet.jpg",
+        )
+    size = pointer[2]
+    shown = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+    return ImageProblem(
+        f"ảnh gốc ({shown.replace('.', ',')}) nằm trong Git LFS nhưng chưa được tải về máy "
+        "này: tệp chỉ là con trỏ Git LFS. Hãy cài Git LFS (gói `git-lfs`) rồi chạy `git lfs "
+        f"install` và `{LFS_FETCH}` trong thư mục kho",
+        f"the original photo ({shown}) is in Git LFS but was not downloaded to this "
+        "machine: the file is only a Git LFS pointer. Install Git LFS (package `git-lfs`), then run "
+        f"`git lfs install` and `{LFS_FETCH}` in the repository folder",
+        LFS_FETCH,
+    )
 
 
 def sniff(head: bytes) -> str | None:
@@ -78,6 +166,9 @@ def _what_it_is(head: bytes) -> tuple[str, str]:
 
 def not_accepted(head: bytes) -> ImageProblem:
     """The problem for a file that is not in an accepted format (nothing has decoded it)."""
+    pointer = lfs_pointer_problem(head)
+    if pointer is not None:
+        return pointer
     vi, en = _what_it_is(head)
     return ImageProblem(
         f"không phải ảnh JPEG, PNG, WebP, AVIF hay HEIC (đây là {vi}); hãy lưu lại ảnh dạng JPEG "

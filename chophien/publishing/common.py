@@ -20,6 +20,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chophien.site import urls
+
 RELEASE_NAME = re.compile(r"\d{8}-\d{6}(-[0-9a-f]{4,40})?")
 MANIFEST = ".chophien-release.json"
 TRASH = ".trash-"
@@ -95,11 +97,18 @@ def check_keep(keep: object) -> int:
 # --- the manifest: what a complete release holds ------------------------------------------------
 
 
+def photos_elsewhere(output: str | Path) -> bool:
+    """True when the build served its photos from CHOPHIEN_MEDIA_URL (site/media_list.py): then its
+    `media/` folder is not part of the release on the page host (publishing/media.py uploads it)."""
+    return (Path(output) / urls.media_list()).is_file()
+
+
 def build_manifest(output: str | Path, release: str) -> dict:
     """Every regular file of the built site with its size and SHA-256; refuses anything else.
 
     Symlinks are refused (rsync -a would recreate them on the host, pointing anywhere), and so is
     a folder that is missing, or has no index.html (not a built site: `make html` first).
+    `media/` is left out when the photos are served from CHOPHIEN_MEDIA_URL (photos_elsewhere).
     """
     root = Path(output)
     if not root.is_dir():
@@ -109,7 +118,10 @@ def build_manifest(output: str | Path, release: str) -> dict:
     if not (root / "index.html").is_file():
         raise PublishError(f"thư mục “{shown(output)}” không có index.html: đây không phải một trang đã dựng")
     files: dict[str, list] = {}
+    skip = root / urls.MEDIA.rstrip("/") if photos_elsewhere(root) else None
     for folder, dirs, names in os.walk(root):
+        if skip is not None and Path(folder) == root and skip.name in dirs:
+            dirs.remove(skip.name)
         for name in sorted(dirs + names):
             path = Path(folder) / name
             relative = path.relative_to(root).as_posix()

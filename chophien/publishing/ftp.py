@@ -43,12 +43,14 @@ from chophien.publishing.common import (
     no_rollback,
     parse_manifest,
     parse_state,
+    photos_elsewhere,
     releases_to_prune,
     rollback_candidates,
     run_tool,
     shown,
     skipped_partials,
 )
+from chophien.site import urls
 
 SWITCH_FILE = ".htaccess"
 SWITCH_RULE = re.compile(r"^RewriteRule \^\(\.\*\)\$ releases/([^/\s]+)/\$1 \[L\]$", re.M)
@@ -263,9 +265,11 @@ def publish(
             remove(lftp, name)
             log.append(f"đã xoá bản tải dở releases/{name.removeprefix(TRASH)}")
     destination = target.path(f"releases/{release}/")
+    # Photos served from CHOPHIEN_MEDIA_URL are on the bucket (publishing/media.py), not here.
+    skip = f"-x {_quote('^' + urls.MEDIA)} " if photos_elsewhere(output) else ""
     lftp.run(
         [
-            f"mirror -R --no-perms --no-umask --parallel={parallel} "
+            f"mirror -R --no-perms --no-umask --parallel={parallel} {skip}"
             f"{_quote(output.rstrip('/') + '/')} {_quote(destination)}"
         ]
     )

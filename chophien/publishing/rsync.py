@@ -37,12 +37,14 @@ from chophien.publishing.common import (
     no_rollback,
     parse_manifest,
     parse_state,
+    photos_elsewhere,
     releases_to_prune,
     rollback_candidates,
     run_tool,
     shown,
     skipped_partials,
 )
+from chophien.site import urls
 
 # Modes on the host whatever the build wrote (tempfile.mkstemp makes 0600: DESIGN §8): the web
 # server runs as another user and must read every file and enter every folder.
@@ -231,6 +233,8 @@ def _upload_command(output: str, target: Target, release: str, state: State, ssh
         state.current if state.current in state.complete else (state.complete[-1] if state.complete else None)
     )
     rsync = [*_rsync(target, ssh), "--delete"]
+    if photos_elsewhere(output):  # on the bucket (publishing/media.py), not on the page host
+        rsync.append(f"--exclude=/{urls.MEDIA}")
     if base:
         rsync.append(f"--link-dest={target.root}/releases/{base}/")
     return [*rsync, output.rstrip("/") + "/", target.rsync_path(f"releases/{release}/")]

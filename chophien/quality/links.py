@@ -133,3 +133,25 @@ def broken_links(site: Path, base: str = "/") -> list[str]:
             elif fragment and target.suffix == ".html" and unquote(fragment) not in ids_of(target):
                 broken.append(f"{rel} → {link} (no id “{unquote(fragment)}”)")
     return broken
+
+
+REQUESTING_TAGS = ("img", "script", "link", "source", "iframe")
+_ADDRESSES = re.compile(r'<link rel="(?:canonical|alternate)"[^>]* href="([^"]+)"')
+
+
+def foreign_requests(site: Path, allowed: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(page, address) of everything a page makes the browser fetch from another origin than the site
+    and the *allowed* origins (CHOPHIEN_MEDIA_URL's: the photos' bucket or CDN, the site owner's choice).
+
+    The canonical address and feed links name the site's public address; browsers do not fetch them.
+    """
+    found = []
+    for page in html_files(site):
+        html = page.read_text(encoding="utf-8")
+        addresses = set(_ADDRESSES.findall(html))
+        for tag, _attr, link in parse_page(html).links:
+            if tag not in REQUESTING_TAGS or link in addresses or link.startswith("/"):
+                continue
+            if not any(link.startswith(f"{origin}/") for origin in allowed):
+                found.append((page.relative_to(site).as_posix(), link))
+    return found

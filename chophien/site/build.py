@@ -21,6 +21,7 @@ from chophien.core.filestat import FileHashes
 from chophien.core.problems import ProblemList
 from chophien.formats.markup import MarkdownRenderer
 from chophien.photos.cache import ImageCache
+from chophien.photos.formats import HEAD_BYTES, lfs_pointer_problem
 from chophien.photos.model import ImageProblem, ProcessedImage, report_at_reference
 from chophien.site.content_pages import PageFile, check_pages
 
@@ -61,6 +62,20 @@ def process_images(
     return processed
 
 
+def report_lfs_pointers(catalogue: Catalogue, content_dir: Path, problems: ProblemList) -> None:
+    """Without decoding photos (`validate --no-images`): each referenced photo that is a Git LFS
+    pointer (not fetched, or damaged) still becomes a Problem at its reference (first bytes only)."""
+    for image in catalogue.referenced_images():
+        try:
+            with open(content_dir / image.source, "rb") as handle:
+                head = handle.read(HEAD_BYTES)
+        except OSError:
+            continue  # a missing photo is the loader's problem, reported already
+        problem = lfs_pointer_problem(head)
+        if problem is not None:
+            report_at_reference(problems, image, problem.vi, problem.en, problem.example)
+
+
 def prepare(
     content_dir: str | os.PathLike,
     cache_dir: str | os.PathLike,
@@ -91,5 +106,7 @@ def prepare(
         cache = ImageCache(Path(cache_dir) / "images")
         prepared.image_cache = cache
         prepared.images = process_images(catalogue, content, cache, problems, hashes)
+    else:
+        report_lfs_pointers(catalogue, content, problems)
     hashes.save()
     return prepared

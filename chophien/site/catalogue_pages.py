@@ -342,7 +342,11 @@ def order_list_family(site: Site) -> Iterator[Page]:
 
 
 def not_found_page(site: Site) -> Iterator[Page]:
-    yield Page(urls.not_found(), "404.html", {"category_groups": site.groups, "breadcrumbs": []})
+    yield Page(
+        urls.not_found(),
+        "404.html",
+        {"category_groups": site.groups, "group_counts": site.group_counts, "breadcrumbs": []},
+    )
 
 
 def offline_family(_site: Site) -> Iterator[Page]:

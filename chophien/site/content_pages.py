@@ -22,6 +22,7 @@ from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 from chophien.catalogue.content_tree import Tree
 from chophien.core.problems import ProblemList
 from chophien.core.text import SLUG, did_you_mean, hint, nfc, slugify
+from chophien.site import urls
 
 MAX_PAGE_BYTES = 256 * 1024  # as for cooperative and product files
 # Header keys a page may use (as Pelican lowercases them) → how the docs spell them.
@@ -74,6 +75,10 @@ SITE_FILES: dict[str, tuple[str, str]] = {
     ".htaccess": ("tệp cấu hình máy chủ .htaccess", "the .htaccess server file"),
     "sw.js": ("service worker giúp xem khi mất sóng", "the offline service worker"),
     "manifest.webmanifest": ("tệp mô tả ứng dụng web", "the web app manifest"),
+    urls.member_catalogue(): (
+        "danh mục cho trang quốc gia (danh-muc.json)",
+        "the member catalogue (danh-muc.json)",
+    ),
 }
 
 

@@ -25,6 +25,7 @@ from chophien.site.head import PageHeads
 from chophien.site.search import (
     INDEXED_PAGE,
     cooperative_record,
+    index_placeholder,
     index_site,
     inputs_digest,
     pagefind_version,
@@ -42,6 +43,8 @@ class DiscoveryOptions:
     tagline: str
     content_dir: str
     search_index: bool = True  # False skips Pagefind (the previous bundle stays)
+    national: bool = False  # a national site (CHOPHIEN_FEDERATION): a bundle to merge members' into
+    media_url: str = ""  # CHOPHIEN_MEDIA_URL: where the photos of previews, feeds and search results are
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscoveryOptions:
@@ -52,6 +55,8 @@ class DiscoveryOptions:
             tagline=settings.tagline,
             content_dir=settings.content_path,
             search_index=settings.search_index,  # False: quick local rebuilds of huge catalogues
+            national=bool(settings.federation),
+            media_url=settings.media_url,
         )
 
 
@@ -61,7 +66,9 @@ class Discovery:
     def __init__(self, env, options: DiscoveryOptions, prepared, cache_dir, output_path, today: dt.date):
         self.options = options
         self.images = prepared.images
-        self.heads = PageHeads(options.base, options.sitename, options.tagline, prepared.images, today)
+        self.heads = PageHeads(
+            options.base, options.sitename, options.tagline, prepared.images, today, options.media_url
+        )
         self.page_head = self.heads.page_head
         self.install(env)
         self.extras = Extras(
@@ -73,6 +80,7 @@ class Discovery:
             base=options.base,
             sitename=options.sitename,
             tagline=options.tagline,
+            media_url=options.media_url,
         )
         output_key = hashlib.sha256(os.path.realpath(output_path).encode()).hexdigest()[:12]
         self.marker = Path(cache_dir) / f"search-{output_key}.json"
@@ -88,11 +96,11 @@ class Discovery:
 
     def search_record(self, product=None, coop=None, products=()):
         """What a product's or a cooperative's (with its *products*) page gives the search index."""
-        siteurl = self.options.siteurl
+        siteurl, media_url = self.options.siteurl, self.options.media_url
         if product is not None:
-            return product_record(product, self.images, siteurl)
+            return product_record(product, self.images, siteurl, media_url)
         image = seo.cooperative_image(coop, products)
-        return cooperative_record(coop, len(products), image, self.images, siteurl)
+        return cooperative_record(coop, len(products), image, self.images, siteurl, media_url)
 
     def write_files(
         self, output: Path, state: PageState, pages, written_files, build_digest: str = ""
@@ -113,9 +121,12 @@ class Discovery:
         if not self.search_enabled:
             return None
         indexed = {name: value for name, value in state.current.items() if INDEXED_PAGE.fullmatch(name)}
-        if not indexed:
+        if not indexed and self.options.national:
+            run = index_placeholder(output, self.marker)  # the members' indexes are merged into it
+        elif not indexed:
             return None  # with no page carrying data-pagefind-body, Pagefind would index whole pages
-        run = index_site(output, self.marker, inputs_digest(indexed))
+        else:
+            run = index_site(output, self.marker, inputs_digest(indexed))
         if not run.skipped:
             print(
                 f"Tìm kiếm: Pagefind {pagefind_version()} · {run.summary} · {run.seconds:.1f} s",

@@ -1,4 +1,4 @@
-"""The files written beside the pages: QR codes, Atom and Merchant feeds, sitemap.xml and robots.txt.
+"""The files written beside the pages: QR codes, Atom and Merchant feeds, sitemap.xml, robots.txt, danh-muc.json.
 
 Each is an `ExtraFile` with a key that changes whenever its bytes would; `Extras.write` writes
 only what changed and registers every file in the page state, so a later build removes what it
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chophien.catalogue.model import Catalogue
 from chophien.core.files import share_file, write_atomic
-from chophien.site import feeds, urls
+from chophien.site import feeds, member_catalogue, urls
 from chophien.site.fingerprint import PageState
 from chophien.site.history import file_dates
 from chophien.site.qrcodes import QrCache
@@ -61,7 +61,7 @@ class Extras:
     """QR codes, feeds, the sitemap and robots.txt of one build.
 
     *base* is the public address (seo.public_base); *sitename* and *tagline* name the site in
-    the feeds.
+    the feeds; *media_url* (CHOPHIEN_MEDIA_URL) is where their photos are.
     """
 
     def __init__(
@@ -74,8 +74,10 @@ class Extras:
         base: str,
         sitename: str,
         tagline: str,
+        media_url: str = "",
     ):
         self.catalogue = catalogue
+        self.media_url = media_url  # CHOPHIEN_MEDIA_URL: the feeds' photo addresses
         self.images = images
         self.content_dir = Path(content_dir)
         self.qr = QrCache(cache_dir)
@@ -97,6 +99,7 @@ class Extras:
         yield from self.feeds(dates, build_digest)
         yield from self.sitemaps(dates, pages, pelican_pages)
         yield _text_file(urls.robots(), feeds.robots_txt(self.base, urls.base_path(self.base)))
+        yield self.member_catalogue(dates, build_digest)
 
     def qr_codes(self) -> Iterator[ExtraFile]:
         """One per product and cooperative page, keyed by the cached code's name."""
@@ -122,13 +125,13 @@ class Extras:
     def feeds(self, dates: dict, build_digest: str) -> Iterator[ExtraFile]:
         """The site's Atom feed, one per cooperative, and the Merchant feed."""
         catalogue, base, images = self.catalogue, self.base, self.images
-        sitename, tagline = self.sitename, self.tagline
+        sitename, tagline, media = self.sitename, self.tagline, self.media_url
         newest = max(
             (d[1] for d in dates.values()), default=dt.datetime(self.today.year, 1, 1, tzinfo=dt.UTC)
         )
 
         def inputs(products, *more) -> str:
-            parts = [build_digest, base, sitename, tagline, self.today.isoformat(), *map(str, more)]
+            parts = [build_digest, base, sitename, tagline, media, self.today.isoformat(), *map(str, more)]
             parts += [f"{p.digest}{dates[p.source]}" for p in products]
             return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
@@ -136,21 +139,43 @@ class Extras:
         yield ExtraFile(
             urls.site_feed(),
             f"feed:{everything}",
-            lambda: feeds.site_feed(base, sitename, catalogue.products, dates, images, newest).encode(),
+            lambda: feeds.site_feed(
+                base, sitename, catalogue.products, dates, images, newest, media
+            ).encode(),
         )
         for coop in catalogue.cooperatives.values():
             products = catalogue.by_cooperative.get(coop.slug, [])
             yield ExtraFile(
                 urls.cooperative_feed(coop),
                 f"feed:{inputs(products, coop.digest, dates[coop.source])}",
-                lambda c=coop, ps=products: feeds.cooperative_feed(base, c, ps, dates, images).encode(),
+                lambda c=coop, ps=products: feeds.cooperative_feed(
+                    base, c, ps, dates, images, media
+                ).encode(),
             )
         yield ExtraFile(
             urls.merchant_feed(),
             f"merchant:{everything}",
             lambda: feeds.merchant_feed(
-                base, sitename, tagline, catalogue.products, images, self.today
+                base, sitename, tagline, catalogue.products, images, self.today, media
             ).encode(),
+        )
+
+    def member_catalogue(self, dates: dict, build_digest: str) -> ExtraFile:
+        """danh-muc.json (member_catalogue.py): keyed like the feeds, by every product's and
+        cooperative's content hash and dates, the address, the site's name and the build's date."""
+        catalogue = self.catalogue
+        parts = [build_digest, self.base, self.sitename, self.media_url, self.today.isoformat()]
+        parts += [f"{p.digest}{dates[p.source]}" for p in catalogue.products]
+        parts += [f"{c.digest}{dates[c.source]}" for c in catalogue.cooperatives.values()]
+        key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+        return ExtraFile(
+            urls.member_catalogue(),
+            f"members:{key}",
+            lambda: member_catalogue.catalogue_json(
+                member_catalogue.catalogue_data(
+                    catalogue, self.images, self.base, self.sitename, self.today, dates, self.media_url
+                )
+            ),
         )
 
     def sitemaps(self, dates: dict, pages, pelican_pages: list[str]) -> Iterator[ExtraFile]:

@@ -129,10 +129,12 @@ def recent(products: Iterable[Product], dates: Dates, limit: int = FEED_ENTRIES)
     return ordered[:limit]
 
 
-def _entry(product: Product, base: str, dates: Dates, images: dict[str, ProcessedImage]) -> str:
+def _entry(
+    product: Product, base: str, dates: Dates, images: dict[str, ProcessedImage], media_url: str = ""
+) -> str:
     url = absolute(base, urls.product(product))
     published, updated = dates[product.source]
-    picture = share_image(product.images[0] if product.images else None, images, base)
+    picture = share_image(product.images[0] if product.images else None, images, base, media_url)
     html = ""
     if picture:
         html += f'<p><img src="{_text(picture.url)}" width="{picture.width}" height="{picture.height}" alt={_attr(picture.alt)}></p>'
@@ -163,8 +165,10 @@ def atom_feed(
     dates: Dates,
     images: dict[str, ProcessedImage],
     fallback_updated: dt.datetime,
+    media_url: str = "",
 ) -> str:
-    """An Atom feed (RFC 4287) at *path*, linking to the HTML page at *page_url*."""
+    """An Atom feed (RFC 4287) at *path*, linking to the HTML page at *page_url* (photos from
+    *media_url*, CHOPHIEN_MEDIA_URL, when set)."""
     updated = max((dates[p.source][1] for p in products), default=fallback_updated)
     head = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -176,11 +180,13 @@ def atom_feed(
         f'<link rel="alternate" type="text/html" href={_attr(absolute(base, page_url))}/>'
         "<generator>Chợ phiên</generator>"
     )
-    body = "\n".join(_entry(p, base, dates, images) for p in products)
+    body = "\n".join(_entry(p, base, dates, images, media_url) for p in products)
     return f"{head}\n{body}\n</feed>\n"
 
 
-def site_feed(base: str, sitename: str, products, dates: Dates, images, fallback_updated) -> str:
+def site_feed(
+    base: str, sitename: str, products, dates: Dates, images, fallback_updated, media_url: str = ""
+) -> str:
     return atom_feed(
         base=base,
         path=urls.site_feed(),
@@ -190,10 +196,13 @@ def site_feed(base: str, sitename: str, products, dates: Dates, images, fallback
         dates=dates,
         images=images,
         fallback_updated=fallback_updated,
+        media_url=media_url,
     )
 
 
-def cooperative_feed(base: str, coop: Cooperative, products, dates: Dates, images) -> str:
+def cooperative_feed(
+    base: str, coop: Cooperative, products, dates: Dates, images, media_url: str = ""
+) -> str:
     return atom_feed(
         base=base,
         path=urls.cooperative_feed(coop),
@@ -203,6 +212,7 @@ def cooperative_feed(base: str, coop: Cooperative, products, dates: Dates, image
         dates=dates,
         images=images,
         fallback_updated=dates[coop.source][1],
+        media_url=media_url,
     )
 
 
@@ -210,12 +220,12 @@ def cooperative_feed(base: str, coop: Cooperative, products, dates: Dates, image
 
 
 def merchant_item(
-    product: Product, base: str, images: dict[str, ProcessedImage], today: dt.date
+    product: Product, base: str, images: dict[str, ProcessedImage], today: dt.date, media_url: str = ""
 ) -> str | None:
     """One <item>, or None when Google would reject it (no price, or no photo)."""
     if product.price is None:
         return None
-    pictures = [url for url in (largest_jpeg(i, images, base) for i in product.images) if url]
+    pictures = [url for url in (largest_jpeg(i, images, base, media_url) for i in product.images) if url]
     if not pictures:
         return None
     group = reference.category_group_by_slug(product.category.group)
@@ -237,12 +247,14 @@ def merchant_item(
     return "<item>" + "".join(f"<{tag}>{_text(value)}</{tag}>" for tag, value in fields) + "</item>"
 
 
-def merchant_feed(base: str, sitename: str, tagline: str, products, images, today: dt.date) -> str:
+def merchant_feed(
+    base: str, sitename: str, tagline: str, products, images, today: dt.date, media_url: str = ""
+) -> str:
     """Google Merchant Center product data in RSS 2.0 with the `g:` namespace.
 
     Products priced "Liên hệ" or without a photo are left out: Google requires both.
     """
-    items = [item for item in (merchant_item(p, base, images, today) for p in products) if item]
+    items = [item for item in (merchant_item(p, base, images, today, media_url) for p in products) if item]
     left_out = len(list(products)) - len(items)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'

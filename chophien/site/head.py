@@ -51,9 +51,16 @@ class PageHeads:
     """`page_head()` of one build: the head of the page the template context describes."""
 
     def __init__(
-        self, base: str, sitename: str, tagline: str, images: dict[str, ProcessedImage], today: dt.date
+        self,
+        base: str,
+        sitename: str,
+        tagline: str,
+        images: dict[str, ProcessedImage],
+        today: dt.date,
+        media_url: str = "",
     ):
         self.base = base
+        self.media_url = media_url  # CHOPHIEN_MEDIA_URL: where the previews' photos are
         self.sitename = sitename
         self.tagline = tagline
         self.images = images
@@ -100,17 +107,21 @@ class PageHeads:
         return Preview(
             description=seo.product_description(product),
             og_type="product",
-            image=seo.share_image(product.images[0] if product.images else None, self.images, self.base),
+            image=seo.share_image(
+                product.images[0] if product.images else None, self.images, self.base, self.media_url
+            ),
             price=product.price,
-            items=[seo.product_data(product, self.base, self.images, self.today)],
+            items=[seo.product_data(product, self.base, self.images, self.today, self.media_url)],
         )
 
     def cooperative(self, coop, products) -> Preview:
         return Preview(
             description=seo.cooperative_description(coop, len(products)),
-            image=seo.share_image(seo.cooperative_image(coop, products), self.images, self.base),
+            image=seo.share_image(
+                seo.cooperative_image(coop, products), self.images, self.base, self.media_url
+            ),
             feed=(f"{coop.name} – sản phẩm mới", absolute(self.base, urls.cooperative_feed(coop))),
-            items=[seo.organization(coop, self.base, self.images)],
+            items=[seo.organization(coop, self.base, self.images, self.media_url)],
         )
 
     def other(self, ctx, url: str, page) -> Preview:
@@ -119,7 +130,7 @@ class PageHeads:
         shown = ctx.get("featured") or ctx.get("products") or []
         first = next((p for p in shown if p.images), None)
         if first is not None:
-            preview.image = seo.share_image(first.images[0], self.images, self.base)
+            preview.image = seo.share_image(first.images[0], self.images, self.base, self.media_url)
         if page is not None and getattr(page, "summary", ""):
             from chophien.formats.markup import summary
 

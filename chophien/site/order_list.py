@@ -44,10 +44,11 @@ def smallest(info: ProcessedImage | None) -> dict[str, Derivative] | None:
     return {fmt: min(info.variants(fmt), key=lambda d: (d.width, d.name)) for fmt in FORMATS}
 
 
-def photo_entry(thumbs: dict[str, Derivative] | None) -> dict | None:
+def photo_entry(thumbs: dict[str, Derivative] | None, media_url: str = "") -> dict | None:
+    """The smallest photo in each format: relative to the site root, or absolute under CHOPHIEN_MEDIA_URL."""
     if thumbs is None:
         return None
-    entry: dict = {fmt: urls.media(d.name) for fmt, d in thumbs.items()}
+    entry: dict = {fmt: urls.media_address(d.name, None, media_url) for fmt, d in thumbs.items()}
     entry.update(w=thumbs["jpg"].width, h=thumbs["jpg"].height)
     return entry
 
@@ -65,7 +66,7 @@ def estimated_page_bytes(product_count: int) -> int:
 
 
 def cooperative_data(
-    coop: Cooperative, products: list[Product], photo_of: PhotoOf, bytes_of: BytesOf
+    coop: Cooperative, products: list[Product], photo_of: PhotoOf, bytes_of: BytesOf, media_url: str = ""
 ) -> dict:
     """The content of `don-hang.json` for *coop* and its *products* (in the catalogue's order)."""
     entries = []
@@ -73,7 +74,7 @@ def cooperative_data(
     for product in products:
         thumbs = smallest(photo_of(product.images[0] if product.images else None))
         for fmt, derivative in (thumbs or {}).items():
-            photos[fmt][urls.media(derivative.name)] = bytes_of(derivative)
+            photos[fmt][urls.media_address(derivative.name, None, media_url)] = bytes_of(derivative)
         entries.append(
             {
                 "slug": product.slug,
@@ -83,7 +84,7 @@ def cooperative_data(
                 "price": product.price,
                 "status": product.status,
                 "url": urls.product(product),
-                "photo": photo_entry(thumbs),
+                "photo": photo_entry(thumbs, media_url),
             }
         )
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,8 +30,32 @@ CSP = (
     "img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
 # A <meta> policy cannot carry frame-ancestors (browsers ignore it there, with a console warning).
 CSP_META = CSP.replace("; frame-ancestors 'none'", "")
+
+
+def csp(media_url: str = "", img_origins=(), connect_origins=()) -> str:
+    """The policy of every page: CSP, with CHOPHIEN_MEDIA_URL's origin (when set) added to img-src
+    (the photos) and connect-src (the service worker fetches photos for "Lưu"), and a national
+    site's member origins (site/national.py: *img_origins* for their photos, *connect_origins* for
+    their search bundles, all named in federation.yaml by the site's owner); nowhere else."""
+    media = [urls.origin(media_url)] if media_url else []
+    images = list(dict.fromkeys([*media, *img_origins]))
+    connect = list(dict.fromkeys([*media, *connect_origins]))
+    policy = CSP
+    if images:
+        policy = policy.replace("img-src 'self'", " ".join(("img-src 'self'", *images)))
+    if connect:
+        policy = policy.replace("connect-src 'self'", " ".join(("connect-src 'self'", *connect)))
+    return policy
+
+
+def csp_meta(media_url: str = "", img_origins=(), connect_origins=()) -> str:
+    return csp(media_url, img_origins, connect_origins).replace("; frame-ancestors 'none'", "")
+
+
 # The editors' page loads Decap CMS from its CDN and talks to GitHub (docs/cms.md).
 ADMIN_CSP = (
     "default-src 'self'; script-src 'self' https://cdn.jsdelivr.net 'unsafe-eval'; "
@@ -49,6 +74,9 @@ SHORT_CACHE = "public, max-age=300, must-revalidate"
 # Service workers (/sw.js, /danh-gia/tu-danh-gia/sw.js): always asked again, so a release reaches
 # phones at their next visit (docs/phone.md). Browsers also cap a worker's HTTP cache at 24 h.
 WORKER_CACHE = "no-cache"
+# What other sites may read from a browser (Access-Control-Allow-Origin: *, docs/federation.md): the
+# member catalogue a national site fetches, and the search bundle its merged search loads (mergeIndex).
+SHARED_FILES = (f"/{urls.member_catalogue()}", f"/{urls.search_bundle()}*")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -171,23 +199,32 @@ def remove_orphan_siblings(output: Path) -> int:
     return removed
 
 
-def headers_file() -> str:
-    """`_headers` for Netlify and Cloudflare Pages."""
+def headers_file(media_url: str = "", img_origins=(), connect_origins=()) -> str:
+    """`_headers` for Netlify and Cloudflare Pages (the policy: csp() of the same arguments)."""
     lines = ["/*"]
     lines += [f"  {name}: {value}" for name, value in SECURITY_HEADERS.items()]
-    lines += [f"  Content-Security-Policy: {CSP}", f"  Cache-Control: {SHORT_CACHE}", ""]
+    policy = csp(media_url, img_origins, connect_origins)
+    lines += [f"  Content-Security-Policy: {policy}", f"  Cache-Control: {SHORT_CACHE}", ""]
     # The search bundle keeps fixed names (pagefind.js, the WebAssembly file) across versions: short cache.
-    for pattern in ("/theme/css/*", "/theme/js/*", "/media/*"):
+    for pattern in ("/theme/css/*", "/theme/js/*", f"/{urls.MEDIA}*"):
         lines += [pattern, f"  Cache-Control: {LONG_CACHE}", ""]
     # Cloudflare Pages: `! Header` detaches the site-wide policy; Netlify applies both, see docs/publishing.md.
     # A host that applies both rules (Netlify) joins the values: no-cache still wins.
     for worker in (urls.service_worker(), urls.self_assessment_worker()):
         lines += [f"/{worker}", f"  Cache-Control: {WORKER_CACHE}", ""]
     lines += ["/admin/*", "  ! Content-Security-Policy", f"  Content-Security-Policy: {ADMIN_CSP}", ""]
+    for pattern in SHARED_FILES:
+        lines += [pattern, "  Access-Control-Allow-Origin: *", ""]
     return "\n".join(lines)
 
 
-def htaccess_file() -> str:
+_SHARED_PATTERN = "|".join(
+    re.escape(pattern.lstrip("/")).removesuffix(r"\*") + ("" if pattern.endswith("*") else "$")
+    for pattern in SHARED_FILES
+)
+
+
+def htaccess_file(media_url: str = "", img_origins=(), connect_origins=()) -> str:
     """`.htaccess` for Apache shared hosting: headers, caching, precompressed files, no sources.
 
     Paths may start with /releases/<id>/: FTP publishing serves each release from its folder
@@ -206,7 +243,7 @@ AddType application/manifest+json .webmanifest
 
 <IfModule mod_headers.c>
 {header_lines}
-  Header always set Content-Security-Policy "{CSP}"
+  Header always set Content-Security-Policy "{csp(media_url, img_origins, connect_origins)}"
   <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/admin/#">
     Header always set Content-Security-Policy "{ADMIN_CSP}"
   </If>
@@ -216,6 +253,9 @@ AddType application/manifest+json .webmanifest
   </If>
   <If "%{{REQUEST_URI}} =~ m#/sw\\.js$#">
     Header set Cache-Control "{WORKER_CACHE}"
+  </If>
+  <If "%{{REQUEST_URI}} =~ m#^(/releases/[^/]+)?/({_SHARED_PATTERN})#">
+    Header always set Access-Control-Allow-Origin "*"
   </If>
 </IfModule>
 

@@ -35,7 +35,6 @@ from chophien.core.files import signature_of, write_atomic
 from chophien.photos.model import ProcessedImage
 from chophien.site import urls
 from chophien.site.pagefind_stable import stabilise
-from chophien.site.urls import absolute
 
 # Pagefind's file glob: product and cooperative pages only (listings have no index block).
 # The pages Pagefind reads: products (not the listing's pages) and cooperatives.
@@ -105,15 +104,20 @@ def search_form(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
 
 
-def _thumbnail(image: Image | None, images: dict[str, ProcessedImage], siteurl: str) -> list[tuple[str, str]]:
+def _thumbnail(
+    image: Image | None, images: dict[str, ProcessedImage], siteurl: str, media_url: str = ""
+) -> list[tuple[str, str]]:
     processed = images.get(image.source) if image else None
     if processed is None or not processed.derivatives:
         return []
-    meta = [("image", absolute(siteurl, urls.media(processed.fallback(240).name))), ("image_alt", image.alt)]
+    meta = [
+        ("image", urls.media_address(processed.fallback(240).name, siteurl, media_url)),
+        ("image_alt", image.alt),
+    ]
     webp = processed.variants("webp")
     if webp:
         small = min(webp, key=lambda d: (abs(d.width - 240), d.width))
-        meta.append(("image_webp", absolute(siteurl, urls.media(small.name))))
+        meta.append(("image_webp", urls.media_address(small.name, siteurl, media_url)))
     return meta
 
 
@@ -160,7 +164,9 @@ def _clip(text: str) -> str:
     return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
-def product_record(product: Product, images: dict[str, ProcessedImage], siteurl: str = "") -> SearchRecord:
+def product_record(
+    product: Product, images: dict[str, ProcessedImage], siteurl: str = "", media_url: str = ""
+) -> SearchRecord:
     coop = product.cooperative
     group = reference.category_group_by_slug(product.category.group)
     province = product.origin_province or coop.province
@@ -192,7 +198,7 @@ def product_record(product: Product, images: dict[str, ProcessedImage], siteurl:
         ("coop", coop.short_name),
         ("place", province.name),
     ]
-    meta += _thumbnail(product.images[0] if product.images else None, images, siteurl)
+    meta += _thumbnail(product.images[0] if product.images else None, images, siteurl, media_url)
     return _record(product.name, parts, filters, meta)
 
 
@@ -202,6 +208,7 @@ def cooperative_record(
     image: Image | None,
     images: dict[str, ProcessedImage],
     siteurl: str = "",
+    media_url: str = "",
 ) -> SearchRecord:
     from chophien.formats.markup import summary
 
@@ -222,7 +229,7 @@ def cooperative_record(
         ("coop", f"{coop.kind_label} · {product_count} sản phẩm"),
         ("place", coop.province.name),
     ]
-    meta += _thumbnail(image, images, siteurl)
+    meta += _thumbnail(image, images, siteurl, media_url)
     return _record(coop.name, parts, filters, meta)
 
 
@@ -284,7 +291,28 @@ def _bundle_intact(bundle: Path, files: dict) -> bool:
     )
 
 
-def index_site(output: Path, marker: Path | None = None, digest: str = "") -> IndexRun:
+# A national site has no product pages of its own (site/national.py): its bundle, which loads
+# Pagefind's WebAssembly and merges the members' indexes in the browser, indexes this one page,
+# whose only word no buyer types; search.js shows only the members' (absolute) results there.
+PLACEHOLDER_PAGE = (
+    '<!DOCTYPE html><html lang="vi"><head><title>chophien</title></head>'
+    '<body><main data-pagefind-body><h1>chophienquocgia</h1></main></body></html>'
+)
+
+
+def index_placeholder(output: Path, marker: Path | None = None) -> IndexRun:
+    """The search bundle of a national site: Pagefind over PLACEHOLDER_PAGE, unless already there."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="chophien-search-") as folder:
+        (Path(folder) / "index.html").write_text(PLACEHOLDER_PAGE, encoding="utf-8")
+        digest = inputs_digest({"placeholder": hashlib.sha256(PLACEHOLDER_PAGE.encode()).hexdigest()})
+        return index_site(output, marker, digest, source=Path(folder), glob="index.html")
+
+
+def index_site(
+    output: Path, marker: Path | None = None, digest: str = "", source: Path | None = None, glob: str = GLOB
+) -> IndexRun:
     """Build output/pagefind/ from the written pages, replacing the previous bundle whole.
 
     Pagefind leaves files of an earlier index behind, so the bundle is written into a fresh
@@ -300,7 +328,7 @@ def index_site(output: Path, marker: Path | None = None, digest: str = "") -> In
     if marker and digest and _unchanged(target, marker, digest):
         return IndexRun(skipped=True)
     started = time.monotonic()
-    stdout = _run_pagefind(output, fresh)
+    stdout = _run_pagefind(source or output, fresh, glob)
     stabilise(fresh)  # same content, same bytes (Pagefind orders filters at random)
     if target.exists():
         target.rename(old)
@@ -324,7 +352,7 @@ def _unchanged(target: Path, marker: Path, digest: str) -> bool:
         return False
 
 
-def _run_pagefind(output: Path, fresh: Path) -> str:
+def _run_pagefind(output: Path, fresh: Path, glob: str = GLOB) -> str:
     """Index *output* into *fresh*, without Pagefind's own interfaces; its report (stdout)."""
     result = subprocess.run(
         [
@@ -334,7 +362,7 @@ def _run_pagefind(output: Path, fresh: Path) -> str:
             "--site",
             str(output),
             "--glob",
-            GLOB,
+            glob,
             "--output-path",
             str(fresh),
         ],

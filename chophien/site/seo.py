@@ -82,30 +82,36 @@ class ShareImage:
     alt: str
 
 
-def share_image(image: Image | None, images: dict[str, ProcessedImage], base: str) -> ShareImage | None:
-    """The 1200×630 JPEG made for previews, as an absolute URL."""
+def share_image(
+    image: Image | None, images: dict[str, ProcessedImage], base: str, media_url: str = ""
+) -> ShareImage | None:
+    """The 1200×630 JPEG made for previews, as an absolute URL (CHOPHIEN_MEDIA_URL's when set)."""
     processed = images.get(image.source) if image else None
     if processed is None or processed.share is None:
         return None
     share = processed.share
-    return ShareImage(absolute(base, urls.media(share.name)), share.width, share.height, image.alt)
+    return ShareImage(urls.media_address(share.name, base, media_url), share.width, share.height, image.alt)
 
 
-def largest_jpeg(image: Image, images: dict[str, ProcessedImage], base: str) -> str | None:
+def largest_jpeg(
+    image: Image, images: dict[str, ProcessedImage], base: str, media_url: str = ""
+) -> str | None:
     processed = images.get(image.source)
     if processed is None or not processed.variants("jpg"):
         return None
-    return absolute(base, urls.media(max(processed.variants("jpg"), key=lambda d: d.width).name))
+    return urls.media_address(max(processed.variants("jpg"), key=lambda d: d.width).name, base, media_url)
 
 
-def product_image_urls(product: Product, images: dict[str, ProcessedImage], base: str) -> list[str]:
+def product_image_urls(
+    product: Product, images: dict[str, ProcessedImage], base: str, media_url: str = ""
+) -> list[str]:
     """Absolute JPEG URLs: the sharing crop of the first photo, then every photo at full size."""
     found = []
-    first = share_image(product.images[0] if product.images else None, images, base)
+    first = share_image(product.images[0] if product.images else None, images, base, media_url)
     if first:
         found.append(first.url)
     for image in product.images:
-        url = largest_jpeg(image, images, base)
+        url = largest_jpeg(image, images, base, media_url)
         if url:
             found.append(url)
     return found
@@ -180,7 +186,9 @@ def seller(coop: Cooperative, base: str) -> dict:
     return {"@type": "Organization", "name": coop.name, "url": absolute(base, urls.cooperative(coop))}
 
 
-def organization(coop: Cooperative, base: str, images: dict[str, ProcessedImage]) -> dict:
+def organization(
+    coop: Cooperative, base: str, images: dict[str, ProcessedImage], media_url: str = ""
+) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -192,7 +200,7 @@ def organization(coop: Cooperative, base: str, images: dict[str, ProcessedImage]
     if coop.short_name and coop.short_name != coop.name:
         data["alternateName"] = coop.short_name
     if coop.logo:
-        logo = largest_jpeg(coop.logo, images, base)
+        logo = largest_jpeg(coop.logo, images, base, media_url)
         if logo:
             data["logo"] = logo
     contact = coop.contact
@@ -213,7 +221,9 @@ def organization(coop: Cooperative, base: str, images: dict[str, ProcessedImage]
     return data
 
 
-def product_data(product: Product, base: str, images: dict[str, ProcessedImage], today: dt.date) -> dict:
+def product_data(
+    product: Product, base: str, images: dict[str, ProcessedImage], today: dt.date, media_url: str = ""
+) -> dict:
     """schema.org Product with an Offer (price in VND, availability, seller).
 
     A product priced "Liên hệ" has no Offer: an Offer without a price is an error for Google.
@@ -233,7 +243,7 @@ def product_data(product: Product, base: str, images: dict[str, ProcessedImage],
     }
     if product.summary:
         data["description"] = product.summary
-    pictures = product_image_urls(product, images, base)
+    pictures = product_image_urls(product, images, base, media_url)
     if pictures:
         data["image"] = pictures
     if product.ocop:

@@ -15,8 +15,7 @@ from chophien.site import urls
 from chophien.site.enumerator import enumerator_data
 from chophien.site.order_list import cooperative_data
 from chophien.site.page import EVERY_PAGE_SCRIPTS
-from chophien.site.postprocess import CSP_META
-from chophien.site.urls import absolute
+from chophien.site.postprocess import CSP_META, csp_meta
 
 MONTHS = {m: f"tháng {m}" for m in range(1, 13)}
 
@@ -71,24 +70,39 @@ def asset(relative: str) -> str:
 GLOBALS: dict = {
     "asset": asset,
     "CSP": CSP_META,
+    "MEDIA_URL": "",
     "urls": urls,
     "enumerator_data": enumerator_data,
     "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS,
+    "NATIONAL": False,  # a national build (site/national.py): the Pelican adapter sets it
 }
+
+
+def media_globals(media_url: str) -> dict:
+    """CHOPHIEN_MEDIA_URL for the templates: its address (the service worker, the order list) and the
+    pages' policy with its origin (postprocess.csp_meta)."""
+    return {"MEDIA_URL": media_url, "CSP": csp_meta(media_url)}
 
 
 DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"
 
 
-def _srcset(siteurl: str, variants) -> str:
-    return ", ".join(f"{absolute(siteurl, urls.media(d.name))} {d.width}w" for d in variants)
+def _srcset(siteurl: str, variants, media_url: str = "") -> str:
+    return ", ".join(f"{urls.media_address(d.name, siteurl, media_url)} {d.width}w" for d in variants)
 
 
 def picture_markup(
-    info: ProcessedImage | None, alt: str, siteurl: str, sizes: str, eager: bool, css_class: str
+    info: ProcessedImage | None,
+    alt: str,
+    siteurl: str,
+    sizes: str,
+    eager: bool,
+    css_class: str,
+    media_url: str = "",
 ) -> Markup:
     """`<picture>` with AVIF and WebP sources at every width and the one JPEG as `<img src>`
-    (explicit size, lazy unless eager). Browsers without WebP get that JPEG (docs/photos.md)."""
+    (explicit size, lazy unless eager). Browsers without WebP get that JPEG (docs/photos.md);
+    photo addresses from urls.media_address (CHOPHIEN_MEDIA_URL when set)."""
     if info is None or not info.derivatives:
         return Markup(
             '<span class="{} nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>'
@@ -98,7 +112,9 @@ def picture_markup(
     jpegs = info.variants("jpg")
     # One JPEG (today's pipeline): no srcset on the <img>, a single candidate would add nothing.
     jpg_srcset = (
-        Markup(' srcset="{}" sizes="{}"').format(_srcset(siteurl, jpegs), sizes) if len(jpegs) > 1 else ""
+        Markup(' srcset="{}" sizes="{}"').format(_srcset(siteurl, jpegs, media_url), sizes)
+        if len(jpegs) > 1
+        else ""
     )
     return Markup(
         '<picture><source type="image/avif" srcset="{avif}" sizes="{sizes}">'
@@ -106,16 +122,38 @@ def picture_markup(
         '<img class="{cls}" src="{src}"{jpg} width="{w}" height="{h}" alt="{alt}" '
         'style="background:{colour}"{loading}></picture>'
     ).format(
-        avif=_srcset(siteurl, info.variants("avif")),
-        webp=_srcset(siteurl, info.variants("webp")),
+        avif=_srcset(siteurl, info.variants("avif"), media_url),
+        webp=_srcset(siteurl, info.variants("webp"), media_url),
         jpg=jpg_srcset,
         sizes=sizes,
         cls=css_class,
-        src=absolute(siteurl, urls.media(main.name)),
+        src=urls.media_address(main.name, siteurl, media_url),
         w=main.width,
         h=main.height,
         alt=alt,
         colour=info.colour,
+        loading=Markup(loading),
+    )
+
+
+def remote_picture_markup(photo, sizes: str, eager: bool, css_class: str) -> Markup:
+    """A member site's photo on the national site (site/national.py): its own absolute addresses,
+    one per format, already checked to be on an origin federation.yaml names."""
+    sources = Markup("").join(
+        Markup('<source type="image/{}" srcset="{}" sizes="{}">').format(kind, url, sizes)
+        for kind, url in (("avif", photo.avif), ("webp", photo.webp))
+        if url
+    )
+    loading = ' fetchpriority="high" decoding="async"' if eager else ' loading="lazy" decoding="async"'
+    return Markup(
+        '<picture>{sources}<img class="{cls}" src="{src}" width="{w}" height="{h}" alt="{alt}"{loading}></picture>'
+    ).format(
+        sources=sources,
+        cls=css_class,
+        src=photo.jpg,
+        w=photo.width,
+        h=photo.height,
+        alt=photo.alt,
         loading=Markup(loading),
     )
 
@@ -149,9 +187,11 @@ def install(
         css_class: str = "",
     ) -> Markup:
         key = (image, siteurl, sizes, eager, css_class)
+        if key not in pictures and getattr(image, "remote", False):
+            pictures[key] = remote_picture_markup(image, sizes, eager, css_class)
         if key not in pictures:
             pictures[key] = picture_markup(
-                photo(image), image.alt if image else "", siteurl, sizes, eager, css_class
+                photo(image), image.alt if image else "", siteurl, sizes, eager, css_class, settings.media_url
             )
         return pictures[key]
 
@@ -164,10 +204,13 @@ def install(
         return cards[key]
 
     def order_data(coop, products) -> dict:
-        return cooperative_data(coop, products, photo, media_bytes or (lambda _derivative: 0))
+        return cooperative_data(
+            coop, products, photo, media_bytes or (lambda _derivative: 0), settings.media_url
+        )
 
     env.filters.update(FILTERS)
     env.globals.update(photo=photo, picture_html=picture, card=card, order_data=order_data)
     # Macros are imported without context (Jinja then compiles _macros.html once, not once per
     # page); they read SITEURL from here. Links are SITEURL-based: RELATIVE_URLS is not used.
     env.globals["SITEURL"] = settings.siteurl
+    env.globals.update(media_globals(settings.media_url))

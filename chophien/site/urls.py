@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from chophien.federation.model import FILE_NAME as MEMBER_CATALOGUE
+
 
 class _HasUrl(Protocol):
     url: str
@@ -31,6 +33,12 @@ def home() -> str:
 def absolute(base: str, url: str) -> str:
     """*url* (relative to the site root, "" for the home page) as an absolute URL under *base*."""
     return f"{base}/{url}"
+
+
+def link(siteurl: str, url: str) -> str:
+    """A link's href: *url* under *siteurl*, or *url* itself when it is already absolute (the
+    national site's cards link to the members' product pages: site/national.py)."""
+    return url if url.startswith(("https://", "http://")) else f"{siteurl}/{url}"
 
 
 def base_path(base: str) -> str:
@@ -210,6 +218,11 @@ def robots() -> str:
     return "robots.txt"
 
 
+def member_catalogue() -> str:
+    """The site's machine-readable catalogue for a national site (site/member_catalogue.py, docs/federation.md)."""
+    return MEMBER_CATALOGUE
+
+
 # --- offline and installable (site/offline.py, docs/phone.md) --------------------------------------
 
 OFFLINE = "ngoai-tuyen"  # reserved top-level name (content_pages.CATALOGUE_NAMES)
@@ -229,9 +242,40 @@ def offline_page() -> str:
     return f"{OFFLINE}/"
 
 
+MEDIA = "media/"  # the folder of the processed photos in the output (and on the site, without MEDIA_URL)
+
+
 def media(name: str) -> str:
-    """A processed photo (photos/images.py names every derivative)."""
-    return f"media/{name}"
+    """A processed photo's path in the built site (photos/names.py names every derivative)."""
+    return f"{MEDIA}{name}"
+
+
+def media_address(name: str, base: str | None = None, media_url: str = "") -> str:
+    """Where a buyer's browser fetches a processed photo: the one function every photo address goes through.
+
+    With CHOPHIEN_MEDIA_URL (*media_url*, a bucket or CDN, ending with "/"): `<media_url><name>`.
+    Without: `media/<name>` on the site, absolute under *base* (`absolute`), or relative to the
+    site root when *base* is None (don-hang.json: its scripts resolve it against the site root).
+    """
+    if media_url:
+        return f"{media_url}{name}"
+    return media(name) if base is None else absolute(base, media(name))
+
+
+MEDIA_LIST = (
+    ".chophien-media.json"  # in media/: never served (a dotfile), never uploaded (site/media_list.py)
+)
+
+
+def media_list() -> str:
+    """The build's list of its photos when CHOPHIEN_MEDIA_URL is set (site/media_list.py)."""
+    return f"{MEDIA}{MEDIA_LIST}"
+
+
+def origin(url: str) -> str:
+    """The origin of an absolute URL ("https://anh.example.vn/cho/" → "https://anh.example.vn")."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 def theme_file(relative: str) -> str:

@@ -180,6 +180,10 @@ def config(cooperatives: list[tuple[str, str]], settings: Settings | None = None
         "repo": settings.cms_repo or "OWNER/REPO",
         "branch": settings.cms_branch or "main",
         "open_authoring": True,
+        # "Công bố" squash-merges the pull request: a photo uploaded in the form is committed as
+        # an ordinary file, turned into a Git LFS pointer on the branch by .github/workflows/lfs.yml,
+        # and only the pointer reaches main's history (docs/scale.md §3).
+        "squash_merges": True,
         "commit_messages": {
             "create": "Thêm {{collection}} “{{slug}}” (qua CMS)",
             "update": "Sửa {{collection}} “{{slug}}” (qua CMS)",

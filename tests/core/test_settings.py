@@ -172,3 +172,62 @@ def test_an_unusable_value_is_a_settings_error_naming_the_setting(name, value):
         Settings.from_pelican(pelican, environ={})
     message = str(raised.value)
     assert message.startswith(f"lỗi: {name}: “") and "Ví dụ:" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://anh.example.vn/cho",  # no closing /
+        "http://anh.example.vn/cho/",  # http away from this machine
+        "//anh.example.vn/cho/",
+        "javascript:alert(1)//",
+        "https://anh.example.vn/cho/?v=1/",
+        "https://anh.example.vn/cho/#x/",
+        "https://user:pass@anh.example.vn/",
+        "https://anh.example.vn/a b/",
+        'https://anh.example.vn/"onerror="x/',
+        "https://anh.example.vn/x;script-src *;/",  # would add a directive to the CSP header
+        "https://anh.example.vn/a,b/",  # would split a srcset entry
+        "https://anh.example.vn/../",
+        "https://anh.example.vn//",
+        "https://ảnh.example.vn/",
+        "https://anh.example.vn/\nX-Injected: 1/",
+    ],
+)
+def test_a_media_url_that_could_break_an_address_or_the_policy_is_refused(value):
+    with pytest.raises(settings_module.SettingsError) as raised:
+        Settings.from_pelican({}, environ={"CHOPHIEN_MEDIA_URL": value})
+    message = str(raised.value)
+    assert message.startswith("lỗi: CHOPHIEN_MEDIA_URL: “") and "https://anh.example.vn/cho/" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "value, kept",
+    [
+        ("https://anh.example.vn/cho/", "https://anh.example.vn/cho/"),
+        ("HTTPS://Anh.Example.VN/Lao-Cai/", "https://anh.example.vn/Lao-Cai/"),
+        ("http://127.0.0.1:9000/anh/", "http://127.0.0.1:9000/anh/"),
+        ("http://localhost:8333/b/p/", "http://localhost:8333/b/p/"),
+        ("  https://cdn.example.vn/  ", "https://cdn.example.vn/"),
+    ],
+)
+def test_a_usable_media_url_is_kept(value, kept):
+    assert Settings.from_pelican({"CHOPHIEN_MEDIA_URL": value}, environ={}).media_url == kept
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("CHOPHIEN_MEDIA_BUCKET", "cho-anh"),
+        ("CHOPHIEN_MEDIA_BUCKET", "s3://UPPER/x"),
+        ("CHOPHIEN_MEDIA_ENDPOINT", "ftp://s3.example.vn"),
+        ("CHOPHIEN_MEDIA_KEEP", "0"),
+        ("CHOPHIEN_MEDIA_GRACE_DAYS", "-1"),
+        ("CHOPHIEN_MEDIA_GRACE_DAYS", "ba"),
+    ],
+)
+def test_unusable_media_bucket_settings_are_one_line(name, value):
+    with pytest.raises(settings_module.SettingsError) as raised:
+        Settings.from_environ({name: value})
+    assert str(raised.value).startswith(f"lỗi: {name}: “") and "\n" not in str(raised.value)

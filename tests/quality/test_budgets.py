@@ -14,11 +14,13 @@ from chophien.quality.budgets import (
     FILE_SIZE_LIMIT,
     HTML_BUDGET,
     JS_BUDGET,
+    MEMBER_CATALOGUE_LIMIT,
     SELF_ASSESSMENT_BUDGET,
     SERVICE_WORKER_BUDGET,
     classify,
     css_total,
     largest_files,
+    limit_of,
     measure_budgets,
     measure_site,
     oversized_files,
@@ -126,6 +128,10 @@ def test_representative_page_is_the_heaviest_of_its_type(tmp_path):
 def test_oversized_files(tmp_path):
     site = write(tmp_path, {"small.txt": b"x" * 10, "big.json": b"x" * (FILE_SIZE_LIMIT + 1)})
     assert oversized_files(site) == [("big.json", FILE_SIZE_LIMIT + 1)]
+    # the member catalogue has the limit national sites accept (federation.model.MAX_BYTES), not 300 KB
+    (site / "danh-muc.json").write_bytes(b"x" * (FILE_SIZE_LIMIT + 1))
+    assert [rel for rel, _ in oversized_files(site)] == ["big.json"]
+    assert limit_of("danh-muc.json") == MEMBER_CATALOGUE_LIMIT > FILE_SIZE_LIMIT == limit_of("sub/danh-muc.json")
     assert largest_files(site, 1) == [("big.json", FILE_SIZE_LIMIT + 1)]
 
 

@@ -32,6 +32,7 @@ def test_files_are_qr_codes_feeds_sitemap_and_robots(catalogue, tmp_path):
         urls.merchant_feed(),
         urls.sitemap(),
         urls.robots(),
+        urls.member_catalogue(),  # danh-muc.json (site/member_catalogue.py)
     ]
     sitemap = next(
         e

@@ -48,6 +48,10 @@ def snapshot(out):
             f"{PAGE}:2: lỗi: Save_as: {CHOOSES}; “robots.txt” sẽ ghi đè tệp robots.txt; {NOT_HERE}",
         ),
         (
+            "Save_as: danh-muc.json",
+            f"{PAGE}:2: lỗi: Save_as: {CHOOSES}; “danh-muc.json” sẽ ghi đè danh mục cho trang quốc gia (danh-muc.json); {NOT_HERE}",
+        ),
+        (
             "Save_as: sitemap.xml",
             f"{PAGE}:2: lỗi: Save_as: {CHOOSES}; “sitemap.xml” sẽ ghi đè sơ đồ trang sitemap.xml; {NOT_HERE}",
         ),

@@ -9,7 +9,17 @@ import html5lib
 from conftest import ROOT, minimal_tree, run_pelican, write_tree
 
 from chophien.site.build_report import BuildReport
-from chophien.site.postprocess import CSP, asset_name, compress_file, headers_file, htaccess_file, minify_html
+from chophien.site.postprocess import (
+    CSP,
+    CSP_META,
+    asset_name,
+    compress_file,
+    csp,
+    csp_meta,
+    headers_file,
+    htaccess_file,
+    minify_html,
+)
 
 
 def _publish(content, out):
@@ -85,6 +95,26 @@ def test_headers_files_carry_the_policy():
     assert 'Header always set Content-Security-Policy "' in htaccess
     assert "RewriteRule ^(.+)$ $1.br [L]" in htaccess
     assert "Require all denied" in htaccess
+    # only the member catalogue and the search bundle are readable from other origins (docs/federation.md)
+    assert headers.count("Access-Control-Allow-Origin: *") == 2
+    assert "/danh-muc.json\n  Access-Control-Allow-Origin: *" in headers
+    assert "/tim-kiem/pagefind/*\n  Access-Control-Allow-Origin: *" in headers
+    assert htaccess.count("Access-Control-Allow-Origin") == 1
+    assert r"/(danh\-muc\.json$|tim\-kiem/pagefind/)#" in htaccess
+
+
+def test_media_url_adds_its_origin_to_images_and_connections_only():
+    assert csp("") == CSP and csp_meta("") == CSP_META  # unset: the policy as it always was
+    policy = csp("https://anh.example.vn/lao-cai/")
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    before = dict(d.strip().split(" ", 1) for d in CSP.split(";"))
+    changed = {k for k in directives if directives[k] != before[k]}
+    assert changed == {"img-src", "connect-src"}
+    assert directives["img-src"] == "'self' https://anh.example.vn"
+    assert directives["connect-src"] == "'self' https://anh.example.vn"
+    assert "frame-ancestors" not in csp_meta("https://anh.example.vn/lao-cai/")
+    assert f"Content-Security-Policy: {policy}" in headers_file("https://anh.example.vn/lao-cai/")
+    assert f'Content-Security-Policy "{policy}"' in htaccess_file("https://anh.example.vn/lao-cai/")
 
 
 def test_asset_names_follow_content(tmp_path):

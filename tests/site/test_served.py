@@ -355,6 +355,19 @@ def test_every_file_of_the_published_site_is_served_by_nginx_as_another_user(ser
         assert response.getheader("X-Content-Type-Options") == "nosniff", worker
     assert client.get("/").getheader("Cache-Control") is None
 
+    # 7. what a national site reads from another origin (docs/federation.md), and only that
+    for path, encoding in (
+        ("/danh-muc.json", None),
+        ("/danh-muc.json", "br"),
+        ("/tim-kiem/pagefind/pagefind-entry.json", "gzip"),
+        ("/tim-kiem/pagefind/pagefind.js", None),
+    ):
+        response = client.get(path, encoding)
+        assert response.status == 200, path
+        assert response.getheader("Access-Control-Allow-Origin") == "*", (path, encoding)
+        assert response.getheader("X-Content-Type-Options") == "nosniff", path
+    assert client.get("/").getheader("Access-Control-Allow-Origin") is None
+
     assert client.failures == [], f"{len(client.failures)} of {client.count} requests failed:\n" + "\n".join(
         client.failures[:40]
     )

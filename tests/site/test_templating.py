@@ -78,7 +78,8 @@ def _processed(jpeg_widths):
 def test_picture_has_avif_and_webp_at_every_width_and_the_one_jpeg_as_src():
     html = str(picture_markup(_processed([480]), "Búp chè", "", "100vw", False, "thumb"))
     assert (
-        '<source type="image/avif" srcset="/media/che-abc-240.avif 240w, /media/che-abc-480.avif 480w, ' in html
+        '<source type="image/avif" srcset="/media/che-abc-240.avif 240w, /media/che-abc-480.avif 480w, '
+        in html
     )
     assert (
         'srcset="/media/che-abc-240.webp 240w, /media/che-abc-480.webp 480w, /media/che-abc-960.webp 960w"'
@@ -93,6 +94,7 @@ def test_picture_keeps_a_jpeg_srcset_when_several_jpegs_exist():
     html = str(picture_markup(_processed([240, 480, 960]), "Búp chè", "", "100vw", True, "hero"))
     img = html[html.index("<img ") :]
     assert (
-        'srcset="/media/che-abc-240.jpg 240w, /media/che-abc-480.jpg 480w, /media/che-abc-960.jpg 960w"' in img
+        'srcset="/media/che-abc-240.jpg 240w, /media/che-abc-480.jpg 480w, /media/che-abc-960.jpg 960w"'
+        in img
     )
     assert 'sizes="100vw"' in img and 'fetchpriority="high"' in img

@@ -207,3 +207,30 @@ def test_every_link_of_the_built_site_opens_a_built_file(built_demo):
         if missing:
             broken[name] = missing
     assert broken == {}
+
+
+def test_media_addresses_go_to_the_site_or_to_media_url():
+    name = "che-0123456789-240.jpg"
+    assert urls.media_address(name) == "media/che-0123456789-240.jpg"  # don-hang.json: from the site root
+    assert urls.media_address(name, "") == "/media/che-0123456789-240.jpg"
+    assert urls.media_address(name, "https://cho.example.vn") == "https://cho.example.vn/media/" + name
+    cdn = "https://anh.example.vn/lao-cai/"
+    for base in (None, "", "https://cho.example.vn"):
+        assert urls.media_address(name, base, cdn) == cdn + name
+    assert urls.origin(cdn) == "https://anh.example.vn"
+    assert urls.origin("http://127.0.0.1:9000/b/p/") == "http://127.0.0.1:9000"
+
+
+def test_only_urls_spells_the_media_folder():
+    """Every photo address goes through urls.media_address (CHOPHIEN_MEDIA_URL): no other module
+    calls urls.media() or writes "media/" itself."""
+    package = ROOT / "chophien"
+    offenders = []
+    for path in package.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "urls.py":
+            continue
+        if re.search(r"urls\.media\(|[\"']/?media/", text) and path.name != "pelican_plugin.py":
+            offenders.append(path.relative_to(ROOT).as_posix())
+    assert offenders == []
+    assert "urls.media(" in (package / "pelican_plugin.py").read_text()  # the output folder's paths

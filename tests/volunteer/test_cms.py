@@ -161,6 +161,7 @@ def test_pull_request_workflow_and_vietnamese_interface():
     cms = config(COOPS, settings)
     assert cms["publish_mode"] == "editorial_workflow"
     assert cms["backend"]["name"] == "github" and cms["backend"]["open_authoring"] is True
+    assert cms["backend"]["squash_merges"] is True  # the uploaded photo's full blob stays off main
     assert (cms["backend"]["repo"], cms["backend"]["base_url"]) == (
         "lienminh/chophien",
         "https://auth.example.org",

@@ -12,6 +12,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -304,7 +306,21 @@ def test_a_new_product_with_a_photo_is_written_beside_its_photo(rig, tmp_path):
     assert f"content/products/{coop}/ca-phe-moi.jpg" in files  # beside the product
     uploaded = git(rig.repo, "show", f"{branch}:content/products/{coop}/ca-phe-moi-rang.md")
     assert "file: ca-phe-moi.jpg" in uploaded
+    # Git LFS: decap-server commits with `git add .`, so the photo is stored as an LFS pointer
+    # (on GitHub the CMS commits a full blob, and .github/workflows/lfs.yml converts it); either
+    # way nothing is left for scripts/lfs_convert.py on the entry's branch.
+    stored = subprocess.run(
+        ["git", "cat-file", "blob", f"{branch}:content/products/{coop}/ca-phe-moi.jpg"],
+        cwd=rig.repo, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    lfs = shutil.which("git-lfs") is not None
+    assert stored.startswith(b"version https://git-lfs.github.com/spec/v1\n") == lfs
     git(rig.repo, "checkout", "-q", branch)
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/lfs_convert.py"), "--check", "main"],
+        cwd=rig.repo, capture_output=True, text=True,
+    )  # fmt: skip
+    assert (check.returncode, check.stdout) == (0, "")
     from chophien.catalogue.loader import load_catalogue
 
     _catalogue, problems, _ = load_catalogue(rig.repo / "content")

@@ -27,7 +27,7 @@
   // The format this browser chose for the page's photos, asked at the tap (a lazy photo has no
   // currentSrc before it loads); none loaded: WebP when the browser can write it, else JPEG.
   const format = () => {
-    const photo = [...document.images].map((i) => i.currentSrc).find((u) => /\/media\/.*\.(avif|webp|jpg)$/.test(u));
+    const photo = [...document.images].map((i) => i.currentSrc).find((u) => /-[0-9a-f]{10}-\d+\.(avif|webp|jpg)$/.test(u));
     return photo ? photo.split('.').pop()
       : document.createElement('canvas').toDataURL('image/webp').startsWith('data:image/webp') ? 'webp' : 'jpg';
   };

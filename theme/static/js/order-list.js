@@ -15,9 +15,10 @@
   const cache = Object.create(null);
   const money = (n) => n.toLocaleString('vi-VN') + '\u00a0₫';
   const cut = (s, n) => (s.length > n ? s.slice(0, n - 1) + '…' : s).normalize('NFC');
+  const media = box.dataset.media; // CHOPHIEN_MEDIA_URL
   const own = (path) => {
     const u = new URL(path, root);
-    return u.href.startsWith(root.href) ? u.href : root.href;
+    return u.href.startsWith(root.href) || (media && u.href.startsWith(media)) ? u.href : root.href;
   };
   const clone = (id) => $('#' + id).content.firstElementChild.cloneNode(true);
   const text = (e, t) => { e.textContent = t; return e; };

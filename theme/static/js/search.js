@@ -14,10 +14,35 @@
   var run = 0;
   var timer;
 
+  // A national site (docs/federation.md) names its member sites' search bundles: Pagefind's
+  // multisite search merges them (mergeIndex), each with its site's address for the result links.
+  // A member whose bundle does not answer is left out; the others are still searched.
+  var members = JSON.parse(form.getAttribute("data-members") || "[]");
+
+  function merge(pagefind, member) {
+    return fetch(member.search + "pagefind-entry.json", { credentials: "omit" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return pagefind.mergeIndex(member.search, { baseUrl: member.url });
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
   var ready = import(base + "/tim-kiem/pagefind/pagefind.js").then(function (pagefind) {
-    return pagefind.options({ baseUrl: base + "/", noWorker: true }).then(function () {
-      return pagefind;
-    });
+    return pagefind
+      .options({ baseUrl: base + "/", noWorker: true })
+      .then(function () {
+        return Promise.all(
+          members.map(function (member) {
+            return merge(pagefind, member);
+          })
+        );
+      })
+      .then(function () {
+        return pagefind;
+      });
   });
 
   function node(tag, className, text) {
@@ -98,6 +123,8 @@
     ).then(function (pages) {
       if (mine !== run) return;
       pages.forEach(function (page) {
+        // On a national site only the members' pages are results (its own bundle is a placeholder).
+        if (members.length && !/^https?:\/\//.test(page.url)) return;
         list.appendChild(hit(page));
       });
       more.hidden = shown >= results.length;
