@@ -92,8 +92,10 @@ FUZZ_TARGETS ?=
 fuzz: $(STAMP)
 	$(BIN)/python fuzz/run.py --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# BENCH_PHOTOS=realistic: photos at scale (phone-sized originals, 1.5 per product) instead of the page build.
+BENCH_PHOTOS ?=
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py --write
+	$(BIN)/python benchmarks/run.py --write $(if $(BENCH_PHOTOS),--photos $(BENCH_PHOTOS))
 
 # The self-assessment page on a built site: bytes (gzip) and time to score at CPU 6x (docs/assessment.md).
 bench-national: $(STAMP)

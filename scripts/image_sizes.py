@@ -3,42 +3,24 @@
 
 Measures the sample photos referenced by content/ and, because the samples are smooth
 placeholders, also a synthetic busy scene (thousands of shapes and texture: harder to
-compress than most real photos) so the budgets are tested against a pessimistic case.
+compress than most real photos; benchmarks/photo_scene.py) so the budgets are tested against a
+pessimistic case.
 
     .venv/bin/python scripts/image_sizes.py [CONTENT_DIR]
 """
 
-import random
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter
-
 from chophien.photos.cache import ImageCache
 from chophien.site.build import prepare
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from photo_scene import busy_scene  # noqa: E402  (one generator, shared with `make bench`)
+
 BUDGETS = {480: 35 * 1024, 240: 10 * 1024}
-
-
-def detailed_photo(path: Path) -> None:
-    """A 12 MP scene of thousands of overlapping shapes with texture: edges at every scale."""
-    rng = random.Random(20261127)
-    width, height = 4032, 3024
-    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
-    draw = ImageDraw.Draw(image)
-    for size in (900, 300, 100, 30, 10):
-        for _ in range(int(1.2 * width * height / (size * size * 8))):
-            x, y = rng.randrange(width), rng.randrange(height)
-            w, h = rng.randint(size // 2, size), rng.randint(size // 2, size)
-            colour = tuple(rng.randrange(256) for _ in range(3))
-            if rng.random() < 0.5:
-                draw.ellipse((x, y, x + w, y + h), fill=colour)
-            else:
-                draw.line((x, y, x + w, y + h), fill=colour, width=max(1, size // 10))
-    noise = Image.effect_noise((width, height), 24).convert("RGB")
-    Image.blend(image, noise, 0.15).filter(ImageFilter.SMOOTH).save(path, "JPEG", quality=92)
 
 
 def table(rows: dict, title: str) -> str:
@@ -75,7 +57,7 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         photo = Path(tmp) / "detailed.jpg"
-        detailed_photo(photo)
+        busy_scene(photo)
         cache = ImageCache(Path(tmp) / "cache", workers=1)
         processed = cache.process(photo, "detailed.jpg")
         print(

@@ -19,9 +19,9 @@ from pathlib import Path
 from chophien.core.cache_version import cache_version
 from chophien.core.files import read_checked, remove_litter, report_damaged, write_checked
 from chophien.core.filestat import FileHashes
-from chophien.photos.encode import FORMATS, SHARE_QUALITY, render_derivatives
+from chophien.photos.encode import FALLBACK_FORMAT, FORMATS, SHARE_QUALITY, render_derivatives
 from chophien.photos.formats import HEAD_BYTES, lfs_pointer_oid, suffix_problem
-from chophien.photos.geometry import SHARE_SIZE, WIDTHS
+from chophien.photos.geometry import FALLBACK_WIDTH, SHARE_SIZE, WIDTHS
 from chophien.photos.model import Derivative, ImageProblem, ProcessedImage
 from chophien.photos.names import SAFE_NAME, output_stem, tag_of
 from chophien.photos.progress import Progress
@@ -50,8 +50,9 @@ def lfs_oid(path: Path) -> str | None:
 
 def settings_key() -> str:
     """Hash of everything that changes the output bytes, part of every cache key: the one cache
-    version (this code, Pillow's and pillow-heif's versions, Python) and the encoder settings."""
-    settings = [cache_version(), WIDTHS, FORMATS, SHARE_SIZE, SHARE_QUALITY]
+    version (this code, Pillow's and pillow-heif's versions, Python) and the encoder settings,
+    including which widths each format is made at (one JPEG: a cache of three-JPEG photos is not reused)."""
+    settings = [cache_version(), WIDTHS, FORMATS, FALLBACK_FORMAT, FALLBACK_WIDTH, SHARE_SIZE, SHARE_QUALITY]
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8]
 
 

@@ -1,7 +1,8 @@
-"""Pillow re-encoding: every derivative width in AVIF, WebP and JPEG, the sharing image and the placeholder colour.
+"""Pillow re-encoding: every derivative width in AVIF and WebP, one JPEG, the sharing image and the placeholder colour.
 
 Outputs are written whole or not at all; each is made from pixels decoded by
-chophien.photos.decode, so no metadata reaches them.
+chophien.photos.decode, so no metadata reaches them. JPEG is only the fallback of browsers
+without WebP (docs/photos.md, "Fewer files"): one width (`geometry.fallback_width`), not three.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ from pathlib import Path
 
 from chophien.core.files import write_atomic
 from chophien.photos.decode import decode, decode_kind
-from chophien.photos.geometry import SHARE_SIZE, cover_box, derivative_widths, display_box, scaled_size
+from chophien.photos.geometry import (
+    SHARE_SIZE,
+    cover_box,
+    derivative_widths,
+    display_box,
+    fallback_width,
+    scaled_size,
+)
 from chophien.photos.model import Derivative, ImageProblem, ProcessedImage
 from chophien.photos.names import derivative_name, share_name
 
@@ -21,6 +29,7 @@ FORMATS = (
     ("webp", "image/webp", {"quality": 70, "method": 6}),
     ("jpg", "image/jpeg", {"quality": 72, "optimize": True, "progressive": True}),
 )
+FALLBACK_FORMAT = "jpg"  # made at one width only (geometry.FALLBACK_WIDTH); AVIF and WebP at every width
 SHARE_QUALITY = 80
 PLACEHOLDER_SIZE = 1
 
@@ -48,15 +57,18 @@ def dominant_colour(image) -> str:
 
 
 def _write_widths(image, stem: str, key: str, out_dir: Path, sizes: dict | None) -> list[Derivative]:
-    """Every width of `derivative_widths` in every format of FORMATS."""
+    """Every width of `derivative_widths` in AVIF and WebP; the JPEG at `fallback_width` only."""
     from PIL import Image
 
     width, height = image.size
     derivatives = []
-    for target in derivative_widths(width):
+    widths = derivative_widths(width)
+    for target in widths:
         w, h = scaled_size(width, height, target)
         resized = image if (w, h) == (width, height) else image.resize((w, h), Image.Resampling.LANCZOS)
         for fmt, _mime, options in FORMATS:
+            if fmt == FALLBACK_FORMAT and target != fallback_width(widths):
+                continue
             name = derivative_name(stem, key, w, fmt)
             _write_atomic(out_dir / name, _encode(resized, fmt, options), sizes)
             derivatives.append(Derivative(w, h, fmt, name))

@@ -7,6 +7,7 @@ No Pillow here: every function takes and returns integers, and is tested with pa
 from __future__ import annotations
 
 WIDTHS = (240, 480, 960)
+FALLBACK_WIDTH = 480  # the one JPEG (the `<img src>`): browsers without WebP get this width only
 SHARE_SIZE = (1200, 630)  # Open Graph / Zalo preview
 MAX_ASPECT = 3  # longest side at most 3× the shortest on a page; a longer photo is cropped
 MAX_OUTPUT_SIDE = 16383  # WebP's limit, the smallest of the three encoders'
@@ -25,6 +26,11 @@ def derivative_widths(width: int, widths: tuple[int, ...] = WIDTHS) -> tuple[int
     if width < max(widths):
         chosen.add(width)
     return tuple(sorted(chosen))
+
+
+def fallback_width(widths: tuple[int, ...], target: int = FALLBACK_WIDTH) -> int:
+    """The one width of *widths* (a photo's `derivative_widths`) made as JPEG: the closest to *target*, the smaller on a tie."""
+    return min(widths, key=lambda w: (abs(w - target), w))
 
 
 def cover_box(width: int, height: int, target_width: int, target_height: int) -> tuple[int, int, int, int]:

@@ -36,7 +36,7 @@ class ProcessedImage:
         return tuple(d for d in self.derivatives if d.format == fmt)
 
     def fallback(self, width: int = 480) -> Derivative:
-        """The JPEG closest to *width* (for `src`)."""
+        """The JPEG closest to *width* (for `src`); the pipeline makes one JPEG per photo, so that one."""
         jpegs = self.variants("jpg")
         return min(jpegs, key=lambda d: (abs(d.width - width), d.width))
 

@@ -100,7 +100,8 @@ def picture_markup(
     css_class: str,
     media_url: str = "",
 ) -> Markup:
-    """`<picture>` with AVIF and WebP sources and a JPEG `<img>` (explicit size, lazy unless eager);
+    """`<picture>` with AVIF and WebP sources at every width and the one JPEG as `<img src>`
+    (explicit size, lazy unless eager). Browsers without WebP get that JPEG (docs/photos.md);
     photo addresses from urls.media_address (CHOPHIEN_MEDIA_URL when set)."""
     if info is None or not info.derivatives:
         return Markup(
@@ -108,15 +109,22 @@ def picture_markup(
         ).format(css_class)
     main = info.fallback(480)
     loading = ' fetchpriority="high" decoding="async"' if eager else ' loading="lazy" decoding="async"'
+    jpegs = info.variants("jpg")
+    # One JPEG (today's pipeline): no srcset on the <img>, a single candidate would add nothing.
+    jpg_srcset = (
+        Markup(' srcset="{}" sizes="{}"').format(_srcset(siteurl, jpegs, media_url), sizes)
+        if len(jpegs) > 1
+        else ""
+    )
     return Markup(
         '<picture><source type="image/avif" srcset="{avif}" sizes="{sizes}">'
         '<source type="image/webp" srcset="{webp}" sizes="{sizes}">'
-        '<img class="{cls}" src="{src}" srcset="{jpg}" sizes="{sizes}" width="{w}" height="{h}" alt="{alt}" '
+        '<img class="{cls}" src="{src}"{jpg} width="{w}" height="{h}" alt="{alt}" '
         'style="background:{colour}"{loading}></picture>'
     ).format(
         avif=_srcset(siteurl, info.variants("avif"), media_url),
         webp=_srcset(siteurl, info.variants("webp"), media_url),
-        jpg=_srcset(siteurl, info.variants("jpg"), media_url),
+        jpg=jpg_srcset,
         sizes=sizes,
         cls=css_class,
         src=urls.media_address(main.name, siteurl, media_url),

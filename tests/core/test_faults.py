@@ -470,7 +470,7 @@ DAMAGE = {
     "feed in output": lambda p: _truncate(_one(p.output, "*.xml")),
     "search bundle file": lambda p: _truncate(_one(p.output / "tim-kiem" / "pagefind", "*.pf_meta")),
     "theme asset": lambda p: _truncate(_one(p.output / "theme" / "css", "*.*.css")),
-    "media copy in output": lambda p: _cut_copy(_one(p.output / "media", "*-240.jpg")),
+    "media copy in output": lambda p: _cut_copy(_one(p.output / "media", "*-480.jpg")),
 }
 
 

@@ -83,3 +83,18 @@ def test_a_cached_index_with_unsafe_names_is_not_reused(tmp_path):
     again = ImageCache(tmp_path / "cache", workers=1)
     assert again.process(photo, "products/x/IMG 1.jpg") == processed
     assert again.encoded == 1
+
+
+def test_a_change_of_which_widths_a_format_is_made_at_changes_the_key(tmp_path, monkeypatch):
+    """A cache filled when JPEG came at every width is not reused by the one-JPEG pipeline (and back)."""
+    from chophien.photos import cache as cache_module
+
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(jpeg_bytes(1200, 900))
+    ImageCache(tmp_path / "cache", workers=1).process(photo, "products/x/p.jpg")
+    key = cache_module.settings_key()
+    monkeypatch.setattr(cache_module, "FALLBACK_WIDTH", 960)
+    assert cache_module.settings_key() != key
+    again = ImageCache(tmp_path / "cache", workers=1)
+    again.process(photo, "products/x/p.jpg")
+    assert again.encoded == 1

@@ -36,6 +36,27 @@ def test_outputs_carry_no_metadata(tmp_path):
             )
 
 
+@pytest.mark.parametrize(
+    "size, webp_widths, jpeg_width", [((4032, 3024), [240, 480, 960], 480), ((300, 400), [240, 300], 300)]
+)
+def test_avif_and_webp_at_every_width_one_jpeg_and_the_share_image(tmp_path, size, webp_widths, jpeg_width):
+    """Fewer files (docs/photos.md): AVIF and WebP at each width, the JPEG fallback at one width."""
+    source = tmp_path / "photo.jpg"
+    source.write_bytes(jpeg_bytes(*size))
+    cache = ImageCache(tmp_path / "cache", workers=1)
+    processed = cache.process(source, "products/x/photo.jpg")
+    assert [d.width for d in processed.variants("avif")] == webp_widths
+    assert [d.width for d in processed.variants("webp")] == webp_widths
+    assert [d.width for d in processed.variants("jpg")] == [jpeg_width]
+    assert len(list(processed.files())) == 2 * len(webp_widths) + 2  # + the JPEG + the sharing JPEG
+    # Every caller's JPEG exists: `src` (480), the search thumbnail (240), the largest (feeds).
+    for asked in (240, 480, 960):
+        chosen = processed.fallback(asked)
+        assert chosen.width == jpeg_width and cache.path_of(chosen).is_file()
+    with Image.open(cache.path_of(processed.fallback())) as out:
+        assert out.format == "JPEG" and out.size == (processed.fallback().width, processed.fallback().height)
+
+
 def test_identical_input_gives_identical_bytes(tmp_path):
     source = tmp_path / "photo.jpg"
     source.write_bytes(phone_photo_with_gps())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chophien.photos.geometry import cover_box, derivative_widths, scaled_size
+from chophien.photos.geometry import cover_box, derivative_widths, fallback_width, scaled_size
 
 
 @pytest.mark.parametrize(
@@ -28,6 +28,17 @@ def test_scaled_size_keeps_ratio_and_never_upscales(size, target, expected):
 )
 def test_derivative_widths(width, expected):
     assert derivative_widths(width) == expected
+
+
+@pytest.mark.parametrize(
+    "width, expected", [(4000, 480), (960, 480), (700, 480), (480, 480), (300, 300), (200, 200), (1, 1)]
+)
+def test_one_jpeg_width_the_closest_to_480(width, expected):
+    assert fallback_width(derivative_widths(width)) == expected
+
+
+def test_fallback_width_tie_takes_the_smaller():
+    assert fallback_width((240, 720), target=480) == 240
 
 
 @pytest.mark.parametrize(

@@ -266,6 +266,7 @@ def test_product_page_pictures(built_demo):
         sources = re.findall(r'<source type="image/(avif|webp)" srcset="([^"]+)"', picture)
         assert [kind for kind, _ in sources] == ["avif", "webp"]
         img = re.search(r"<img [^>]+>", picture).group(0)
+        assert "srcset" not in img  # one JPEG per photo: the fallback of browsers without WebP
         width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', img).groups())
         src = re.search(r' src="([^"]+)"', img).group(1)
         with Image.open(built_demo / src.lstrip("/")) as shown:

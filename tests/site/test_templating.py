@@ -61,3 +61,40 @@ def test_a_product_without_a_processed_photo_shows_a_labelled_placeholder():
     assert str(markup) == (
         '<span class="thumb&#34; onclick=&#34;x nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>'
     )
+
+
+def _processed(jpeg_widths):
+    from chophien.photos.model import Derivative, ProcessedImage
+
+    derivatives = tuple(
+        Derivative(w, w * 3 // 4, fmt, f"che-abc-{w}.{fmt}")
+        for w in (240, 480, 960)
+        for fmt in ("avif", "webp", "jpg")
+        if fmt != "jpg" or w in jpeg_widths
+    )
+    return ProcessedImage("che.jpg", 960, 720, "#808080", derivatives)
+
+
+def test_picture_has_avif_and_webp_at_every_width_and_the_one_jpeg_as_src():
+    html = str(picture_markup(_processed([480]), "Búp chè", "", "100vw", False, "thumb"))
+    assert (
+        '<source type="image/avif" srcset="/media/che-abc-240.avif 240w, /media/che-abc-480.avif 480w, '
+        in html
+    )
+    assert (
+        'srcset="/media/che-abc-240.webp 240w, /media/che-abc-480.webp 480w, /media/che-abc-960.webp 960w"'
+        in html
+    )
+    img = html[html.index("<img ") :]
+    assert 'src="/media/che-abc-480.jpg" width="480" height="360"' in img and "srcset" not in img
+    assert html.count(".jpg") == 1
+
+
+def test_picture_keeps_a_jpeg_srcset_when_several_jpegs_exist():
+    html = str(picture_markup(_processed([240, 480, 960]), "Búp chè", "", "100vw", True, "hero"))
+    img = html[html.index("<img ") :]
+    assert (
+        'srcset="/media/che-abc-240.jpg 240w, /media/che-abc-480.jpg 480w, /media/che-abc-960.jpg 960w"'
+        in img
+    )
+    assert 'sizes="100vw"' in img and 'fetchpriority="high"' in img
