@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from chophien.core.settings import Settings, SettingsError
 from chophien.publishing import ftp as publish_ftp
@@ -70,15 +71,17 @@ def main() -> int:
 def publish_photos(output: str, release: str, dry_run: bool) -> list[str]:
     from publish_media import store_of
 
-    from chophien.publishing import media
+    from chophien.publishing import media, media_cache
 
     try:
-        store = store_of(Settings.from_environ())
+        settings = Settings.from_environ()
+        store = store_of(settings)
     except SettingsError as error:
         raise PublishError(str(error)) from None
     if dry_run:
         return [f"ảnh → {store.bucket} (bản kê {store.bucket.manifest(release)})"]
-    return media.upload(output, store, release)
+    indexes = media_cache.index_uploader(Path(settings.cache_folder()) / "images")
+    return media.upload(output, store, release, indexes)
 
 
 def commit() -> str:

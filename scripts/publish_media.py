@@ -4,6 +4,7 @@
 CHOPHIEN_MEDIA_BUCKET=s3://bucket/prefix [CHOPHIEN_MEDIA_ENDPOINT=https://…] scripts/publish_media.py upload output
 CHOPHIEN_MEDIA_BUCKET=… scripts/publish_media.py gc [--dry-run]      (CHOPHIEN_MEDIA_KEEP, CHOPHIEN_MEDIA_GRACE_DAYS)
 CHOPHIEN_MEDIA_BUCKET=… scripts/publish_media.py cors https://cho.example.vn   (the bucket's CORS for the site)
+CHOPHIEN_MEDIA_BUCKET=… scripts/publish_media.py fetch-cache [content]   (the photo cache from the bucket, before a build)
 `make publish` uploads the photos itself (before the pages) when the build used CHOPHIEN_MEDIA_URL.
 See chophien/publishing/media.py and docs/publishing.md.
 """
@@ -11,17 +12,20 @@ See chophien/publishing/media.py and docs/publishing.md.
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 from chophien.core.settings import Settings, SettingsError
-from chophien.publishing import media
+from chophien.publishing import media, media_cache
 from chophien.publishing.common import PublishError, release_name
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=("upload", "gc", "cors"))
+    parser.add_argument("action", choices=("upload", "gc", "cors", "fetch-cache"))
     parser.add_argument(
-        "argument", nargs="?", default="output", help="upload: the built site; cors: the site's origin"
+        "argument",
+        nargs="?",
+        help="upload: the built site (output); cors: the site's origin; fetch-cache: the content (content)",
     )
     parser.add_argument(
         "--release", help="the release's name (default: the time and the commit, as make publish)"
@@ -64,9 +68,17 @@ def run(args, settings: Settings) -> list[str]:
     store = store_of(settings)
     if args.action == "upload":
         release = args.release or release_name(dt.datetime.now(dt.UTC), commit())
-        return media.upload(args.argument, store, release)
+        indexes = media_cache.index_uploader(Path(settings.cache_folder()) / "images")
+        return media.upload(args.argument or "output", store, release, indexes)
+    if args.action == "fetch-cache":
+        content = Path(args.argument or settings.content_path)
+        if not content.is_dir():
+            raise PublishError(f"không có thư mục nội dung “{content}” (no such content folder)")
+        return media_cache.fetch_cache(
+            content, store, Path(settings.cache_folder(content.resolve())) / "images"
+        )
     if args.action == "cors":
-        origin = args.argument.rstrip("/")
+        origin = (args.argument or "").rstrip("/")
         if (
             not origin.startswith(("https://", "http://127.0.0.1", "http://localhost"))
             or "/" in origin.split("://")[1]

@@ -11,16 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
 
 from chophien.core.cache_version import cache_version
-from chophien.core.files import read_checked, remove_litter, report_damaged, write_checked
+from chophien.core.files import read_checked, remove_litter, report_damaged, write_atomic, write_checked
 from chophien.core.filestat import FileHashes
 from chophien.photos.encode import FALLBACK_FORMAT, FORMATS, SHARE_QUALITY, render_derivatives
-from chophien.photos.formats import HEAD_BYTES, lfs_pointer_oid, suffix_problem
+from chophien.photos.formats import ACCEPTED_FORMATS, HEAD_BYTES, lfs_pointer_oid, suffix_problem
 from chophien.photos.geometry import FALLBACK_WIDTH, SHARE_SIZE, WIDTHS
 from chophien.photos.model import Derivative, ImageProblem, ProcessedImage
 from chophien.photos.names import SAFE_NAME, output_stem, tag_of
@@ -30,6 +31,7 @@ UNREADABLE = "unreadable:"  # key prefix of a photo whose hash could not be read
 UNFETCHED = (
     "lfs:"  # key prefix of a Git LFS pointer whose derivatives are not cached: its job says `git lfs pull`
 )
+COLOUR = re.compile(r"#[0-9a-f]{6}")  # encode.dominant_colour: written into a style attribute
 POINTER_MAX = 1024  # a Git LFS pointer is smaller than this (the LFS specification)
 
 
@@ -145,6 +147,29 @@ def _job(path: str, source: str, cache_dir: str) -> tuple[str, dict | None, tupl
     return source, index, None, True
 
 
+def parse_index(payload: bytes) -> tuple[ProcessedImage, dict[str, int]] | None:
+    """An index's JSON (from anywhere: the bucket's copy is untrusted) as (processed photo, file name →
+    size), or None when it is not one this pipeline wrote (names, formats, sizes, dimensions checked)."""
+    try:
+        raw = json.loads(payload)
+        processed = _from_dict(dict(raw, source=""))
+        sizes = {str(name): int(size) for name, size in raw["sizes"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+    files = list(processed.files())
+    if (
+        not files
+        or {d.name for d in files} != set(sizes)
+        or not all(SAFE_NAME.fullmatch(d.name) and d.name.endswith(f".{d.format}") for d in files)
+        or not all(type(v) is int and 0 < v for d in files for v in (d.width, d.height, sizes[d.name]))
+        or len({tag_of(d.name) for d in files}) != 1
+        or not COLOUR.fullmatch(str(processed.colour))
+        or processed.kind not in ("", *ACCEPTED_FORMATS)
+    ):
+        return None
+    return processed, sizes
+
+
 class ImageCache:
     """Derivatives on disk, keyed by content hash and pipeline settings; counts what it encodes."""
 
@@ -225,6 +250,29 @@ class ImageCache:
         if encoded:
             self.encoded += 1
         results[source] = ImageProblem(*problem) if problem else _from_dict(processed)
+
+    # --- the cache seen from outside (chophien/publishing/media_cache.py: the bucket as the cache) ---
+
+    @staticmethod
+    def key_for(path: Path, hashes: FileHashes | None = None) -> str:
+        """The cache key of the photo at *path*: from its Git LFS pointer's oid, else its bytes (OSError)."""
+        return _key_of(lfs_oid(path) or (hashes or FileHashes()).sha256(path))
+
+    def index_path(self, key: str) -> Path:
+        return _index_path(self.dir, key)
+
+    def has(self, key: str) -> bool:
+        """An intact entry: its index and every file it lists, whole."""
+        return _load_index(self.dir, key, "") is not None
+
+    def put_entry(self, key: str, payload: bytes, files: dict[str, bytes]) -> None:
+        """An entry made elsewhere (its index's JSON and its files), written like an encode writes
+        one: each file whole (atomic), the index last, so a half-written entry is never intact."""
+        folder = self.dir / key[:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            write_atomic(folder / name, data)  # 0644 like an encode's: output files link to them
+        write_checked(_index_path(self.dir, key), payload)
 
     def lfs_needed(self, jobs: list[tuple[Path, str]]) -> list[Path]:
         """The paths among *jobs* that are Git LFS pointers with no cached derivatives: the photos a

@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from chophien.photos.names import SAFE_NAME
+from chophien.photos.names import SAFE_NAME, TAG_LENGTH, tag_of
 from chophien.publishing.common import RELEASE_NAME, PublishError, shown
 from chophien.site import urls
 from chophien.site.media_list import MediaListError, parse_media_list
@@ -49,6 +49,11 @@ PENDING = "releases/pending/"
 UPLOAD_THREADS = 8  # boto3 clients are thread-safe; photos are small, the round trips are what costs
 DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
 _MANIFEST_KEY = re.compile(r"(" + RELEASE_NAME.pattern + r")\.json")
+CACHE = "cache/"  # the photo cache's indexes (publishing/media_cache.py)
+# `cache/<settings_key>/<key>.json`: the only keys under cache/ that garbage collection may delete.
+INDEX_KEY = re.compile(r"cache/([0-9a-f]{8})/[0-9a-f]{24}-\1\.json")
+# (store, photo names, name → size in the bucket, the listing) → how many indexes it uploaded
+IndexUploader = Callable[["Store", list[str], dict[str, int], dict[str, "Stored"]], int]
 
 
 class MediaError(PublishError):
@@ -154,13 +159,13 @@ class Store:
         PUT must not get photos into a misspelt one)."""
         self._call(lambda: self.s3.head_bucket(Bucket=self.bucket.name))
 
-    def list(self) -> dict[str, Stored]:
-        """Every key under the prefix, listed once (pages of 1,000)."""
+    def list(self, under: str = "") -> dict[str, Stored]:
+        """Every key under the prefix (and its folder *under*), listed once (pages of 1,000)."""
 
         def listing():
             found = {}
             pages = self.s3.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket.name, Prefix=self.bucket.prefix
+                Bucket=self.bucket.name, Prefix=self.bucket.prefix + under
             )
             for page in pages:
                 for entry in page.get("Contents", []):
@@ -186,6 +191,14 @@ class Store:
         with self._counting:
             self.puts += 1
 
+    def put_bytes(self, key: str, body: bytes, content_type: str = "application/json") -> None:
+        """An immutable object (a photo cache index: its key names its content)."""
+        self._call(
+            lambda: self.s3.put_object(
+                Bucket=self.bucket.name, Key=key, Body=body, ContentType=content_type, CacheControl=LONG_CACHE
+            )
+        )
+
     def put_json(self, key: str, data: dict) -> None:
         body = (json.dumps(data, ensure_ascii=True, indent=0, sort_keys=True) + "\n").encode()
         self._call(
@@ -204,6 +217,29 @@ class Store:
             return json.loads(body)
         except ValueError:
             return None
+
+    def get_bytes(self, key: str, size: int | None = None, limit: int = 1 << 20) -> bytes | None:
+        """The object at *key*, or None when it is missing, is not *size* bytes long (when given) or
+        is larger than *limit*: never read further than its announced length allows."""
+        from botocore.exceptions import ClientError
+
+        def get():
+            try:
+                answer = self.s3.get_object(Bucket=self.bucket.name, Key=key)
+            except ClientError as error:
+                if str(error.response.get("Error", {}).get("Code", "")) in ("NoSuchKey", "404"):
+                    return None
+                raise
+            body = answer["Body"]
+            length = int(answer.get("ContentLength", -1))
+            if length != (length if size is None else size) or not 0 <= length <= limit:
+                body.close()
+                return None
+            data = body.read(length + 1)
+            body.close()
+            return data if len(data) == length else None
+
+        return self._call(get)
 
     def delete(self, keys: list[str]) -> None:
         for start in range(0, len(keys), DELETE_BATCH):
@@ -261,8 +297,11 @@ def manifest(release: str, media_url: str, names: Iterable[str]) -> dict:
     }
 
 
-def upload(output: str | Path, store: Store, release: str) -> list[str]:
-    """Upload the photos of the build in *output* that the bucket lacks, then its manifest; return a log."""
+def upload(output: str | Path, store: Store, release: str, indexes: IndexUploader | None = None) -> list[str]:
+    """Upload the photos of the build in *output* that the bucket lacks, then its manifest; return a log.
+
+    *indexes* (publishing/media_cache.py `index_uploader`: the bucket as the photo cache) uploads
+    each photo's cache index after its photos, given what the bucket then holds."""
     if not RELEASE_NAME.fullmatch(release):
         raise MediaError(f"tên bản phát hành không hợp lệ: {shown(release)} (bad release name)")
     found = read_list(output)
@@ -287,17 +326,30 @@ def upload(output: str | Path, store: Store, release: str) -> list[str]:
     with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
         for _ in pool.map(lambda name: store.put_photo(name, folder / name), missing):
             pass
+    indexed = []
+    if indexes is not None:
+        in_bucket = {name: stored[store.bucket.key(name)].size for name in names if name not in missing}
+        in_bucket.update((name, (folder / name).stat().st_size) for name in missing)
+        count = indexes(store, names, in_bucket, stored)
+        indexed = [f"ảnh: {count} bản chỉ mục bộ nhớ đệm mới tải lên (cache indexes)"]
     store.put_json(store.bucket.manifest(release), record)
     store.delete([store.bucket.manifest(release, pending=True)])
     size = sum((folder / name).stat().st_size for name in missing)
     return [
         f"ảnh: {len(missing)} tệp mới tải lên {store.bucket} ({size / 1e6:.1f} MB), "
         f"{len(names) - len(missing)} tệp đã có",
+        *indexed,
         f"ảnh: bản kê {store.bucket.manifest(release)} ({len(names)} ảnh)",
     ]
 
 
 # --- garbage collection ------------------------------------------------------------------------
+
+
+def index_tag(bucket_key: str, prefix: str) -> str | None:
+    """The photo tag (photos/names.py) of a cache index's bucket key, else None (not an index)."""
+    rest = bucket_key.removeprefix(prefix) if bucket_key.startswith(prefix) else ""
+    return rest.split("/")[-1][:TAG_LENGTH] if INDEX_KEY.fullmatch(rest) else None
 
 
 def _release_of(key: str, folder: str) -> str | None:
@@ -358,6 +410,16 @@ def collect(
         and key.removeprefix(bucket.prefix) not in used
         and now - entry.modified < grace
     )
+    # The photo cache's indexes (publishing/media_cache.py) go with their photos: kept while a kept
+    # release uses a photo of theirs, or while young; never a key under cache/ of another shape.
+    used_tags = {tag_of(name) for name in used if SAFE_NAME.fullmatch(name)}
+    indexes = [
+        key
+        for key, entry in stored.items()
+        if (tag := index_tag(key, bucket.prefix)) is not None
+        and tag not in used_tags
+        and now - entry.modified >= grace
+    ]
     old_manifests = [bucket.manifest(r) for r in releases[:-keep]]
     old_manifests += [bucket.manifest(r, pending=True) for r in pending if r not in live_pending]
     photos.sort()
@@ -366,11 +428,13 @@ def collect(
     log = [
         f"ảnh: giữ {len(kept)} bản phát hành ({kept[0]} … {kept[-1]}), {len(used)} ảnh đang dùng",
         f"ảnh: {verb} {len(photos)} ảnh không còn bản nào dùng ({freed / 1e6:.1f} MB), "
-        f"{len(old_manifests)} bản kê cũ; {young} ảnh chưa dùng nhưng mới hơn {grace.days} ngày: để lại",
+        f"{len(old_manifests)} bản kê cũ, {len(indexes)} chỉ mục bộ nhớ đệm; "
+        f"{young} ảnh chưa dùng nhưng mới hơn {grace.days} ngày: để lại",
     ]
     if dry_run:
-        log += [f"  {key}" for key in photos + old_manifests]
+        log += [f"  {key}" for key in photos + sorted(indexes) + old_manifests]
         return log
+    store.delete(sorted(indexes))  # before their photos: an index never outlives a file it lists
     store.delete(photos)
     store.delete(old_manifests)  # after the photos: an interrupted run is redone whole next time
     return log
