@@ -152,6 +152,29 @@ def test_builds_fetch_the_lfs_photos_from_a_cache_keyed_by_the_pointers():
         assert listed < pull < install, name
 
 
+def test_with_a_media_bucket_publish_fetches_the_photo_cache_then_only_the_originals_to_encode():
+    """The bucket as the photo cache (docs/publishing.md): with CHOPHIEN_MEDIA_URL, no full `git lfs
+    pull`; after installing, `fetch-cache`, then `git lfs pull --include` of `--lfs-needed`'s list,
+    then the content check and the build. Without it, the full pull as before."""
+    steps = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"))["jobs"][
+        "build"
+    ]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    full = next(i for i, run in enumerate(runs) if run.rstrip().endswith("lfs pull"))
+    assert steps[full]["if"] == "vars.CHOPHIEN_MEDIA_URL == ''"
+    install = next(i for i, run in enumerate(runs) if "pip install" in run)
+    fetch = runs.index("python scripts/publish_media.py fetch-cache content")
+    needed = next(i for i, run in enumerate(runs) if "--lfs-needed > .lfs-needed" in run)
+    validate = next(i for i, run in enumerate(runs) if run.startswith("chophien validate"))
+    build = next(i for i, run in enumerate(runs) if run.startswith("pelican content"))
+    assert install < fetch < needed < validate < build
+    assert 'lfs pull --include="$*"' in runs[needed] and "< .lfs-needed" in runs[needed]
+    for step in (steps[fetch], steps[needed]):
+        assert step["if"] == "vars.CHOPHIEN_MEDIA_URL != ''"
+    assert steps[fetch]["env"]["CHOPHIEN_MEDIA_BUCKET"] == "${{ vars.CHOPHIEN_MEDIA_BUCKET }}"
+    assert "TOKEN" not in steps[fetch]["env"] and "AWS_ACCESS_KEY_ID" not in steps[needed]["env"]
+
+
 def test_pull_requests_turn_web_uploads_into_lfs_pointers():
     workflow = yaml.safe_load((ROOT / ".github/workflows/lfs.yml").read_text(encoding="utf-8"))
     convert, fork = workflow["jobs"]["chuyen-anh"], workflow["jobs"]["kiem-tra-fork"]
