@@ -153,15 +153,24 @@ def parse_index(payload: bytes) -> tuple[ProcessedImage, dict[str, int]] | None:
     try:
         raw = json.loads(payload)
         processed = _from_dict(dict(raw, source=""))
-        sizes = {str(name): int(size) for name, size in raw["sizes"].items()}
+        sizes = {str(name): size for name, size in raw["sizes"].items()}  # ints: checked below
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     files = list(processed.files())
+    if not all(isinstance(v, str) for d in files for v in (d.name, d.format)):
+        return None
     if (
         not files
         or {d.name for d in files} != set(sizes)
         or not all(SAFE_NAME.fullmatch(d.name) and d.name.endswith(f".{d.format}") for d in files)
-        or not all(type(v) is int and 0 < v for d in files for v in (d.width, d.height, sizes[d.name]))
+        or not all(
+            type(v) is int and 0 < v
+            for v in (
+                processed.width,
+                processed.height,
+                *(x for d in files for x in (d.width, d.height, sizes[d.name])),
+            )
+        )
         or len({tag_of(d.name) for d in files}) != 1
         or not COLOUR.fullmatch(str(processed.colour))
         or processed.kind not in ("", *ACCEPTED_FORMATS)

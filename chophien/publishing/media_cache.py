@@ -32,7 +32,7 @@ from chophien.publishing.common import shown
 from chophien.publishing.media import CACHE, UPLOAD_THREADS, IndexUploader, MediaError, Store
 
 INDEX_LIMIT = 64 * 1024  # an index is a few hundred bytes
-FILE_LIMIT = 64 * 1024 * 1024  # a derivative is at most a few MB
+FILE_LIMIT = 16 * 1024 * 1024  # a derivative is a few hundred KB; 8 threads hold one each
 
 
 def index_key(store: Store, key: str) -> str:

@@ -224,3 +224,42 @@ def test_garbage_collection_keeps_the_indexes_of_kept_photos_only(server, world,
     left = set(store.list())
     assert not set(indexes) & left
     assert set(strays) <= left and "gcc/c-0123456789-240.jpg" in left
+
+
+def hostile_indexes(index: dict) -> list[object]:
+    first = index["derivatives"][0]
+    renamed = dict(first, name="../../../etc/" + first["name"])
+    other = dict(first, name=first["name"].replace(first["name"].rsplit("-", 2)[-2], "0123456789"))
+    return [
+        dict(index, derivatives=[renamed, *index["derivatives"][1:]]),  # a path, not a photo name
+        dict(index, derivatives=[other, *index["derivatives"][1:]]),  # two photos' files in one index
+        dict(index, derivatives=[dict(first, format="webp"), *index["derivatives"][1:]]),
+        dict(index, sizes=dict(index["sizes"], **{first["name"]: -1})),
+        dict(index, sizes=dict(index["sizes"], **{first["name"]: "12"})),
+        dict(index, width="800"),
+        dict(index, derivatives=[dict(first, name=5), *index["derivatives"][1:]]),
+        dict(index, derivatives=[dict(first, name=[first["name"]]), *index["derivatives"][1:]]),
+        dict(index, share=dict(first, extra=1)),
+        dict(index, colour=["#000000"]),
+        dict(index, kind="SVG"),
+        {k: v for k, v in index.items() if k != "sizes"},
+        [index],
+        "x",
+    ]
+
+
+def test_a_hostile_index_never_parses(world):
+    from chophien.core.files import read_checked
+    from chophien.photos.cache import parse_index
+
+    content, cache, _output = world
+    images = ImageCache(cache / "images")
+    key = keys_of(content)[0]
+    if not images.has(key):
+        images.process_all([(content / p, p) for p in PHOTOS])
+    payload = read_checked(images.index_path(key))
+    assert parse_index(payload) is not None  # the real one does
+    for hostile in hostile_indexes(json.loads(payload)):
+        assert parse_index(json.dumps(hostile).encode()) is None, hostile
+    assert parse_index(b"[" * 100_000 + b"]" * 100_000) is None
+    assert parse_index(b"\xff\xfe not json") is None
