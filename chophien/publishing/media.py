@@ -13,8 +13,9 @@ A build with CHOPHIEN_MEDIA_URL lists the photos its pages use in `media/.chophi
    its photos and before its pages go live (scripts/publish.py uploads the pages after this), and
    the pending copy is deleted.
 
-Keys: `<prefix><photo name>` (CHOPHIEN_MEDIA_URL is the public address of `<prefix>`) and
-`<prefix>releases/…`. Garbage collection (`collect`) deletes the photos that none of the newest
+Keys: `<prefix><photo name>` (CHOPHIEN_MEDIA_URL is the public address of `<prefix>`),
+`<prefix>releases/…` and `<prefix>cache/<settings_key>/<key>.json`, each photo's photo-cache index
+(publishing/media_cache.py: the bucket as the photo cache; collected with its photos). Garbage collection (`collect`) deletes the photos that none of the newest
 CHOPHIEN_MEDIA_KEEP manifests names, nor a pending manifest younger than the grace period, and only
 photos older than the grace period (CHOPHIEN_MEDIA_GRACE_DAYS): never what a kept release uses,
 never a key that is not a photo name. It also deletes the manifests older than the kept ones and
