@@ -97,11 +97,13 @@ BENCH_PHOTOS ?=
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write $(if $(BENCH_PHOTOS),--photos $(BENCH_PHOTOS))
 
-# The self-assessment page on a built site: bytes (gzip) and time to score at CPU 6x (docs/assessment.md).
+# A national site (docs/federation.md): its build time and the merged first search over three member
+# sites built from the sample, then over 34 simulated members of 1,000 products (catalogues generated).
 bench-national: $(STAMP)
 	nice -n 10 $(BIN)/python benchmarks/national.py --sample
 	nice -n 10 $(BIN)/python benchmarks/national.py --members 34 --products 1000 --search
 
+# The self-assessment page on a built site: bytes (gzip) and time to score at CPU 6x (docs/assessment.md).
 bench-self-assessment: $(STAMP)
 	$(BIN)/python scripts/self_assessment_bench.py $(OUTPUTDIR)
 
