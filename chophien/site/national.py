@@ -27,6 +27,7 @@ from chophien.site.catalogue_pages import (
     all_products_pages,
     category_pages,
     ethnic_group_pages,
+    home_page,
     not_found_page,
     ocop_pages,
     offline_family,
@@ -328,22 +329,10 @@ def members_by_province(members: list[MemberState]) -> list[tuple[str, list[Memb
 
 
 def national_home(site: Site, national: National) -> Iterator[Page]:
-    catalogue = site.catalogue
-    yield Page(
-        urls.home(),
-        "index.html",
-        {
-            "featured": [],
-            "category_groups": site.groups,
-            "group_counts": site.group_counts,
-            "provinces": site.provinces,
-            "province_counts": {p.slug: len(catalogue.by_province[p.slug]) for p in site.provinces},
-            "product_count": len(catalogue.products),
-            "cooperative_count": len(site.cooperatives),
-            "members": members_by_province(national.members),
-            "breadcrumbs": [],
-        },
-    )
+    """The site's own home page, without featured products, with the members by province."""
+    for page in home_page(site):
+        context = {**page.context, "featured": [], "members": members_by_province(national.members)}
+        yield Page(page.url, page.template, context)
 
 
 def national_search(site: Site, national: National) -> Iterator[Page]:
