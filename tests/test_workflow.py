@@ -173,6 +173,14 @@ def test_with_a_media_bucket_publish_fetches_the_photo_cache_then_only_the_origi
         assert step["if"] == "vars.CHOPHIEN_MEDIA_URL != ''"
     assert steps[fetch]["env"]["CHOPHIEN_MEDIA_BUCKET"] == "${{ vars.CHOPHIEN_MEDIA_BUCKET }}"
     assert "TOKEN" not in steps[fetch]["env"] and "AWS_ACCESS_KEY_ID" not in steps[needed]["env"]
+    # The Actions cache keeps the photo derivatives only when the bucket does not.
+    caches = [step for step in steps if step.get("with", {}).get("path", "").startswith(".cache")]
+    by_mode = {step["if"]: step["with"]["path"].split() for step in caches}
+    assert by_mode == {
+        "vars.CHOPHIEN_MEDIA_URL == ''": [".cache"],
+        "vars.CHOPHIEN_MEDIA_URL != ''": [".cache", "!.cache/images"],
+    }
+    assert all(steps.index(step) < fetch for step in caches)
 
 
 def test_pull_requests_turn_web_uploads_into_lfs_pointers():
