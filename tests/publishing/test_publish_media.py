@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -343,13 +344,28 @@ def test_a_damaged_kept_manifest_stops_the_collection(server, tmp_path):
 def test_the_server_going_down_mid_way_writes_no_manifest_and_a_rerun_finishes(server, site):
     store = store_for(server, "down/")
     put = store.put_photo
-    done = []
+    # Uploads run on several threads: the first three photos are stored, then the server is stopped
+    # before any later one is sent (checking a count of finished uploads raced: two finishing at once
+    # skipped the count that stopped the server, and the upload then succeeded).
+    ready = threading.Condition()
+    started: list[str] = []
+    done: list[str] = []
+    stopped: list[bool] = []
 
     def put_then_fail(name, path):
-        if len(done) == 3:
-            server.stop()
+        with ready:
+            ticket = len(started)
+            started.append(name)
+        if ticket >= 3:
+            with ready:
+                ready.wait_for(lambda: len(done) >= 3, timeout=60)
+                if not stopped:
+                    server.stop()
+                    stopped.append(True)
         put(name, path)
-        done.append(name)
+        with ready:
+            done.append(name)
+            ready.notify_all()
 
     store.put_photo = put_then_fail
     try:
