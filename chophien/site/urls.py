@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from chophien.federation.model import FILE_NAME as MEMBER_CATALOGUE
+from chophien.federation.model import origin_of
 
 
 class _HasUrl(Protocol):
@@ -273,9 +274,9 @@ def media_list() -> str:
 
 
 def origin(url: str) -> str:
-    """The origin of an absolute URL ("https://anh.example.vn/cho/" → "https://anh.example.vn")."""
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
+    """The origin of an absolute URL ("https://anh.example.vn/cho/" → "https://anh.example.vn"): the
+    one rule the federation uses too (federation.model.origin_of), so policies compare the same forms."""
+    return origin_of(url)
 
 
 def theme_file(relative: str) -> str:
