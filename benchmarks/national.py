@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from chophien import reference  # noqa: E402
 from chophien.core.text import format_money, slugify  # noqa: E402
 from chophien.formats.strictyaml import parse_front_matter  # noqa: E402
-from chophien.quality.server import PrecompressedHandler, serve  # noqa: E402
+from chophien.quality.server import PrecompressedHandler, free_port, serve  # noqa: E402
 from chophien.site import urls  # noqa: E402
 from chophien.site.search import index_terms  # noqa: E402
 
@@ -232,13 +232,6 @@ SAMPLE_MEMBERS = {  # --sample: three member sites built from parts of content/ 
     "tay-nguyen": ("dak-lak", ["cong-ty-cacao-ea-kar", "htx-ca-phe-buon-ky"]),
 }
 
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def build_sample_member(root: Path, cooperatives: list[str], port: int, cache: Path) -> Path:

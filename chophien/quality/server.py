@@ -8,6 +8,7 @@ import hashlib
 import io
 import mimetypes
 import re
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -121,6 +122,13 @@ class _Server(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError):  # the browser dropped a request: normal
             return
         super().handle_error(request, client_address)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now: for a server a test or benchmark starts at a known address."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @contextmanager

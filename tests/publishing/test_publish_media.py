@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -34,6 +33,7 @@ from conftest import (
 
 from chophien.publishing import media
 from chophien.quality.links import foreign_requests
+from chophien.quality.server import free_port
 from chophien.site import urls
 from chophien.site.media_list import media_list_text
 
@@ -43,11 +43,6 @@ KEY, SECRET = "chophien-test", "chophien-test-secret"
 DAY = dt.timedelta(days=1)
 PHOTO = re.compile(r"-[0-9a-f]{10}-(\d+|share)\.(avif|webp|jpg)$")  # photos/names.py
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class SeaweedS3:

@@ -14,7 +14,6 @@ import http.server
 import json
 import re
 import shutil
-import socket
 import sys
 import threading
 from pathlib import Path
@@ -25,7 +24,7 @@ from conftest import ROOT, needs_chromium, run_pelican
 
 from chophien.quality.budgets import measure_site
 from chophien.quality.links import broken_links
-from chophien.quality.server import serve
+from chophien.quality.server import free_port, serve
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import search_bytes  # noqa: E402
@@ -38,11 +37,6 @@ MEMBERS = {  # id → (province slug, cooperatives taken from content/)
     "tay-nguyen": ("dak-lak", ["cong-ty-cacao-ea-kar", "htx-ca-phe-buon-ky"]),
 }
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def member_content(root: Path, cooperatives: list[str]) -> Path:
