@@ -15,7 +15,7 @@ CACHEDIR := $(or $(CHOPHIEN_CACHE_PATH),.cache)
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-national bench-self-assessment bench-phone audit publish rollback publish-media publish-media-gc
+.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-national bench-self-assessment bench-phone audit publish rollback publish-media publish-media-gc messages
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
@@ -25,6 +25,7 @@ help:
 	@echo "make test       set up and run the whole test suite"
 	@echo "make cms        install the /admin/ CMS from npm (cms/package-lock.json), served by the site itself"
 	@echo "make serve      serve $(OUTPUTDIR)/ without rebuilding"
+	@echo "make messages   extract the UI text into chophien/locale/messages.pot and update the .po catalogues (docs/i18n.md)"
 	@echo "make lint       ruff on the code, actionlint on .github/workflows/"
 	@echo "make bench-national  national build time and merged first-search bytes: 3 sample members, 34 simulated × 1,000 products"
 	@echo "make bench-self-assessment  bytes and time to score of /danh-gia/tu-danh-gia/ in $(OUTPUTDIR)/ (Chromium, CPU 6x)"
@@ -81,6 +82,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # actionlint also runs shellcheck on every `run:` script when shellcheck is on PATH.
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check chophien tests scripts fuzz
 	$(BIN)/actionlint -no-color .github/workflows/*.yml

@@ -38,7 +38,7 @@ from chophien.core.text import collation_key, remove_unsafe
 from chophien.formats.markup import sanitize
 from chophien.photos.cache import settings_key
 from chophien.site import fingerprint as fingerprints
-from chophien.site import offline, postprocess, templating, urls
+from chophien.site import i18n, offline, postprocess, templating, urls
 from chophien.site.build import prepare
 from chophien.site.build_report import BuildReport
 from chophien.site.catalogue_pages import build_pages
@@ -169,7 +169,9 @@ class CatalogueGenerator(Generator):
         # without this, Jinja stats every template file on every include, ~25 times per page.
         self.env.auto_reload = False
         cache = self.prepared.image_cache
-        templating.install(self.env, self.prepared.images, config, cache.size_of if cache else None)
+        media_bytes = cache.size_of if cache else None
+        _add_i18n(self.env)
+        templating.install(self.env, self.prepared.images, config, media_bytes)
         if self.national is not None:  # the members' origins too (content pages keep the stricter one)
             self.env.globals["CSP"] = postprocess.csp_meta(config.media_url, *self.origins)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
@@ -183,6 +185,12 @@ class CatalogueGenerator(Generator):
         )
         # This build's page heads, in the context shared by every generator (content/pages too).
         self.context["page_head"] = self.discovery.page_head
+        # English pages (site/i18n.py): the same templates in an environment of their own, with
+        # every global above; `install` then gives it English urls, formats and messages.
+        self.env_en = templating.english_env(self.env)
+        templating.install(self.env_en, self.prepared.images, config, media_bytes, lang=i18n.EN)
+        self.envs = {i18n.VI: self.env, i18n.EN: self.env_en}
+        self._templates_by_lang: dict[tuple[str, str], object] = {}
         # The theme's templates, read once: in the build digest and in the release's cache version.
         self.templates_digest = files_digest(getattr(self.env.loader, "searchpath", []))
         self.build_digest = self._build_digest()
@@ -246,7 +254,8 @@ class CatalogueGenerator(Generator):
         if self.prepared.ok and self.national is not None:
             self.pages = list(national_pages(self.national, self.today))
         elif self.prepared.ok:
-            self.pages = list(build_pages(self.prepared.catalogue, self.today))
+            self.pages = list(i18n.editions(build_pages(self.prepared.catalogue, self.today)))
+            self.pages += english_content_pages(self.context)
         outputs = {page.save_as for page in self.pages} | set(SITE_FILES) | {"index.html"}
         written = []
         for attribute in ("pages", "hidden_pages", "draft_pages"):  # Pelican's pages generator's
@@ -267,9 +276,16 @@ class CatalogueGenerator(Generator):
             return False
         return True
 
+    def _template(self, page: Page):
+        """The page's template in its edition's environment (compiled once per build)."""
+        key = (page.lang, page.template)
+        if key not in self._templates_by_lang:
+            self._templates_by_lang[key] = self.envs[page.lang].get_template(page.template)
+        return self._templates_by_lang[key]
+
     def _render(self, page: Page) -> None:
         """Render one page and write it (minified and compressed when the settings ask)."""
-        template = self.get_template(page.template.removesuffix(".html"))
+        template = self._template(page)
         context = dict(self.context)
         context.update(localsiteurl=None, output_file=page.save_as, page_url=page.url)
         context.update(page.context)
@@ -298,8 +314,8 @@ class CatalogueGenerator(Generator):
             for page in pages:
                 self._render(page)
             return
-        for name in {page.template for page in pages}:
-            self.get_template(name.removesuffix(".html"))  # compiled once, before forking
+        for page in {(page.lang, page.template): page for page in pages}.values():
+            self._template(page)  # compiled once, before forking
         size = max(16, len(pages) // (workers * 8))
         chunks = [range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
         self.report.workers = workers
@@ -615,6 +631,34 @@ def _add_template_helpers(pelican) -> None:
     )
 
 
+def _add_i18n(env) -> None:
+    """Jinja's i18n extension with no translation: every environment renders `_()` and `{% trans %}`
+    (Vietnamese, the message ids' language); the catalogue generator installs English on its own."""
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        env.add_extension("jinja2.ext.i18n")
+    templating.install_gettext(env, i18n.VI)
+
+
+def _generator_i18n(generator) -> None:
+    _add_i18n(generator.env)
+
+
+def english_content_pages(context) -> list[Page]:
+    """The English versions of content/pages (content/pages/en/<slug>.md, `lang: en`, a translation of
+    the Vietnamese page of the same slug): Pelican does not write them (PAGE_LANG_SAVE_AS is empty);
+    the catalogue generator renders them with the English environment at their English address."""
+    pages = []
+    for page in context.get("pages", ()):
+        for translation in page.translations:
+            if translation.lang != i18n.EN:
+                continue
+            vi_url = urls.content_page(page.slug)
+            alternates = {i18n.VI: vi_url, i18n.EN: i18n.content_page_english(page.slug)}
+            context_of = {"page": translation, "alternates": alternates, "title": translation.title}
+            pages.append(Page(alternates[i18n.EN], translation.template + ".html", context_of, i18n.EN))
+    return pages
+
+
 def _finalize(_pelican) -> None:
     global _active
     generator, _active = _active, None
@@ -646,6 +690,7 @@ def register() -> None:
     signals.initialized.connect(_add_template_helpers)
     signals.get_generators.connect(get_generators)
     signals.page_generator_init.connect(_read_checked_pages_only)
+    signals.generator_init.connect(_generator_i18n)
     signals.article_generator_init.connect(_read_nothing)
     signals.static_generator_init.connect(_read_nothing)
     signals.content_object_init.connect(_sanitise_page)

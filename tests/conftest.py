@@ -206,7 +206,9 @@ def theme_environment():
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
     env.filters.update(templating.FILTERS)
     env.globals.update(templating.GLOBALS)
+    templating.install_gettext(env)
     return env

@@ -22,6 +22,7 @@ class Page:
     url: str  # relative to SITEURL, "" for the home page
     template: str
     context: dict = field(default_factory=dict)
+    lang: str = "vi"  # the edition (site/i18n.py): English pages are rendered with the English environment
 
     @property
     def save_as(self) -> str:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from chophien.catalogue.model import KINDS, STATUSES, Image
 from chophien.core.settings import Settings
 from chophien.core.text import format_date, format_money, format_phone, group_thousands
 from chophien.photos.model import Derivative, ProcessedImage
-from chophien.site import urls
+from chophien.site import i18n, urls
 from chophien.site.enumerator import enumerator_data
 from chophien.site.order_list import cooperative_data
 from chophien.site.page import EVERY_PAGE_SCRIPTS
@@ -54,16 +56,53 @@ FILTERS = {
     "money": money,
     "phone": format_phone,
     "date_vi": date_vi,
+    "date": date_vi,
     "months_vi": months_vi,
+    "months": months_vi,
     "kind_label": kind_label,
     "status_label": status_label,
     "number": number,
+    **i18n.text_filters(i18n.VI),
+}
+
+# The same filters on English pages: English numbers and dates (prices stay in đồng), English labels.
+ENGLISH_FILTERS = {
+    "money": i18n.money_en,
+    "date_vi": i18n.date_en,
+    "date": i18n.date_en,
+    "months_vi": i18n.months_en,
+    "months": i18n.months_en,
+    "kind_label": lambda slug: KINDS[slug][1],
+    "status_label": lambda slug: STATUSES[slug][1],
+    "number": i18n.number_en,
+    **i18n.text_filters(i18n.EN),
 }
 
 
 def asset(relative: str) -> str:
     """URL path of a theme file; the Pelican adapter replaces this with fingerprinted names."""
     return urls.theme_file(relative)
+
+
+@pass_context
+def edition_links(ctx) -> dict[str, str]:
+    """This page's address in each edition that has it (i18n.edition_links)."""
+    return i18n.edition_links(ctx)
+
+
+@dataclass(frozen=True)
+class LanguageSwitch:
+    lang: str  # the other edition's language
+    name: str  # in that language: "English", "Tiếng Việt"
+    address: str  # the same page in that edition, or its home page
+
+
+@pass_context
+def language_switch(ctx) -> LanguageSwitch:
+    """The language switch of this page."""
+    lang = ctx.get("LANG") or i18n.VI
+    other = i18n.EN if lang == i18n.VI else i18n.VI
+    return LanguageSwitch(other, i18n.LANGUAGE_NAMES[other], i18n.switch_target(ctx, lang))
 
 
 # `urls`: every address of the site (urls.py); templates never spell a path.
@@ -75,7 +114,38 @@ GLOBALS: dict = {
     "enumerator_data": enumerator_data,
     "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS,
     "NATIONAL": False,  # a national build (site/national.py): the Pelican adapter sets it
+    "LANG": i18n.VI,  # the page's edition (site/i18n.py); English pages are rendered by english_env()
+    "LANGUAGE_NAMES": i18n.LANGUAGE_NAMES,
+    "edition_links": edition_links,
+    "language_switch": language_switch,
+    "OG_LOCALE": i18n.OG_LOCALE[i18n.VI],
 }
+
+
+def install_gettext(env, lang: str = i18n.VI) -> None:
+    """`_`, `gettext`, `ngettext` (Jinja's i18n extension, newstyle) of *lang*: Vietnamese is the
+    source language and translates nothing."""
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+
+
+def english_env(env):
+    """The environment English pages are rendered with: the same loader and extensions, its own
+    globals and filters and its own template cache (a template's globals are bound when it is
+    compiled). `install(…, lang="en")` then gives it English urls, gettext and formats."""
+    english = env.overlay(cache_size=400)
+    english.globals = dict(env.globals)
+    english.filters = dict(env.filters)
+    return english
+
+
+def install_language(env, lang: str) -> None:
+    """What differs between the editions: filters, `LANG`, `urls`, the message catalogue."""
+    env.filters.update(FILTERS)
+    if lang == i18n.EN:
+        env.filters.update(ENGLISH_FILTERS)
+        env.globals.update(urls=i18n.EnglishUrls(urls))
+    env.globals.update(LANG=lang, OG_LOCALE=i18n.OG_LOCALE[lang])
+    install_gettext(env, lang)
 
 
 def media_globals(media_url: str) -> dict:
@@ -163,8 +233,9 @@ def install(
     images: dict[str, ProcessedImage],
     settings: Settings,
     media_bytes: Callable[[Derivative], int] | None = None,
+    lang: str = i18n.VI,
 ) -> None:
-    """Add the catalogue-specific globals to a Jinja environment.
+    """Add the catalogue-specific globals to a Jinja environment (of the *lang* edition).
 
     *media_bytes* gives a processed photo's size in bytes (the image cache's files), for the
     order data's download estimate (order_list.py); without it sizes are 0.
@@ -208,7 +279,7 @@ def install(
             coop, products, photo, media_bytes or (lambda _derivative: 0), settings.media_url
         )
 
-    env.filters.update(FILTERS)
+    install_language(env, lang)
     env.globals.update(photo=photo, picture_html=picture, card=card, order_data=order_data)
     # Macros are imported without context (Jinja then compiles _macros.html once, not once per
     # page); they read SITEURL from here. Links are SITEURL-based: RELATIVE_URLS is not used.

@@ -31,6 +31,12 @@ def home() -> str:
     return HOME
 
 
+def local(url: str) -> str:
+    """A page address from the context (breadcrumbs, listings) as this edition's address: Vietnamese
+    pages use it as it is; on English pages `urls` is i18n.EnglishUrls, whose `local` translates it."""
+    return url
+
+
 def absolute(base: str, url: str) -> str:
     """*url* (relative to the site root, "" for the home page) as an absolute URL under *base*."""
     return f"{base}/{url}"

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from small_site import TODAY
 
-from chophien.site import urls
+from chophien.site import i18n, urls
 from chophien.site.build import prepare
 from chophien.site.catalogue_pages import build_pages
 
@@ -173,13 +173,17 @@ def _file_of(site: Path, link: str) -> Path | None:
 
 
 def test_every_page_built_here_is_in_the_built_site_and_nothing_else(built_demo, sample):
-    pages = list(build_pages(sample, TODAY))
+    pages = list(i18n.editions(build_pages(sample, TODAY)))
     built = {p.relative_to(built_demo).as_posix() for p in built_demo.rglob("*") if p.is_file()}
     ours = {urls.save_as(page.url) for page in pages}
     assert ours - built == set()
     built = {name for name in built if name.endswith(".html")}
     content_pages = {
         urls.save_as(urls.content_page(p.stem)) for p in (ROOT / "content" / "pages").glob("*.md")
+    }
+    content_pages |= {
+        urls.save_as(i18n.content_page_english(p.stem))
+        for p in (ROOT / "content" / "pages" / "en").glob("*.md")
     }
     others = {name for name in built - ours if not name.startswith((urls.admin(), urls.search_bundle()))}
     assert others <= content_pages, others - content_pages
