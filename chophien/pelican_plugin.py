@@ -189,6 +189,7 @@ class CatalogueGenerator(Generator):
         # every global above; `install` then gives it English urls, formats and messages.
         self.env_en = templating.english_env(self.env)
         templating.install(self.env_en, self.prepared.images, config, media_bytes, lang=i18n.EN)
+        self.discovery.install(self.env_en, lang=i18n.EN)
         self.envs = {i18n.VI: self.env, i18n.EN: self.env_en}
         self._templates_by_lang: dict[tuple[str, str], object] = {}
         # The theme's templates, read once: in the build digest and in the release's cache version.
@@ -288,6 +289,8 @@ class CatalogueGenerator(Generator):
         template = self._template(page)
         context = dict(self.context)
         context.update(localsiteurl=None, output_file=page.save_as, page_url=page.url)
+        if page.lang == i18n.EN:
+            context["SITE_TAGLINE"] = self.config.tagline_en
         context.update(page.context)
         path = os.path.join(self.output_path, page.save_as)
         folder = os.path.dirname(path)

@@ -47,6 +47,11 @@ class Settings:
     tagline: str = _field(
         "SITE_TAGLINE", "", "One-line description (home page, sharing previews).", kind="Pelican"
     )
+    tagline_en: str = _field(
+        "CHOPHIEN_TAGLINE_EN",
+        "Specialities from the cooperatives of Vietnam's ethnic-minority and mountain areas",
+        "The one-line description on English pages (/en/: home page, sharing previews).",
+    )
     siteurl: str = _field(
         "SITEURL",
         "",

@@ -11,6 +11,7 @@ search.py (the Pagefind index), so the Pelican adapter makes one object per buil
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import sys
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chophien.core.settings import Settings
-from chophien.site import seo
+from chophien.site import i18n, seo
 from chophien.site.extras import Extras
 from chophien.site.fingerprint import PageState
 from chophien.site.head import PageHeads
@@ -45,6 +46,7 @@ class DiscoveryOptions:
     search_index: bool = True  # False skips Pagefind (the previous bundle stays)
     national: bool = False  # a national site (CHOPHIEN_FEDERATION): a bundle to merge members' into
     media_url: str = ""  # CHOPHIEN_MEDIA_URL: where the photos of previews, feeds and search results are
+    tagline_en: str = ""  # CHOPHIEN_TAGLINE_EN: the description of English pages
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscoveryOptions:
@@ -53,6 +55,7 @@ class DiscoveryOptions:
             siteurl=settings.siteurl,
             sitename=settings.sitename,
             tagline=settings.tagline,
+            tagline_en=settings.tagline_en,
             content_dir=settings.content_path,
             search_index=settings.search_index,  # False: quick local rebuilds of huge catalogues
             national=bool(settings.federation),
@@ -67,7 +70,13 @@ class Discovery:
         self.options = options
         self.images = prepared.images
         self.heads = PageHeads(
-            options.base, options.sitename, options.tagline, prepared.images, today, options.media_url
+            options.base,
+            options.sitename,
+            options.tagline,
+            prepared.images,
+            today,
+            options.media_url,
+            options.tagline_en,
         )
         self.page_head = self.heads.page_head
         self.install(env)
@@ -86,21 +95,22 @@ class Discovery:
         self.marker = Path(cache_dir) / f"search-{output_key}.json"
         self.search_enabled = options.search_index
 
-    def install(self, env) -> None:
-        """`search_record(…)` and the public address, as globals of the catalogue's templates."""
+    def install(self, env, lang: str = i18n.VI) -> None:
+        """`search_record(…)` and the public address, as globals of the catalogue's templates (of the
+        *lang* edition: each language has its own search index)."""
         env.globals.update(
-            search_record=self.search_record,
+            search_record=functools.partial(self.search_record, lang=lang),
             public_base=self.options.base,
             public_base_is_placeholder=seo.is_placeholder(self.options.base),
         )
 
-    def search_record(self, product=None, coop=None, products=()):
+    def search_record(self, product=None, coop=None, products=(), lang: str = i18n.VI):
         """What a product's or a cooperative's (with its *products*) page gives the search index."""
         siteurl, media_url = self.options.siteurl, self.options.media_url
         if product is not None:
-            return product_record(product, self.images, siteurl, media_url)
+            return product_record(product, self.images, siteurl, media_url, lang)
         image = seo.cooperative_image(coop, products)
-        return cooperative_record(coop, len(products), image, self.images, siteurl, media_url)
+        return cooperative_record(coop, len(products), image, self.images, siteurl, media_url, lang)
 
     def write_files(
         self, output: Path, state: PageState, pages, written_files, build_digest: str = ""

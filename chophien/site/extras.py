@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chophien.catalogue.model import Catalogue
 from chophien.core.files import share_file, write_atomic
-from chophien.site import feeds, member_catalogue, urls
+from chophien.site import feeds, i18n, member_catalogue, urls
 from chophien.site.fingerprint import PageState
 from chophien.site.history import file_dates
 from chophien.site.qrcodes import QrCache
@@ -106,6 +106,7 @@ class Extras:
         catalogue = self.catalogue
         pages = [urls.product(p) for p in catalogue.products]
         pages += [urls.cooperative(c) for c in catalogue.cooperatives.values()]
+        pages += [i18n.english_path(url) for url in pages]  # the English pages show their own code
         for url in pages:
             address = absolute(self.base, url)
             yield ExtraFile(
@@ -187,16 +188,29 @@ class Extras:
                 dates[p.source][1] for p in catalogue.by_cooperative.get(coop.slug, [])
             ]
             lastmod[urls.cooperative(coop)] = max(changed).date()
+        # Each indexed page with its editions (hreflang alternates), the Vietnamese one first (x-default).
+        editions: dict[str, dict] = {}
+        for page in pages:
+            for url in page.context.get("alternates", {}).values():
+                editions[url] = page.context["alternates"]
+
+        def entry(url: str) -> feeds.SitemapEntry:
+            alternates = editions.get(url, {})
+            vietnamese = alternates.get(i18n.VI, url)
+            return feeds.SitemapEntry(
+                absolute(base, url),
+                lastmod.get(vietnamese),
+                tuple((lang, absolute(base, other)) for lang, other in alternates.items()),
+            )
+
         entries = [
-            feeds.SitemapEntry(absolute(base, page.url), lastmod.get(page.url))
+            entry(page.url)
             for page in pages
             if urls.is_html_page(page.url)
             and page.template not in NOINDEX_TEMPLATES
             and not page.context.get("noindex")
         ]
-        entries += [
-            feeds.SitemapEntry(absolute(base, urls.page_url_of(name))) for name in sorted(pelican_pages)
-        ]
+        entries += [entry(urls.page_url_of(name)) for name in sorted(pelican_pages)]
         for name, text in feeds.sitemaps(base, entries).items():
             yield _text_file(name, text)
 

@@ -66,16 +66,30 @@ def _iso(moment: dt.datetime) -> str:
 class SitemapEntry:
     url: str  # absolute
     lastmod: dt.date | None = None
+    # The page in every edition, itself included, as (hreflang, absolute URL); the first is x-default.
+    alternates: tuple[tuple[str, str], ...] = ()
+
+
+def _alternates(entry: SitemapEntry) -> str:
+    """Google's form for a multilingual sitemap: every URL lists all its editions, itself included."""
+    if not entry.alternates:
+        return ""
+    links = [(lang, url) for lang, url in entry.alternates] + [("x-default", entry.alternates[0][1])]
+    return "".join(
+        f'<xhtml:link rel="alternate" hreflang="{lang}" href="{_loc(url)}"/>' for lang, url in links
+    )
 
 
 def _urlset(entries: list[SitemapEntry]) -> str:
+    multilingual = any(entry.alternates for entry in entries)
+    xhtml = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if multilingual else ""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{xhtml}>',
     ]
     for entry in entries:
         lastmod = f"<lastmod>{entry.lastmod.isoformat()}</lastmod>" if entry.lastmod else ""
-        lines.append(f"<url><loc>{_loc(entry.url)}</loc>{lastmod}</url>")
+        lines.append(f"<url><loc>{_loc(entry.url)}</loc>{lastmod}{_alternates(entry)}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 

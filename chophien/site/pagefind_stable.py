@@ -161,6 +161,8 @@ def stabilise(bundle: Path) -> bool:
         meta_path.unlink()
         write_atomic(bundle / f"pagefind.{new_meta}.pf_meta", data, durable=False)
         info["hash"] = new_meta
+    # One index per page language (vi, en): Pagefind lists them in a random order too.
+    entry["languages"] = dict(sorted(entry["languages"].items()))
     text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
     write_atomic(entry_path, text.encode("utf-8"), durable=False)
     return True

@@ -29,19 +29,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chophien import reference
-from chophien.catalogue.model import Cooperative, Image, Product
+from chophien.catalogue.model import KINDS, Cooperative, Image, Product
 from chophien.core.cache_version import cache_version, ignoring
 from chophien.core.files import signature_of, write_atomic
 from chophien.photos.model import ProcessedImage
-from chophien.site import urls
+from chophien.site import i18n, urls
+from chophien.site.i18n import N_
 from chophien.site.pagefind_stable import stabilise
 
 # Pagefind's file glob: product and cooperative pages only (listings have no index block).
 # The pages Pagefind reads: products (not the listing's pages) and cooperatives.
-GLOB = f"{{{urls.products()}*/*,{urls.cooperatives()}*}}/index.html"
+_EN_PRODUCTS = i18n.english_path(urls.products())  # "en/products/": English pages have their own index
+_EN_COOPERATIVES = i18n.english_path(urls.cooperatives())
+GLOB = f"{{{urls.products()}*/*,{urls.cooperatives()}*,{_EN_PRODUCTS}*/*,{_EN_COOPERATIVES}*}}/index.html"
 INDEXED_PAGE = re.compile(
-    rf"{re.escape(urls.products())}(?!{urls.PAGES}/)[^/]+/[^/]+/index\.html"
-    rf"|{re.escape(urls.cooperatives())}[^/]+/index\.html"
+    rf"(?:{re.escape(urls.products())}|{re.escape(_EN_PRODUCTS)})(?!{urls.PAGES}/)[^/]+/[^/]+/index\.html"
+    rf"|(?:{re.escape(urls.cooperatives())}|{re.escape(_EN_COOPERATIVES)})[^/]+/index\.html"
 )
 FOLDER = urls.search_bundle().rstrip("/")  # beside the search page; hosts cache it like the theme files
 UNUSED_FILES = (
@@ -55,8 +58,8 @@ UNUSED_FILES = (
 )
 SUMMARY_LENGTH = 160
 NAME_WEIGHT = 10
-KIND_PRODUCT = "Sản phẩm"
-KIND_COOPERATIVE = "Hợp tác xã, cơ sở"
+KIND_PRODUCT = N_("Sản phẩm")
+KIND_COOPERATIVE = N_("Hợp tác xã, cơ sở")
 # Words every cooperative name starts with: indexed on its own page, left out of its products'
 # blocks so "hợp tác xã" does not land in every product's index entry.
 _KIND_PREFIXES = re.compile(
@@ -164,42 +167,69 @@ def _clip(text: str) -> str:
     return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
+def _text(obj, field: str, lang: str) -> str:
+    """*obj*'s *field* in *lang*: the English text where it has one, else the Vietnamese."""
+    return (lang == i18n.EN and getattr(obj, f"{field}_en", "")) or getattr(obj, field)
+
+
+def ocop_label(stars: int, lang: str = i18n.VI) -> str:
+    """The OCOP filter's value: "4 sao" on Vietnamese pages, "4-star" on English ones."""
+    return f"{stars}-star" if lang == i18n.EN else f"{stars} sao"
+
+
 def product_record(
-    product: Product, images: dict[str, ProcessedImage], siteurl: str = "", media_url: str = ""
+    product: Product,
+    images: dict[str, ProcessedImage],
+    siteurl: str = "",
+    media_url: str = "",
+    lang: str = i18n.VI,
 ) -> SearchRecord:
+    """What a product page gives the search index of its language (Pagefind keeps one per `lang`).
+
+    An English record is found by its English words and by the Vietnamese name, with or without
+    marks (search_form), as a buyer abroad may type what is on the package.
+    """
     coop = product.cooperative
     group = reference.category_group_by_slug(product.category.group)
     province = product.origin_province or coop.province
-    provinces = [province.name] + ([coop.province.name] if coop.province != province else [])
+    provinces = [province, *([coop.province] if coop.province != province else [])]
     commune = product.origin_commune or (coop.commune if not product.origin_province else "")
-    price = product.price_display
-    if product.price is not None and product.unit:
-        price += f" / {product.unit}"
+    english = lang == i18n.EN
+    gettext = i18n.translations(lang).gettext
+    price = i18n.money_en(product.price) if english else product.price_display
+    unit = _text(product, "unit", lang)
+    if product.price is not None and unit:
+        price += f" / {unit}"
     parts = [
-        product.name_en,
-        product.category.name,
-        group.name,
-        ", ".join(provinces),
+        product.name if english else product.name_en,
+        _text(product.category, "name", lang),
+        _text(group, "name", lang),
+        ", ".join(_text(p, "name", lang) for p in provinces),
         place_name(commune),
         ethnic_names(coop),
         distinctive_name(coop.name),
-        ", ".join(h.certification.name for h in product.certifications),
-        f"OCOP {product.ocop.stars} sao" if product.ocop else "",
+        ", ".join(_text(h.certification, "name", lang) for h in product.certifications),
+        f"OCOP {ocop_label(product.ocop.stars, lang)}" if product.ocop else "",
         ", ".join(product.tags),
-        _clip(product.summary),
+        _clip(_text(product, "summary", lang)),
     ]
-    filters = [("loai", KIND_PRODUCT), ("danh-muc", product.category.name), ("tinh", province.name)]
+    filters = [
+        ("loai", gettext(KIND_PRODUCT)),
+        ("danh-muc", _text(product.category, "name", lang)),
+        ("tinh", _text(province, "name", lang)),
+    ]
     if product.ocop:
-        filters.append(("ocop", f"{product.ocop.stars} sao"))
-    filters += [("chung-nhan", h.certification.name) for h in product.certifications]
+        filters.append(("ocop", ocop_label(product.ocop.stars, lang)))
+    filters += [("chung-nhan", _text(h.certification, "name", lang)) for h in product.certifications]
+    name = _text(product, "name", lang)
     meta = [
-        ("title", product.name),
+        ("title", name),
         ("price", price),
         ("coop", coop.short_name),
-        ("place", province.name),
+        ("place", _text(province, "name", lang)),
     ]
     meta += _thumbnail(product.images[0] if product.images else None, images, siteurl, media_url)
-    return _record(product.name, parts, filters, meta)
+    return _record(name, parts, filters, meta)
 
 
 def cooperative_record(
@@ -209,28 +239,39 @@ def cooperative_record(
     images: dict[str, ProcessedImage],
     siteurl: str = "",
     media_url: str = "",
+    lang: str = i18n.VI,
 ) -> SearchRecord:
     from chophien.formats.markup import summary
 
+    english = lang == i18n.EN
+    gettext = i18n.translations(lang).gettext
+    body = _text(coop, "body_html", lang)
+    kind = KINDS[coop.kind][1] if english else coop.kind_label
     parts = [
         coop.short_name if coop.short_name != coop.name else "",
-        coop.name_en,
-        coop.kind_label,
-        coop.province.name,
+        coop.name if english else coop.name_en,
+        kind,
+        _text(coop.province, "name", lang),
         place_name(coop.commune),
         ethnic_names(coop),
-        ", ".join(h.certification.name for h in coop.certifications),
-        _clip(summary(coop.body_html)) if coop.body_html else "",
+        ", ".join(_text(h.certification, "name", lang) for h in coop.certifications),
+        _clip(summary(body)) if body else "",
     ]
-    filters = [("loai", KIND_COOPERATIVE), ("tinh", coop.province.name)]
-    filters += [("chung-nhan", h.certification.name) for h in coop.certifications]
+    filters = [("loai", gettext(KIND_COOPERATIVE)), ("tinh", _text(coop.province, "name", lang))]
+    filters += [("chung-nhan", _text(h.certification, "name", lang)) for h in coop.certifications]
+    count = (
+        f"{product_count} product" + ("" if product_count == 1 else "s")
+        if english
+        else f"{product_count} sản phẩm"
+    )
+    name = _text(coop, "name", lang)
     meta = [
-        ("title", coop.name),
-        ("coop", f"{coop.kind_label} · {product_count} sản phẩm"),
-        ("place", coop.province.name),
+        ("title", name),
+        ("coop", f"{kind} · {count}"),
+        ("place", _text(coop.province, "name", lang)),
     ]
     meta += _thumbnail(image, images, siteurl, media_url)
-    return _record(coop.name, parts, filters, meta)
+    return _record(name, parts, filters, meta)
 
 
 # --- running Pagefind ---------------------------------------------------------------------
@@ -296,7 +337,7 @@ def _bundle_intact(bundle: Path, files: dict) -> bool:
 # whose only word no buyer types; search.js shows only the members' (absolute) results there.
 PLACEHOLDER_PAGE = (
     '<!DOCTYPE html><html lang="vi"><head><title>chophien</title></head>'
-    '<body><main data-pagefind-body><h1>chophienquocgia</h1></main></body></html>'
+    "<body><main data-pagefind-body><h1>chophienquocgia</h1></main></body></html>"
 )
 
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from chophien import reference
-from chophien.catalogue.model import Cooperative, Image, Product
+from chophien.catalogue.model import KINDS, Cooperative, Image, Product
 from chophien.core.settings import Settings
 from chophien.core.text import remove_unsafe
 from chophien.photos.model import ProcessedImage
-from chophien.site import urls
+from chophien.site import i18n, urls
 from chophien.site.urls import absolute
 
 # Where `make devserver` serves the site: the address used when no public one is configured.
@@ -136,24 +136,52 @@ def clip(text: str, length: int = DESCRIPTION_LENGTH) -> str:
     return text[:length].rsplit(" ", 1)[0].rstrip(",.;:–- ") + "…"
 
 
-def place(product: Product) -> str:
-    return (product.origin_province or product.cooperative.province).name
+def _text(obj, field: str, lang: str) -> str:
+    """*obj*'s *field* in the page's language: the English text when it has one, else the Vietnamese."""
+    return (lang == i18n.EN and _in_english(obj, field)) or getattr(obj, field)
 
 
-def product_description(product: Product) -> str:
-    """What a preview shows under the name: price, producer, place, then the summary."""
-    price = product.price_display
-    if product.price is not None and product.unit:
-        price += f" / {product.unit}"
-    lead = f"{price} · {product.cooperative.short_name}, {place(product)}."
-    return clip(f"{lead} {product.summary}" if product.summary else lead)
+def _in_english(obj, field: str) -> str:
+    """*obj*'s English *field* ("" when untranslated)."""
+    return getattr(obj, f"{field}_en", "")
 
 
-def cooperative_description(coop: Cooperative, product_count: int) -> str:
+def _english(lang: str) -> bool:
+    return lang == i18n.EN
+
+
+def _urls(lang: str):
+    return i18n.EnglishUrls(urls) if _english(lang) else urls
+
+
+def place(product: Product, lang: str = i18n.VI) -> str:
+    return _text(product.origin_province or product.cooperative.province, "name", lang)
+
+
+def product_description(product: Product, lang: str = i18n.VI) -> str:
+    """What a preview shows under the name: price, producer, place, then the summary (on English
+    pages only an English summary: a Vietnamese one would not be this page's language)."""
+    price = i18n.money_en(product.price) if _english(lang) else product.price_display
+    unit = _text(product, "unit", lang)
+    if product.price is not None and unit:
+        price += f" / {unit}"
+    lead = f"{price} · {product.cooperative.short_name}, {place(product, lang)}."
+    summary = _in_english(product, "summary") if _english(lang) else product.summary
+    return clip(f"{lead} {summary}" if summary else lead)
+
+
+def cooperative_description(coop: Cooperative, product_count: int, lang: str = i18n.VI) -> str:
     from chophien.formats.markup import summary
 
-    lead = f"{coop.kind_label} ở {coop.province.name} · {product_count} sản phẩm."
-    story = summary(coop.body_html) if coop.body_html else ""
+    if _english(lang):
+        kind = KINDS[coop.kind][1]
+        noun = "product" if product_count == 1 else "products"
+        lead = f"{kind} in {_text(coop.province, 'name', lang)} · {product_count} {noun}."
+        body = _in_english(coop, "body_html")
+    else:
+        lead = f"{coop.kind_label} ở {coop.province.name} · {product_count} sản phẩm."
+        body = coop.body_html
+    story = summary(body) if body else ""
     return clip(f"{lead} {story}" if story else lead)
 
 
@@ -182,23 +210,26 @@ def _postal_address(coop: Cooperative) -> dict:
     return address
 
 
-def seller(coop: Cooperative, base: str) -> dict:
-    return {"@type": "Organization", "name": coop.name, "url": absolute(base, urls.cooperative(coop))}
+def seller(coop: Cooperative, base: str, lang: str = i18n.VI) -> dict:
+    address = absolute(base, _urls(lang).cooperative(coop))
+    return {"@type": "Organization", "name": _text(coop, "name", lang), "url": address}
 
 
 def organization(
-    coop: Cooperative, base: str, images: dict[str, ProcessedImage], media_url: str = ""
+    coop: Cooperative, base: str, images: dict[str, ProcessedImage], media_url: str = "", lang: str = i18n.VI
 ) -> dict:
+    """schema.org Organization, in the page's language (English name and story when it has them)."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
-        "@id": absolute(base, urls.cooperative(coop)) + "#org",
-        "name": coop.name,
-        "url": absolute(base, urls.cooperative(coop)),
+        "@id": absolute(base, urls.cooperative(coop)) + "#org",  # one organisation in both editions
+        "name": _text(coop, "name", lang),
+        "url": absolute(base, _urls(lang).cooperative(coop)),
         "address": _postal_address(coop),
     }
-    if coop.short_name and coop.short_name != coop.name:
-        data["alternateName"] = coop.short_name
+    alternate = [name for name in (coop.name, coop.short_name) if name and name != data["name"]]
+    if alternate:
+        data["alternateName"] = alternate[0] if len(alternate) == 1 else alternate
     if coop.logo:
         logo = largest_jpeg(coop.logo, images, base, media_url)
         if logo:
@@ -214,39 +245,51 @@ def organization(
     same_as += [m.url for m in coop.marketplaces]
     if same_as:
         data["sameAs"] = same_as
-    if coop.body_html:
+    body = _in_english(coop, "body_html") if _english(lang) else coop.body_html
+    if body:
         from chophien.formats.markup import summary
 
-        data["description"] = summary(coop.body_html)
+        data["description"] = summary(body)
     return data
 
 
 def product_data(
-    product: Product, base: str, images: dict[str, ProcessedImage], today: dt.date, media_url: str = ""
+    product: Product,
+    base: str,
+    images: dict[str, ProcessedImage],
+    today: dt.date,
+    media_url: str = "",
+    lang: str = i18n.VI,
 ) -> dict:
-    """schema.org Product with an Offer (price in VND, availability, seller).
+    """schema.org Product with an Offer (price in VND, availability, seller), in the page's language.
 
     A product priced "Liên hệ" has no Offer: an Offer without a price is an error for Google.
     """
-    url = absolute(base, urls.product(product))
+    url = absolute(base, _urls(lang).product(product))
+    group = reference.category_group_by_slug(product.category.group)
     data: dict = {
         "@context": "https://schema.org",
         "@type": "Product",
         "@id": url + "#product",
-        "name": product.name,
+        "name": _text(product, "name", lang),
         "url": url,
         "sku": product.code,
-        "category": f"{reference.category_group_by_slug(product.category.group).name} > {product.category.name}",
+        "category": f"{_text(group, 'name', lang)} > {_text(product.category, 'name', lang)}",
         "brand": {"@type": "Brand", "name": product.cooperative.short_name},
-        "manufacturer": seller(product.cooperative, base),
+        "manufacturer": seller(product.cooperative, base, lang),
         "countryOfOrigin": {"@type": "Country", "name": "VN"},
     }
-    if product.summary:
-        data["description"] = product.summary
+    if _english(lang) and _in_english(product, "name"):
+        data["alternateName"] = product.name
+    summary = _in_english(product, "summary") if _english(lang) else product.summary
+    if summary:
+        data["description"] = summary
     pictures = product_image_urls(product, images, base, media_url)
     if pictures:
         data["image"] = pictures
-    if product.ocop:
+    if product.ocop and _english(lang):
+        data["award"] = f"OCOP {product.ocop.stars}-star ({product.ocop.year})"
+    elif product.ocop:
         data["award"] = f"OCOP {product.ocop.stars} sao ({product.ocop.year})"
     if product.price is not None:
         offer = {
@@ -256,22 +299,23 @@ def product_data(
             "priceCurrency": CURRENCY,
             "availability": SCHEMA_AVAILABILITY[availability(product, today)],
             "itemCondition": "https://schema.org/NewCondition",
-            "seller": seller(product.cooperative, base),
+            "seller": seller(product.cooperative, base, lang),
         }
         data["offers"] = offer
     return data
 
 
-def website(base: str, name: str) -> dict:
+def website(base: str, name: str, lang: str = i18n.VI) -> dict:
+    addresses = _urls(lang)
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": name,
-        "url": absolute(base, urls.home()),
-        "inLanguage": "vi",
+        "url": absolute(base, addresses.home()),
+        "inLanguage": i18n.HTML_LANG[lang],
         "potentialAction": {
             "@type": "SearchAction",
-            "target": {"@type": "EntryPoint", "urlTemplate": absolute(base, urls.search_query("{q}"))},
+            "target": {"@type": "EntryPoint", "urlTemplate": absolute(base, addresses.search_query("{q}"))},
             "query-input": "required name=q",
         },
     }

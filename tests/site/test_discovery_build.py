@@ -14,6 +14,7 @@ from PIL import Image
 from qrdecode import decode, rasterise
 
 from chophien.core.text import format_money
+from chophien.site import i18n
 from chophien.site.build import prepare
 from chophien.site.seo import DEV_SITE_URL
 
@@ -210,6 +211,7 @@ def test_printable_sheet_lists_names_prices_codes_and_qr_codes(built_demo, catal
 
 def test_only_product_and_cooperative_pages_feed_the_search_index(built_demo, catalogue):
     indexed = {p.url for p in catalogue.products} | {c.url for c in catalogue.cooperatives.values()}
+    indexed |= {i18n.english_path(url) for url in indexed}  # each edition has its own index
     for path in built_demo.rglob("*.html"):
         rel = path.relative_to(built_demo).as_posix().removesuffix("index.html")
         html = path.read_text(encoding="utf-8")

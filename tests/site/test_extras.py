@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from small_site import TODAY, small_catalogue
 
-from chophien.site import urls
+from chophien.site import i18n, urls
 from chophien.site.extras import Extras
 from chophien.site.page import Page
 
@@ -24,9 +24,12 @@ def test_files_are_qr_codes_feeds_sitemap_and_robots(catalogue, tmp_path):
     coop = next(iter(cat.cooperatives.values()))
     pages = [Page(urls.home(), "index.html"), Page(urls.search(), "search.html", {"noindex": True})]
     names = [extra.name for extra in extras(cat, content, tmp_path).files(pages, ["gioi-thieu/index.html"])]
+    english = i18n.EnglishUrls(urls)
     assert names == [
         *[urls.qr_code(urls.product(p)) for p in cat.products],
         urls.qr_code(urls.cooperative(coop)),
+        *[urls.qr_code(english.product(p)) for p in cat.products],  # English pages show their own
+        urls.qr_code(english.cooperative(coop)),
         urls.site_feed(),
         urls.cooperative_feed(coop),
         urls.merchant_feed(),
