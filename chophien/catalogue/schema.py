@@ -159,10 +159,10 @@ TRANSLATION_EN_NAME = typed(
 )
 TRANSLATION_EN_STORY = typed(
     "story", MARKDOWN,
-    "Câu chuyện / mô tả bằng tiếng Anh: bản dịch đầy đủ phần Markdown dưới front matter, viết sau `story: |`, "
-    "mỗi dòng thụt vào 2 dấu cách; giữ nguyên tên riêng tiếng Việt có dấu",
-    "The story in English: a full translation of the Markdown below the front matter, written after "
-    "`story: |`, each line indented by 2 spaces; keep Vietnamese proper names with their diacritics",
+    "Câu chuyện / mô tả bằng tiếng Anh: bản dịch đầy đủ phần mô tả (Markdown) tiếng Việt; giữ nguyên tên "
+    "riêng tiếng Việt có dấu. Trong tệp: viết sau `story: |`, mỗi dòng thụt vào thêm 2 dấu cách",
+    "The story in English: a full translation of the Vietnamese story (Markdown); keep Vietnamese proper "
+    "names with their diacritics. In the file: written after `story: |`, each line indented 2 more spaces",
     STORY_EN_EXAMPLE,
 )  # fmt: skip
 TRANSLATION_EN_FIELDS = (
