@@ -138,3 +138,14 @@ def test_a_thousand_translated_files_are_checked_quickly(tree):
     started = time.perf_counter()
     assert not stale_translations(content, sources)
     assert time.perf_counter() - started < 10  # one git log, no blame: ~1 s
+
+
+def test_chophien_validate_prints_the_warning_and_still_passes(repo, capsys):
+    from chophien.cli import main as cli_main
+
+    edit(repo, "unit: hộp 200 g", "unit: hộp 250 g")
+    commit(repo.parent, "vi unit", 1_700_100_000)
+    assert cli_main(["validate", str(repo), "--format", "human", "--no-images"]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert f"{SOURCE}:12: cảnh báo: translations.en.unit: đơn vị (unit) (dòng 5) đã sửa (16/11/2023)" in out
+    assert "0 lỗi" in out.strip().splitlines()[-1]
