@@ -145,7 +145,9 @@ def test_chophien_validate_prints_the_warning_and_still_passes(repo, capsys):
 
     edit(repo, "unit: hộp 200 g", "unit: hộp 250 g")
     commit(repo.parent, "vi unit", 1_700_100_000)
-    assert cli_main(["validate", str(repo), "--format", "human", "--no-images"]) == 0  # a warning, not an error
+    assert (
+        cli_main(["validate", str(repo), "--format", "human", "--no-images"]) == 0
+    )  # a warning, not an error
     out = capsys.readouterr().out
     assert f"{SOURCE}:12: cảnh báo: translations.en.unit: đơn vị (unit) (dòng 5) đã sửa (16/11/2023)" in out
     assert "0 lỗi" in out.strip().splitlines()[-1]
