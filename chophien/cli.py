@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from chophien.catalogue.stale import stale_translations
 from chophien.core import cache_version
 from chophien.core.problems import log_line, render_github, render_human, render_json, render_markdown
 from chophien.core.settings import Settings, SettingsError, today_is
@@ -26,6 +27,9 @@ def cmd_validate(args) -> int:
     with today_is(today):
         prepared = prepare(content, cache, today, with_images=not args.no_images)
     problems = prepared.problems
+    catalogue = prepared.catalogue
+    sources = [c.source for c in catalogue.cooperatives.values()] + [p.source for p in catalogue.products]
+    problems.extend(stale_translations(content, sources))  # warnings only: git dates (catalogue/stale.py)
     if args.format == "json":
         print(render_json(problems))
     else:

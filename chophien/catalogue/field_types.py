@@ -156,6 +156,26 @@ class TextType(FieldType):
         return value
 
 
+class MarkdownType(FieldType):
+    """A Markdown story in a front-matter field (a YAML block scalar `|`), e.g. translations.en.story.
+
+    It is kept as written (lines and spacing matter in Markdown); the loader renders and
+    sanitises it with chophien.formats.markup exactly like a file's Markdown body, and the
+    file's size limit (formats.strictyaml.MAX_FILE_BYTES) bounds it as it bounds the body.
+    """
+
+    name = "markdown"
+
+    def __call__(self, raw: str) -> str:
+        value = raw.rstrip().lstrip("\n")  # blank lines around it mean nothing; inside, all is kept
+        if not value:
+            raise Invalid("không được để trống", "must not be empty")
+        return value
+
+    def form(self) -> dict:
+        return {"widget": "markdown"}
+
+
 class ProductCodeType(FieldType):
     name = "code"
     pattern = r"^\s*[A-Za-z0-9][A-Za-z0-9-]{2,15}\s*$"
@@ -571,6 +591,7 @@ class PlatformType(FieldType):
 
 # The types without parameters, one object each.
 PRODUCT_CODE = ProductCodeType()
+MARKDOWN = MarkdownType()
 FILE_NAME = FileNameType()
 YEAR = YearType()
 MONTH = MonthType()

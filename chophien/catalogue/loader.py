@@ -408,6 +408,7 @@ class Loader:
         """The Cooperative of a checked file, its story rendered."""
         name = values.get("name", "")
         body_html = self.renderer.render(body)
+        english = values.get("translations", {}).get("en", {})
         return Cooperative(
             slug=slug,
             name=name,
@@ -425,10 +426,11 @@ class Loader:
             certifications=self._certifications(values.get("certifications")),
             marketplaces=self._marketplaces(values.get("marketplaces")),
             languages=values.get("languages", ()),
-            name_en=values.get("translations", {}).get("en", {}).get("name", ""),
+            name_en=english.get("name", ""),
             body_html=body_html,
             source=self.display(path),
             digest=self.digests[self.display(path)],
+            body_html_en=self.renderer.render(english["story"]) if "story" in english else "",
         )
 
     # -- products --------------------------------------------------------------------
@@ -494,6 +496,8 @@ class Loader:
             origin_province = None
         override = Contact(**values["order"]) if "order" in values else None
         body_html = self.renderer.render(body)
+        english = values.get("translations", {}).get("en", {})
+        body_html_en = self.renderer.render(english["story"]) if "story" in english else ""
         key = f"{coop.slug}/{slug}"
         return Product(
             slug=slug,
@@ -516,12 +520,15 @@ class Loader:
             marketplaces=self._marketplaces(values.get("marketplaces")),
             featured=values.get("featured", False),
             tags=values.get("tags", ()),
-            name_en=values.get("translations", {}).get("en", {}).get("name", ""),
+            name_en=english.get("name", ""),
             body_html=body_html,
             source=self.display(path),
             digest=self.digests[self.display(path)] + coop.digest,
             summary=summary(body_html),
             sort_key=(collation_key(name), key),
+            unit_en=english.get("unit", ""),
+            summary_en=english.get("summary") or (summary(body_html_en) if body_html_en else ""),
+            body_html_en=body_html_en,
         )
 
     # -- the whole tree ------------------------------------------------------------------

@@ -127,6 +127,8 @@ class Cooperative:
     body_html: str
     source: str  # content-relative path of the .md file
     digest: str = field(default="", compare=False)  # content hash: what its pages depend on
+    # translations.en (schema.COOPERATIVE_TRANSLATION_EN_FIELDS); "" where not translated yet.
+    body_html_en: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -165,6 +167,11 @@ class Product:
     summary: str = field(default="", compare=False)
     digest: str = field(default="", compare=False)  # own and cooperative's content hashes
     sort_key: tuple = field(default=(), compare=False, repr=False)  # Vietnamese order, then key
+    # translations.en (schema.TRANSLATION_EN_FIELDS); "" where not translated yet. summary_en is
+    # translations.en.summary, else the English story's first paragraph (as summary is the body's).
+    unit_en: str = ""
+    summary_en: str = field(default="", compare=False)
+    body_html_en: str = ""
 
     @property
     def key(self) -> str:

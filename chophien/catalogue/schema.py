@@ -22,6 +22,7 @@ from chophien.catalogue.field_types import (
     ETHNIC_GROUP,
     FACEBOOK,
     FILE_NAME,
+    MARKDOWN,
     MESSENGER,
     MONTH,
     MONTHS,
@@ -147,15 +148,60 @@ IMAGE_FIELDS = (
     typed("alt", TextType(200), "Mô tả ảnh cho người không xem được ảnh", "Image description for people who cannot see it", "Búp chè Shan tuyết phủ lông tơ trắng"),
 )  # fmt: skip
 
-TRANSLATION_EN_FIELDS = (
-    typed("name", TextType(160), "Tên tiếng Anh", "English name", "Na Hang Shan Tuyet tea"),
+STORY_EN_EXAMPLE = (
+    "|\n  Our tea comes from ancient Shan Tuyết trees growing wild above 1,300 metres.\n\n"
+    "  **How to brew:** rinse the pot with boiling water, add 5–7 g of tea, pour water at 90–95 °C."
 )
-
-TRANSLATIONS = F(
-    "translations", "mapping", "Bản dịch (hiện có: en)", "Translations (currently: en)",
-    "en:\n  name: Na Hang Shan Tuyet tea",
-    fields=(F("en", "mapping", "Bản tiếng Anh", "English version", "name: …", fields=TRANSLATION_EN_FIELDS),),
+# translations.en: the English counterpart of each Vietnamese text a buyer reads. Every field is
+# optional; what is missing shows in Vietnamese on the English page, marked as not yet translated.
+TRANSLATION_EN_NAME = typed(
+    "name", TextType(160), "Tên tiếng Anh", "English name", "Nà Hang ancient Shan Tuyết tea"
+)
+TRANSLATION_EN_STORY = typed(
+    "story", MARKDOWN,
+    "Câu chuyện / mô tả bằng tiếng Anh: bản dịch đầy đủ phần mô tả (Markdown) tiếng Việt; giữ nguyên tên "
+    "riêng tiếng Việt có dấu. Trong tệp: viết sau `story: |`, mỗi dòng thụt vào thêm 2 dấu cách",
+    "The story in English: a full translation of the Vietnamese story (Markdown); keep Vietnamese proper "
+    "names with their diacritics. In the file: written after `story: |`, each line indented 2 more spaces",
+    STORY_EN_EXAMPLE,
 )  # fmt: skip
+TRANSLATION_EN_FIELDS = (
+    TRANSLATION_EN_NAME,
+    typed("unit", TextType(40), "Đơn vị bán bằng tiếng Anh", "Unit of sale in English", "200 g box"),
+    typed(
+        "summary", TextType(200),
+        "Tóm tắt tiếng Anh một hai câu cho thẻ sản phẩm và kết quả tìm kiếm (để trống: lấy đoạn đầu của story)",
+        "A one- or two-sentence English summary for product cards and search results (empty: the story's first paragraph)",
+        "Hand-rolled green tea from century-old trees in the hills of Nà Hang, Tuyên Quang.",
+    ),
+    TRANSLATION_EN_STORY,
+)  # fmt: skip
+COOPERATIVE_TRANSLATION_EN_FIELDS = (
+    typed("name", TextType(160), "Tên tiếng Anh", "English name", "Nà Hang Shan Tuyết Tea Cooperative"),
+    typed(
+        "story", MARKDOWN, TRANSLATION_EN_STORY.help_vi, TRANSLATION_EN_STORY.help_en,
+        "|\n  Nà Khà is a Tày and Dao village in the hills of Nà Hang, Tuyên Quang.\n\n"
+        "  Today the cooperative has 32 members, who pick and roll the tea by hand.",
+    ),
+)  # fmt: skip
+
+
+def _translations(fields: tuple[Field, ...]) -> Field:
+    """translations: en: …, its example every English field filled in (the `new` templates show it)."""
+    lines = []
+    for spec in fields:
+        first, *rest = spec.example.split("\n")
+        lines += [f"{spec.name}: {first}", *rest]
+    english = "\n".join(lines)
+    return F(
+        "translations", "mapping", "Bản dịch (hiện có: en)", "Translations (currently: en)",
+        "en:\n" + "\n".join(f"  {line}" if line else "" for line in lines),
+        fields=(F("en", "mapping", "Bản tiếng Anh", "English version", english, fields=fields),),
+    )  # fmt: skip
+
+
+TRANSLATIONS = _translations(TRANSLATION_EN_FIELDS)
+COOPERATIVE_TRANSLATIONS = _translations(COOPERATIVE_TRANSLATION_EN_FIELDS)
 
 
 def _image_list(help_vi, help_en, name="images", required=False, allow_none=False):
@@ -184,7 +230,7 @@ COOPERATIVE_FIELDS = (
     F("certifications", "list", "Chứng nhận của hợp tác xã", "Certifications held", "[vietgap]", item=None),
     F("marketplaces", "list", "Gian hàng trên sàn thương mại điện tử", "Shops on online marketplaces", "- platform: shopee\n  url: https://shopee.vn/htxchenahang", item=F("marketplace", "mapping", "Một gian hàng", "One shop", "platform: shopee", fields=MARKETPLACE_FIELDS, check=_check_listing)),
     F("languages", "list", "Ngôn ngữ dùng khi liên hệ", "Languages spoken with buyers", LANGUAGES_EXAMPLE, item=typed("language", TextType(30), "Một ngôn ngữ", "A language", "tày")),
-    TRANSLATIONS,
+    COOPERATIVE_TRANSLATIONS,
 )  # fmt: skip
 
 CERTIFICATION_DETAIL_FIELDS = (

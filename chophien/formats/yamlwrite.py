@@ -50,11 +50,36 @@ def _literal(value: bool | int) -> str:
     return str(value)
 
 
+_BLOCK_KEY = re.compile(r"^\s*[^#\s][^#]*:\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+def block(key: str, value: str, indent: int = 0) -> list[str] | None:
+    """Multi-line *value* as a literal block scalar (`key: |-`, each line indented 2 more), the
+    form Decap CMS writes a Markdown field in; None when it would not read back as the same text
+    (leading spaces, trailing spaces or line breaks: a block's last line break depends on what
+    follows it), which is then quoted."""
+    if "\n" not in value or value.endswith("\n") or value[:1].isspace() or "\r" in value:
+        return None
+    lines = value.split("\n")
+    if any(line != line.rstrip() for line in lines):
+        return None  # trailing spaces: YAML keeps them, editors strip them
+    body = [("  " + line) if line else "" for line in lines]
+    try:
+        events = list(yaml.parse("\n".join(["k: |-", *body]) + "\n"))
+    except yaml.YAMLError:
+        return None
+    scalars = [e for e in events if isinstance(e, yaml.ScalarEvent)]
+    if len(scalars) != 2 or scalars[1].value != value:
+        return None
+    pad = " " * indent
+    return [f"{pad}{key}: |-", *(pad + line if line else "" for line in body)]
+
+
 def emit(key: str, value, indent: int = 0) -> list[str]:
     """Lines for `key: value` at *indent* spaces; value is str, list or dict of those."""
     pad = " " * indent
     if isinstance(value, str):
-        return [f"{pad}{key}: {scalar(value)}"]
+        return block(key, value, indent) or [f"{pad}{key}: {scalar(value)}"]
     if isinstance(value, bool | int):
         return [f"{pad}{key}: {_literal(value)}"]
     if isinstance(value, dict):
@@ -151,9 +176,20 @@ class FrontMatterEditor:
         else:
             end = len(self.lines)
         start = self._index(path)
-        while end - 1 > start and _is_filler(self.lines[end - 1]):
+        while end - 1 > start and _is_filler(self.lines[end - 1]) and not self._in_block(end - 1):
             end -= 1
         return end
+
+    def _in_block(self, index: int) -> bool:
+        """True when line *index* is text of a block scalar (`story: |`), e.g. a "# heading"."""
+        line = self.lines[index]
+        if not line.strip():
+            return False
+        depth = len(line) - len(line.lstrip(" "))
+        for above in reversed(self.lines[:index]):
+            if above.strip() and len(above) - len(above.lstrip(" ")) < depth:
+                return bool(_BLOCK_KEY.match(above))
+        return False
 
     def _block_style(self, path: tuple) -> bool:
         """True when *path*'s parent mappings are all written one key per line."""

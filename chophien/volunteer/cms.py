@@ -69,6 +69,8 @@ def hint(spec: Field) -> str:
     text = spec.help_vi
     if spec.name == "images":
         text = text.split(";")[0]  # the file format's `none` has no place in the form
+    if spec.type == "markdown":
+        text = text.split(". Trong tệp:")[0]  # how to write it in a file: the form's editor does that
     if options(spec) is not None or (spec.item is not None and options(spec.item) is not None):
         text = text.split(":")[0]  # the choices are in the list: no codes in the hint
     if spec.type == "mapping" and not spec.required and any(f.required for f in spec.fields):

@@ -76,7 +76,7 @@ def full_example(fields: tuple[Field, ...]) -> str:
     lines = []
     for spec in fields:
         for line in commented_example(spec, ""):
-            lines.append(line[2:] if line.startswith("# ") else line)
+            lines.append((line[2:] if line.startswith("# ") else line).rstrip())
     return "\n".join(lines)
 
 

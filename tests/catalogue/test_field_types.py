@@ -117,7 +117,8 @@ def test_every_scalar_form_field_has_a_field_type_that_gives_its_widget():
         assert isinstance(spec.convert, FieldType), path
         assert {k: field[k] for k in spec.convert.form()} == spec.convert.form(), path
     # every kind of widget a scalar gets, so none escapes the checks below
-    assert {field["widget"] for _, _, field in found} == {"string", "number", "boolean", "image", "select"}
+    widgets = {"string", "number", "boolean", "image", "select", "markdown"}
+    assert {field["widget"] for _, _, field in found} == widgets
 
 
 @pytest.mark.parametrize(("path", "spec", "field"), PATTERNED, ids=[".".join(p) for p, _, _ in PATTERNED])
@@ -220,3 +221,14 @@ def test_a_boolean_widget_writes_what_the_converter_reads():
     for spec in booleans:
         assert (spec.convert("true"), spec.convert("false")) == (True, False)
         assert (written(spec, "true"), written(spec, "false")) == (True, False)
+
+
+def test_a_markdown_field_keeps_its_lines_and_the_form_gives_the_markdown_editor():
+    from chophien.catalogue.field_types import MARKDOWN, Invalid
+
+    assert MARKDOWN("\nBuds from old trees.  \n\n## Brewing\n  - 90 °C\n\n") == (
+        "Buds from old trees.  \n\n## Brewing\n  - 90 °C"
+    )  # only the blank lines around it go: a hard line break and a list's indent stay
+    with pytest.raises(Invalid):
+        MARKDOWN(" \n\n ")
+    assert MARKDOWN.form() == {"widget": "markdown"}

@@ -295,3 +295,51 @@ def test_reserved_cooperative_slug(tree):
         "content/cooperatives/page.md: lỗi: tên “page” dành cho phân trang; hãy đặt tên khác, ví dụ htx-page. "
         "Ví dụ: htx-page.md"
     ]
+
+
+ENGLISH = (
+    "translations:\n  en:\n    name: Nà Hang ancient Shan Tuyết tea\n    unit: 200 g box\n"
+    "    story: |\n      Buds from **ancient** trees.<script>alert(1)</script>\n\n      # Brewing\n"
+    "      Use water at 90 °C.\n---\n"
+)
+
+
+def test_translations_en_give_the_english_name_unit_summary_and_sanitised_story(tree):
+    text = PRODUCT.replace("---\nBúp chè", ENGLISH + "Búp chè")
+    lines, prepared = check(tree, with_product(text))
+    assert lines == []
+    (product,) = prepared.catalogue.products
+    assert (product.name_en, product.unit_en) == ("Nà Hang ancient Shan Tuyết tea", "200 g box")
+    # the story goes through the body's Markdown renderer: sanitised, headings from h2
+    assert product.body_html_en == (
+        "<p>Buds from <strong>ancient</strong> trees.</p>\n<h2>Brewing</h2>\n<p>Use water at 90 °C.</p>"
+    )
+    assert product.summary_en == "Buds from ancient trees."  # no summary given: the story's first paragraph
+    given = text.replace("    story: |", "    summary: Hand-rolled tea from old trees.\n    story: |")
+    _, prepared = check(tree, with_product(given))
+    assert prepared.catalogue.products[0].summary_en == "Hand-rolled tea from old trees."
+
+
+def test_a_cooperative_translates_its_name_and_story_but_has_no_summary(tree):
+    text = COOP.replace("---\n", "", 1).rsplit("---\n", 1)
+    coop = (
+        "---\n"
+        + text[0]
+        + "translations:\n  en:\n    name: Nà Hang Tea Cooperative\n    story: |\n      We grow tea.\n---\n"
+        + text[1]
+    )
+    lines, prepared = check(tree, with_coop(coop))
+    assert lines == []
+    made = prepared.catalogue.cooperatives["htx-che-na-hang"]
+    assert (made.name_en, made.body_html_en) == ("Nà Hang Tea Cooperative", "<p>We grow tea.</p>")
+    lines, _ = check(tree, with_coop(coop.replace("    story: |", "    summary: Tea.\n    story: |")))
+    assert len(lines) == 1 and "translations.en.summary: trường không có trong mẫu" in lines[0]
+
+
+def test_an_empty_english_story_is_left_out_and_untranslated_texts_stay_empty(tree):
+    lines, prepared = check(
+        tree, with_product(PRODUCT.replace("---\nBúp", "translations:\n  en:\n    story: ''\n---\nBúp"))
+    )
+    assert lines == []
+    (product,) = prepared.catalogue.products
+    assert (product.name_en, product.unit_en, product.summary_en, product.body_html_en) == ("", "", "", "")

@@ -104,3 +104,31 @@ def test_decaps_own_timestamp_tag_is_a_retyped_value():
     )
     assert not reads_as_text("2023-11-15T10:00:00Z")
     assert emit("alt", "2023-11-15T10:00:00Z") == ['alt: "2023-11-15T10:00:00Z"']
+
+
+@pytest.mark.parametrize(
+    ("story", "first"),
+    [
+        ("Buds from old trees.\n\n## Brewing\n- 90 °C", "story: |-"),
+        ("Buds from old trees.\n\n# Brewing\n", 'story: "'),  # its last line break: quoted
+        ("  indented first line\nsecond", 'story: "'),  # a block cannot start with spaces: quoted
+        ("two breaks at the end\n\n", 'story: "'),
+        ("trailing space  \nhard break", 'story: "'),
+    ],
+)
+def test_a_multi_line_text_is_written_as_a_literal_block_when_it_reads_back_the_same(story, first):
+    lines = emit("story", story, 4)
+    assert lines[0].startswith("    " + first)
+    doc = parse_front_matter(("---\nen:\n" + "\n".join(lines) + "\n---\n").encode())
+    assert doc.data["en"]["story"] == story
+
+
+def test_editing_a_block_ending_in_a_heading_replaces_all_of_it():
+    from chophien.formats.yamlwrite import FrontMatterEditor
+
+    editor = FrontMatterEditor("---\nname: x\ntranslations:\n  en:\n    name: X\n---\nbody\n")
+    editor.set(("translations", "en", "story"), "Hello.\n\n# Heading at the end")
+    editor.set(("translations", "en", "story"), "Hello again.\n\n## Another")
+    editor.set(("translations", "en", "unit"), "box")
+    assert editor.data["translations"]["en"] == {"name": "X", "story": "Hello again.\n\n## Another", "unit": "box"}
+    assert "# Heading at the end" not in editor.text()

@@ -27,7 +27,7 @@ REFERENCE_CHOICES = {
 SCALAR_WIDGETS = {
     "text": "string", "messenger": "string", "platform": "string", "phone": "string", "email": "string",
     "url": "string", "price": "string", "date": "string", "code": "string",
-    "int": "number", "year": "number", "bool": "boolean", "file": "image",
+    "int": "number", "year": "number", "bool": "boolean", "file": "image", "markdown": "markdown",
 }  # fmt: skip
 CODE_WORDS = re.compile(r"\b(?:con-hang|het-hang|hop-tac-xa|doanh-nghiep|none|vietgap|huu-co)\b|\[")
 
@@ -235,3 +235,22 @@ def test_pages_are_a_collection_whose_files_a_save_leaves_unchanged():
         input=json.dumps(items), capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert json.loads(saved) == [item["front"] + "\n" for item in items]
+
+
+def test_the_english_version_is_a_group_of_name_unit_summary_and_a_markdown_story():
+    made = config([("htx-che-na-hang", "HTX Chè Nà Hang")])
+    coop, product = made["collections"][0], made["collections"][1]
+
+    def english(collection):
+        (translations,) = [f for f in collection["fields"] if f["name"] == "translations"]
+        (en,) = translations["fields"]
+        return {f["name"]: f for f in en["fields"]}
+
+    fields = english(product)
+    assert {name: f["widget"] for name, f in fields.items()} == {
+        "name": "string", "unit": "string", "summary": "string", "story": "markdown",
+    }  # fmt: skip
+    assert not any(f["required"] for f in fields.values())  # an optional group: nothing required
+    assert fields["story"]["hint"].startswith("Câu chuyện / mô tả bằng tiếng Anh")
+    assert "story: |" not in fields["story"]["hint"]  # how to write a file is not the form's business
+    assert {name: f["widget"] for name, f in english(coop).items()} == {"name": "string", "story": "markdown"}

@@ -353,6 +353,8 @@ def test_every_commented_example_is_valid_when_uncommented(tree, kind):
     doc = parse_front_matter(filled.encode("utf-8"))
     names = {spec.name for spec in fields}
     assert set(doc.data) == names
+    english = {"name", "unit", "summary", "story"} if kind == "product" else {"name", "story"}
+    assert set(doc.data["translations"]["en"]) == english  # the English story as a `story: |` block
     problems = ProblemList()
     check_mapping(fields, doc.data, (), CheckContext("x.md", doc, problems))
     assert [p.render() for p in problems.sorted()] == []

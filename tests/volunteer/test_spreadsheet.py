@@ -356,3 +356,43 @@ def test_utf16_csv_from_a_spreadsheet_program_is_read(tree, tmp_path):
     sheet.write_bytes(sheet.read_text(encoding="utf-8-sig").replace(",", "\t").encode("utf-16"))
     result = import_spreadsheet(sheet, content)
     assert (rendered(result), result.changes, result.unchanged) == ([], [], 1)
+
+
+TRANSLATED = PRODUCT_WITH_COMMENTS.replace(
+    "---\nBúp chè",
+    "translations:\n  en:\n    name: Ancient Shan Tuyết tea\n    story: |\n      Buds from old trees.\n\n"
+    "      **How to brew:** water at 90 °C.\n---\nBúp chè",
+)
+
+
+def test_english_columns_round_trip_and_a_new_story_is_written_as_a_block(tree, tmp_path):
+    content = tree(minimal_tree(**{PRODUCT_PATH: TRANSLATED}))
+    sheet = tmp_path / "san-pham.csv"
+    export_spreadsheet(content, sheet, kind=PRODUCTS)
+    (exported,) = read_sheets(sheet)
+    (row,) = [cells for _, cells in exported.rows]
+    by_header = dict(zip(exported.header, row, strict=True))
+    assert by_header["Tên tiếng Anh"] == "Ancient Shan Tuyết tea"
+    assert by_header["Mô tả tiếng Anh"] == "Buds from old trees.\n\n**How to brew:** water at 90 °C."
+    assert by_header["Đơn vị tiếng Anh"] == by_header["Tóm tắt tiếng Anh"] == ""
+    assert rendered(import_spreadsheet(sheet, content)) == []
+    assert (content / PRODUCT_PATH).read_text(encoding="utf-8") == TRANSLATED  # export → import: no change
+    by_header.update(
+        {
+            "Đơn vị tiếng Anh": "200 g box",
+            "Tóm tắt tiếng Anh": "Hand-rolled tea from old trees.",
+            "Mô tả tiếng Anh": "Buds from century-old trees.\n\n## Brewing\nWater at 90 °C.",
+        }
+    )
+    write_csv(sheet, [exported.header, [by_header[h] for h in exported.header]])
+    assert rendered(import_spreadsheet(sheet, content)) == []
+    text = (content / PRODUCT_PATH).read_text(encoding="utf-8")
+    assert (
+        "translations:\n  en:\n    name: Ancient Shan Tuyết tea\n    unit: 200 g box\n"
+        "    summary: Hand-rolled tea from old trees.\n"
+        "    story: |-\n      Buds from century-old trees.\n\n      ## Brewing\n      Water at 90 °C.\n---\n"
+    ) in text
+    prepared = prepare(content, content.parent / ".cache", with_images=False)
+    (product,) = prepared.catalogue.products
+    assert (product.unit_en, product.summary_en) == ("200 g box", "Hand-rolled tea from old trees.")
+    assert "<h3>Brewing</h3>" in product.body_html_en  # rendered as the body is: "#" is h2

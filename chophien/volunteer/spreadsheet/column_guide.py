@@ -23,6 +23,9 @@ def guide_rows(kind: str) -> list[list[str]]:
             )
         elif column.kind == "body":
             meaning, example, required = "Câu chuyện, mô tả (Markdown); để trống thì giữ nguyên", "", ""
+        elif column.path[-1:] == ("story",):  # translations.en.story, written as a cell, not as `story: |`
+            meaning = "Câu chuyện, mô tả bằng tiếng Anh (Markdown): bản dịch đầy đủ cột Mô tả; giữ nguyên tên riêng tiếng Việt có dấu"
+            example, required = " ".join(spec_at(fields, column.path).example.split("\n")[1:2]).strip(), ""
         elif column.kind in ("image", "alt"):
             spec = spec_at(fields, ("images",)).item.fields[0 if column.kind == "image" else 1]
             meaning = spec.help_vi + "; thêm cột Ảnh 2, Mô tả ảnh 2… nếu cần"

@@ -189,19 +189,20 @@ def _put(worksheet, row: int, column: int, text: str):
 
 
 def _write_sheet(worksheet, columns: tuple[Column, ...], rows: list[list[str]]) -> None:
-    """The header row (bold, frozen) and one row per file; the description column wraps."""
+    """The header row (bold, frozen) and one row per file; the description columns wrap."""
     from openpyxl.styles import Alignment, Font
 
     top, wrapped = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)  # shared: 3x faster
+    long_text = {i for i, c in enumerate(columns, start=1) if c.kind == "body" or c.path[-1:] == ("story",)}
     for number, values in enumerate([[c.vi for c in columns], *rows], start=1):
         for index, value in enumerate(values, start=1):
             cell = _put(worksheet, number, index, value)
-            cell.alignment = wrapped if number > 1 and index == len(columns) else top
+            cell.alignment = wrapped if number > 1 and index in long_text else top
             if number == 1:
                 cell.font = Font(bold=True)
     worksheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
-        width = 60 if column.kind == "body" else max(12, len(column.vi) + 4)
+        width = 60 if index in long_text else max(12, len(column.vi) + 4)
         worksheet.column_dimensions[worksheet.cell(1, index).column_letter].width = width
 
 

@@ -58,6 +58,9 @@ PRODUCT_COLUMNS = (
     Column("origin_commune", "Xã sản xuất", ("origin", "commune")),
     Column("origin_province", "Tỉnh sản xuất", ("origin", "province")),
     Column("name_en", "Tên tiếng Anh", ("translations", "en", "name")),
+    Column("unit_en", "Đơn vị tiếng Anh", ("translations", "en", "unit")),
+    Column("summary_en", "Tóm tắt tiếng Anh", ("translations", "en", "summary")),
+    Column("description_en", "Mô tả tiếng Anh", ("translations", "en", "story")),
     Column("description", "Mô tả", kind="body"),
 )
 
@@ -81,6 +84,7 @@ COOPERATIVE_COLUMNS = (
     Column("certifications", "Chứng nhận", ("certifications",), "certifications"),
     Column("languages", "Ngôn ngữ", ("languages",), "list"),
     Column("name_en", "Tên tiếng Anh", ("translations", "en", "name")),
+    Column("description_en", "Mô tả tiếng Anh", ("translations", "en", "story")),
     Column("description", "Mô tả", kind="body"),
 )
 
