@@ -74,6 +74,7 @@ class Criterion:
     help: str = ""  # how to answer (period, what counts)
     options: tuple[Option, ...] = ()  # lowest first; none: any whole number 0–maximum
     option_set: str = ""  # the key of the model's shared option set the options come from, if any
+    name_en: str = ""  # English name ("" when the model gives none)
 
     @property
     def allowed_points(self) -> tuple[int, ...]:
@@ -94,6 +95,7 @@ class OptionSet:
     key: str
     name: str
     options: tuple[Option, ...]
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class Pillar:
     criteria: tuple[Criterion, ...]
     components: tuple[Component, ...] = ()
     next_steps: tuple[NextSteps, ...] = ()
+    short_name_en: str = ""  # English chart label (≤ 16 characters)
 
     def steps_at(self, level: int) -> tuple[str, ...]:
         """The next steps for a pillar at *level* (none past the last level given)."""
@@ -140,6 +143,7 @@ class EquipmentClass:
     name_en: str
     description: str = ""
     example: str = ""
+    short_name_en: str = ""  # English chart label (≤ 24 characters)
 
 
 @dataclass(frozen=True)

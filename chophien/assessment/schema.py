@@ -44,12 +44,14 @@ OPTIONS = F("options", "list", "Các phương án trả lời, từ điểm th�
 OPTION_SET_FIELDS = (
     scalar("key", "slug", slug, "Mã bộ phương án (dùng trong option_set của tiêu chí)", "Option set code (used in a criterion's option_set)", "muc-do-dung", required=True),
     scalar("name", "text", TextType(120), "Tên bộ phương án", "Option set name", "Mức độ sử dụng"),
+    scalar("name_en", "text", TextType(120), "Tên tiếng Anh", "English name", "Extent of use"),
     replace(OPTIONS, required=True),
 )  # fmt: skip
 
 CRITERION_FIELDS = (
     scalar("key", "key", criterion_key, "Mã tiêu chí, cũng là tên cột trong responses.csv", "Criterion code, also the column name in responses.csv", "kh1", required=True),
     scalar("name", "text", TextType(200), "Nội dung tiêu chí", "What the criterion asks", "Có trang web hoặc fanpage", required=True),
+    scalar("name_en", "text", TextType(200), "Tên tiếng Anh", "English name", "Has a website or a Facebook page"),
     scalar("max", "int", WholeType(1, 1000, "số điểm", "a number of points"), "Điểm tối đa (không cần khi có phương án: là điểm của phương án cao nhất)", "Maximum points (not needed with options: the highest option's points)", "15"),
     scalar("component", "slug", slug, "Mã chỉ số thành phần (trong components của trụ cột)", "Component index code (in the pillar's components)", "hien-dien-truc-tuyen"),
     scalar("status", "enum", EnumType(CRITERION_STATUSES), "Mức xác minh: chinh-thuc, nguon-phu hoặc chua-xac-minh", "Verification: chinh-thuc, nguon-phu or chua-xac-minh", "nguon-phu"),
@@ -74,6 +76,7 @@ PILLAR_FIELDS = (
     scalar("name", "text", TextType(120), "Tên trụ cột", "Pillar name", "Trải nghiệm số cho khách hàng", required=True),
     scalar("short_name", "text", TextType(16), "Tên ngắn trên biểu đồ (≤ 16 ký tự)", "Short name for charts (≤ 16 characters)", "Khách hàng", required=True),
     scalar("name_en", "text", TextType(120), "Tên tiếng Anh", "English name", "Digital customer experience"),
+    scalar("short_name_en", "text", TextType(16), "Tên ngắn tiếng Anh trên biểu đồ (≤ 16 ký tự)", "English short name for charts (≤ 16 characters)", "Customers"),
     scalar("max", "int", WholeType(1, 10000, "số điểm", "a number of points"), "Điểm tối đa của trụ cột", "Pillar maximum points", "65", required=True),
     F("components", "list", "Các chỉ số thành phần của trụ cột", "The pillar's component indices", "- key: hien-dien-truc-tuyen\n  name: Hiện diện trực tuyến", item=F("component", "mapping", "Một chỉ số thành phần", "One component index", "key: hien-dien-truc-tuyen", fields=COMPONENT_FIELDS)),
     F("next_steps", "list", "Bước tiếp theo cho từng mức của trụ cột", "Next steps for each level of the pillar", "- level: 0\n  steps:\n    - Lập trang Zalo OA", item=F("next", "mapping", "Bước tiếp theo ở một mức", "Next steps at one level", "level: 0", fields=NEXT_STEP_FIELDS)),
@@ -85,6 +88,7 @@ EQUIPMENT_FIELDS = (
     scalar("name", "text", TextType(120), "Tên", "Name", "Bán tự động", required=True),
     scalar("short_name", "text", TextType(24), "Tên ngắn trên biểu đồ (≤ 24 ký tự)", "Short name for charts (≤ 24 characters)", "Bán tự động", required=True),
     scalar("name_en", "text", TextType(120), "Tên tiếng Anh", "English name", "Semi-automatic"),
+    scalar("short_name_en", "text", TextType(24), "Tên ngắn tiếng Anh trên biểu đồ (≤ 24 ký tự)", "English short name for charts (≤ 24 characters)", "Semi-automatic"),
     scalar("description", "text", TextType(400), "Định nghĩa", "Definition", "Máy chạy một chu trình; người nạp liệu, khởi động"),
     scalar("example", "text", TextType(200), "Ví dụ ở hợp tác xã", "Example at a cooperative", "máy đóng gói bán tự động"),
 )  # fmt: skip

@@ -59,7 +59,7 @@ def load_model(files: AssessmentFiles, path: Path) -> ScoringModel | None:
         pillars,
         equipment,
         tuple(
-            OptionSet(s["key"], s.get("name", ""), option_sets[s["key"]])
+            OptionSet(s["key"], s.get("name", ""), option_sets[s["key"]], s.get("name_en", ""))
             for s in values.get("option_sets", ())
         ),
     )
@@ -156,6 +156,7 @@ def _criterion(raw: dict, where: tuple, option_sets: dict, ctx: CheckContext) ->
         raw.get("help", ""),
         options,
         raw.get("option_set", ""),
+        raw.get("name_en", ""),
     )
 
 
@@ -185,6 +186,7 @@ def _pillars(values: dict, option_sets: dict, ctx: CheckContext) -> tuple[Pillar
                 tuple(criteria),
                 components,
                 next_steps,
+                p.get("short_name_en", ""),
             )
         )
     return tuple(pillars)
@@ -232,6 +234,7 @@ def _equipment(values: dict) -> tuple[EquipmentClass, ...]:
             e.get("name_en", ""),
             e.get("description", ""),
             e.get("example", ""),
+            e.get("short_name_en", ""),
         )
         for e in values["equipment"]
     )

@@ -1,0 +1,77 @@
+"""English names in the scoring models and surveys (issue 16): every displayed name has one, and a bad one is an error at its line."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import ROOT
+from test_model_options import MODEL, _at, _check, _only
+
+from chophien.assessment.files import AssessmentFiles
+from chophien.assessment.scoring_models import load_model
+from chophien.core.problems import ProblemList
+
+MODELS = sorted((ROOT / "content/assessments/models").glob("*.yaml"))
+SURVEYS = sorted((ROOT / "content/assessments").glob("*/survey.yaml"))
+
+
+def _filled(text) -> bool:
+    return isinstance(text, str) and bool(text.strip())
+
+
+@pytest.mark.parametrize("path", MODELS, ids=[path.stem for path in MODELS])
+def test_every_name_of_a_bundled_model_has_an_english_name(path):
+    problems = ProblemList()
+    model = load_model(AssessmentFiles(ROOT / "content", problems), path)
+    assert model is not None and not problems.sorted()
+    items = [model, *model.levels, *model.pillars, *model.equipment, *model.option_sets]
+    items += [c for p in model.pillars for c in (*p.components, *p.criteria)]
+    missing = [getattr(item, "key", getattr(item, "number", item)) for item in items if not _filled(item.name_en)]
+    assert missing == []
+    assert all(_filled(p.short_name_en) and len(p.short_name_en) <= 16 for p in model.pillars)
+    assert all(_filled(e.short_name_en) and len(e.short_name_en) <= 24 for e in model.equipment)
+    # An English name is not the Vietnamese one copied over.
+    assert [c.key for c in model.criteria if c.name_en == c.name] == []
+
+
+@pytest.mark.parametrize("path", SURVEYS, ids=[path.parent.name for path in SURVEYS])
+def test_every_survey_has_an_english_title(path):
+    values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert _filled(values.get("title_en")) and values["title_en"] != values["title"]
+
+
+ENGLISH = (
+    MODEL.replace("    name: Tần suất\n", "    name: Tần suất\n    name_en: Frequency\n")
+    .replace("    short_name: A\n", "    short_name: A\n    name_en: Pillar A\n    short_name_en: A (en)\n")
+    .replace("        name: Câu A1\n", "        name: Câu A1\n        name_en: Question A1\n")
+    .replace("short_name: Có máy}", "short_name: Có máy, name_en: Has machines, short_name_en: Machines}")
+)
+
+
+def test_english_names_are_loaded(tree):
+    problems, prepared = _check(tree, ENGLISH)
+    assert problems == []
+    (survey,) = prepared.catalogue.assessments.surveys
+    model = survey.model
+    assert model.option_sets[0].name_en == "Frequency"
+    assert (model.pillars[0].name_en, model.pillars[0].short_name_en) == ("Pillar A", "A (en)")
+    assert model.pillars[0].criteria[0].name_en == "Question A1"
+    assert model.pillars[1].criteria[0].name_en == ""  # optional: the page falls back to Vietnamese
+    assert (model.equipment[1].name_en, model.equipment[1].short_name_en) == ("Has machines", "Machines")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("name_en: Question A1", "name_en: [Question, A1]", "[Question"),
+        ("name_en: Question A1", "name_en: {a: 1}", "{a: 1}"),
+        ("short_name_en: A (en)", "short_name_en: A far too long English label", "A far too long"),
+        ("short_name_en: Machines}", "short_name_en: [Machines]}", "[Machines]"),
+    ],
+)
+def test_a_non_text_or_too_long_english_name_is_an_error_at_its_line(tree, old, new, needle):
+    model = ENGLISH.replace(old, new)
+    problems, prepared = _check(tree, model)
+    problem = _only(problems)
+    assert problem.line == _at(model, needle)[0]
+    assert not prepared.ok
