@@ -216,8 +216,8 @@ def test_english_pages_link_to_english_addresses(name):
     title = re.search(r"^Title: (.+)$", text, re.M).group(1)
     assert title.isascii() or "Chợ phiên" in title  # an English title
     for link in LINK.findall(text):
-        if link.startswith("/admin/"):
-            continue  # the CMS has one address
+        if link.startswith("/admin/") or link == f"/{name}/":
+            continue  # the CMS has one address; a pointer to the Vietnamese version is on purpose
         assert link.startswith("/en/"), link
 
 
