@@ -251,7 +251,9 @@ def _province_records() -> tuple[tuple[Province, dict[str, Any]], ...]:
             name_en=_text(unit, "name_en", _PROVINCES),
             full_name_en=_text(unit, "full_name_en", _PROVINCES),
             former_en=tuple(
-                _text(unit, "name_en", _PROVINCES) if old == _text(unit, "name", _PROVINCES) else english_place_name(old)
+                _text(unit, "name_en", _PROVINCES)
+                if old == _text(unit, "name", _PROVINCES)
+                else english_place_name(old)
                 for old in _texts(unit, "former", _PROVINCES)
             ),
         )

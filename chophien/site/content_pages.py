@@ -392,7 +392,15 @@ class _PageCheck:
         return meta, lines, line_of
 
     def _check_field(
-        self, report, name: str, typed: str, line: int, value: str, shown: str, stem: str, english: bool = False
+        self,
+        report,
+        name: str,
+        typed: str,
+        line: int,
+        value: str,
+        shown: str,
+        stem: str,
+        english: bool = False,
     ) -> None:
         """One header field: not an output path, a field pages use, a Slug equal to the file name,
         a status, template or language from its list (en in content/pages/en/, vi elsewhere)."""

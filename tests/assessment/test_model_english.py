@@ -26,7 +26,9 @@ def test_every_name_of_a_bundled_model_has_an_english_name(path):
     assert model is not None and not problems.sorted()
     items = [model, *model.levels, *model.pillars, *model.equipment, *model.option_sets]
     items += [c for p in model.pillars for c in (*p.components, *p.criteria)]
-    missing = [getattr(item, "key", getattr(item, "number", item)) for item in items if not _filled(item.name_en)]
+    missing = [
+        getattr(item, "key", getattr(item, "number", item)) for item in items if not _filled(item.name_en)
+    ]
     assert missing == []
     assert all(_filled(p.short_name_en) and len(p.short_name_en) <= 16 for p in model.pillars)
     assert all(_filled(e.short_name_en) and len(e.short_name_en) <= 24 for e in model.equipment)

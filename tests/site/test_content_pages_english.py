@@ -10,7 +10,13 @@ from conftest import ROOT, minimal_tree, run_pelican, write_tree
 
 from chophien.site import content_pages
 from chophien.site.build import prepare
-from chophien.site.content_pages import CATALOGUE_NAMES, ENGLISH_NAMES, ENGLISH_PAGE_WORDS, PageFile, english_url
+from chophien.site.content_pages import (
+    CATALOGUE_NAMES,
+    ENGLISH_NAMES,
+    ENGLISH_PAGE_WORDS,
+    PageFile,
+    english_url,
+)
 
 VI = "Title: Giới thiệu\nSlug: gioi-thieu\n\nXin chào.\n"
 EN = "Title: About Chợ phiên\nSlug: gioi-thieu\nLang: en\n\nHello.\n"
@@ -111,7 +117,10 @@ MISSING_TWIN = (
             ],
         ),
         (
-            {"gioi-thieu.md": VI, "en/gioi-thieu.md": EN.replace("Lang: en", "Lang: en\nSave_as: en/index.html")},
+            {
+                "gioi-thieu.md": VI,
+                "en/gioi-thieu.md": EN.replace("Lang: en", "Lang: en\nSave_as: en/index.html"),
+            },
             [
                 "content/pages/en/gioi-thieu.md:4: lỗi: Save_as: trang không được tự chọn nơi ghi: địa chỉ của "
                 "trang là tên tệp (content/pages/en/gioi-thieu.md → /gioi-thieu/); “en/index.html” sẽ ghi đè các "
@@ -120,7 +129,16 @@ MISSING_TWIN = (
             ],
         ),
     ],
-    ids=["missing-twin", "lang-vi", "lang-fr", "no-lang", "lang-en-at-top-level", "other-slug", "status", "save-as"],
+    ids=[
+        "missing-twin",
+        "lang-vi",
+        "lang-fr",
+        "no-lang",
+        "lang-en-at-top-level",
+        "other-slug",
+        "status",
+        "save-as",
+    ],
 )
 def test_hostile_english_pages_are_refused_with_file_line_field_and_example(tree, pages, expected):
     lines, prepared = check(tree, pages)
@@ -131,14 +149,18 @@ def test_hostile_english_pages_are_refused_with_file_line_field_and_example(tree
 
 @pytest.mark.parametrize("word", sorted(set(ENGLISH_NAMES) - set(CATALOGUE_NAMES)))
 def test_a_page_whose_english_address_is_an_english_section_is_refused(tree, word):
-    lines, prepared = check(tree, {f"{word}.md": "Title: x\n\nx\n", f"en/{word}.md": "Title: x\nLang: en\n\nx\n"})
+    lines, prepared = check(
+        tree, {f"{word}.md": "Title: x\n\nx\n", f"en/{word}.md": "Title: x\nLang: en\n\nx\n"}
+    )
     vi = ENGLISH_NAMES[word][0]
     assert lines == [
         f"content/pages/en/{word}.md: lỗi: bản tiếng Anh này sẽ ghi vào en/{word}/index.html (địa chỉ /en/{word}/), "
         f"nơi {vi} ghi; mỗi địa chỉ chỉ thuộc về một tệp: hãy đổi tên cả trang tiếng Việt lẫn bản tiếng Anh. "
         f"Ví dụ: content/pages/en/gioi-thieu-{word}.md"
     ]
-    assert [page.source for page in prepared.pages] == [f"pages/{word}.md"]  # the Vietnamese page alone is fine
+    assert [page.source for page in prepared.pages] == [
+        f"pages/{word}.md"
+    ]  # the Vietnamese page alone is fine
 
 
 def test_a_page_named_like_another_pages_english_word_is_refused(tree):
@@ -154,7 +176,10 @@ def test_a_page_named_like_another_pages_english_word_is_refused(tree):
 
 def test_an_english_page_named_like_a_section_both_languages_use(tree):
     lines, prepared = check(tree, {"ocop.md": "Title: x\n\nx\n", "en/ocop.md": "Title: x\nLang: en\n\nx\n"})
-    assert [line.split(": lỗi: ")[0] for line in lines] == ["content/pages/en/ocop.md", "content/pages/ocop.md"]
+    assert [line.split(": lỗi: ")[0] for line in lines] == [
+        "content/pages/en/ocop.md",
+        "content/pages/ocop.md",
+    ]
     assert "en/ocop/index.html" in lines[0] and "ocop/index.html (địa chỉ /ocop/)" in lines[1]
     assert prepared.pages == []
 
@@ -228,7 +253,9 @@ def test_english_pages_link_to_english_addresses(name):
 def test_pelican_writes_the_vietnamese_page_only_and_reads_the_english_one_as_its_translation(tmp_path):
     content = write_tree(
         tmp_path,
-        minimal_tree(**{"pages/gioi-thieu.md": VI, "pages/en/gioi-thieu.md": EN.replace("Hello", "HELLO EN")}),
+        minimal_tree(
+            **{"pages/gioi-thieu.md": VI, "pages/en/gioi-thieu.md": EN.replace("Hello", "HELLO EN")}
+        ),
     )
     out = tmp_path / "output"
     result = run_pelican(content, out)
