@@ -42,6 +42,7 @@ class Level:
     pillar_above: int | None = None  # a pillar reaches this level above this % of its maximum
     total_above: int | None = None  # overall: total points above this …
     pillars_at_level: int | None = None  # … and at least this many pillars at this level or higher
+    description_en: str = ""
 
     @property
     def label(self) -> str:
@@ -62,6 +63,7 @@ class Option:
 
     points: int
     label: str
+    label_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Criterion:
     options: tuple[Option, ...] = ()  # lowest first; none: any whole number 0–maximum
     option_set: str = ""  # the key of the model's shared option set the options come from, if any
     name_en: str = ""  # English name ("" when the model gives none)
+    help_en: str = ""
 
     @property
     def allowed_points(self) -> tuple[int, ...]:
@@ -113,6 +116,11 @@ class NextSteps:
 
     level: int
     steps: tuple[str, ...]
+    steps_en: tuple[str, ...] = ()  # the same steps in English, or none
+
+    def steps_in(self, lang: str) -> tuple[str, ...]:
+        """The steps in *lang* ("en": the English ones when given), else the Vietnamese ones."""
+        return self.steps_en if lang == "en" and self.steps_en else self.steps
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,8 @@ class EquipmentClass:
     description: str = ""
     example: str = ""
     short_name_en: str = ""  # English chart label (≤ 24 characters)
+    description_en: str = ""
+    example_en: str = ""
 
 
 @dataclass(frozen=True)

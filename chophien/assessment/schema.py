@@ -29,6 +29,7 @@ LEVEL_FIELDS = (
     scalar("name", "text", TextType(60), "Tên mức", "Level name", "Bắt đầu", required=True),
     scalar("name_en", "text", TextType(60), "Tên tiếng Anh", "English name", "Beginning"),
     scalar("description", "text", TextType(400), "Mô tả ngắn", "Short description", "Đã có một số hoạt động số"),
+    scalar("description_en", "text", TextType(400), "Mô tả ngắn tiếng Anh", "Short description in English", "Some digital activity"),
     scalar("pillar_above", "percent", WholeType(0, 100, "một tỉ lệ phần trăm", "a percentage"), "Trụ cột đạt mức này khi điểm trên …% điểm tối đa của trụ cột", "A pillar reaches this level above …% of its maximum", "20"),
     scalar("total_above", "int", WholeType(0, 100000, "số điểm", "a number of points"), "Mức chung: tổng điểm phải trên …", "Overall: total points must be above …", "64"),
     scalar("pillars_at_level", "int", WholeType(1, 50, "số trụ cột", "a number of pillars"), "Mức chung: và ít nhất … trụ cột đạt mức này trở lên", "Overall: and at least … pillars at this level or higher", "4"),
@@ -37,6 +38,7 @@ LEVEL_FIELDS = (
 OPTION_FIELDS = (
     scalar("points", "int", WholeType(0, 1000, "số điểm", "a number of points"), "Điểm của phương án này", "Points this answer gives", "3", required=True),
     scalar("label", "text", TextType(200), "Phương án trả lời", "The answer", "Cập nhật ít nhất mỗi quý", required=True),
+    scalar("label_en", "text", TextType(200), "Phương án trả lời bằng tiếng Anh", "The answer in English", "Updated at least once a quarter"),
 )  # fmt: skip
 
 OPTIONS = F("options", "list", "Các phương án trả lời, từ điểm thấp nhất (0) đến cao nhất", "Answer options, lowest points (0) first", "- {points: 0, label: Chưa có}\n- {points: 5, label: …}", item=F("option", "mapping", "Một phương án", "One option", "{points: 0, label: Chưa có}", fields=OPTION_FIELDS))  # fmt: skip
@@ -56,6 +58,7 @@ CRITERION_FIELDS = (
     scalar("component", "slug", slug, "Mã chỉ số thành phần (trong components của trụ cột)", "Component index code (in the pillar's components)", "hien-dien-truc-tuyen"),
     scalar("status", "enum", EnumType(CRITERION_STATUSES), "Mức xác minh: chinh-thuc, nguon-phu hoặc chua-xac-minh", "Verification: chinh-thuc, nguon-phu or chua-xac-minh", "nguon-phu"),
     scalar("help", "text", TextType(300), "Gợi ý cách trả lời (tính trong thời gian nào, tính những gì)", "How to answer (over what period, what counts)", "Tính trong 3 tháng gần nhất"),
+    scalar("help_en", "text", TextType(300), "Gợi ý cách trả lời bằng tiếng Anh", "How to answer, in English", "Over the last 3 months"),
     OPTIONS,
     scalar("option_set", "slug", slug, "Dùng một bộ phương án chung (mã trong option_sets)", "Use a shared option set (a code in option_sets)", "muc-do-dung"),
 )  # fmt: skip
@@ -69,6 +72,7 @@ COMPONENT_FIELDS = (
 NEXT_STEP_FIELDS = (
     scalar("level", "int", WholeType(0, 9, "số mức", "a level number"), "Mức hiện tại của trụ cột", "The pillar's current level", "1", required=True),
     F("steps", "list", "Việc nên làm tiếp, mỗi dòng một việc ngắn", "What to do next, one short step per line", "- Đăng sản phẩm lên một sàn thương mại điện tử", required=True, item=scalar("step", "text", TextType(300), "Một việc", "One step", "Ghi sổ bán hàng trên điện thoại")),
+    F("steps_en", "list", "Các việc đó bằng tiếng Anh, cùng thứ tự và cùng số dòng", "The same steps in English, same order and count", "- Put your products on an e-commerce marketplace", item=scalar("step", "text", TextType(300), "Một việc", "One step", "Keep a sales record on your phone")),
 )  # fmt: skip
 
 PILLAR_FIELDS = (
@@ -90,7 +94,9 @@ EQUIPMENT_FIELDS = (
     scalar("name_en", "text", TextType(120), "Tên tiếng Anh", "English name", "Semi-automatic"),
     scalar("short_name_en", "text", TextType(24), "Tên ngắn tiếng Anh trên biểu đồ (≤ 24 ký tự)", "English short name for charts (≤ 24 characters)", "Semi-automatic"),
     scalar("description", "text", TextType(400), "Định nghĩa", "Definition", "Máy chạy một chu trình; người nạp liệu, khởi động"),
+    scalar("description_en", "text", TextType(400), "Định nghĩa bằng tiếng Anh", "Definition in English", "The machine runs one cycle on its own"),
     scalar("example", "text", TextType(200), "Ví dụ ở hợp tác xã", "Example at a cooperative", "máy đóng gói bán tự động"),
+    scalar("example_en", "text", TextType(200), "Ví dụ bằng tiếng Anh", "Example in English", "semi-automatic packing machine"),
 )  # fmt: skip
 
 MODEL_FIELDS = (

@@ -75,6 +75,7 @@ def _levels(values: dict) -> tuple[Level, ...]:
             v.get("pillar_above"),
             v.get("total_above"),
             v.get("pillars_at_level"),
+            v.get("description_en", ""),
         )
         for v in values["levels"]
     )
@@ -82,7 +83,7 @@ def _levels(values: dict) -> tuple[Level, ...]:
 
 def _options(raw: list[dict], where: tuple, ctx: CheckContext) -> tuple[Option, ...]:
     """The options in *raw*, checked: the first gives 0 points, each gives more than the one before."""
-    options = tuple(Option(o["points"], o["label"]) for o in raw)
+    options = tuple(Option(o["points"], o["label"], o.get("label_en", "")) for o in raw)
     if options and options[0].points != 0:
         ctx.report(
             where + (0, "points"),
@@ -157,6 +158,7 @@ def _criterion(raw: dict, where: tuple, option_sets: dict, ctx: CheckContext) ->
         options,
         raw.get("option_set", ""),
         raw.get("name_en", ""),
+        raw.get("help_en", ""),
     )
 
 
@@ -174,7 +176,10 @@ def _pillars(values: dict, option_sets: dict, ctx: CheckContext) -> tuple[Pillar
                 criteria.append(criterion)
                 _check_component(criterion, components, where + ("criteria", number, "component"), ctx)
         _unique([c.key for c in components], where + ("components",), "key", ctx)
-        next_steps = tuple(NextSteps(n["level"], tuple(n["steps"])) for n in p.get("next_steps", ()))
+        next_steps = tuple(
+            NextSteps(n["level"], tuple(n["steps"]), tuple(n.get("steps_en", ())))
+            for n in p.get("next_steps", ())
+        )
         _unique([str(n.level) for n in next_steps], where + ("next_steps",), "level", ctx)
         pillars.append(
             Pillar(
@@ -216,6 +221,15 @@ def _check_component(
 def _check_next_steps(pillars: tuple[Pillar, ...], level_count: int, ctx: CheckContext) -> None:
     for index, pillar in enumerate(pillars):
         for number, steps in enumerate(pillar.next_steps):
+            if steps.steps_en and len(steps.steps_en) != len(steps.steps):
+                ctx.report(
+                    ("pillars", index, "next_steps", number, "steps_en"),
+                    f"steps_en là bản tiếng Anh của steps: cần đúng {len(steps.steps)} dòng, cùng thứ tự "
+                    f"(đang có {len(steps.steps_en)})",
+                    f"steps_en is the English version of steps: it needs exactly {len(steps.steps)} "
+                    f"line{'s' if len(steps.steps) != 1 else ''}, in "
+                    f"the same order (it has {len(steps.steps_en)})",
+                )
             if steps.level >= level_count:
                 ctx.report(
                     ("pillars", index, "next_steps", number, "level"),
@@ -235,6 +249,8 @@ def _equipment(values: dict) -> tuple[EquipmentClass, ...]:
             e.get("description", ""),
             e.get("example", ""),
             e.get("short_name_en", ""),
+            e.get("description_en", ""),
+            e.get("example_en", ""),
         )
         for e in values["equipment"]
     )

@@ -36,6 +36,24 @@ def test_every_name_of_a_bundled_model_has_an_english_name(path):
     assert [c.key for c in model.criteria if c.name_en == c.name] == []
 
 
+@pytest.mark.parametrize("path", MODELS, ids=[path.stem for path in MODELS])
+def test_every_displayed_text_of_a_bundled_model_has_an_english_version(path):
+    problems = ProblemList()
+    model = load_model(AssessmentFiles(ROOT / "content", problems), path)
+    options = [o for c in model.criteria for o in c.options] + [
+        o for s in model.option_sets for o in s.options
+    ]
+    assert [o.label for o in options if not _filled(o.label_en)] == []
+    assert [c.key for c in model.criteria if c.help and not _filled(c.help_en)] == []
+    assert [lv.number for lv in model.levels if lv.description and not _filled(lv.description_en)] == []
+    for e in model.equipment:
+        assert _filled(e.description_en) and _filled(e.example_en), e.key
+    for pillar in model.pillars:
+        for steps in pillar.next_steps:
+            assert len(steps.steps_en) == len(steps.steps) and all(map(_filled, steps.steps_en)), pillar.key
+            assert steps.steps_in("en") == steps.steps_en and steps.steps_in("vi") == steps.steps
+
+
 @pytest.mark.parametrize("path", SURVEYS, ids=[path.parent.name for path in SURVEYS])
 def test_every_survey_has_an_english_title(path):
     values = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -44,6 +62,15 @@ def test_every_survey_has_an_english_title(path):
 
 ENGLISH = (
     MODEL.replace("    name: Tần suất\n", "    name: Tần suất\n    name_en: Frequency\n")
+    .replace("{points: 4, label: Có}", "{points: 4, label: Có, label_en: Yes}")
+    .replace(
+        "        help: Tính trong 3 tháng gần nhất\n",
+        "        help: Tính trong 3 tháng gần nhất\n        help_en: Last 3 months\n",
+    )
+    .replace(
+        "        steps: [Lập trang Zalo OA]\n",
+        "        steps: [Lập trang Zalo OA]\n        steps_en: [Set up a Zalo OA]\n",
+    )
     .replace("    short_name: A\n", "    short_name: A\n    name_en: Pillar A\n    short_name_en: A (en)\n")
     .replace("        name: Câu A1\n", "        name: Câu A1\n        name_en: Question A1\n")
     .replace("short_name: Có máy}", "short_name: Có máy, name_en: Has machines, short_name_en: Machines}")
@@ -60,6 +87,21 @@ def test_english_names_are_loaded(tree):
     assert model.pillars[0].criteria[0].name_en == "Question A1"
     assert model.pillars[1].criteria[0].name_en == ""  # optional: the page falls back to Vietnamese
     assert (model.equipment[1].name_en, model.equipment[1].short_name_en) == ("Has machines", "Machines")
+    a1 = model.pillars[0].criteria[0]
+    assert [o.label_en for o in a1.options] == ["", "Yes", ""] and a1.help_en == "Last 3 months"
+    assert model.pillars[0].steps_at(0) == ("Lập trang Zalo OA",)
+    assert model.pillars[0].next_steps[0].steps_in("en") == ("Set up a Zalo OA",)
+    assert model.pillars[0].next_steps[1].steps_in("en") == model.pillars[0].steps_at(1)  # falls back
+
+
+def test_english_steps_must_match_the_vietnamese_ones_line_for_line(tree):
+    model = ENGLISH.replace("steps_en: [Set up a Zalo OA]", "steps_en: [Set up a Zalo OA, And more]")
+    problems, prepared = _check(tree, model)
+    problem = _only(problems)
+    assert problem.line == _at(model, "steps_en:")[0]
+    assert "cần đúng 1 dòng" in problem.message_vi and "needs exactly 1 lines" not in problem.message_en
+    assert "it needs exactly 1 line, in the same order (it has 2)" in problem.message_en
+    assert not prepared.ok
 
 
 @pytest.mark.parametrize(
