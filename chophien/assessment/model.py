@@ -169,6 +169,7 @@ class ScoringModel:
     pillars: tuple[Pillar, ...]
     equipment: tuple[EquipmentClass, ...]
     option_sets: tuple[OptionSet, ...] = ()
+    notes_en: tuple[str, ...] = ()  # the notes in English (as many as notes), or none
 
     @property
     def total_maximum(self) -> int:
@@ -234,6 +235,8 @@ class Placement:
     group: str
     level: int
     note: str = ""
+    group_en: str = ""
+    note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,8 @@ class EquipmentShare:
     label: str
     percent: float
     note: str = ""
+    label_en: str = ""  # given, or the classes' English names
+    note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -255,6 +260,7 @@ class PublishedFigures:
     pillar_averages: tuple[tuple[str, float], ...] = ()
     equipment: tuple[EquipmentShare, ...] = ()
     notes: tuple[str, ...] = ()
+    notes_en: tuple[str, ...] = ()  # the notes in English (as many as notes), or none
 
 
 @dataclass(frozen=True)
@@ -278,6 +284,10 @@ class Survey:
     responses: tuple[Response, ...] | None = None
     published: PublishedFigures | None = None
     files: tuple[str, ...] = ()
+    organiser_en: str = ""
+    method_en: str = ""
+    summary_en: str = ""
+    consent_statement_en: str = ""
 
     @property
     def url(self) -> str:

@@ -106,6 +106,7 @@ MODEL_FIELDS = (
     scalar("source", "text", TextType(400), "Văn bản, nguồn", "Source document", "Quyết định 1970/QĐ-BTTTT ngày 13/12/2021", required=True),
     scalar("source_url", "url", URL, "Địa chỉ nguồn (https://…)", "Source address (https://…)", "https://dbi.gov.vn"),
     F("notes", "list", "Ghi chú, điều chưa kiểm chứng", "Notes, what is unverified", "- Tên tiêu chí là bản rút gọn", item=scalar("note", "text", TextType(600), "Một ghi chú", "A note", "…")),
+    F("notes_en", "list", "Các ghi chú đó bằng tiếng Anh, cùng thứ tự và cùng số dòng", "The same notes in English, same order and count", "- Criterion names are shortened", item=scalar("note", "text", TextType(600), "Một ghi chú", "A note", "…")),
     F("option_sets", "list", "Bộ phương án dùng chung cho nhiều tiêu chí", "Option sets shared by several criteria", "- key: muc-do-dung\n  options: …", item=F("option_set", "mapping", "Một bộ phương án", "One option set", "key: muc-do-dung", fields=OPTION_SET_FIELDS)),
     F("levels", "list", "Các mức, từ 0", "Levels, from 0", "- level: 0\n  name: Chưa khởi động", required=True, item=F("level", "mapping", "Một mức", "One level", "level: 1", fields=LEVEL_FIELDS)),
     F("pillars", "list", "Các trụ cột", "Pillars", "- key: khach-hang\n  …", required=True, item=F("pillar", "mapping", "Một trụ cột", "One pillar", "key: khach-hang", fields=PILLAR_FIELDS)),
@@ -115,6 +116,7 @@ MODEL_FIELDS = (
 CONSENT_FIELDS = (
     scalar("own_results", "bool", BOOL, "Hợp tác xã đồng ý (cột consent: yes) thì kết quả riêng được hiện trên trang của hợp tác xã (có/không)", "A consenting cooperative's own result is shown on its page (yes/no)", "yes", required=True),
     scalar("statement", "text", TextType(600), "Điều người trả lời đã được hỏi và đồng ý", "What respondents were asked and agreed to", "HTX đồng ý công khai kết quả của mình trên Chợ phiên"),
+    scalar("statement_en", "text", TextType(600), "Điều đó bằng tiếng Anh", "The same in English", "The cooperative agreed to publish its own result on Chợ phiên"),
 )  # fmt: skip
 
 PRIVACY_FIELDS = (
@@ -125,15 +127,18 @@ SURVEY_FIELDS = (
     scalar("title", "text", TextType(200), "Tên cuộc khảo sát", "Survey title", "Khảo sát chuyển đổi số hợp tác xã 2022", required=True),
     scalar("title_en", "text", TextType(200), "Tên tiếng Anh", "English title", "Cooperative digital transformation survey 2022"),
     scalar("organiser", "text", TextType(200), "Đơn vị thực hiện", "Organiser", "Viện Khoa học Công nghệ và Môi trường", required=True),
+    scalar("organiser_en", "text", TextType(200), "Đơn vị thực hiện (tiếng Anh)", "Organiser in English", "Institute of Science, Technology and Environment"),
     scalar("period", "text", TextType(60), "Thời gian khảo sát", "Survey period", "03–06/2022", required=True),
     scalar("year", "year", WholeType(1990, 2100, "một năm", "a year"), "Năm khảo sát (để sắp xếp, so sánh)", "Survey year (for ordering and comparisons)", "2022", required=True),
     scalar("method", "text", TextType(1200), "Phương pháp: chọn mẫu, cách hỏi, ai chấm điểm", "Method: sampling, how asked, who scored", "Phỏng vấn trực tiếp theo phiếu", required=True),
+    scalar("method_en", "text", TextType(1200), "Phương pháp (tiếng Anh)", "Method in English", "Face-to-face interviews with a questionnaire"),
     scalar("sample_size", "int", WholeType(1, 1_000_000, "số người trả lời", "a number of respondents"), "Số đơn vị trả lời", "Number of respondents", "200", required=True),
     scalar("model", "slug", slug, "Bộ tiêu chí chấm điểm (tên tệp trong content/assessments/models/)", "Scoring model (file name in content/assessments/models/)", "dbi-2021", required=True),
     scalar("source", "text", TextType(400), "Nguồn số liệu", "Source of the data", "Liên minh HTX Việt Nam", required=True),
     scalar("source_url", "url", URL, "Địa chỉ nguồn (https://…)", "Source address (https://…)", "https://vietnamnet.vn/…"),
     scalar("sample_data", "bool", BOOL, "Dữ liệu mẫu, không có thật (có/không)", "Sample data, not real (yes/no)", "no"),
     scalar("summary", "text", TextType(1000), "Tóm tắt hiện ở đầu trang", "Summary shown at the top of the page", "Khảo sát 200 HTX trên cả nước"),
+    scalar("summary_en", "text", TextType(1000), "Tóm tắt (tiếng Anh)", "Summary in English", "A survey of 200 cooperatives nationwide"),
     F("consent", "mapping", "Quy tắc đồng ý công khai kết quả riêng", "Consent rules for publishing own results", "own_results: no", fields=CONSENT_FIELDS),
     F("privacy", "mapping", "Bảo vệ người trả lời", "Respondent protection", "threshold: 5", fields=PRIVACY_FIELDS),
 )  # fmt: skip
@@ -143,8 +148,10 @@ PUBLISHED_FIELDS = (
     scalar("source_url", "url", URL, "Địa chỉ ấn phẩm (https://…)", "Publication address (https://…)", "https://vietnamnet.vn/…"),
     F("placements", "list", "Xếp mức chung cho một nhóm", "Overall level given to a group", "- group: Vùng DTTS và miền núi\n  level: 2", item=F("placement", "mapping", "Một nhóm", "One group", "level: 2", fields=(
         scalar("group", "text", TextType(200), "Nhóm", "Group", "Vùng đồng bào DTTS và miền núi", required=True),
+        scalar("group_en", "text", TextType(200), "Nhóm (tiếng Anh)", "Group in English", "Ethnic minority and mountain areas"),
         scalar("level", "int", WholeType(0, 9, "số mức", "a level number"), "Mức", "Level", "2", required=True),
         scalar("note", "text", TextType(400), "Ghi chú", "Note", "đầu mức 2"),
+        scalar("note_en", "text", TextType(400), "Ghi chú (tiếng Anh)", "Note in English", "start of level 2"),
     ))),
     F("levels", "list", "Tỉ lệ theo mức chung (% số người trả lời)", "Shares by overall level (% of respondents)", "- level: 2\n  percent: 40", item=F("share", "mapping", "Một mức", "One level", "level: 2", fields=(
         scalar("level", "int", WholeType(0, 9, "số mức", "a level number"), "Mức", "Level", "2", required=True),
@@ -157,8 +164,11 @@ PUBLISHED_FIELDS = (
     F("equipment", "list", "Tỉ lệ theo mức tự động hoá thiết bị (% số người trả lời)", "Shares by equipment automation (% of respondents)", "- categories: [ban-tu-dong]\n  percent: 23", item=F("share", "mapping", "Một nhóm thiết bị", "One equipment group", "categories: [ban-tu-dong]", fields=(
         F("categories", "list", "Các loại thiết bị gộp trong nhóm này", "Equipment classes counted together", "[tu-dong-co-dinh, tu-dong-linh-hoat]", required=True, item=scalar("category", "slug", slug, "Mã loại thiết bị", "Equipment class code", "ban-tu-dong")),
         scalar("label", "text", TextType(120), "Tên nhóm (mặc định: tên loại thiết bị)", "Group label (default: the class name)", "Tự động"),
+        scalar("label_en", "text", TextType(120), "Tên nhóm (tiếng Anh)", "Group label in English", "Automatic"),
         scalar("percent", "percent", percent, "Tỉ lệ %", "Share %", "23", required=True),
         scalar("note", "text", TextType(400), "Ghi chú", "Note", "chủ yếu là tưới tiêu"),
+        scalar("note_en", "text", TextType(400), "Ghi chú (tiếng Anh)", "Note in English", "mostly irrigation"),
     ))),
     F("notes", "list", "Ghi chú về số liệu", "Notes about the figures", "- …", item=scalar("note", "text", TextType(600), "Một ghi chú", "A note", "…")),
+    F("notes_en", "list", "Các ghi chú đó bằng tiếng Anh, cùng thứ tự và cùng số dòng", "The same notes in English, same order and count", "- …", item=scalar("note", "text", TextType(600), "Một ghi chú", "A note", "…")),
 )  # fmt: skip

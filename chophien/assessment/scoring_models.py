@@ -23,6 +23,7 @@ from chophien.assessment.model import (
     Pillar,
     ScoringModel,
 )
+from chophien.assessment.published_figures import check_parallel
 from chophien.assessment.schema import BASE_COLUMNS, MODEL_FIELDS
 from chophien.catalogue.schema import CheckContext
 from chophien.core.text import did_you_mean, hint
@@ -43,6 +44,7 @@ def load_model(files: AssessmentFiles, path: Path) -> ScoringModel | None:
         return None
     _check_levels(levels, pillars, ctx)
     _check_next_steps(pillars, len(levels), ctx)
+    check_parallel(values, "notes", "notes_en", (), ctx)
     _check_pillars(pillars, ctx)
     _unique([e.key for e in equipment], ("equipment",), "key", ctx)
     if files.error_count() != before:
@@ -62,6 +64,7 @@ def load_model(files: AssessmentFiles, path: Path) -> ScoringModel | None:
             OptionSet(s["key"], s.get("name", ""), option_sets[s["key"]], s.get("name_en", ""))
             for s in values.get("option_sets", ())
         ),
+        tuple(values.get("notes_en", ())),
     )
 
 

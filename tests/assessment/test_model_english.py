@@ -10,6 +10,7 @@ from test_model_options import MODEL, _at, _check, _only
 from chophien.assessment.files import AssessmentFiles
 from chophien.assessment.scoring_models import load_model
 from chophien.core.problems import ProblemList
+from chophien.site.build import prepare
 
 MODELS = sorted((ROOT / "content/assessments/models").glob("*.yaml"))
 SURVEYS = sorted((ROOT / "content/assessments").glob("*/survey.yaml"))
@@ -58,6 +59,34 @@ def test_every_displayed_text_of_a_bundled_model_has_an_english_version(path):
 def test_every_survey_has_an_english_title(path):
     values = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert _filled(values.get("title_en")) and values["title_en"] != values["title"]
+
+
+def test_bundled_surveys_and_figures_load_with_their_english_texts(tmp_path):
+    prepared = prepare(ROOT / "content", tmp_path / ".cache", with_images=False)
+    assert [p.render() for p in prepared.problems.sorted() if "assessments" in p.path] == []
+    surveys = {s.slug: s for s in prepared.catalogue.assessments.surveys}
+    for survey in surveys.values():
+        assert all(map(_filled, (survey.title_en, survey.organiser_en, survey.method_en, survey.summary_en)))
+        assert len(survey.model.notes_en) == len(survey.model.notes)
+    assert _filled(surveys["khao-sat-mau-2026"].consent_statement_en)
+    figures = surveys["khao-sat-htx-2022"].published
+    assert [p.group_en for p in figures.placements] == ["Ethnic minority and mountain areas"]
+    assert [e.label_en for e in figures.equipment] == [
+        "No production equipment",
+        "Semi-automatic",  # no label: the class's English name
+        "Automatic (fixed or flexible program)",
+    ]
+    assert len(figures.notes_en) == len(figures.notes) == 2
+
+
+def test_english_notes_must_match_the_notes_line_for_line(tree):
+    model = ENGLISH.replace("source: Kiểm thử\n", "source: Kiểm thử\nnotes: [Một, Hai]\nnotes_en: [One]\n", 1)
+    problems, prepared = _check(tree, model)
+    problem = _only(problems)
+    assert problem.line == _at(model, "notes_en:")[0]
+    assert "notes_en là bản tiếng Anh của notes: cần đúng 2 dòng" in problem.message_vi
+    assert "it needs exactly 2 lines, in the same order (it has 1)" in problem.message_en
+    assert not prepared.ok
 
 
 ENGLISH = (
