@@ -53,7 +53,9 @@ SLUGIFY_SOURCE = "basename"
 FILENAME_METADATA = ""  # no date guessed from a file name (a bad one made Pelican skip the page)
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
-PAGE_LANG_URL = ""  # pages are Vietnamese (Lang: vi); another language is never written
+# content/pages/en/<slug>.md (Lang: en) is read as the translation of content/pages/<slug>.md (same
+# slug); Pelican never writes it: chophien renders it at content_pages.english_url(slug) (/en/about/).
+PAGE_LANG_URL = ""
 PAGE_LANG_SAVE_AS = ""
 DRAFT_PAGE_LANG_SAVE_AS = ""
 # {static}/{attach}/{filename} links would copy any file they name (even ../../x) onto the site:

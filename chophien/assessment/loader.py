@@ -186,6 +186,10 @@ class AssessmentLoader:
             consent_statement=consent.get("statement", ""),
             threshold=values.get("privacy", {}).get("threshold", DEFAULT_THRESHOLD),
             files=tuple(self.files.display(folder / n) for n in sorted(names & SURVEY_FILES)),
+            organiser_en=values.get("organiser_en", ""),
+            method_en=values.get("method_en", ""),
+            summary_en=values.get("summary_en", ""),
+            consent_statement_en=consent.get("statement_en", ""),
         )
 
     def _responses_agree(self, survey: Survey, responses: tuple[Response, ...], ctx: CheckContext) -> bool:

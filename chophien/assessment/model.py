@@ -42,6 +42,7 @@ class Level:
     pillar_above: int | None = None  # a pillar reaches this level above this % of its maximum
     total_above: int | None = None  # overall: total points above this …
     pillars_at_level: int | None = None  # … and at least this many pillars at this level or higher
+    description_en: str = ""
 
     @property
     def label(self) -> str:
@@ -62,6 +63,7 @@ class Option:
 
     points: int
     label: str
+    label_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class Criterion:
     help: str = ""  # how to answer (period, what counts)
     options: tuple[Option, ...] = ()  # lowest first; none: any whole number 0–maximum
     option_set: str = ""  # the key of the model's shared option set the options come from, if any
+    name_en: str = ""  # English name ("" when the model gives none)
+    help_en: str = ""
 
     @property
     def allowed_points(self) -> tuple[int, ...]:
@@ -94,6 +98,7 @@ class OptionSet:
     key: str
     name: str
     options: tuple[Option, ...]
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,11 @@ class NextSteps:
 
     level: int
     steps: tuple[str, ...]
+    steps_en: tuple[str, ...] = ()  # the same steps in English, or none
+
+    def steps_in(self, lang: str) -> tuple[str, ...]:
+        """The steps in *lang* ("en": the English ones when given), else the Vietnamese ones."""
+        return self.steps_en if lang == "en" and self.steps_en else self.steps
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,7 @@ class Pillar:
     criteria: tuple[Criterion, ...]
     components: tuple[Component, ...] = ()
     next_steps: tuple[NextSteps, ...] = ()
+    short_name_en: str = ""  # English chart label (≤ 16 characters)
 
     def steps_at(self, level: int) -> tuple[str, ...]:
         """The next steps for a pillar at *level* (none past the last level given)."""
@@ -140,6 +151,9 @@ class EquipmentClass:
     name_en: str
     description: str = ""
     example: str = ""
+    short_name_en: str = ""  # English chart label (≤ 24 characters)
+    description_en: str = ""
+    example_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +169,7 @@ class ScoringModel:
     pillars: tuple[Pillar, ...]
     equipment: tuple[EquipmentClass, ...]
     option_sets: tuple[OptionSet, ...] = ()
+    notes_en: tuple[str, ...] = ()  # the notes in English (as many as notes), or none
 
     @property
     def total_maximum(self) -> int:
@@ -220,6 +235,8 @@ class Placement:
     group: str
     level: int
     note: str = ""
+    group_en: str = ""
+    note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,6 +245,8 @@ class EquipmentShare:
     label: str
     percent: float
     note: str = ""
+    label_en: str = ""  # given, or the classes' English names
+    note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -241,6 +260,7 @@ class PublishedFigures:
     pillar_averages: tuple[tuple[str, float], ...] = ()
     equipment: tuple[EquipmentShare, ...] = ()
     notes: tuple[str, ...] = ()
+    notes_en: tuple[str, ...] = ()  # the notes in English (as many as notes), or none
 
 
 @dataclass(frozen=True)
@@ -264,6 +284,10 @@ class Survey:
     responses: tuple[Response, ...] | None = None
     published: PublishedFigures | None = None
     files: tuple[str, ...] = ()
+    organiser_en: str = ""
+    method_en: str = ""
+    summary_en: str = ""
+    consent_statement_en: str = ""
 
     @property
     def url(self) -> str:

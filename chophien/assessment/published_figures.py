@@ -21,6 +21,7 @@ def load_published(files: AssessmentFiles, path: Path, model: ScoringModel) -> P
     _check_pillars(values, model, ctx)
     _check_equipment(values, model, ctx)
     _check_shares(values, ctx)
+    check_parallel(values, "notes", "notes_en", (), ctx)
     if files.error_count() != before:
         return None
     return _figures(values, model)
@@ -78,13 +79,29 @@ def _check_shares(values: dict, ctx: CheckContext) -> None:
             )
 
 
+def check_parallel(values: dict, field: str, english: str, where: tuple, ctx: CheckContext) -> None:
+    """*english* (e.g. notes_en), when given, has one line per line of *field*, in the same order."""
+    lines, translated = values.get(field, ()), values.get(english, ())
+    if translated and len(translated) != len(lines):
+        count_en = f"{len(lines)} line{'s' if len(lines) != 1 else ''}"
+        ctx.report(
+            (*where, english),
+            f"{english} là bản tiếng Anh của {field}: cần đúng {len(lines)} dòng, cùng thứ tự "
+            f"(đang có {len(translated)})",
+            f"{english} is the English version of {field}: it needs exactly {count_en}, in the same "
+            f"order (it has {len(translated)})",
+        )
+
+
 def _figures(values: dict, model: ScoringModel) -> PublishedFigures:
     names = {e.key: e.name for e in model.equipment}
+    names_en = {e.key: e.name_en or e.name for e in model.equipment}
     return PublishedFigures(
         source=values["source"],
         source_url=values.get("source_url", ""),
         placements=tuple(
-            Placement(p["group"], p["level"], p.get("note", "")) for p in values.get("placements", ())
+            Placement(p["group"], p["level"], p.get("note", ""), p.get("group_en", ""), p.get("note_en", ""))
+            for p in values.get("placements", ())
         ),
         level_percents=tuple((item["level"], item["percent"]) for item in values.get("levels", ())),
         pillar_averages=tuple((item["pillar"], item["average_level"]) for item in values.get("pillars", ())),
@@ -94,8 +111,11 @@ def _figures(values: dict, model: ScoringModel) -> PublishedFigures:
                 item.get("label") or " / ".join(names[k] for k in item["categories"]),
                 item["percent"],
                 item.get("note", ""),
+                item.get("label_en") or " / ".join(names_en[k] for k in item["categories"]),
+                item.get("note_en", ""),
             )
             for item in values.get("equipment", ())
         ),
         notes=tuple(values.get("notes", ())),
+        notes_en=tuple(values.get("notes_en", ())),
     )

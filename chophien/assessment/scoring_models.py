@@ -23,6 +23,7 @@ from chophien.assessment.model import (
     Pillar,
     ScoringModel,
 )
+from chophien.assessment.published_figures import check_parallel
 from chophien.assessment.schema import BASE_COLUMNS, MODEL_FIELDS
 from chophien.catalogue.schema import CheckContext
 from chophien.core.text import did_you_mean, hint
@@ -43,6 +44,7 @@ def load_model(files: AssessmentFiles, path: Path) -> ScoringModel | None:
         return None
     _check_levels(levels, pillars, ctx)
     _check_next_steps(pillars, len(levels), ctx)
+    check_parallel(values, "notes", "notes_en", (), ctx)
     _check_pillars(pillars, ctx)
     _unique([e.key for e in equipment], ("equipment",), "key", ctx)
     if files.error_count() != before:
@@ -59,9 +61,10 @@ def load_model(files: AssessmentFiles, path: Path) -> ScoringModel | None:
         pillars,
         equipment,
         tuple(
-            OptionSet(s["key"], s.get("name", ""), option_sets[s["key"]])
+            OptionSet(s["key"], s.get("name", ""), option_sets[s["key"]], s.get("name_en", ""))
             for s in values.get("option_sets", ())
         ),
+        tuple(values.get("notes_en", ())),
     )
 
 
@@ -75,6 +78,7 @@ def _levels(values: dict) -> tuple[Level, ...]:
             v.get("pillar_above"),
             v.get("total_above"),
             v.get("pillars_at_level"),
+            v.get("description_en", ""),
         )
         for v in values["levels"]
     )
@@ -82,7 +86,7 @@ def _levels(values: dict) -> tuple[Level, ...]:
 
 def _options(raw: list[dict], where: tuple, ctx: CheckContext) -> tuple[Option, ...]:
     """The options in *raw*, checked: the first gives 0 points, each gives more than the one before."""
-    options = tuple(Option(o["points"], o["label"]) for o in raw)
+    options = tuple(Option(o["points"], o["label"], o.get("label_en", "")) for o in raw)
     if options and options[0].points != 0:
         ctx.report(
             where + (0, "points"),
@@ -156,6 +160,8 @@ def _criterion(raw: dict, where: tuple, option_sets: dict, ctx: CheckContext) ->
         raw.get("help", ""),
         options,
         raw.get("option_set", ""),
+        raw.get("name_en", ""),
+        raw.get("help_en", ""),
     )
 
 
@@ -173,7 +179,10 @@ def _pillars(values: dict, option_sets: dict, ctx: CheckContext) -> tuple[Pillar
                 criteria.append(criterion)
                 _check_component(criterion, components, where + ("criteria", number, "component"), ctx)
         _unique([c.key for c in components], where + ("components",), "key", ctx)
-        next_steps = tuple(NextSteps(n["level"], tuple(n["steps"])) for n in p.get("next_steps", ()))
+        next_steps = tuple(
+            NextSteps(n["level"], tuple(n["steps"]), tuple(n.get("steps_en", ())))
+            for n in p.get("next_steps", ())
+        )
         _unique([str(n.level) for n in next_steps], where + ("next_steps",), "level", ctx)
         pillars.append(
             Pillar(
@@ -185,6 +194,7 @@ def _pillars(values: dict, option_sets: dict, ctx: CheckContext) -> tuple[Pillar
                 tuple(criteria),
                 components,
                 next_steps,
+                p.get("short_name_en", ""),
             )
         )
     return tuple(pillars)
@@ -214,6 +224,15 @@ def _check_component(
 def _check_next_steps(pillars: tuple[Pillar, ...], level_count: int, ctx: CheckContext) -> None:
     for index, pillar in enumerate(pillars):
         for number, steps in enumerate(pillar.next_steps):
+            if steps.steps_en and len(steps.steps_en) != len(steps.steps):
+                ctx.report(
+                    ("pillars", index, "next_steps", number, "steps_en"),
+                    f"steps_en là bản tiếng Anh của steps: cần đúng {len(steps.steps)} dòng, cùng thứ tự "
+                    f"(đang có {len(steps.steps_en)})",
+                    f"steps_en is the English version of steps: it needs exactly {len(steps.steps)} "
+                    f"line{'s' if len(steps.steps) != 1 else ''}, in "
+                    f"the same order (it has {len(steps.steps_en)})",
+                )
             if steps.level >= level_count:
                 ctx.report(
                     ("pillars", index, "next_steps", number, "level"),
@@ -232,6 +251,9 @@ def _equipment(values: dict) -> tuple[EquipmentClass, ...]:
             e.get("name_en", ""),
             e.get("description", ""),
             e.get("example", ""),
+            e.get("short_name_en", ""),
+            e.get("description_en", ""),
+            e.get("example_en", ""),
         )
         for e in values["equipment"]
     )

@@ -247,16 +247,31 @@ class _Walk:
                 )
         self.tree.images[folder] = names
 
-    def pages(self, folder: Path) -> None:
+    def pages(self, folder: Path, english: bool = False) -> None:
+        """content/pages/<page>.md, and the English versions in content/pages/en/<page>.md."""
         for path, is_dir in self.listing(folder):
             if self.hidden(path) or self.upper_md(path):
                 continue
-            if is_dir or path.suffix != ".md":
+            if is_dir and not english and path.name == "en":
+                self.pages(path, english=True)
+            elif is_dir or path.suffix != ".md":
                 self.stray(
                     path,
                     is_dir,
-                    "content/pages/ chỉ chứa các trang <ten-trang>.md, không có thư mục con",
-                    "content/pages/ holds only <page>.md files, no sub-folders",
+                    *(
+                        (
+                            "content/pages/en/ chỉ chứa bản tiếng Anh <ten-trang>.md của các trang, "
+                            "không có thư mục con",
+                            "content/pages/en/ holds only the English <page>.md versions, no sub-folders",
+                        )
+                        if english
+                        else (
+                            "content/pages/ chỉ chứa các trang <ten-trang>.md và thư mục en/ (bản tiếng "
+                            "Anh), không có thư mục con khác",
+                            "content/pages/ holds only <page>.md files and the en/ folder (English "
+                            "versions), no other sub-folders",
+                        )
+                    ),
                 )
                 if is_dir:
                     self.walk_everything(path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -50,7 +51,9 @@ class Region:
 class Province:
     """A provincial-level unit after the 2025 merger; ``kind`` is ``city`` or ``province``.
 
-    ``former`` lists the pre-2025 provinces it absorbed, as written in the data.
+    ``former`` lists the pre-2025 provinces it absorbed, as written in the data;
+    ``former_en`` the same names in English (without diacritics, see provinces.yaml).
+    ``name_en``/``full_name_en`` are the English names ("Tuyen Quang", "Tuyen Quang Province").
     """
 
     code: str
@@ -60,6 +63,9 @@ class Province:
     kind: str
     region: str
     former: tuple[str, ...]
+    name_en: str
+    full_name_en: str
+    former_en: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ class EthnicGroup:
     slug: str
     aliases: tuple[str, ...]
     very_small: bool
+    name_en: str
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,14 @@ def _province_records() -> tuple[tuple[Province, dict[str, Any]], ...]:
             kind=_text(unit, "type", _PROVINCES),
             region=_text(unit, "region", _PROVINCES),
             former=_texts(unit, "former", _PROVINCES),
+            name_en=_text(unit, "name_en", _PROVINCES),
+            full_name_en=_text(unit, "full_name_en", _PROVINCES),
+            former_en=tuple(
+                _text(unit, "name_en", _PROVINCES)
+                if old == _text(unit, "name", _PROVINCES)
+                else english_place_name(old)
+                for old in _texts(unit, "former", _PROVINCES)
+            ),
         )
         if province.kind not in _KINDS:
             raise _error(_PROVINCES, f"{province.name}: type must be city or province")
@@ -266,6 +281,17 @@ def province_by_slug(slug: str) -> Province:
     return _provinces_by_slug()[slug]
 
 
+def english_place_name(text: str) -> str:
+    """A Vietnamese place name as the official English-language sources write it: no diacritics.
+
+    >>> english_place_name("Bà Rịa - Vũng Tàu")
+    'Ba Ria - Vung Tau'
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return nfc(stripped.replace("đ", "d").replace("Đ", "D"))
+
+
 def _place_keys(text: str) -> list[str]:
     """search_key of *text*, then of *text* without a leading "Tỉnh"/"Thành phố"/"TP."."""
     keys = [search_key(text)]
@@ -279,7 +305,7 @@ def _province_indexes() -> tuple[dict[str, Province], dict[str, tuple[Province, 
     current: dict[str, Province] = {}
     former: dict[str, tuple[Province, str]] = {}
     for province, unit in _province_records():
-        names = [province.name, province.full_name, province.slug]
+        names = [province.name, province.full_name, province.slug, province.name_en, province.full_name_en]
         names += list(_texts(unit, "aliases", _PROVINCES))
         if unit.get("previous_full_name"):
             names.append(_text(unit, "previous_full_name", _PROVINCES))
@@ -335,6 +361,7 @@ def _ethnic_records() -> tuple[tuple[EthnicGroup, dict[str, Any]], ...]:
             slug=_text(record, "slug", _ETHNIC),
             aliases=_texts(record, "aliases", _ETHNIC),
             very_small=very_small,
+            name_en=_text(record, "name_en", _ETHNIC),
         )
         pairs.append((group, record))
     return tuple(pairs)
@@ -353,7 +380,7 @@ def _ethnic_by_slug() -> dict[str, EthnicGroup]:
 
 @functools.cache
 def _ethnic_index() -> dict[str, EthnicGroup]:
-    return _key_index((g, (g.name, g.slug, *g.aliases)) for g in ethnic_groups())
+    return _key_index((g, (g.name, g.slug, g.name_en, *g.aliases)) for g in ethnic_groups())
 
 
 def find_ethnic_group(text: str) -> EthnicGroup | None:

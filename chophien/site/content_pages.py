@@ -7,6 +7,14 @@ the site (`san-pham`, `hop-tac-xa`, …) is refused, all before anything is writ
 read by Markdown's own `meta` extension, the code Pelican's Markdown reader uses, so the keys
 checked here are the keys Pelican sees. The Pelican plugin checks Pelican's page objects once
 more before they are written (`check_pelican_pages`).
+
+English versions (issue 16) live in `content/pages/en/<slug>.md`, with the same file name as the
+Vietnamese page they translate and a `Lang: en` header: Pelican links the two as translations and,
+with PAGE_LANG_SAVE_AS = "", writes only the Vietnamese one; chophien's generator renders the
+English page at `english_url(slug)` (/en/about/ for gioi-thieu, /en/<slug>/ for another page).
+An English page without its Vietnamese twin, with another Lang, with a different Status, or whose
+English address is a word the English catalogue uses (products, …) is refused; so is `Lang: en`
+outside en/ and any other folder (content_tree).
 """
 
 from __future__ import annotations
@@ -36,7 +44,31 @@ KEYS = {
 }
 STATUSES = ("published", "hidden", "draft")
 TEMPLATES = ("page",)  # theme/templates/page.html; the others need the catalogue's context
-LANGS = ("vi",)
+LANGS = ("vi",)  # a page in content/pages/
+ENGLISH_FOLDER = "en"  # content/pages/en/<slug>.md: the English version of content/pages/<slug>.md
+ENGLISH_LANG = "en"
+# The English address word of the content pages every site has; another page's English address is
+# its file name (english_url).
+ENGLISH_PAGE_WORDS = {
+    "gioi-thieu": "about",
+    "cach-dat-hang": "how-to-order",
+    "dong-gop-noi-dung": "contributing",
+    "chinh-sach-rieng-tu": "privacy",
+}
+# Top-level names under en/ that the English edition of the catalogue writes (DESIGN §4; the English
+# words of chophien.site.i18n.SECTIONS): no English page may take one.
+ENGLISH_NAMES: dict[str, tuple[str, str]] = {
+    "products": ("các trang sản phẩm tiếng Anh", "the English product pages"),
+    "cooperatives": ("các trang hợp tác xã tiếng Anh", "the English cooperative pages"),
+    "categories": ("các trang danh mục tiếng Anh", "the English category listings"),
+    "provinces": ("các trang tỉnh tiếng Anh", "the English province listings"),
+    "ethnic-groups": ("các trang dân tộc tiếng Anh", "the English ethnic group listings"),
+    "ocop": ("các trang OCOP tiếng Anh", "the English OCOP listings"),
+    "assessment": ("các trang đánh giá tiếng Anh", "the English assessment pages"),
+    "search": ("trang tìm kiếm tiếng Anh", "the English search page"),
+    "order-list": ("trang danh sách đơn hàng tiếng Anh", "the English order list page"),
+    "en": ("các trang tiếng Anh", "the English pages"),
+}
 # Pelican's internal links: {static}/{attach} copy any file they name (even ../../x) onto the site.
 INTRASITE = re.compile(r"[{|](static|attach|filename|index|tag|category|author)[|}]")
 
@@ -82,13 +114,32 @@ SITE_FILES: dict[str, tuple[str, str]] = {
 }
 
 
+def english_url(slug: str) -> str:
+    """The address of the English version of content page *slug* (relative to the site root).
+
+    >>> english_url("gioi-thieu"), english_url("lien-he")
+    ('en/about/', 'en/lien-he/')
+    """
+    return f"{ENGLISH_FOLDER}/{ENGLISH_PAGE_WORDS.get(slug, slug)}/"
+
+
 @dataclass(frozen=True)
 class PageFile:
     """A checked page: its source (relative to content/, as Pelican names it) and output path."""
 
-    source: str  # "pages/gioi-thieu.md"
+    source: str  # "pages/gioi-thieu.md"; "pages/en/gioi-thieu.md" for an English page
     slug: str
-    save_as: str  # "gioi-thieu/index.html"; "" for a draft (never written)
+    save_as: str  # what Pelican writes: "gioi-thieu/index.html"; "" for a draft or an English page
+    lang: str = "vi"
+    status: str = "published"
+
+    @property
+    def output(self) -> str:
+        """Where the page is on the site: save_as for a Vietnamese page; for a published or hidden
+        English page english_url(slug) + "index.html", rendered by chophien, not Pelican; "" for a draft."""
+        if self.lang != ENGLISH_LANG:
+            return self.save_as
+        return "" if self.status == "draft" else english_url(self.slug) + "index.html"
 
 
 @dataclass
@@ -154,8 +205,11 @@ class _PageCheck:
         except ValueError:
             return nfc(path.as_posix())
 
-    def check(self, path: Path) -> PageFile | None:
-        """The page's output file, or None after every problem of *path* is reported."""
+    def check(self, path: Path, twins: dict[str, PageFile | None] | None = None) -> PageFile | None:
+        """The page's output file, or None after every problem of *path* is reported.
+
+        *twins* is given for an English page (content/pages/en/): the Vietnamese pages by slug
+        (None for one with errors)."""
         shown = self.display(path)
         errors = len(self.problems.errors)
 
@@ -163,7 +217,10 @@ class _PageCheck:
             self.problems.add(shown, line, 0, field, vi, en, example)
 
         stem = path.stem
-        self._check_name(report, stem)
+        english = twins is not None
+        self._check_name(report, stem, english)
+        if english:
+            self._check_twin(report, stem, twins)
         text = self._read(report, path)
         if text is None:
             return None
@@ -171,17 +228,90 @@ class _PageCheck:
         values = {name: items[0] if items else "" for name, items in meta.items()}
         for name in sorted(meta, key=lambda n: line_of.get(n, (0, n))):
             line, typed = line_of.get(name, (0, name))
-            self._check_field(report, name, typed, line, values[name], shown, stem)
+            self._check_field(report, name, typed, line, values[name], shown, stem, english)
         self._check_title(report, values, line_of)
+        status = values.get("status") or "published"
+        if english:
+            self._check_english_header(report, values, line_of, lines, stem, status, twins)
         self._check_body(report, text, lines)
         if len(self.problems.errors) != errors:
             return None
-        draft = values.get("status") == "draft"
-        return PageFile(f"pages/{path.name}", stem, "" if draft else f"{stem}/index.html")
+        if english:
+            return PageFile(f"pages/{ENGLISH_FOLDER}/{path.name}", stem, "", ENGLISH_LANG, status)
+        draft = status == "draft"
+        return PageFile(f"pages/{path.name}", stem, "" if draft else f"{stem}/index.html", "vi", status)
 
     @staticmethod
-    def _check_name(report, stem: str) -> None:
-        """The file name is the page's address: a slug, and not one the catalogue writes."""
+    def _check_twin(report, stem: str, twins: dict[str, PageFile | None]) -> None:
+        """An English page translates the Vietnamese page of the same file name, at an English
+        address nothing else writes."""
+        if not SLUG.fullmatch(stem):
+            return  # _check_name reported the name
+        if stem not in twins:
+            guess = did_you_mean(stem, sorted(twins))
+            hint_vi, hint_en = hint(guess)
+            report(
+                0,
+                "",
+                f"không có trang tiếng Việt content/pages/{stem}.md: bản tiếng Anh mang đúng tên tệp của "
+                f"trang tiếng Việt mà nó dịch (trang tiếng Việt viết trước){hint_vi}",
+                f"there is no Vietnamese page content/pages/{stem}.md: an English version has the file "
+                f"name of the Vietnamese page it translates (the Vietnamese page comes first){hint_en}",
+                f"content/pages/{ENGLISH_FOLDER}/{guess or 'gioi-thieu'}.md",
+            )
+            return
+        word = english_url(stem).split("/")[1]
+        taken_by = [slug for slug, other in ENGLISH_PAGE_WORDS.items() if other == word and slug != stem]
+        if word in ENGLISH_NAMES or taken_by:
+            vi, en = (
+                ENGLISH_NAMES[word]
+                if word in ENGLISH_NAMES
+                else (f"bản tiếng Anh của {taken_by[0]}.md", f"the English version of {taken_by[0]}.md")
+            )
+            report(
+                0,
+                "",
+                f"bản tiếng Anh này sẽ ghi vào {english_url(stem)}index.html (địa chỉ /{english_url(stem)}), "
+                f"nơi {vi} ghi; mỗi địa chỉ chỉ thuộc về một tệp: hãy đổi tên cả trang tiếng Việt "
+                "lẫn bản tiếng Anh",
+                f"this English version would write {english_url(stem)}index.html (address "
+                f"/{english_url(stem)}), where {en} write; each address belongs to one file: rename "
+                "both the Vietnamese page and its English version",
+                f"content/pages/{ENGLISH_FOLDER}/gioi-thieu-{stem}.md",
+            )
+
+    @staticmethod
+    def _check_english_header(report, values, line_of, lines, stem, status, twins) -> None:
+        """`Lang: en` is required (a wrong value is reported by _check_field); the Status is the
+        Vietnamese page's, or Pelican would write the English page in its place."""
+        if "lang" not in values:
+            line = (lines[-1].number + 1) if lines else 1
+            report(
+                line,
+                "Lang",
+                "thiếu dòng Lang: en; trang trong content/pages/en/ là bản tiếng Anh",
+                "the Lang: en line is missing; a page in content/pages/en/ is an English version",
+                "Lang: en",
+            )
+        twin = twins.get(stem)
+        if twin is not None and twin.status != status:
+            line, typed = line_of.get("status", (line_of.get("title", (1, ""))[0], "Status"))
+            report(
+                line,
+                typed,
+                f"trang tiếng Việt {stem}.md có Status: {twin.status}, bản tiếng Anh có Status: {status}; "
+                "hai bản phải cùng trạng thái (nếu không, Pelican sẽ ghi bản tiếng Anh vào chỗ của "
+                "trang tiếng Việt)",
+                f"the Vietnamese page {stem}.md has Status: {twin.status}, the English version Status: "
+                f"{status}; both must have the same status (otherwise Pelican writes the English version "
+                "in the Vietnamese page's place)",
+                f"Status: {twin.status}",
+            )
+
+    @staticmethod
+    def _check_name(report, stem: str, english: bool = False) -> None:
+        """The file name is the page's address: a slug, and not one the catalogue writes (for an
+        English page, _check_twin checks its English address)."""
         if not (SLUG.fullmatch(stem) and unicodedata.is_normalized("NFC", stem)):
             suggestion = slugify(stem) or "trang"
             report(
@@ -193,7 +323,7 @@ class _PageCheck:
                 f"(the file name is the page's address); rename it to “{suggestion}.md”",
                 f"{suggestion}.md",
             )
-        elif stem in CATALOGUE_NAMES:
+        elif stem in CATALOGUE_NAMES and not english:
             vi, en = CATALOGUE_NAMES[stem]
             report(
                 0,
@@ -262,17 +392,47 @@ class _PageCheck:
         return meta, lines, line_of
 
     def _check_field(
-        self, report, name: str, typed: str, line: int, value: str, shown: str, stem: str
+        self,
+        report,
+        name: str,
+        typed: str,
+        line: int,
+        value: str,
+        shown: str,
+        stem: str,
+        english: bool = False,
     ) -> None:
         """One header field: not an output path, a field pages use, a Slug equal to the file name,
-        a status, template or language from its list."""
+        a status, template or language from its list (en in content/pages/en/, vi elsewhere)."""
         if name in ("save_as", "url"):
             self._refuse_output_path(report, typed, line, value, shown, stem)
         elif name not in KEYS:
             self._refuse_unknown_field(report, name, typed, line)
         elif name == "slug" and value != stem:
             self._refuse_other_slug(report, typed, line, value, stem)
-        elif name in ("status", "template", "lang"):
+        elif name == "lang" and english and value != ENGLISH_LANG:
+            report(
+                line,
+                typed,
+                f"trang trong content/pages/{ENGLISH_FOLDER}/ là bản tiếng Anh: Lang phải là en "
+                f"(bản tiếng Việt đặt ở content/pages/{stem}.md)",
+                f"a page in content/pages/{ENGLISH_FOLDER}/ is an English version: Lang must be en "
+                f"(the Vietnamese page goes in content/pages/{stem}.md)",
+                f"{typed}: en",
+            )
+        elif name == "lang" and not english and value == ENGLISH_LANG:
+            report(
+                line,
+                typed,
+                f"bản tiếng Anh đặt trong thư mục content/pages/{ENGLISH_FOLDER}/, cùng tên tệp với trang "
+                f"tiếng Việt: hãy chuyển tệp này thành content/pages/{ENGLISH_FOLDER}/{stem}.md (ở đây chỉ "
+                "dùng Lang: vi hoặc bỏ dòng này)",
+                f"an English version goes in the folder content/pages/{ENGLISH_FOLDER}/, with the Vietnamese "
+                f"page's file name: move this file to content/pages/{ENGLISH_FOLDER}/{stem}.md (here only "
+                "Lang: vi, or no Lang line)",
+                f"content/pages/{ENGLISH_FOLDER}/{stem}.md",
+            )
+        elif name in ("status", "template") or (name == "lang" and not english):
             self._check_choice(report, name, typed, line, value)
 
     @staticmethod
@@ -361,8 +521,9 @@ def check_pages(
 ) -> tuple[list[PageFile], int]:
     """Check every content/pages/<slug>.md; return the pages without errors and the files checked.
 
-    content_tree reports everything else in content/pages/ (sub-folders, other file types,
-    hidden names, links): Pelican is given only the pages returned here.
+    English versions in content/pages/en/<slug>.md are checked after the Vietnamese pages, against
+    them. content_tree reports everything else in content/pages/ (other sub-folders, other file
+    types, hidden names, links): Pelican is given only the pages returned here.
     """
     content = Path(content)
     folder = content / "pages"
@@ -371,16 +532,31 @@ def check_pages(
         return [], 0
     checker = _PageCheck(content, problems)
     pages, checked = [], 0
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix != ".md" or path.is_symlink() or not path.is_file():
-            continue  # content_tree's to report
-        if tree.is_refused(path):
-            continue
+    twins: dict[str, PageFile | None] = {}
+    for path in _page_files(folder, tree):
         checked += 1
         page = checker.check(path)
+        twins[path.stem] = page
         if page is not None:
             pages.append(page)
+    english = folder / ENGLISH_FOLDER
+    if english.is_dir() and not english.is_symlink() and not tree.is_refused(english):
+        for path in _page_files(english, tree):
+            checked += 1
+            page = checker.check(path, twins)
+            if page is not None:
+                pages.append(page)
     return pages, checked
+
+
+def _page_files(folder: Path, tree: Tree) -> list[Path]:
+    """The folder's <name>.md files, without hidden names, links and refused entries (content_tree's)."""
+    return [
+        path
+        for path in sorted(folder.iterdir())
+        if not (path.name.startswith(".") or path.suffix != ".md" or path.is_symlink() or not path.is_file())
+        and not tree.is_refused(path)
+    ]
 
 
 def check_pelican_pages(

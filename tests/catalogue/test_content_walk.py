@@ -235,7 +235,10 @@ def test_pages_folder_holds_only_md_pages(tree):
         }
     )
     lines, prepared = check(tree(files))
-    where = "content/pages/ chỉ chứa các trang <ten-trang>.md, không có thư mục con; hãy chuyển đi hoặc xoá."
+    where = (
+        "content/pages/ chỉ chứa các trang <ten-trang>.md và thư mục en/ (bản tiếng Anh), không có thư mục "
+        "con khác; hãy chuyển đi hoặc xoá."
+    )
     assert lines == [
         f"content/pages/cu: lỗi: thư mục này không được đọc: {where}",
         f"content/pages/x.html: lỗi: tệp này không được đọc: {where}",

@@ -104,7 +104,13 @@ def snapshot(out):
             f"{PAGE}:2: lỗi: Status: “skip” không dùng được; chọn một trong: published, hidden, draft. "
             "Ví dụ: Status: published",
         ),
-        ("Lang: en", f"{PAGE}:2: lỗi: Lang: “en” không dùng được; chọn một trong: vi. Ví dụ: Lang: vi"),
+        ("Lang: fr", f"{PAGE}:2: lỗi: Lang: “fr” không dùng được; chọn một trong: vi. Ví dụ: Lang: vi"),
+        (
+            "Lang: en",
+            f"{PAGE}:2: lỗi: Lang: bản tiếng Anh đặt trong thư mục content/pages/en/, cùng tên tệp với trang "
+            "tiếng Việt: hãy chuyển tệp này thành content/pages/en/gia.md (ở đây chỉ dùng Lang: vi hoặc bỏ dòng "
+            "này). Ví dụ: content/pages/en/gia.md",
+        ),
         (
             "Translation: true",
             f"{PAGE}:2: lỗi: Translation: trang không dùng trường này; {FIELDS}. Ví dụ: Title: Giới thiệu",
@@ -139,8 +145,8 @@ def test_valid_page_headers_pass(tree):
     lines, prepared = check(tree, {"gioi-thieu.md": text, "nhap.md": "Title: Nháp\nStatus: draft\n\nx\n"})
     assert lines == []
     assert prepared.pages == [
-        PageFile("pages/gioi-thieu.md", "gioi-thieu", "gioi-thieu/index.html"),
-        PageFile("pages/nhap.md", "nhap", ""),
+        PageFile("pages/gioi-thieu.md", "gioi-thieu", "gioi-thieu/index.html", "vi", "hidden"),
+        PageFile("pages/nhap.md", "nhap", "", "vi", "draft"),
     ]
 
 
