@@ -30,7 +30,7 @@ from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 from chophien.catalogue.content_tree import Tree
 from chophien.core.problems import ProblemList
 from chophien.core.text import SLUG, did_you_mean, hint, nfc, slugify
-from chophien.site import urls
+from chophien.site import i18n, urls
 
 MAX_PAGE_BYTES = 256 * 1024  # as for cooperative and product files
 # Header keys a page may use (as Pelican lowercases them) → how the docs spell them.
@@ -49,12 +49,7 @@ ENGLISH_FOLDER = "en"  # content/pages/en/<slug>.md: the English version of cont
 ENGLISH_LANG = "en"
 # The English address word of the content pages every site has; another page's English address is
 # its file name (english_url).
-ENGLISH_PAGE_WORDS = {
-    "gioi-thieu": "about",
-    "cach-dat-hang": "how-to-order",
-    "dong-gop-noi-dung": "contributing",
-    "chinh-sach-rieng-tu": "privacy",
-}
+ENGLISH_PAGE_WORDS = i18n.CONTENT_PAGES  # gioi-thieu → about, …: one table, the editions' (site/i18n.py)
 # Top-level names under en/ that the English edition of the catalogue writes (DESIGN §4; the English
 # words of chophien.site.i18n.SECTIONS): no English page may take one.
 ENGLISH_NAMES: dict[str, tuple[str, str]] = {
@@ -120,7 +115,7 @@ def english_url(slug: str) -> str:
     >>> english_url("gioi-thieu"), english_url("lien-he")
     ('en/about/', 'en/lien-he/')
     """
-    return f"{ENGLISH_FOLDER}/{ENGLISH_PAGE_WORDS.get(slug, slug)}/"
+    return i18n.content_page_english(slug)
 
 
 @dataclass(frozen=True)

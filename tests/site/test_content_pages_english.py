@@ -262,4 +262,8 @@ def test_pelican_writes_the_vietnamese_page_only_and_reads_the_english_one_as_it
     assert result.returncode == 0, result.stderr
     assert "Xin chào" in (out / "gioi-thieu/index.html").read_text(encoding="utf-8")
     written = [p for p in out.rglob("*") if p.is_file() and b"HELLO EN" in p.read_bytes()]
-    assert written == []  # chophien's generator renders it at en/about/, not Pelican
+    # chophien's generator renders it, once, at its English address, not Pelican at its own.
+    assert [p.relative_to(out).as_posix() for p in written] == ["en/about/index.html"]
+    english = written[0].read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and 'hreflang="vi" lang="vi">Tiếng Việt</a>' in english
+    assert 'href="/en/about/"' in (out / "gioi-thieu/index.html").read_text(encoding="utf-8")
