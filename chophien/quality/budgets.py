@@ -16,6 +16,7 @@ from pathlib import Path
 
 from chophien.federation.model import MAX_BYTES
 from chophien.quality.links import html_files, is_excluded, parse_page, resolve_link
+from chophien.site import i18n
 
 HTML_BUDGET = 14 * 1024
 ASSESSMENT_HTML_BUDGET = 30 * 1024  # /danh-gia/ pages carry charts and tables (DESIGN §5)
@@ -68,8 +69,14 @@ def gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
+# An English page's section word → the Vietnamese one: /en/products/… is a product page like /san-pham/….
+_VIETNAMESE_SECTION = {english: vietnamese for vietnamese, english in i18n.SECTIONS.items()}
+
+
 def page_kind(rel: str) -> str:
-    rel = rel.removeprefix("en/")  # English pages (/en/...) have the same types
+    if rel.startswith(i18n.EN_ROOT):  # English pages (/en/...) have the same types and budgets
+        top, _, rest = rel.removeprefix(i18n.EN_ROOT).partition("/")
+        rel = f"{_VIETNAMESE_SECTION.get(top, top)}/{rest}" if rest else top
     top = rel.split("/", 1)[0]
     if rel == "index.html":
         return "home"
@@ -380,27 +387,32 @@ def self_assessment_weights(site: Path, base: str = "/") -> list[PageWeight]:
     return weights
 
 
-def representative_pages(site: Path) -> dict[str, str]:
-    """One page of each type for the browser checks: the heaviest one (served bytes).
+ENGLISH_SUFFIX = " (en)"
 
-    The 404 page is a 'page' too but is never the representative one.
+
+def representative_pages(site: Path) -> dict[str, str]:
+    """One page of each type and edition for the browser checks: the heaviest one (served bytes);
+    English pages under "<type> (en)".
+
+    The 404 pages are 'page's too but are never the representative ones.
     """
     chosen: dict[str, tuple[int, str]] = {}
     for path in html_files(site):
         rel = path.relative_to(site).as_posix()
-        if rel == "404.html":
+        if rel in ("404.html", f"{i18n.EN_ROOT}404.html"):
             continue
-        kind = page_kind(rel)
+        kind = page_kind(rel) + (ENGLISH_SUFFIX if rel.startswith(i18n.EN_ROOT) else "")
         size = served_size(path)[0]
         if kind not in chosen or (size, rel) > chosen[kind]:
             chosen[kind] = (size, rel)
-    return {kind: chosen[kind][1] for kind in PAGE_TYPES if kind in chosen}
+    order = [kind + suffix for suffix in ("", ENGLISH_SUFFIX) for kind in PAGE_TYPES]
+    return {kind: chosen[kind][1] for kind in order if kind in chosen}
 
 
 def pages_of_kind(site: Path, kind: str, limit: int | None = None) -> list[str]:
     """Site-relative paths of every page of a type; at most `limit`, evenly spread, when given."""
     rels = [p.relative_to(site).as_posix() for p in html_files(site)]
-    rels = [r for r in rels if page_kind(r) == kind and r != "404.html"]
+    rels = [r for r in rels if page_kind(r) == kind and r not in ("404.html", f"{i18n.EN_ROOT}404.html")]
     if limit and len(rels) > limit:
         step = len(rels) / limit
         rels = [rels[int(i * step)] for i in range(limit)]

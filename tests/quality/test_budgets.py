@@ -115,14 +115,26 @@ def test_representative_page_is_the_heaviest_of_its_type(tmp_path):
             "gioi-thieu/index.html": page("a"),
             "cach-dat-hang/index.html": page("".join(f"{i}," for i in range(900))),
             "san-pham/c/p/index.html": page(),
+            "en/index.html": page(),
+            "en/404.html": page("x" * 5000),
+            "en/products/c/p/index.html": page(),
+            "en/about/index.html": page("a"),
         },
     )
     assert representative_pages(site) == {
         "home": "index.html",
         "product": "san-pham/c/p/index.html",
         "page": "cach-dat-hang/index.html",
+        "home (en)": "en/index.html",
+        "product (en)": "en/products/c/p/index.html",
+        "page (en)": "en/about/index.html",
     }
-    assert pages_of_kind(site, "page") == ["cach-dat-hang/index.html", "gioi-thieu/index.html"]
+    assert sorted(pages_of_kind(site, "page")) == [
+        "cach-dat-hang/index.html",
+        "en/about/index.html",
+        "gioi-thieu/index.html",
+    ]
+    assert pages_of_kind(site, "product") == ["en/products/c/p/index.html", "san-pham/c/p/index.html"]
 
 
 def test_oversized_files(tmp_path):
