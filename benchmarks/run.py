@@ -82,6 +82,18 @@ def edit_one(folder: Path) -> None:
     first.write_text(text, encoding="utf-8")
 
 
+def _drop_caches(work: Path) -> None:
+    """Everything but the photo cache: the next build is cold."""
+    for stale in [
+        work / "out",
+        *work.glob(".cache/pages-*.json"),
+        *work.glob(".cache/parsed-*"),
+        work / ".cache/markdown.json",
+        work / ".cache/file-hashes.pickle",
+    ]:
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
+
+
 def bench(size: int, work: Path) -> dict:
     content, articles = work / "content", work / "articles"
     subprocess.run(
@@ -98,17 +110,15 @@ def bench(size: int, work: Path) -> dict:
     )
     conf = str(ROOT / "pelicanconf.py")
     run(["content", "-o", "warm", "-s", conf, "-q"], work)  # fills the photo cache
-    for stale in [
-        work / "out",
-        *work.glob(".cache/pages-*.json"),
-        *work.glob(".cache/parsed-*"),
-        work / ".cache/markdown.json",
-        work / ".cache/file-hashes.pickle",
-    ]:
-        shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
+    _drop_caches(work)
+    # The same catalogue without the English edition (CHOPHIEN_ENGLISH=false): what /en/ costs.
+    vietnamese_only = ["-e", "CHOPHIEN_ENGLISH=false"]
+    cold_vi = run(["content", "-o", "out-vi", "-s", conf, "-q", *vietnamese_only], work)
+    _drop_caches(work)
     cold = run(["content", "-o", "out", "-s", conf, "-q"], work)
     edit_one(content / "products")
     rebuild = run(["content", "-o", "out", "-s", conf, "-q"], work)
+    rebuild_vi = run(["content", "-o", "out-vi", "-s", conf, "-q", *vietnamese_only], work)
     plain_conf = str(ROOT / "benchmarks/plainconf.py")
     plain_cold = run(["articles", "-o", "plain", "-s", plain_conf, "-q"], work)
     edit_one(articles)
@@ -117,6 +127,8 @@ def bench(size: int, work: Path) -> dict:
         "size": size,
         "cold": cold,
         "rebuild": rebuild,
+        "cold_vi": cold_vi,
+        "rebuild_vi": rebuild_vi,
         "plain_cold": plain_cold,
         "plain_rebuild": plain_rebuild,
     }
@@ -319,6 +331,26 @@ def table(results: list[dict]) -> str:
             f"| {r['size']:,} | {r['cold']['seconds']:.1f} s | {r['cold']['peak_mb']:.0f} MB | {r['rebuild']['seconds']:.1f} s "
             f"| {r['rebuild']['rendered']} | {r['plain_cold']['seconds']:.1f} s | {r['plain_rebuild']['seconds']:.1f} s "
             f"| {r['plain_cold']['peak_mb']:.0f} MB |"
+        )
+    return "\n".join(lines) + "\n\n" + english_table(results)
+
+
+def english_table(results: list[dict]) -> str:
+    """What the English edition costs: the same catalogue built with and without /en/ (CPU seconds of
+    the build and its workers, robust against a loaded machine; wall time beside it)."""
+    lines = [
+        "| products | pages, Vietnamese only → with English | cold, Vietnamese only | cold, with English | English edition's share | rebuild after 1 edit, Vietnamese only → with English |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        vi, both = r["cold_vi"], r["cold"]
+        added_pages = both["rendered"] / vi["rendered"] - 1 if vi["rendered"] else 0
+        added_time = both["cpu_seconds"] / vi["cpu_seconds"] - 1
+        lines.append(
+            f"| {r['size']:,} | {vi['rendered']:,} → {both['rendered']:,} (+{added_pages:.0%}) "
+            f"| {vi['cpu_seconds']:.1f} s CPU ({vi['seconds']:.1f} s) | {both['cpu_seconds']:.1f} s CPU ({both['seconds']:.1f} s) "
+            f"| +{added_time:.0%} time for +{added_pages:.0%} pages "
+            f"| {r['rebuild_vi']['cpu_seconds']:.1f} → {r['rebuild']['cpu_seconds']:.1f} s CPU, {r['rebuild_vi']['rendered']} → {r['rebuild']['rendered']} pages |"
         )
     return "\n".join(lines)
 

@@ -15,6 +15,7 @@ metadata) for the "plain Pelican" comparison.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import shutil
@@ -97,6 +98,18 @@ def product_text(data: dict, body: str, rng: random.Random, index: int, photos: 
         lines += ["ocop:", f"  stars: {rng.choice([3, 3, 4, 4, 5])}", f"  year: {rng.randint(2021, 2025)}"]
     if rng.random() < 0.02:
         lines.append("featured: yes")
+    english = data.get("translations", {}).get("en", {})
+    if english.get("name"):  # the sample's translated products (about 40 %) stay translated
+        name_en = json.dumps(f"{english['name']} {index % 7 + 1}", ensure_ascii=False)
+        lines += ["translations:", "  en:", f"    name: {name_en}"]
+        lines += [
+            f"    {key}: {json.dumps(english[key], ensure_ascii=False)}"
+            for key in ("unit", "summary")
+            if english.get(key)
+        ]
+        if english.get("story"):
+            lines.append("    story: |")
+            lines += [f"      {line}" if line else "" for line in english["story"].splitlines()]
     lines.append("---")
     return "\n".join(lines) + "\n" + body
 
@@ -118,6 +131,7 @@ def generate(out: Path, products: int, per_coop: int, articles: Path | None, see
     (out / "pages").mkdir(parents=True)
     for page in (ROOT / "content/pages").glob("*.md"):
         shutil.copy(page, out / "pages" / page.name)
+    shutil.copytree(ROOT / "content/pages/en", out / "pages/en")  # their English versions
     provinces = reference.provinces()
     coops = max(1, products // per_coop)
     if articles:

@@ -172,6 +172,7 @@ class CatalogueGenerator(Generator):
         media_bytes = cache.size_of if cache else None
         _add_i18n(self.env)
         templating.install(self.env, self.prepared.images, config, media_bytes)
+        self.env.globals["ENGLISH"] = config.english and self.national is None
         if self.national is not None:  # the members' origins too (content pages keep the stricter one)
             self.env.globals["CSP"] = postprocess.csp_meta(config.media_url, *self.origins)
         # Page heads, search-index blocks, QR codes, feeds, sitemap and the search index (discovery.py).
@@ -255,8 +256,11 @@ class CatalogueGenerator(Generator):
         if self.prepared.ok and self.national is not None:
             self.pages = list(national_pages(self.national, self.today))
         elif self.prepared.ok:
-            self.pages = list(i18n.editions(build_pages(self.prepared.catalogue, self.today)))
-            self.pages += english_content_pages(self.context)
+            pages = build_pages(self.prepared.catalogue, self.today)
+            if self.config.english:
+                self.pages = list(i18n.editions(pages)) + english_content_pages(self.context)
+            else:
+                self.pages = list(pages)
         outputs = {page.save_as for page in self.pages} | set(SITE_FILES) | {"index.html"}
         written = []
         for attribute in ("pages", "hidden_pages", "draft_pages"):  # Pelican's pages generator's
@@ -626,11 +630,15 @@ def _add_template_helpers(pelican) -> None:
     # (site/national.py) has no cooperative, survey or order pages: base.html leaves their links out.
     try:
         chosen = Settings.from_pelican(settings)
-        media_url, national = chosen.media_url, bool(chosen.federation)
+        media_url, national, english = chosen.media_url, bool(chosen.federation), chosen.english
     except SettingsError:  # reported by the catalogue generator, which stops the build
-        media_url, national = "", False
+        media_url, national, english = "", False, False
     settings.setdefault("JINJA_GLOBALS", {}).update(
-        templating.GLOBALS, asset=asset, NATIONAL=national, **templating.media_globals(media_url)
+        templating.GLOBALS,
+        asset=asset,
+        NATIONAL=national,
+        ENGLISH=english and not national,  # a national site is Vietnamese only (docs/i18n.md)
+        **templating.media_globals(media_url),
     )
 
 

@@ -169,6 +169,12 @@ class Settings:
         False,
         "Write .br and .gz siblings of text files (publishconf.py turns it on).",
     )
+    english: bool = _field(
+        "CHOPHIEN_ENGLISH",
+        True,
+        "The English edition under /en/ (docs/i18n.md). False: Vietnamese pages only, no language switch.",
+        environ=True,
+    )
     search_index: bool = _field(
         "CHOPHIEN_SEARCH_INDEX",
         True,

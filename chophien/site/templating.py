@@ -114,6 +114,7 @@ GLOBALS: dict = {
     "enumerator_data": enumerator_data,
     "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS,
     "NATIONAL": False,  # a national build (site/national.py): the Pelican adapter sets it
+    "ENGLISH": True,  # the site has an English edition (CHOPHIEN_ENGLISH; the adapter sets it)
     "LANG": i18n.VI,  # the page's edition (site/i18n.py); English pages are rendered by english_env()
     "LANGUAGE_NAMES": i18n.LANGUAGE_NAMES,
     "edition_links": edition_links,
