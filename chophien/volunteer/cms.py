@@ -169,6 +169,33 @@ def pages_collection() -> dict:
     }  # fmt: skip
 
 
+def english_pages_collection() -> dict:
+    """The English versions of the site's pages (content/pages/en/, docs/i18n.md): the same file name as
+    the Vietnamese page (its Slug), `Lang: en` written by a hidden field."""
+    collection = pages_collection()
+    collection.update(
+        name="trang-tieng-anh",
+        label="Trang tiếng Anh (English pages)",
+        label_singular="Trang tiếng Anh",
+        folder="content/pages/en",
+    )
+    title, slug, body = collection["fields"]
+    collection["fields"] = [
+        {
+            **title,
+            "label": "Tiêu đề tiếng Anh",
+            "hint": "Tiêu đề bằng tiếng Anh, không có dấu hai chấm. Ví dụ: How to order",
+        },
+        {
+            **slug,
+            "hint": "Giống hệt địa chỉ của trang tiếng Việt (bản tiếng Anh của trang đó). Ví dụ: cach-dat-hang",
+        },
+        {"label": "Ngôn ngữ", "name": "Lang", "widget": "hidden", "default": "en"},
+        {**body, "label": "Nội dung tiếng Anh"},
+    ]
+    return collection
+
+
 def config(cooperatives: list[tuple[str, str]], settings: Settings | None = None) -> dict:
     """The Decap configuration: one collection of cooperatives, one of products per cooperative.
 
@@ -220,6 +247,7 @@ def config(cooperatives: list[tuple[str, str]], settings: Settings | None = None
             }
         )
     collections.append(pages_collection())
+    collections.append(english_pages_collection())
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",

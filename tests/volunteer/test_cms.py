@@ -208,7 +208,14 @@ def test_admin_is_built_with_one_pinned_script_outside_budgets(built_demo):
     assert not [m.path for m in measure_site(built_demo) if m.path.startswith("admin/")]
 
 
-def test_pages_are_a_collection_whose_files_a_save_leaves_unchanged():
+@pytest.mark.parametrize(
+    ("name", "folder", "keys"),
+    [
+        ("trang", "content/pages", ["Title", "Slug"]),
+        ("trang-tieng-anh", "content/pages/en", ["Title", "Slug", "Lang"]),  # docs/i18n.md
+    ],
+)
+def test_pages_are_a_collection_whose_files_a_save_leaves_unchanged(name, folder, keys):
     import json
     import subprocess
 
@@ -216,22 +223,24 @@ def test_pages_are_a_collection_whose_files_a_save_leaves_unchanged():
 
     from chophien.formats.strictyaml import split_front_matter
 
-    pages = collections()["trang"]
+    pages = collections()[name]
     assert (pages["folder"], pages["format"], [f["name"] for f in pages["fields"]]) == (
-        "content/pages", "frontmatter", ["Title", "Slug", "body"],
+        folder, "frontmatter", [*keys, "body"],
     )  # fmt: skip
     title, slug = (re.compile(f["pattern"][0]) for f in pages["fields"][:2])
-    folder = yamljs()
-    files = sorted((folder.parent.parent / "content/pages").glob("*.md"))
+    node = yamljs()
+    files = sorted((node.parent.parent / folder).glob("*.md"))
+    assert files
     items = []
     for path in files:
         front, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
         data = yaml.safe_load(front)
-        assert list(data) == ["Title", "Slug"] and title.match(data["Title"]) and slug.match(data["Slug"])
-        items.append({"front": front, "keys": ["Title", "Slug"]})
+        assert list(data) == keys and title.match(data["Title"]) and slug.match(data["Slug"])
+        assert data.get("Lang", "en") == "en" == pages["fields"][-2].get("default", "en")
+        items.append({"front": front, "keys": keys})
     assert not title.match("Chợ phiên: giới thiệu")  # Decap would quote it, and Pelican keep the quotes
     saved = subprocess.run(
-        ["node", str(folder / "roundtrip.mjs")],
+        ["node", str(node / "roundtrip.mjs")],
         input=json.dumps(items), capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert json.loads(saved) == [item["front"] + "\n" for item in items]
