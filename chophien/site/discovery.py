@@ -47,6 +47,7 @@ class DiscoveryOptions:
     national: bool = False  # a national site (CHOPHIEN_FEDERATION): a bundle to merge members' into
     media_url: str = ""  # CHOPHIEN_MEDIA_URL: where the photos of previews, feeds and search results are
     tagline_en: str = ""  # CHOPHIEN_TAGLINE_EN: the description of English pages
+    english: bool = True  # CHOPHIEN_ENGLISH (and not a national site): the English edition is built
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscoveryOptions:
@@ -56,6 +57,7 @@ class DiscoveryOptions:
             sitename=settings.sitename,
             tagline=settings.tagline,
             tagline_en=settings.tagline_en,
+            english=settings.english and not settings.federation,
             content_dir=settings.content_path,
             search_index=settings.search_index,  # False: quick local rebuilds of huge catalogues
             national=bool(settings.federation),
@@ -90,6 +92,7 @@ class Discovery:
             sitename=options.sitename,
             tagline=options.tagline,
             media_url=options.media_url,
+            english=options.english,
         )
         output_key = hashlib.sha256(os.path.realpath(output_path).encode()).hexdigest()[:12]
         self.marker = Path(cache_dir) / f"search-{output_key}.json"

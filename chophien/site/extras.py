@@ -75,8 +75,10 @@ class Extras:
         sitename: str,
         tagline: str,
         media_url: str = "",
+        english: bool = True,
     ):
         self.catalogue = catalogue
+        self.english = english  # CHOPHIEN_ENGLISH: the English pages' QR codes too
         self.media_url = media_url  # CHOPHIEN_MEDIA_URL: the feeds' photo addresses
         self.images = images
         self.content_dir = Path(content_dir)
@@ -106,7 +108,8 @@ class Extras:
         catalogue = self.catalogue
         pages = [urls.product(p) for p in catalogue.products]
         pages += [urls.cooperative(c) for c in catalogue.cooperatives.values()]
-        pages += [i18n.english_path(url) for url in pages]  # the English pages show their own code
+        if self.english:
+            pages += [i18n.english_path(url) for url in pages]  # the English pages show their own code
         for url in pages:
             address = absolute(self.base, url)
             yield ExtraFile(

@@ -214,3 +214,18 @@ def test_no_english_content_page_can_take_an_english_section_word():
     from chophien.site.content_pages import ENGLISH_NAMES
 
     assert set(i18n.SECTIONS.values()) <= set(ENGLISH_NAMES)
+
+
+@pytest.mark.build
+def test_a_site_without_the_english_edition_has_no_trace_of_it(tree, tmp_path):
+    from conftest import minimal_tree, run_pelican
+
+    out = tmp_path / "output"
+    result = run_pelican(tree(minimal_tree()), out, "-e", "CHOPHIEN_ENGLISH=false")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "en").exists()
+    for page in out.rglob("*.html"):
+        if "admin" not in page.parts:
+            text = page.read_text(encoding="utf-8")
+            assert "lang-switch" not in text and "hreflang" not in text, page
+    assert "xhtml:link" not in (out / "sitemap.xml").read_text(encoding="utf-8")
