@@ -20,6 +20,7 @@ from chophien.assessment.model import SECTORS, SIZE_BANDS, Assessments, ScoringM
 from chophien.catalogue.model import KINDS
 from chophien.core.text import collation_key
 from chophien.site import urls
+from chophien.site.i18n import N_
 from chophien.site.page import EVERY_PAGE_SCRIPTS, Page, crumbs
 
 TEMPLATE = "self_assessment.html"
@@ -102,10 +103,11 @@ def _cooperatives(catalogue) -> list[dict]:
 def _version(pages: list[Page]) -> str:
     """What the worker's cache name starts with: a digest of everything the pages show.
 
-    The worker's file list (fingerprinted names) is added to the cache name in the worker itself,
+    The English page's own values (`english`) are left out: the worker keeps only the Vietnamese
+    pages. The worker's file list (fingerprinted names) is added to the cache name in the worker itself,
     so new scripts or styles also replace the cache.
     """
-    parts = [repr(sorted((k, repr(v)) for k, v in page.context.items())) for page in pages]
+    parts = [repr(sorted((k, repr(v)) for k, v in page.context.items() if k != "english")) for page in pages]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -114,7 +116,12 @@ def self_assessment_pages(assessments: Assessments | None, catalogue) -> Iterato
     found = questionnaires(assessments)
     if not found:
         return
-    provinces = [(p.slug, p.name) for p in sorted(reference.provinces(), key=lambda p: collation_key(p.name))]
+    ordered = sorted(reference.provinces(), key=lambda p: collation_key(p.name))
+    provinces = [(p.slug, p.name) for p in ordered]
+    provinces_en = sorted(
+        ((p.slug, getattr(p, "name_en", "") or p.name) for p in ordered),
+        key=lambda pair: collation_key(pair[1]),
+    )
     cooperatives = _cooperatives(catalogue)
     pages = []
     for model, url in found:
@@ -144,7 +151,14 @@ def self_assessment_pages(assessments: Assessments | None, catalogue) -> Iterato
                     "scripts": SCRIPTS,
                     "optional_scripts": OPTIONAL_SCRIPTS,
                     "worker": urls.self_assessment_worker(),
-                    "breadcrumbs": crumbs(("Đánh giá", urls.assessments())),
+                    "breadcrumbs": crumbs((N_("Đánh giá"), urls.assessments())),
+                    # What the English twin shows instead (templates pick it when LANG is "en").
+                    "english": {
+                        "provinces": provinces_en,
+                        "questionnaires": [
+                            (getattr(m, "short_name_en", "") or m.short_name, u) for m, u in found
+                        ],
+                    },
                 },
             )
         )
