@@ -40,14 +40,14 @@ class Words:
     The pages are built once; the English twin reuses the Vietnamese page's context, so every
     figure (tables and SVG charts) is built in both languages from the same PublishedSurvey:
     the context's own values are the Vietnamese ones, `english` holds the English ones. Messages
-    are the Vietnamese text (`make messages` extracts `w._("…")`); on Vietnamese pages nothing is
+    are the Vietnamese text (`make messages` extracts `w._("…")`, a literal % written %%); on Vietnamese pages nothing is
     translated and the output is the one before the English edition."""
 
     lang: str = i18n.VI
 
     def _(self, message: str, **values) -> str:
-        text = i18n.translations(self.lang).gettext(message)
-        return text % values if values else text
+        # Always %-formatted, as Jinja's newstyle gettext: a literal % is written %% in a message.
+        return i18n.translations(self.lang).gettext(message) % values
 
     @property
     def hidden(self) -> str:
@@ -211,7 +211,7 @@ def pillar_figure(survey: Survey, published: PublishedSurvey, w: Words = VI_WORD
     )
     table = Table(
         w._("Điểm và mức trung bình theo trụ cột"),
-        (w._("Trụ cột"), w._("Điểm tối đa"), w._("Điểm trung bình (% tối đa)"), w._("Mức trung bình")),
+        (w._("Trụ cột"), w._("Điểm tối đa"), w._("Điểm trung bình (%% tối đa)"), w._("Mức trung bình")),
         rows,
     )
     return Figure("tru-cot", w._("Từng trụ cột"), chart, table)
@@ -454,7 +454,7 @@ def _published_figures(survey: Survey, w: Words) -> dict:
     figures: dict = {}
     for share in survey.published.equipment:
         figures[("equipment", share.categories)] = (
-            w._("Thiết bị sản xuất (% số đơn vị)"),
+            w._("Thiết bị sản xuất (%% số đơn vị)"),
             w.tr(share, "label"),
             share.percent,
             "percent",
@@ -462,7 +462,7 @@ def _published_figures(survey: Survey, w: Words) -> dict:
         )
     for level, share in survey.published.level_percents:
         figures[("level", model.slug, level)] = (
-            w._("Mức chung (% số đơn vị)"),
+            w._("Mức chung (%% số đơn vị)"),
             w.level(model.level(level)),
             share,
             "percent",
@@ -480,7 +480,7 @@ def _microdata_figures(survey: Survey, published: PublishedSurvey, w: Words) -> 
     equipment_names = {e.key: w.tr(e) for e in model.equipment}
     for equipment in model.equipment:
         figures[("equipment", (equipment.key,))] = (
-            w._("Thiết bị sản xuất (% số đơn vị)"),
+            w._("Thiết bị sản xuất (%% số đơn vị)"),
             w.tr(equipment),
             published.percent(("equipment", equipment.key)),
             "percent",
@@ -488,14 +488,14 @@ def _microdata_figures(survey: Survey, published: PublishedSurvey, w: Words) -> 
     for combined in published.equipment_groups:
         keys = tuple(combined.split("+"))
         figures[("equipment", keys)] = (
-            w._("Thiết bị sản xuất (% số đơn vị)"),
+            w._("Thiết bị sản xuất (%% số đơn vị)"),
             " / ".join(equipment_names[k] for k in keys),
             published.percent(("equipment-group", combined)),
             "percent",
         )
     for level in model.levels:
         figures[("level", model.slug, level.number)] = (
-            w._("Mức chung (% số đơn vị)"),
+            w._("Mức chung (%% số đơn vị)"),
             w.level(level),
             published.percent(("level", level.number)),
             "percent",
