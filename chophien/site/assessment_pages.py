@@ -815,6 +815,7 @@ class ResultCard:
     weakest: Pillar | None  # None when every pillar is at the top level
     weakest_level: int
     steps: tuple[str, ...]  # the weakest pillar's next steps at its level
+    steps_en: tuple[str, ...] = ()  # the same in English, when the model gives them
 
 
 def weakest_pillar(model: ScoringModel, score: Score) -> int | None:
@@ -836,7 +837,10 @@ def result_card(result: CooperativeResult) -> ResultCard:
     if index is None:
         return ResultCard(result.survey, result.score, result.equipment, None, 0, ())
     pillar, level = model.pillars[index], result.score.pillar_levels[index]
-    return ResultCard(result.survey, result.score, result.equipment, pillar, level, pillar.steps_at(level))
+    english = next((getattr(n, "steps_en", ()) for n in pillar.next_steps if n.level == level), ())
+    return ResultCard(
+        result.survey, result.score, result.equipment, pillar, level, pillar.steps_at(level), tuple(english)
+    )
 
 
 def cooperative_results(assessments: Assessments | None, cooperative: str) -> list[ResultCard]:

@@ -286,3 +286,42 @@ def test_the_worker_lists_paths_under_a_sub_path_site(loaded):
     )
     files = json.loads(re.search(r"const FILES = (\[.*?\]);", text).group(1))
     assert files[0] == "/repo/danh-gia/tu-danh-gia/" and all(f.startswith("/repo/") for f in files)
+
+
+def test_the_english_questionnaire_is_the_same_form_in_english(built_demo):
+    """/en/assessment/self-assessment/: English words, and everything the scripts score by (the form's
+    data attributes, the pillars, the radios' names and points, the scripts) as on the Vietnamese page."""
+    vietnamese = (built_demo / "danh-gia/tu-danh-gia/index.html").read_text(encoding="utf-8")
+    english = (built_demo / "en/assessment/self-assessment/index.html").read_text(encoding="utf-8")
+
+    def form(html: str) -> dict[str, str]:
+        tag = re.search(r'<form id="tu-danh-gia"[^>]*>', html).group(0)
+        return dict(re.findall(r' (data-[a-z-]+)="([^"]*)"', tag))
+
+    def scored(html: str) -> list:
+        pillars = re.findall(
+            r'<fieldset class="sa-pillar" id="([^"]+)" data-pillar="([^"]+)" data-max="(\d+)"', html
+        )
+        radios = re.findall(r'<input type="radio" name="([^"]+)" value="(\d+)">', html)
+        levels = re.findall(r'<tr data-level="(\d+)">', html)
+        scripts = re.findall(r'<script src="([^"]+)" defer>', html)
+        return [pillars, radios, levels, scripts]
+
+    vi_form, en_form = form(vietnamese), form(english)
+    assert {k: v for k, v in en_form.items() if k != "data-levels"} == {
+        k: v for k, v in vi_form.items() if k != "data-levels"
+    }
+    assert json.loads(unescape(en_form["data-levels"]))[2] == "Beginning"
+    assert json.loads(unescape(vi_form["data-levels"]))[2] == "Bắt đầu"
+    assert scored(english) == scored(vietnamese) and len(scored(english)[1]) > 200
+    assert '<html lang="en"' in english and "<h1>Digital transformation self-assessment</h1>" in english
+    assert (
+        "<legend>Pillar 1/6: Digital customer experience <small>(at most 65 points)</small></legend>"
+        in english
+    )
+    assert '<span class="pts">0 pts</span>' in english and '<span class="pts">1 pt</span>' in english
+    assert (
+        '<span class="pts">0 đ</span>' in vietnamese
+        and '<h2 id="cach-tinh-h">How levels are calculated</h2>' in english
+    )
+    assert "Nothing is sent anywhere." in english and "Tỉnh, thành phố của đơn vị" not in english

@@ -237,7 +237,7 @@
   function distribution(data, level, chosen) {
     const rows = data.rows;
     const wrap = el('div');
-    wrap.appendChild(el('h3', {}, t('So với các đơn vị đã được khảo sát', 'Compared with the surveyed units')));
+    wrap.appendChild(el('h3', {}, t('So với các đơn vị đã được khảo sát', 'Compared with the organisations surveyed')));
     const survey = data.survey || {};
     wrap.appendChild(el('p', {class: 'small'}, ((EN && survey.title_en) || survey.title || '') +
       (survey.sample_data ? t(' – Dữ liệu mẫu, không có thật.', ' – Sample data, not real.') : '') +
@@ -246,7 +246,7 @@
     const provinceName = chosen && province.selectedOptions[0] ? province.selectedOptions[0].textContent : '';
     if (chosen) scopes.push(['province', chosen, provinceName]);
     const table = el('table', {class: 'data'});
-    table.appendChild(el('caption', {}, t('Số đơn vị theo mức chung (tỉ lệ)', 'Units by overall level (share)')));
+    table.appendChild(el('caption', {}, t('Số đơn vị theo mức chung (tỉ lệ)', 'Organisations by overall level (share)')));
     const head = el('tr');
     head.appendChild(el('th', {scope: 'col'}, t('Mức', 'Level')));
     const totals = scopes.map((s) => cell(rows, s[0], s[1], 'n'));
@@ -266,7 +266,7 @@
       body.appendChild(row);
     });
     wrap.appendChild(el('div', {class: 'tablewrap'})).appendChild(table);
-    if (chosen && totals[1] === undefined) wrap.appendChild(el('p', {class: 'small'}, t('Cuộc khảo sát chưa có đơn vị nào ở ', 'The survey has no unit in ') + provinceName + '.'));
+    if (chosen && totals[1] === undefined) wrap.appendChild(el('p', {class: 'small'}, t('Cuộc khảo sát chưa có đơn vị nào ở ', 'The survey has no organisation in ') + provinceName + '.'));
     return wrap;
   }
 
