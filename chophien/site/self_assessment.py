@@ -19,7 +19,7 @@ from chophien import reference
 from chophien.assessment.model import SECTORS, SIZE_BANDS, Assessments, ScoringModel, Survey
 from chophien.catalogue.model import KINDS
 from chophien.core.text import collation_key
-from chophien.site import urls
+from chophien.site import i18n, urls
 from chophien.site.i18n import N_
 from chophien.site.page import EVERY_PAGE_SCRIPTS, Page, crumbs
 
@@ -100,14 +100,25 @@ def _cooperatives(catalogue) -> list[dict]:
     ]
 
 
-def _version(pages: list[Page]) -> str:
+def english_worker() -> str:
+    """The English questionnaires' worker, in their folder (/en/assessment/self-assessment/sw.js): the
+    Vietnamese worker's scope is its own folder, so it cannot keep the English pages."""
+    return f"{i18n.english_path(urls.self_assessment())}sw.js"
+
+
+def _version(pages: list[Page], english: bool = False) -> str:
     """What the worker's cache name starts with: a digest of everything the pages show.
 
-    The English page's own values (`english`) are left out: the worker keeps only the Vietnamese
-    pages. The worker's file list (fingerprinted names) is added to the cache name in the worker itself,
+    The English pages' own values (`english`) count only for the English worker (with the
+    English catalogue). The worker's file list (fingerprinted names) is added to the cache name in the worker itself,
     so new scripts or styles also replace the cache.
     """
-    parts = [repr(sorted((k, repr(v)) for k, v in page.context.items() if k != "english")) for page in pages]
+    parts = [
+        repr(sorted((k, repr(v)) for k, v in page.context.items() if english or k != "english"))
+        for page in pages
+    ]
+    if english:  # the English pages' words are in the catalogue
+        parts.append(hashlib.sha256(i18n.catalogue_path(i18n.EN).read_bytes()).hexdigest())
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -158,6 +169,7 @@ def self_assessment_pages(assessments: Assessments | None, catalogue) -> Iterato
                         "questionnaires": [
                             (getattr(m, "short_name_en", "") or m.short_name, u) for m, u in found
                         ],
+                        "worker": english_worker(),
                     },
                 },
             )
@@ -172,6 +184,18 @@ def self_assessment_pages(assessments: Assessments | None, catalogue) -> Iterato
             "open_data": sorted({d for p in pages for d in p.context["open_data"]}),
             "stylesheets": STYLESHEETS,
             "scripts": EVERY_PAGE_SCRIPTS + SCRIPTS,  # the page loads base.html's scripts too
+            "optional_scripts": OPTIONAL_SCRIPTS,
+        },
+    )
+    yield Page(
+        english_worker(),
+        WORKER_TEMPLATE,
+        {
+            "version": _version(pages, english=True),
+            "pages": [i18n.english_path(p.url) for p in pages],
+            "open_data": sorted({d for p in pages for d in p.context["open_data"]}),
+            "stylesheets": STYLESHEETS,
+            "scripts": EVERY_PAGE_SCRIPTS + SCRIPTS,
             "optional_scripts": OPTIONAL_SCRIPTS,
         },
     )
