@@ -325,9 +325,14 @@ def test_the_english_questionnaire_is_the_same_form_in_english(built_demo):
         return [pillars, radios, levels, scripts]
 
     vi_form, en_form = form(vietnamese), form(english)
-    assert {k: v for k, v in en_form.items() if k != "data-levels"} == {
-        k: v for k, v in vi_form.items() if k != "data-levels"
+    own = ("data-levels", "data-sw")  # the level names, and each edition's own worker
+    assert {k: v for k, v in en_form.items() if k not in own} == {
+        k: v for k, v in vi_form.items() if k not in own
     }
+    assert (vi_form["data-sw"], en_form["data-sw"]) == (
+        "/danh-gia/tu-danh-gia/sw.js",
+        "/en/assessment/self-assessment/sw.js",
+    )
     assert json.loads(unescape(en_form["data-levels"]))[2] == "Beginning"
     assert json.loads(unescape(vi_form["data-levels"]))[2] == "Bắt đầu"
     assert scored(english) == scored(vietnamese) and len(scored(english)[1]) > 200
