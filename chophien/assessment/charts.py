@@ -208,6 +208,30 @@ def stacked_bar_chart(
 
 # --- radar ---------------------------------------------------------------------------
 
+CHAR_WIDTH = 6.6  # about the width of a character at 12 units, as the bar chart reckons
+
+
+def _axis_label(x: float, y: float, text: str, anchor: str) -> str:
+    """A spoke's label; one too long for the room beside the radar (longer English names) goes on
+    two lines at a space, or is drawn smaller, so that it stays inside the viewBox. A label that fits
+    is drawn as it always was."""
+    room = x if anchor == "end" else WIDTH - x
+    if anchor == "middle" or CHAR_WIDTH * len(text) <= room:
+        return _label(x, y, text, anchor)
+    if " " in text:
+        middle = len(text) // 2
+        cut = min((i for i, ch in enumerate(text) if ch == " "), key=lambda i: abs(i - middle))
+        lines = [text[:cut], text[cut + 1 :]]
+        if all(CHAR_WIDTH * len(line) <= room for line in lines):
+            spans = "".join(
+                f'<tspan x="{_n(x)}" dy="{0 if i == 0 else 13}">{escape(line)}</tspan>'
+                for i, line in enumerate(lines)
+            )
+            anchor_attr = "" if anchor == "start" else f' text-anchor="{anchor}"'
+            return f'<text x="{_n(x)}" y="{_n(y - 6)}"{anchor_attr}>{spans}</text>'
+    size = max(8, int(FONT * room / (CHAR_WIDTH * len(text))))
+    return _label(x, y, text, anchor, font_size=str(size))
+
 
 def radar_chart(
     chart_id: str,
@@ -239,7 +263,9 @@ def radar_chart(
         )
         lx, ly = point(index, maximum * 1.12)
         anchor = "middle" if abs(lx - cx) < 4 else ("start" if lx > cx else "end")
-        body.append(_label(lx, ly + (4 if abs(ly - cy) < radius else (0 if ly < cy else 9)), axis, anchor))
+        body.append(
+            _axis_label(lx, ly + (4 if abs(ly - cy) < radius else (0 if ly < cy else 9)), axis, anchor)
+        )
     for number_, (_name, values) in enumerate(series):
         colour = SERIES_COLOURS[number_ % len(SERIES_COLOURS)]
         dash = SERIES_DASHES[number_ % len(SERIES_DASHES)]

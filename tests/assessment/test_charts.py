@@ -185,3 +185,35 @@ def test_english_charts_draw_english_words_and_the_same_marks():
     ]
     hidden_bar = charts.bar_chart("c", "t", "d", [Bar("A", 50, "50"), Bar("B", None, "hidden")], lang="en")
     assert [t.text for t in parse(hidden_bar).iter(f"{SVG}text")] == ["A", "50", "B", "hidden"]
+
+
+def test_long_english_axis_labels_stay_inside_the_radar_s_viewbox():
+    english = ["Customers", "Strategy", "Infrastructure", "Operations", "Digital culture", "Data"]
+    vietnamese = ["Khách hàng", "Chiến lược", "Hạ tầng", "Vận hành", "Văn hoá số", "Dữ liệu"]
+    levels = [("Tất cả", [2, 1, 2, 2, 2, 1])]
+    root = parse(charts.radar_chart("c", "t", "d", english, levels))
+    labels = [
+        t
+        for t in root.iter(f"{SVG}text")
+        if "".join(t.itertext()) in english or t.find(f"{SVG}tspan") is not None
+    ]
+    assert ["".join(t.itertext()) for t in labels] == [
+        "Customers",
+        "Strategy",
+        "Infrastructure",
+        "Operations",
+        "Digitalculture",
+        "Data",
+    ]
+    for label in labels:
+        x, size = float(label.get("x")), float(label.get("font-size", charts.FONT))
+        lines = [s.text for s in label.iter(f"{SVG}tspan")] or [label.text]
+        width = max(len(line) for line in lines) * charts.CHAR_WIDTH * size / charts.FONT
+        anchor = label.get("text-anchor", "start")
+        left = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+        assert 0 <= left and left + width <= 320, label.attrib
+    # the Vietnamese labels fit: one line each, full size, as before
+    plain = parse(charts.radar_chart("c", "t", "d", vietnamese, levels))
+    drawn = [t for t in plain.iter(f"{SVG}text") if t.text in vietnamese]
+    assert len(drawn) == 6 and not any(t.get("font-size") for t in drawn)
+    assert plain.find(f".//{SVG}tspan") is None
