@@ -349,8 +349,10 @@ def _csv(rows: int, broken: bool = False) -> str:
 
 
 def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
+    hostile_option = 'label: Không có trang web, label_en: "No website"}'
+    assert hostile_option in MODEL
     model = MODEL.replace("short_name: Khách hàng", "short_name: '<b>KH</b>'").replace(
-        "label: Không có trang web}", "label: '<img src=x onerror=alert(1)>'}"
+        hostile_option, "label: '<img src=x onerror=alert(1)>', label_en: '<img src=y onerror=alert(2)>'}"
     )
     content = write_tree(
         tmp_path,
@@ -370,6 +372,8 @@ def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
     assert "<b>KH</b>" not in html and "&lt;b&gt;KH&lt;/b&gt;" in html
     method = (out / "danh-gia/phuong-phap/dbi-2021/index.html").read_text(encoding="utf-8")
     assert "<img src=x" not in method and "&lt;img src=x onerror=alert(1)&gt;" in method
+    english = (out / "en/assessment/methodology/dbi-2021/index.html").read_text(encoding="utf-8")
+    assert "<img src=y" not in english and "&lt;img src=y onerror=alert(2)&gt;" in english
     assert "<script" not in own_scripts(html)
     assert (out / "danh-gia/thu/du-lieu.csv").is_file()
     # one province with 10 respondents in two answers: its level and equipment counts are all published
