@@ -14,6 +14,7 @@ The build compiles the .po in memory (chophien/site/i18n.py): no .mo file is kep
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -33,7 +34,13 @@ def extract(target: Path) -> None:
     args += ["--sort-by-file", "--add-location=file", "--no-wrap", "--project=chophien"]
     for keyword in KEYWORDS:
         args += ["-k", keyword]
-    CommandLineInterface().run([*args, str(ROOT)])
+    # Locations relative to the checkout ("theme/templates/base.html"), never an absolute path.
+    here = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        CommandLineInterface().run([*args, "."])
+    finally:
+        os.chdir(here)
 
 
 def catalogue(lang: str) -> Path:

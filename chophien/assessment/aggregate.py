@@ -27,19 +27,20 @@ class Dimension:
 
 DIMENSIONS = (
     Dimension("province", "theo-tinh", "Tỉnh, thành phố", "Province"),
-    Dimension("region", "theo-vung", "Vùng kinh tế – xã hội", "Region"),
+    Dimension("region", "theo-vung", "Vùng kinh tế – xã hội", "Socio-economic region"),
     Dimension("sector", "theo-linh-vuc", "Lĩnh vực", "Sector"),
-    Dimension("kind", "theo-loai-hinh", "Loại hình", "Kind"),
+    Dimension("kind", "theo-loai-hinh", "Loại hình", "Type of organisation"),
     Dimension("size", "theo-quy-mo", "Quy mô", "Size"),
 )
 
 
-def group_label(dimension: str, slug: str) -> str:
-    if dimension == "province":
-        return reference.province_by_slug(slug).name
-    if dimension == "region":
-        return reference.region_by_slug(slug).name
-    return {"sector": SECTORS, "kind": KINDS, "size": SIZE_BANDS}[dimension][slug][0]
+def group_label(dimension: str, slug: str, lang: str = "vi") -> str:
+    """A group's name; in English (lang="en") its English name where the reference data has one."""
+    if dimension in ("province", "region"):
+        found = (reference.province_by_slug if dimension == "province" else reference.region_by_slug)(slug)
+        return (getattr(found, "name_en", "") if lang == "en" else "") or found.name
+    names = {"sector": SECTORS, "kind": KINDS, "size": SIZE_BANDS}[dimension][slug]
+    return names[1] if lang == "en" else names[0]
 
 
 def _group_order(dimension: str, present: set[str]) -> list[str]:

@@ -29,17 +29,28 @@ EQUIPMENT_COLOURS = ("#f4e9dc", "#e2c49f", "#c98f55", "#9c5a25", "#5e300f")
 SERIES_COLOURS = ("#2f6b3a", "#b5541c", "#23408e", "#6b3a8e")
 SERIES_DASHES = ("", "6 3", "2 2", "8 3 2 3")
 HIDDEN_TEXT = "ẩn"
+# The few words a chart draws itself, per language (the pages give titles, labels and value texts).
+# English mirrors the Vietnamese words; the site's English pages call the suppressed cells "hidden".
+WORDS = {
+    "vi": {"hidden": HIDDEN_TEXT, "too_few": "ẩn: quá ít phiếu"},
+    "en": {"hidden": "hidden", "too_few": "hidden: too few responses"},
+}
 
 
-def number(value: float, decimals: int = 1) -> str:
-    """Vietnamese decimal: 12.5 → '12,5', 70.0 → '70'."""
+def number(value: float, decimals: int = 1, lang: str = "vi") -> str:
+    """Vietnamese decimal: 12.5 → '12,5', 70.0 → '70'. English (lang="en"): 12.5 → '12.5',
+    1234.5 → '1,234.5' (decimal point, thousands comma)."""
     text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
+    if lang == "en":
+        whole, point, fraction = text.partition(".")
+        sign = "-" if whole.startswith("-") else ""
+        return f"{sign}{int(whole.lstrip('-') or 0):,}{point}{fraction}"
     return text.replace(".", ",")
 
 
-def percent(value: float) -> str:
-    """70 → '70%', 7.14 → '7,1%' (no space, locale_vi.md)."""
-    return f"{number(value)}%"
+def percent(value: float, lang: str = "vi") -> str:
+    """70 → '70%', 7.14 → '7,1%' (no space, locale_vi.md); English '7.1%'."""
+    return f"{number(value, lang=lang)}%"
 
 
 def _n(value: float) -> str:
@@ -74,7 +85,7 @@ def _label(x: float, y: float, text: str, anchor: str = "start", **attributes: s
     return f'<text x="{_n(x)}" y="{_n(y)}"{anchor_attr}{extra}>{escape(text)}</text>'
 
 
-def _hidden_box(x: float, y: float, width: float, height: float, text: str = HIDDEN_TEXT) -> list[str]:
+def _hidden_box(x: float, y: float, width: float, height: float, text: str) -> list[str]:
     parts = [
         f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}" fill="#fff" '
         f'stroke="{HIDDEN_STROKE}" stroke-dasharray="3 2"/>'
@@ -97,7 +108,12 @@ class Bar:
 
 
 def bar_chart(
-    chart_id: str, title: str, description: str, bars: Sequence[Bar], maximum: float | None = None
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: Sequence[Bar],
+    maximum: float | None = None,
+    lang: str = "vi",
 ) -> Markup:
     """One horizontal bar per item, label above it, value after it; groups get a heading."""
     top = max([b.value for b in bars if b.value is not None] + [0])
@@ -116,7 +132,7 @@ def bar_chart(
             body.append(_label(0, y + 12, _fit(bar.label, 50)))
             y += 16
         if bar.value is None:
-            body.extend(_hidden_box(0, y, 44, 15))
+            body.extend(_hidden_box(0, y, 44, 15, WORDS[lang]["hidden"]))
         else:
             colour = SERIES_COLOURS[bar.series % len(SERIES_COLOURS)]
             width = max(0.0, min(1.0, bar.value / scale_max)) * track
@@ -160,6 +176,7 @@ def stacked_bar_chart(
     categories: Sequence[str],
     rows: Sequence[StackRow],
     colours: Sequence[str],
+    lang: str = "vi",
 ) -> Markup:
     """Each row one bar split by category shares; hidden shares merge into one dashed box at the end."""
     body, y = _legend(categories, colours, 2)
@@ -168,7 +185,7 @@ def stacked_bar_chart(
         body.append(_label(0, y + 12, _fit(row.label, 52)))
         y += 15
         if not row.total:
-            body.extend(_hidden_box(0, y, WIDTH, 18, "ẩn: quá ít phiếu"))
+            body.extend(_hidden_box(0, y, WIDTH, 18, WORDS[lang]["too_few"]))
             y += 26
             continue
         x = 0.0
@@ -179,17 +196,41 @@ def stacked_bar_chart(
             body.append(
                 f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="18" fill="{colour}" stroke="#fff" stroke-width=".5"/>'
             )
-            share = percent(100 * value / row.total)
+            share = percent(100 * value / row.total, lang)
             if width >= 6.2 * len(share) + 4:
                 body.append(_label(x + width / 2, y + 13, share, "middle", fill=_text_on(colour)))
             x += width
         if any(v is None for v in row.values) and WIDTH - x > 0.05:
-            body.extend(_hidden_box(x, y, WIDTH - x, 18))
+            body.extend(_hidden_box(x, y, WIDTH - x, 18, WORDS[lang]["hidden"]))
         y += 26
     return _svg(chart_id, title, description, y, body)
 
 
 # --- radar ---------------------------------------------------------------------------
+
+CHAR_WIDTH = 6.6  # about the width of a character at 12 units, as the bar chart reckons
+
+
+def _axis_label(x: float, y: float, text: str, anchor: str) -> str:
+    """A spoke's label; one too long for the room beside the radar (longer English names) goes on
+    two lines at a space, or is drawn smaller, so that it stays inside the viewBox. A label that fits
+    is drawn as it always was."""
+    room = x if anchor == "end" else WIDTH - x
+    if anchor == "middle" or CHAR_WIDTH * len(text) <= room:
+        return _label(x, y, text, anchor)
+    if " " in text:
+        middle = len(text) // 2
+        cut = min((i for i, ch in enumerate(text) if ch == " "), key=lambda i: abs(i - middle))
+        lines = [text[:cut], text[cut + 1 :]]
+        if all(CHAR_WIDTH * len(line) <= room for line in lines):
+            spans = "".join(
+                f'<tspan x="{_n(x)}" dy="{0 if i == 0 else 13}">{escape(line)}</tspan>'
+                for i, line in enumerate(lines)
+            )
+            anchor_attr = "" if anchor == "start" else f' text-anchor="{anchor}"'
+            return f'<text x="{_n(x)}" y="{_n(y - 6)}"{anchor_attr}>{spans}</text>'
+    size = max(8, int(FONT * room / (CHAR_WIDTH * len(text))))
+    return _label(x, y, text, anchor, font_size=str(size))
 
 
 def radar_chart(
@@ -222,7 +263,9 @@ def radar_chart(
         )
         lx, ly = point(index, maximum * 1.12)
         anchor = "middle" if abs(lx - cx) < 4 else ("start" if lx > cx else "end")
-        body.append(_label(lx, ly + (4 if abs(ly - cy) < radius else (0 if ly < cy else 9)), axis, anchor))
+        body.append(
+            _axis_label(lx, ly + (4 if abs(ly - cy) < radius else (0 if ly < cy else 9)), axis, anchor)
+        )
     for number_, (_name, values) in enumerate(series):
         colour = SERIES_COLOURS[number_ % len(SERIES_COLOURS)]
         dash = SERIES_DASHES[number_ % len(SERIES_DASHES)]

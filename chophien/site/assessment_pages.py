@@ -18,11 +18,12 @@ from chophien.assessment.aggregate import DIMENSIONS, aggregate, group_label
 from chophien.assessment.charts import Bar, StackRow, number, percent
 from chophien.assessment.model import Assessments, CooperativeResult, Pillar, Score, ScoringModel, Survey
 from chophien.assessment.publish import PublishedSurvey, publish
-from chophien.site import urls
+from chophien.site import i18n, urls
+from chophien.site.i18n import N_
 from chophien.site.page import Page, crumbs
 
 HIDDEN = "ẩn"
-HIDDEN_NOTE = (
+HIDDEN_NOTE = N_(
     "“ẩn”: ô bị ẩn để không ai suy ra được câu trả lời của một đơn vị: số nhỏ hơn {threshold}; cả hàng "
     "của một nhóm mà gần như mọi đơn vị cùng một câu trả lời (kể cả các số 0); và những ô mà nếu hiện "
     "thì tính ngược ra được từ các tổng hay từ trang khác. (Hidden so that no one’s answer can be "
@@ -30,6 +31,59 @@ HIDDEN_NOTE = (
     "cells that would let a hidden one be recomputed.)"
 )
 DOWNLOAD_TEMPLATE = "assessment_download.html"
+
+
+@dataclass(frozen=True)
+class Words:
+    """One edition's words and number forms for the figures built here (site/i18n.py).
+
+    The pages are built once; the English twin reuses the Vietnamese page's context, so every
+    figure (tables and SVG charts) is built in both languages from the same PublishedSurvey:
+    the context's own values are the Vietnamese ones, `english` holds the English ones. Messages
+    are the Vietnamese text (`make messages` extracts `w._("…")`, a literal % written %%); on Vietnamese pages nothing is
+    translated and the output is the one before the English edition."""
+
+    lang: str = i18n.VI
+
+    def _(self, message: str, **values) -> str:
+        # Always %-formatted, as Jinja's newstyle gettext: a literal % is written %% in a message.
+        return i18n.translations(self.lang).gettext(message) % values
+
+    @property
+    def hidden(self) -> str:
+        return charts.WORDS[self.lang]["hidden"]
+
+    def number(self, value: float) -> str:
+        return number(value, lang=self.lang)
+
+    def percent(self, value: float) -> str:
+        return percent(value, lang=self.lang)
+
+    def count(self, value: int) -> str:
+        """A whole count: as it is in Vietnamese (no separator, as before), 1,234 in English."""
+        return f"{value:,}" if self.lang == i18n.EN else f"{value}"
+
+    def tr(self, obj, field: str = "name") -> str:
+        """A data text in this language where the data has it (`tr` in the templates)."""
+        if self.lang != i18n.VI:
+            english = getattr(obj, f"{field}_{self.lang}", "")
+            if english:
+                return english
+        return getattr(obj, field)
+
+    def level(self, level) -> str:
+        """'Mức 2 – Bắt đầu' / 'Level 2 – Beginning' (the templates' level_label macro)."""
+        return self._("Mức %(n)s – %(name)s", n=level.number, name=self.tr(level))
+
+    def level_number(self, number_: int) -> str:
+        return self._("Mức %(n)s", n=number_)
+
+    def dimension(self, dimension) -> str:
+        return dimension.name_en if self.lang == i18n.EN else dimension.name
+
+
+VI_WORDS = Words(i18n.VI)
+EN_WORDS = Words(i18n.EN)
 
 
 @dataclass(frozen=True)
@@ -60,29 +114,31 @@ class Figure:
     note: str = ""
 
 
-def _count(value: int | None, base: int | None = None) -> Cell:
+def _count(value: int | None, base: int | None = None, w: Words = VI_WORDS) -> Cell:
     if value is None:
-        return Cell(HIDDEN, hidden=True)
-    share = percent(100 * value / base) if base and value else ""
-    return Cell(f"{value}", detail=share)
+        return Cell(w.hidden, hidden=True)
+    share = w.percent(100 * value / base) if base and value else ""
+    return Cell(w.count(value), detail=share)
 
 
 def _crumbs(*extra):
-    return crumbs(("Đánh giá", urls.assessments()), *extra)
+    return crumbs((N_("Đánh giá"), urls.assessments()), *extra)
 
 
 # --- per-survey figures ----------------------------------------------------------------
 
 
-def _count_bars(published: PublishedSurvey, items: list[tuple[str, tuple]]) -> tuple[list, list]:
+def _count_bars(published: PublishedSurvey, items: list[tuple[str, tuple]], w: Words) -> tuple[list, list]:
     """Bars and table rows (count, share) for labelled cells; suppressed cells shown as hidden."""
     bars, rows = [], []
     for label, key in items:
         value = published.value(key)
         share = published.percent(key)
-        text = HIDDEN if value is None else f"{value} ({percent(share)})"
+        text = w.hidden if value is None else f"{w.count(value)} ({w.percent(share)})"
         bars.append(Bar(label, value, text))
-        rows.append((label, (_count(value), Cell(HIDDEN, True) if share is None else Cell(percent(share)))))
+        rows.append(
+            (label, (_count(value, w=w), Cell(w.hidden, True) if share is None else Cell(w.percent(share))))
+        )
     return bars, rows
 
 
@@ -95,145 +151,170 @@ def _count_figure(
     chart_title: str,
     table_title: str,
     first_column: str,
+    w: Words,
 ) -> Figure:
     """Units per level or per equipment class: a bar chart and its table, hidden cells marked."""
-    bars, rows = _count_bars(published, rows_of)
+    bars, rows = _count_bars(published, rows_of, w)
     described = "; ".join(f"{b.label}: {b.text}" for b in bars)
     chart = charts.bar_chart(
-        chart_id, f"{chart_title}, {published.n} đơn vị", f"Biểu đồ thanh. {described}.", bars
+        chart_id,
+        w._("%(title)s, %(n)s đơn vị", title=chart_title, n=w.count(published.n)),
+        w._("Biểu đồ thanh. %(described)s.", described=described),
+        bars,
+        lang=w.lang,
     )
-    table = Table(table_title, (first_column, "Số đơn vị", "Tỉ lệ"), tuple(rows))
-    return Figure(slug, heading, chart, table, _note(table, published))
+    table = Table(table_title, (first_column, w._("Số đơn vị"), w._("Tỉ lệ")), tuple(rows))
+    return Figure(slug, heading, chart, table, _note(table, published, w))
 
 
-def level_figure(survey: Survey, published: PublishedSurvey) -> Figure:
+def level_figure(survey: Survey, published: PublishedSurvey, w: Words = VI_WORDS) -> Figure:
     return _count_figure(
         published,
-        [(level.label, ("level", level.number)) for level in survey.model.levels],
+        [(w.level(level), ("level", level.number)) for level in survey.model.levels],
         "muc",
-        "Mức chuyển đổi số chung",
+        w._("Mức chuyển đổi số chung"),
         "c-muc",
-        "Số đơn vị theo mức chuyển đổi số chung",
-        "Số đơn vị theo mức chung",
-        "Mức",
+        w._("Số đơn vị theo mức chuyển đổi số chung"),
+        w._("Số đơn vị theo mức chung"),
+        w._("Mức"),
+        w,
     )
 
 
-def pillar_figure(survey: Survey, published: PublishedSurvey) -> Figure | None:
+def pillar_figure(survey: Survey, published: PublishedSurvey, w: Words = VI_WORDS) -> Figure | None:
     averages = published.averages.get(("all",))
     if averages is None:
         return None
     model = survey.model
     rows = tuple(
         (
-            p.name,
+            w.tr(p),
             (
                 Cell(str(p.maximum)),
-                Cell(percent(averages.percents[i])),
-                Cell(number(averages.levels[i])),
+                Cell(w.percent(averages.percents[i])),
+                Cell(w.number(averages.levels[i])),
             ),
         )
         for i, p in enumerate(model.pillars)
     )
-    described = "; ".join(f"{p.name}: mức {number(averages.levels[i])}" for i, p in enumerate(model.pillars))
+    described = "; ".join(
+        w._("%(pillar)s: mức %(level)s", pillar=w.tr(p), level=w.number(averages.levels[i]))
+        for i, p in enumerate(model.pillars)
+    )
     chart = charts.radar_chart(
         "c-tru-cot",
-        "Mức trung bình của từng trụ cột (0–5)",
-        f"Biểu đồ mạng nhện, mỗi trục một trụ cột. {described}.",
-        [p.short_name for p in model.pillars],
-        [("Tất cả", averages.levels)],
+        w._("Mức trung bình của từng trụ cột (0–5)"),
+        w._("Biểu đồ mạng nhện, mỗi trục một trụ cột. %(described)s.", described=described),
+        [w.tr(p, "short_name") for p in model.pillars],
+        [(w._("Tất cả"), averages.levels)],
         maximum=len(model.levels) - 1,
     )
     table = Table(
-        "Điểm và mức trung bình theo trụ cột",
-        ("Trụ cột", "Điểm tối đa", "Điểm trung bình (% tối đa)", "Mức trung bình"),
+        w._("Điểm và mức trung bình theo trụ cột"),
+        (w._("Trụ cột"), w._("Điểm tối đa"), w._("Điểm trung bình (%% tối đa)"), w._("Mức trung bình")),
         rows,
     )
-    return Figure("tru-cot", "Từng trụ cột", chart, table)
+    return Figure("tru-cot", w._("Từng trụ cột"), chart, table)
 
 
-def equipment_figure(survey: Survey, published: PublishedSurvey) -> Figure:
+def equipment_figure(survey: Survey, published: PublishedSurvey, w: Words = VI_WORDS) -> Figure:
     return _count_figure(
         published,
-        [(e.name, ("equipment", e.key)) for e in survey.model.equipment],
+        [(w.tr(e), ("equipment", e.key)) for e in survey.model.equipment],
         "thiet-bi",
-        "Thiết bị sản xuất",
+        w._("Thiết bị sản xuất"),
         "c-thiet-bi",
-        "Thiết bị sản xuất theo mức tự động hoá",
-        "Số đơn vị theo thiết bị sản xuất",
-        "Thiết bị sản xuất",
+        w._("Thiết bị sản xuất theo mức tự động hoá"),
+        w._("Số đơn vị theo thiết bị sản xuất"),
+        w._("Thiết bị sản xuất"),
+        w,
     )
 
 
-def _note(table: Table, published: PublishedSurvey) -> str:
-    return HIDDEN_NOTE.format(threshold=published.threshold) if table.has_hidden else ""
+def _note(table: Table, published: PublishedSurvey, w: Words = VI_WORDS) -> str:
+    return w._(HIDDEN_NOTE).format(threshold=published.threshold) if table.has_hidden else ""
 
 
-def published_equipment_figure(survey: Survey) -> Figure | None:
+def published_equipment_figure(survey: Survey, w: Words = VI_WORDS) -> Figure | None:
     figures = survey.published
     if not figures.equipment:
         return None
-    bars = [Bar(share.label, share.percent, percent(share.percent)) for share in figures.equipment]
+    bars = [Bar(w.tr(share, "label"), share.percent, w.percent(share.percent)) for share in figures.equipment]
     rows = tuple(
-        (share.label, (Cell(percent(share.percent)), Cell(share.note, words=True)))
+        (w.tr(share, "label"), (Cell(w.percent(share.percent)), Cell(w.tr(share, "note"), words=True)))
         for share in figures.equipment
     )
     described = "; ".join(f"{b.label}: {b.text}" for b in bars)
     chart = charts.bar_chart(
         "c-thiet-bi",
-        f"Thiết bị sản xuất, tỉ lệ trên tổng số {survey.sample_size} đơn vị được khảo sát",
-        f"Biểu đồ thanh. {described}.",
+        w._(
+            "Thiết bị sản xuất, tỉ lệ trên tổng số %(n)s đơn vị được khảo sát",
+            n=w.count(survey.sample_size),
+        ),
+        w._("Biểu đồ thanh. %(described)s.", described=described),
         bars,
         maximum=100,
+        lang=w.lang,
     )
     table = Table(
-        f"Tỉ lệ trên tổng số {survey.sample_size} đơn vị được khảo sát",
-        ("Thiết bị sản xuất", "Tỉ lệ", "Ghi chú"),
+        w._("Tỉ lệ trên tổng số %(n)s đơn vị được khảo sát", n=w.count(survey.sample_size)),
+        (w._("Thiết bị sản xuất"), w._("Tỉ lệ"), w._("Ghi chú")),
         rows,
     )
-    return Figure("thiet-bi", "Thiết bị sản xuất", chart, table)
+    return Figure("thiet-bi", w._("Thiết bị sản xuất"), chart, table)
 
 
-def published_level_figure(survey: Survey) -> Figure | None:
+def published_level_figure(survey: Survey, w: Words = VI_WORDS) -> Figure | None:
     figures = survey.published
     if not figures.level_percents:
         return None
     model = survey.model
-    bars = [Bar(model.level(lv).label, share, percent(share)) for lv, share in figures.level_percents]
-    rows = tuple((model.level(lv).label, (Cell(percent(share)),)) for lv, share in figures.level_percents)
+    bars = [Bar(w.level(model.level(lv)), share, w.percent(share)) for lv, share in figures.level_percents]
+    rows = tuple(
+        (w.level(model.level(lv)), (Cell(w.percent(share)),)) for lv, share in figures.level_percents
+    )
     chart = charts.bar_chart(
         "c-muc",
-        "Tỉ lệ đơn vị theo mức chung",
-        "Biểu đồ thanh. " + "; ".join(f"{b.label}: {b.text}" for b in bars) + ".",
+        w._("Tỉ lệ đơn vị theo mức chung"),
+        w._("Biểu đồ thanh. %(described)s.", described="; ".join(f"{b.label}: {b.text}" for b in bars)),
         bars,
         maximum=100,
+        lang=w.lang,
     )
-    return Figure("muc", "Mức chuyển đổi số chung", chart, Table("Tỉ lệ theo mức", ("Mức", "Tỉ lệ"), rows))
+    return Figure(
+        "muc",
+        w._("Mức chuyển đổi số chung"),
+        chart,
+        Table(w._("Tỉ lệ theo mức"), (w._("Mức"), w._("Tỉ lệ")), rows),
+    )
 
 
-def published_pillar_figure(survey: Survey) -> Figure | None:
+def published_pillar_figure(survey: Survey, w: Words = VI_WORDS) -> Figure | None:
     figures = survey.published
     if not figures.pillar_averages:
         return None
     model = survey.model
     given = dict(figures.pillar_averages)
     pillars = [p for p in model.pillars if p.key in given]
-    rows = tuple((p.name, (Cell(number(given[p.key])),)) for p in pillars)
+    rows = tuple((w.tr(p), (Cell(w.number(given[p.key])),)) for p in pillars)
     chart = None
     if len(pillars) == len(model.pillars):
+        described = "; ".join(
+            w._("%(pillar)s: mức %(level)s", pillar=w.tr(p), level=w.number(given[p.key])) for p in pillars
+        )
         chart = charts.radar_chart(
             "c-tru-cot",
-            "Mức trung bình của từng trụ cột (0–5)",
-            "Biểu đồ mạng nhện. " + "; ".join(f"{p.name}: mức {number(given[p.key])}" for p in pillars) + ".",
-            [p.short_name for p in pillars],
-            [("Tất cả", [given[p.key] for p in pillars])],
+            w._("Mức trung bình của từng trụ cột (0–5)"),
+            w._("Biểu đồ mạng nhện. %(described)s.", described=described),
+            [w.tr(p, "short_name") for p in pillars],
+            [(w._("Tất cả"), [given[p.key] for p in pillars])],
             maximum=len(model.levels) - 1,
         )
     return Figure(
         "tru-cot",
-        "Từng trụ cột",
+        w._("Từng trụ cột"),
         chart,
-        Table("Mức trung bình theo trụ cột", ("Trụ cột", "Mức trung bình"), rows),
+        Table(w._("Mức trung bình theo trụ cột"), (w._("Trụ cột"), w._("Mức trung bình")), rows),
     )
 
 
@@ -245,86 +326,107 @@ def _present_columns(published: PublishedSurvey, kind: str, keys: Sequence) -> l
     return [k for k in keys if published.value((kind, k)) != 0]
 
 
-def breakdown_figures(survey: Survey, published: PublishedSurvey, dimension) -> list[Figure]:
+def breakdown_figures(
+    survey: Survey, published: PublishedSurvey, dimension, w: Words = VI_WORDS
+) -> list[Figure]:
     """Level and equipment shares by group (stacked bars and tables), then pillar averages by group."""
     model = survey.model
     d = dimension.key
-    scopes = [("Tất cả", ())] + [(group_label(d, g), (d, g)) for g in published.groups.get(d, [])]
+    scopes = [(w._("Tất cả"), ())] + [
+        (group_label(d, g, w.lang), (d, g)) for g in published.groups.get(d, [])
+    ]
     return [
         _share_figure(
             published,
             dimension,
             scopes,
             "level",
-            "Mức chuyển đổi số chung",
-            {lv.number: f"Mức {lv.number}" for lv in model.levels},
+            w._("Mức chuyển đổi số chung"),
+            {lv.number: w.level_number(lv.number) for lv in model.levels},
             charts.LEVEL_COLOURS,
-            "Tỉ lệ đơn vị theo mức chung",
+            w._("Tỉ lệ đơn vị theo mức chung"),
+            w,
         ),
         _share_figure(
             published,
             dimension,
             scopes,
             "equipment",
-            "Thiết bị sản xuất",
-            {e.key: e.short_name for e in model.equipment},
+            w._("Thiết bị sản xuất"),
+            {e.key: w.tr(e, "short_name") for e in model.equipment},
             charts.EQUIPMENT_COLOURS,
-            "Tỉ lệ đơn vị theo thiết bị sản xuất",
+            w._("Tỉ lệ đơn vị theo thiết bị sản xuất"),
+            w,
         ),
-        _pillar_breakdown_figure(survey, published, dimension, scopes),
+        _pillar_breakdown_figure(survey, published, dimension, scopes, w),
     ]
 
 
-def _share_figure(published, dimension, scopes, kind, heading, names, colours, chart_title) -> Figure:
+def _share_figure(published, dimension, scopes, kind, heading, names, colours, chart_title, w) -> Figure:
     """One answer (*kind*: level or equipment) by group: counts and shares, a stacked bar per group."""
     keys = _present_columns(published, kind, list(names))
     palette = [colours[list(names).index(k)] for k in keys]
+    by = w.dimension(dimension).lower()
     rows, stack = [], []
     for label, prefix in scopes:
         total = published.value(prefix + ("n",))
         values = [published.value(prefix + (kind, k)) for k in keys]
-        cells = (_count(total),) + tuple(
-            Cell(HIDDEN, True) if v is None else _count(v, total if total else None) for v in values
+        cells = (_count(total, w=w),) + tuple(
+            Cell(w.hidden, True) if v is None else _count(v, total if total else None, w) for v in values
         )
         rows.append((label, cells))
-        stack.append(StackRow(f"{label} ({total if total is not None else HIDDEN})", total, values))
+        stack.append(StackRow(f"{label} ({w.hidden if total is None else w.count(total)})", total, values))
     described = "; ".join(
         f"{label}: " + ", ".join(f"{names[k]} {c.text}" for k, c in zip(keys, cells[1:], strict=True))
         for label, cells in rows
     )
     chart = charts.stacked_bar_chart(
         f"c-{kind}",
-        f"{chart_title}, theo {dimension.name.lower()}",
-        f"Biểu đồ thanh xếp chồng, mỗi thanh một nhóm, tổng 100%. Số đơn vị: {described}.",
+        w._("%(title)s, theo %(dimension)s", title=chart_title, dimension=by),
+        w._(
+            "Biểu đồ thanh xếp chồng, mỗi thanh một nhóm, tổng 100%%. Số đơn vị: %(described)s.",
+            described=described,
+        ),
         [names[k] for k in keys],
         stack,
         palette,
+        lang=w.lang,
     )
-    head = (dimension.name, "Số đơn vị") + tuple(names[k] for k in keys)
-    table = Table(f"{heading} theo {dimension.name.lower()}: số đơn vị và tỉ lệ", head, tuple(rows))
+    head = (w.dimension(dimension), w._("Số đơn vị")) + tuple(names[k] for k in keys)
+    table = Table(
+        w._("%(heading)s theo %(dimension)s: số đơn vị và tỉ lệ", heading=heading, dimension=by),
+        head,
+        tuple(rows),
+    )
     omitted = [names[k] for k in names if k not in keys]
-    note = _note(table, published)
+    note = _note(table, published, w)
     if omitted:
-        note = (f"Không có đơn vị nào ở: {', '.join(omitted)}. " + note).strip()
+        note = (w._("Không có đơn vị nào ở: %(names)s.", names=", ".join(omitted)) + " " + note).strip()
     return Figure(kind, heading, chart, table, note)
 
 
-def _pillar_breakdown_figure(survey: Survey, published: PublishedSurvey, dimension, scopes) -> Figure:
+def _pillar_breakdown_figure(
+    survey: Survey, published: PublishedSurvey, dimension, scopes, w: Words
+) -> Figure:
     model = survey.model
     rows = []
     for label, prefix in scopes:
         averages = published.averages.get(prefix or ("all",))
         if averages is None:
-            cells = tuple(Cell(HIDDEN, True) for _ in model.pillars)
+            cells = tuple(Cell(w.hidden, True) for _pillar in model.pillars)
         else:
-            cells = tuple(Cell(number(v)) for v in averages.levels)
+            cells = tuple(Cell(w.number(v)) for v in averages.levels)
         rows.append((label, cells))
     table = Table(
-        f"Mức trung bình của từng trụ cột (0–{len(model.levels) - 1}) theo {dimension.name.lower()}",
-        (dimension.name,) + tuple(p.short_name for p in model.pillars),
+        w._(
+            "Mức trung bình của từng trụ cột (0–%(top)s) theo %(dimension)s",
+            top=len(model.levels) - 1,
+            dimension=w.dimension(dimension).lower(),
+        ),
+        (w.dimension(dimension),) + tuple(w.tr(p, "short_name") for p in model.pillars),
         tuple(rows),
     )
-    return Figure("tru-cot", "Từng trụ cột", None, table, _note(table, published))
+    return Figure("tru-cot", w._("Từng trụ cột"), None, table, _note(table, published, w))
 
 
 # --- comparison ----------------------------------------------------------------------------
@@ -339,77 +441,77 @@ class Comparable:
     notes: tuple[str, ...] = ()
 
 
-def survey_figures(survey: Survey, published: PublishedSurvey | None) -> dict:
+def survey_figures(survey: Survey, published: PublishedSurvey | None, w: Words = VI_WORDS) -> dict:
     """Figures a comparison can line up: key → (section, label, value, kind[, note]); None = hidden."""
     if published is None:
-        return _published_figures(survey)
-    return _microdata_figures(survey, published)
+        return _published_figures(survey, w)
+    return _microdata_figures(survey, published, w)
 
 
-def _published_figures(survey: Survey) -> dict:
+def _published_figures(survey: Survey, w: Words) -> dict:
     """A survey known from its published report only."""
     model = survey.model
     figures: dict = {}
     for share in survey.published.equipment:
         figures[("equipment", share.categories)] = (
-            "Thiết bị sản xuất (% số đơn vị)",
-            share.label,
+            w._("Thiết bị sản xuất (%% số đơn vị)"),
+            w.tr(share, "label"),
             share.percent,
             "percent",
-            share.note,
+            w.tr(share, "note"),
         )
     for level, share in survey.published.level_percents:
         figures[("level", model.slug, level)] = (
-            "Mức chung (% số đơn vị)",
-            model.level(level).label,
+            w._("Mức chung (%% số đơn vị)"),
+            w.level(model.level(level)),
             share,
             "percent",
         )
     for key, average in survey.published.pillar_averages:
-        name = next(p.name for p in model.pillars if p.key == key)
-        figures[("pillar", model.slug, key)] = ("Mức trung bình của trụ cột", name, average, "level")
+        name = next(w.tr(p) for p in model.pillars if p.key == key)
+        figures[("pillar", model.slug, key)] = (w._("Mức trung bình của trụ cột"), name, average, "level")
     return figures
 
 
-def _microdata_figures(survey: Survey, published: PublishedSurvey) -> dict:
+def _microdata_figures(survey: Survey, published: PublishedSurvey, w: Words) -> dict:
     """A survey aggregated here from its responses (hidden cells are None)."""
     model = survey.model
     figures: dict = {}
-    equipment_names = {e.key: e.name for e in model.equipment}
+    equipment_names = {e.key: w.tr(e) for e in model.equipment}
     for equipment in model.equipment:
         figures[("equipment", (equipment.key,))] = (
-            "Thiết bị sản xuất (% số đơn vị)",
-            equipment.name,
+            w._("Thiết bị sản xuất (%% số đơn vị)"),
+            w.tr(equipment),
             published.percent(("equipment", equipment.key)),
             "percent",
         )
     for combined in published.equipment_groups:
         keys = tuple(combined.split("+"))
         figures[("equipment", keys)] = (
-            "Thiết bị sản xuất (% số đơn vị)",
+            w._("Thiết bị sản xuất (%% số đơn vị)"),
             " / ".join(equipment_names[k] for k in keys),
             published.percent(("equipment-group", combined)),
             "percent",
         )
     for level in model.levels:
         figures[("level", model.slug, level.number)] = (
-            "Mức chung (% số đơn vị)",
-            level.label,
+            w._("Mức chung (%% số đơn vị)"),
+            w.level(level),
             published.percent(("level", level.number)),
             "percent",
         )
     averages = published.averages.get(("all",))
     for index, pillar in enumerate(model.pillars):
         figures[("pillar", model.slug, pillar.key)] = (
-            "Mức trung bình của trụ cột",
-            pillar.name,
+            w._("Mức trung bình của trụ cột"),
+            w.tr(pillar),
             None if averages is None else averages.levels[index],
             "level",
         )
     return figures
 
 
-def comparison(surveys: Sequence[Survey], figures: Sequence[dict]) -> list[Comparable]:
+def comparison(surveys: Sequence[Survey], figures: Sequence[dict], w: Words = VI_WORDS) -> list[Comparable]:
     """Figures that at least two surveys have, in the first survey's order of appearance."""
     keys: list = []
     for figures_of_one in figures:
@@ -421,11 +523,11 @@ def comparison(surveys: Sequence[Survey], figures: Sequence[dict]) -> list[Compa
         present = [f for f in figures if key in f]
         if len(present) < 2:
             continue
-        section, _, _, kind = present[0][key][:4]
+        section, _label, _value, kind = present[0][key][:4]
         label = min((f[key][1] for f in present), key=len)  # a published label is usually the shorter
         values = tuple(f[key][2] if key in f else "" for f in figures)
         notes = tuple(
-            f"{_short(survey)}: {f[key][4]}"
+            f"{_short(survey, w)}: {f[key][4]}"
             for survey, f in zip(surveys, figures, strict=True)
             if key in f and len(f[key]) > 4 and f[key][4]
         )
@@ -433,14 +535,18 @@ def comparison(surveys: Sequence[Survey], figures: Sequence[dict]) -> list[Compa
     return rows
 
 
-def _comparison_figure(surveys: Sequence[Survey], rows: list[Comparable]) -> Figure:
-    names = [_short(s) for s in surveys]
+def _comparison_figure(surveys: Sequence[Survey], rows: list[Comparable], w: Words = VI_WORDS) -> Figure:
+    names = [_short(s, w) for s in surveys]
     bars = []
     for row in rows:
         for index, value in enumerate(row.values):
             if value == "":
                 continue
-            text = HIDDEN if value is None else (percent(value) if row.kind == "percent" else number(value))
+            text = (
+                w.hidden
+                if value is None
+                else (w.percent(value) if row.kind == "percent" else w.number(value))
+            )
             bars.append(Bar(names[index], value, text, group=row.label, series=index))
     table_rows = []
     for row in rows:
@@ -449,30 +555,40 @@ def _comparison_figure(surveys: Sequence[Survey], rows: list[Comparable]) -> Fig
             if value == "":
                 cells.append(Cell("–"))
             elif value is None:
-                cells.append(Cell(HIDDEN, True))
+                cells.append(Cell(w.hidden, True))
             else:
-                cells.append(Cell(percent(value) if row.kind == "percent" else number(value)))
+                cells.append(Cell(w.percent(value) if row.kind == "percent" else w.number(value)))
         table_rows.append((f"{row.label}", tuple(cells)))
     described = "; ".join(f"{b.group}, {b.label}: {b.text}" for b in bars)
     percent_only = all(r.kind == "percent" for r in rows)
     chart = charts.bar_chart(
         "c-so-sanh",
-        "So sánh giữa các cuộc khảo sát",
-        f"Biểu đồ thanh, mỗi nhóm một chỉ tiêu, mỗi thanh một cuộc khảo sát. {described}.",
+        w._("So sánh giữa các cuộc khảo sát"),
+        w._(
+            "Biểu đồ thanh, mỗi nhóm một chỉ tiêu, mỗi thanh một cuộc khảo sát. %(described)s.",
+            described=described,
+        ),
         bars,
         maximum=100 if percent_only else None,
+        lang=w.lang,
     )
     table = Table(
-        "Các chỉ tiêu có ở ít nhất hai cuộc khảo sát", ("Chỉ tiêu",) + tuple(names), tuple(table_rows)
+        w._("Các chỉ tiêu có ở ít nhất hai cuộc khảo sát"),
+        (w._("Chỉ tiêu"),) + tuple(names),
+        tuple(table_rows),
     )
     notes = [f"{row.label} – {note}" for row in rows for note in row.notes]
     if table.has_hidden:
-        notes.append("“ẩn”: ô bị ẩn ở cuộc khảo sát đó để bảo vệ người trả lời.")
-    return Figure("so-sanh", "Chỉ tiêu chung", chart, table, " ".join(n.rstrip(".") + "." for n in notes))
+        notes.append(w._("“ẩn”: ô bị ẩn ở cuộc khảo sát đó để bảo vệ người trả lời."))
+    return Figure(
+        "so-sanh", w._("Chỉ tiêu chung"), chart, table, " ".join(n.rstrip(".") + "." for n in notes)
+    )
 
 
-def _short(survey: Survey) -> str:
-    return f"{survey.year}{' (mẫu)' if survey.sample_data else ''}: {survey.sample_size} đơn vị"
+def _short(survey: Survey, w: Words = VI_WORDS) -> str:
+    if survey.sample_data:
+        return w._("%(year)s (mẫu): %(n)s đơn vị", year=survey.year, n=w.count(survey.sample_size))
+    return w._("%(year)s: %(n)s đơn vị", year=survey.year, n=w.count(survey.sample_size))
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -495,20 +611,20 @@ def publish_all(assessments: Assessments) -> dict[str, PublishedSurvey]:
     }
 
 
-def headline(survey: Survey, published: PublishedSurvey | None) -> list[tuple[str, str]]:
+def headline(survey: Survey, published: PublishedSurvey | None, w: Words = VI_WORDS) -> list[tuple[str, str]]:
     model = survey.model
     if published is None:
-        items = [("Số đơn vị được khảo sát", f"{survey.sample_size}")]
+        items = [(w._("Số đơn vị được khảo sát"), w.count(survey.sample_size))]
         for placement in survey.published.placements:
-            note = f" ({placement.note})" if placement.note else ""
-            items.append((placement.group, f"{model.level(placement.level).label}{note}"))
+            note = f" ({w.tr(placement, 'note')})" if placement.note else ""
+            items.append((w.tr(placement, "group"), f"{w.level(model.level(placement.level))}{note}"))
         return items
-    items = [("Số đơn vị trả lời", f"{published.n}")]
+    items = [(w._("Số đơn vị trả lời"), w.count(published.n))]
     provinces = published.groups.get("province", [])
-    items.append(("Tỉnh, thành phố", f"{len(provinces)}"))
+    items.append((w._("Tỉnh, thành phố"), f"{len(provinces)}"))
     if published.median_level is not None:
-        items.append(("Mức chung ở giữa (trung vị)", model.level(published.median_level).label))
-        items.append(("Tổng điểm trung bình", f"{number(published.mean_total)}/{model.total_maximum}"))
+        items.append((w._("Mức chung ở giữa (trung vị)"), w.level(model.level(published.median_level))))
+        items.append((w._("Tổng điểm trung bình"), f"{w.number(published.mean_total)}/{model.total_maximum}"))
     return items
 
 
@@ -519,6 +635,7 @@ class Assessed:
     surveys: tuple
     published: dict  # survey slug → PublishedSurvey (microdata surveys only)
     compared: list  # Comparable rows: figures at least two surveys have
+    compared_en: list  # the same rows with English labels
     models: list  # the scoring models some survey uses
     consenting: dict  # survey slug → cooperatives that agreed to show their own result
     catalogue: object
@@ -529,6 +646,7 @@ class Assessed:
         published = publish_all(assessments)
         surveys = assessments.surveys
         figures = [survey_figures(s, published.get(s.slug)) for s in surveys]
+        figures_en = [survey_figures(s, published.get(s.slug), EN_WORDS) for s in surveys]
         consenting = {
             s.slug: sorted(
                 {
@@ -544,6 +662,7 @@ class Assessed:
             surveys=surveys,
             published=published,
             compared=comparison(surveys, figures),
+            compared_en=comparison(surveys, figures_en, EN_WORDS),
             models=[m for m in assessments.models.values() if any(s.model.slug == m.slug for s in surveys)],
             consenting=consenting,
             catalogue=catalogue,
@@ -558,6 +677,9 @@ def overview_page(a: Assessed) -> Iterator[Page]:
         {
             "surveys": a.surveys,
             "headlines": {s.slug: headline(s, a.published.get(s.slug)) for s in a.surveys},
+            "english": {
+                "headlines": {s.slug: headline(s, a.published.get(s.slug), EN_WORDS) for s in a.surveys}
+            },
             "models": a.models,
             "has_comparison": bool(a.compared),
             "breadcrumbs": crumbs(),
@@ -573,6 +695,7 @@ def comparison_page(a: Assessed) -> Iterator[Page]:
             {
                 "surveys": a.surveys,
                 "comparison": _comparison_figure(a.surveys, a.compared),
+                "english": {"comparison": _comparison_figure(a.surveys, a.compared_en, EN_WORDS)},
                 "breadcrumbs": _crumbs(),
             },
         )
@@ -601,15 +724,23 @@ def survey_pages(a: Assessed) -> Iterator[Page]:
         yield from download_pages(survey, data)
 
 
-def survey_page(a: Assessed, survey: Survey, data: PublishedSurvey | None) -> Page:
+def _survey_figures(survey: Survey, data: PublishedSurvey | None, w: Words) -> list[Figure]:
     if data is not None:
-        shown = [level_figure(survey, data), pillar_figure(survey, data), equipment_figure(survey, data)]
+        shown = [
+            level_figure(survey, data, w),
+            pillar_figure(survey, data, w),
+            equipment_figure(survey, data, w),
+        ]
     else:
         shown = [
-            published_level_figure(survey),
-            published_pillar_figure(survey),
-            published_equipment_figure(survey),
+            published_level_figure(survey, w),
+            published_pillar_figure(survey, w),
+            published_equipment_figure(survey, w),
         ]
+    return [f for f in shown if f is not None]
+
+
+def survey_page(a: Assessed, survey: Survey, data: PublishedSurvey | None) -> Page:
     cooperatives = a.catalogue.cooperatives
     return Page(
         urls.survey(survey),
@@ -617,7 +748,11 @@ def survey_page(a: Assessed, survey: Survey, data: PublishedSurvey | None) -> Pa
         {
             "survey": survey,
             "headline": headline(survey, data),
-            "figures": [f for f in shown if f is not None],
+            "figures": _survey_figures(survey, data, VI_WORDS),
+            "english": {
+                "headline": headline(survey, data, EN_WORDS),
+                "figures": _survey_figures(survey, data, EN_WORDS),
+            },
             "dimensions": DIMENSIONS if data is not None else (),
             "consenting": [cooperatives[slug] for slug in a.consenting.get(survey.slug, ())],
             "hidden_count": data.suppressed_count if data is not None else 0,
@@ -637,6 +772,10 @@ def breakdown_pages(survey: Survey, data: PublishedSurvey) -> Iterator[Page]:
                 "dimension": dimension,
                 "dimensions": DIMENSIONS,
                 "figures": breakdown_figures(survey, data, dimension),
+                "english": {
+                    "figures": breakdown_figures(survey, data, dimension, EN_WORDS),
+                    "breadcrumbs": _crumbs((EN_WORDS.tr(survey, "title"), urls.survey(survey))),
+                },
                 "threshold": survey.threshold,
                 "breadcrumbs": _crumbs((survey.title, urls.survey(survey))),
             },
@@ -676,6 +815,7 @@ class ResultCard:
     weakest: Pillar | None  # None when every pillar is at the top level
     weakest_level: int
     steps: tuple[str, ...]  # the weakest pillar's next steps at its level
+    steps_en: tuple[str, ...] = ()  # the same in English, when the model gives them
 
 
 def weakest_pillar(model: ScoringModel, score: Score) -> int | None:
@@ -697,7 +837,10 @@ def result_card(result: CooperativeResult) -> ResultCard:
     if index is None:
         return ResultCard(result.survey, result.score, result.equipment, None, 0, ())
     pillar, level = model.pillars[index], result.score.pillar_levels[index]
-    return ResultCard(result.survey, result.score, result.equipment, pillar, level, pillar.steps_at(level))
+    english = next((getattr(n, "steps_en", ()) for n in pillar.next_steps if n.level == level), ())
+    return ResultCard(
+        result.survey, result.score, result.equipment, pillar, level, pillar.steps_at(level), tuple(english)
+    )
 
 
 def cooperative_results(assessments: Assessments | None, cooperative: str) -> list[ResultCard]:

@@ -49,8 +49,18 @@ def _cooperative(item) -> list[str]:
     return [_field(item, "slug"), _field(item, "name"), slug, _field(item, "kind")]
 
 
-def enumerator_data(model: ScoringModel, surveys, cooperatives) -> dict:
-    """What enumerator.js needs for *model*'s page: surveys taking responses with it, lists, codebook."""
+def _english(item, field: str = "name") -> str:
+    return getattr(item, f"{field}_en", "") or getattr(item, field)
+
+
+def enumerator_data(model: ScoringModel, surveys, cooperatives, lang: str = "vi") -> dict:
+    """What enumerator.js needs for *model*'s page: surveys taking responses with it, lists, codebook.
+
+    On the English page (*lang* "en") the names shown in the lists are English where the data has
+    them; the codes, the order and everything exported are the same."""
+    en = lang == "en"
+    name = _english if en else (lambda item, field="name": getattr(item, field))
+    column = 1 if en else 0  # the (Vietnamese, English) names of SECTORS, KINDS, SIZE_BANDS
     book = Codebook.of(model)
     provinces = {p.slug: p for p in reference.provinces()}
     taking = [s for s in surveys or () if s.model.slug == model.slug and s.responses is not None]
@@ -60,18 +70,18 @@ def enumerator_data(model: ScoringModel, surveys, cooperatives) -> dict:
         "surveys": [
             {
                 "slug": s.slug,
-                "title": s.title,
+                "title": name(s, "title"),
                 "own_results": bool(s.own_results),
-                "statement": s.consent_statement,
+                "statement": name(s, "consent_statement"),
                 "sample_data": bool(s.sample_data),
             }
             for s in taking
         ],
-        "provinces": [[slug, provinces[slug].name, provinces[slug].region] for slug in book.provinces],
-        "sectors": [[key, SECTORS[key][0]] for key in book.sectors],
-        "kinds": [[key, KINDS[key][0]] for key in book.kinds],
-        "sizes": [[key, SIZE_BANDS[key][0]] for key in book.sizes],
-        "equipment": [[e.key, e.name] for e in model.equipment],
+        "provinces": [[slug, name(provinces[slug]), provinces[slug].region] for slug in book.provinces],
+        "sectors": [[key, SECTORS[key][column]] for key in book.sectors],
+        "kinds": [[key, KINDS[key][column]] for key in book.kinds],
+        "sizes": [[key, SIZE_BANDS[key][column]] for key in book.sizes],
+        "equipment": [[e.key, name(e)] for e in model.equipment],
         "cooperatives": sorted(
             (_cooperative(c) for c in cooperatives or ()), key=lambda c: (c[1].casefold(), c[0])
         ),

@@ -19,7 +19,8 @@ from chophien import reference
 from chophien.assessment.model import SECTORS, SIZE_BANDS, Assessments, ScoringModel, Survey
 from chophien.catalogue.model import KINDS
 from chophien.core.text import collation_key
-from chophien.site import urls
+from chophien.site import i18n, urls
+from chophien.site.i18n import N_
 from chophien.site.page import EVERY_PAGE_SCRIPTS, Page, crumbs
 
 TEMPLATE = "self_assessment.html"
@@ -99,13 +100,25 @@ def _cooperatives(catalogue) -> list[dict]:
     ]
 
 
-def _version(pages: list[Page]) -> str:
+def english_worker() -> str:
+    """The English questionnaires' worker, in their folder (/en/assessment/self-assessment/sw.js): the
+    Vietnamese worker's scope is its own folder, so it cannot keep the English pages."""
+    return f"{i18n.english_path(urls.self_assessment())}sw.js"
+
+
+def _version(pages: list[Page], english: bool = False) -> str:
     """What the worker's cache name starts with: a digest of everything the pages show.
 
-    The worker's file list (fingerprinted names) is added to the cache name in the worker itself,
+    The English pages' own values (`english`) count only for the English worker (with the
+    English catalogue). The worker's file list (fingerprinted names) is added to the cache name in the worker itself,
     so new scripts or styles also replace the cache.
     """
-    parts = [repr(sorted((k, repr(v)) for k, v in page.context.items())) for page in pages]
+    parts = [
+        repr(sorted((k, repr(v)) for k, v in page.context.items() if english or k != "english"))
+        for page in pages
+    ]
+    if english:  # the English pages' words are in the catalogue
+        parts.append(hashlib.sha256(i18n.catalogue_path(i18n.EN).read_bytes()).hexdigest())
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -114,7 +127,12 @@ def self_assessment_pages(assessments: Assessments | None, catalogue) -> Iterato
     found = questionnaires(assessments)
     if not found:
         return
-    provinces = [(p.slug, p.name) for p in sorted(reference.provinces(), key=lambda p: collation_key(p.name))]
+    ordered = sorted(reference.provinces(), key=lambda p: collation_key(p.name))
+    provinces = [(p.slug, p.name) for p in ordered]
+    provinces_en = sorted(
+        ((p.slug, getattr(p, "name_en", "") or p.name) for p in ordered),
+        key=lambda pair: collation_key(pair[1]),
+    )
     cooperatives = _cooperatives(catalogue)
     pages = []
     for model, url in found:
@@ -144,7 +162,15 @@ def self_assessment_pages(assessments: Assessments | None, catalogue) -> Iterato
                     "scripts": SCRIPTS,
                     "optional_scripts": OPTIONAL_SCRIPTS,
                     "worker": urls.self_assessment_worker(),
-                    "breadcrumbs": crumbs(("Đánh giá", urls.assessments())),
+                    "breadcrumbs": crumbs((N_("Đánh giá"), urls.assessments())),
+                    # What the English twin shows instead (templates pick it when LANG is "en").
+                    "english": {
+                        "provinces": provinces_en,
+                        "questionnaires": [
+                            (getattr(m, "short_name_en", "") or m.short_name, u) for m, u in found
+                        ],
+                        "worker": english_worker(),
+                    },
                 },
             )
         )
@@ -158,6 +184,18 @@ def self_assessment_pages(assessments: Assessments | None, catalogue) -> Iterato
             "open_data": sorted({d for p in pages for d in p.context["open_data"]}),
             "stylesheets": STYLESHEETS,
             "scripts": EVERY_PAGE_SCRIPTS + SCRIPTS,  # the page loads base.html's scripts too
+            "optional_scripts": OPTIONAL_SCRIPTS,
+        },
+    )
+    yield Page(
+        english_worker(),
+        WORKER_TEMPLATE,
+        {
+            "version": _version(pages, english=True),
+            "pages": [i18n.english_path(p.url) for p in pages],
+            "open_data": sorted({d for p in pages for d in p.context["open_data"]}),
+            "stylesheets": STYLESHEETS,
+            "scripts": EVERY_PAGE_SCRIPTS + SCRIPTS,
             "optional_scripts": OPTIONAL_SCRIPTS,
         },
     )

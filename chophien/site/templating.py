@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import pass_context
+from jinja2.ext import InternationalizationExtension
 from markupsafe import Markup
 
 from chophien.catalogue.model import KINDS, STATUSES, Image
@@ -126,7 +127,11 @@ GLOBALS: dict = {
 def install_gettext(env, lang: str = i18n.VI) -> None:
     """`_`, `gettext`, `ngettext` (Jinja's i18n extension, newstyle) of *lang*: Vietnamese is the
     source language and translates nothing."""
-    env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+    # Through *env*'s own i18n extension: an overlay (english_env) inherits the parent's
+    # `install_gettext_translations`, which is bound to the parent's extension and would install the
+    # catalogue in the parent's globals (the Vietnamese pages then rendered in English).
+    extension = next(e for e in env.extensions.values() if isinstance(e, InternationalizationExtension))
+    extension._install(i18n.translations(lang), newstyle=True)  # noqa: SLF001 - what the public method calls
 
 
 def english_env(env):

@@ -121,3 +121,99 @@ def test_number_formatting():
     assert charts.number(12.5) == "12,5"
     assert charts.number(1.04) == "1"
     assert charts.number(2.0) == "2"
+
+
+# --- the English edition (issue 16): the same drawing, English words and number forms -------------
+
+
+def test_numbers_are_vietnamese_by_default_and_english_on_request():
+    assert [charts.number(v) for v in (12.5, 70.0, 1234.56, 0.04)] == ["12,5", "70", "1234,6", "0"]
+    assert [charts.percent(v) for v in (7.14, 100)] == ["7,1%", "100%"]
+    english = [charts.number(v, lang="en") for v in (12.5, 70.0, 1234.56, 0.04, -3.25)]
+    assert english == ["12.5", "70", "1,234.6", "0", "-3.2"]
+    assert [charts.percent(v, "en") for v in (7.14, 100, 43.94)] == ["7.1%", "100%", "43.9%"]
+
+
+def test_the_vietnamese_chart_text_is_unchanged():
+    """A fixed expectation: the Vietnamese charts draw the same words as before the English edition."""
+    rows = [StackRow("Tất cả (20)", 20, [10, None, 5]), StackRow("Lào Cai (ẩn)", None, [None, None, None])]
+    svg = charts.stacked_bar_chart(
+        "c-level", "Tỉ lệ", "…", ["Mức 0", "Mức 1", "Mức 2"], rows, charts.LEVEL_COLOURS
+    )
+    texts = [t.text for t in parse(svg).iter(f"{SVG}text")]
+    assert texts == [
+        "Mức 0",
+        "Mức 1",
+        "Mức 2",
+        "Tất cả (20)",
+        "50%",
+        "25%",
+        "ẩn",
+        "Lào Cai (ẩn)",
+        "ẩn: quá ít phiếu",
+    ]
+    bars = [t.text for t in parse(charts.bar_chart("c", "t", "d", BARS)).iter(f"{SVG}text")]
+    assert bars == [
+        "Mức 0 – Chưa khởi động",
+        "26 (15,5%)",
+        "Mức 1 – Khởi động",
+        "60 (35,7%)",
+        "Mức 2 – Bắt đầu",
+        "ẩn",
+    ]
+
+
+def test_english_charts_draw_english_words_and_the_same_marks():
+    rows = [StackRow("All (20)", 20, [10, None, 5]), StackRow("Lào Cai (hidden)", None, [None, None, None])]
+    vi_rows = [StackRow("Tất cả (20)", 20, [10, None, 5]), StackRow("Lào Cai (ẩn)", None, [None, None, None])]
+    english = charts.stacked_bar_chart(
+        "c-level", "Share", "…", ["Level 0", "Level 1", "Level 2"], rows, charts.LEVEL_COLOURS, lang="en"
+    )
+    texts = [t.text for t in parse(english).iter(f"{SVG}text")]
+    assert texts == [
+        "Level 0", "Level 1", "Level 2", "All (20)", "50%", "25%", "hidden", "Lào Cai (hidden)",
+        "hidden: too few responses",
+    ]  # fmt: skip
+    vietnamese = charts.stacked_bar_chart(
+        "c-level", "Tỉ lệ", "…", ["Mức 0", "Mức 1", "Mức 2"], vi_rows, charts.LEVEL_COLOURS
+    )
+    shapes = [
+        (r.get("x"), r.get("width"), r.get("stroke-dasharray")) for r in parse(english).iter(f"{SVG}rect")
+    ]
+    assert shapes == [
+        (r.get("x"), r.get("width"), r.get("stroke-dasharray")) for r in parse(vietnamese).iter(f"{SVG}rect")
+    ]
+    hidden_bar = charts.bar_chart("c", "t", "d", [Bar("A", 50, "50"), Bar("B", None, "hidden")], lang="en")
+    assert [t.text for t in parse(hidden_bar).iter(f"{SVG}text")] == ["A", "50", "B", "hidden"]
+
+
+def test_long_english_axis_labels_stay_inside_the_radar_s_viewbox():
+    english = ["Customers", "Strategy", "Infrastructure", "Operations", "Digital culture", "Data"]
+    vietnamese = ["Khách hàng", "Chiến lược", "Hạ tầng", "Vận hành", "Văn hoá số", "Dữ liệu"]
+    levels = [("Tất cả", [2, 1, 2, 2, 2, 1])]
+    root = parse(charts.radar_chart("c", "t", "d", english, levels))
+    labels = [
+        t
+        for t in root.iter(f"{SVG}text")
+        if "".join(t.itertext()) in english or t.find(f"{SVG}tspan") is not None
+    ]
+    assert ["".join(t.itertext()) for t in labels] == [
+        "Customers",
+        "Strategy",
+        "Infrastructure",
+        "Operations",
+        "Digitalculture",
+        "Data",
+    ]
+    for label in labels:
+        x, size = float(label.get("x")), float(label.get("font-size", charts.FONT))
+        lines = [s.text for s in label.iter(f"{SVG}tspan")] or [label.text]
+        width = max(len(line) for line in lines) * charts.CHAR_WIDTH * size / charts.FONT
+        anchor = label.get("text-anchor", "start")
+        left = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+        assert 0 <= left and left + width <= 320, label.attrib
+    # the Vietnamese labels fit: one line each, full size, as before
+    plain = parse(charts.radar_chart("c", "t", "d", vietnamese, levels))
+    drawn = [t for t in plain.iter(f"{SVG}text") if t.text in vietnamese]
+    assert len(drawn) == 6 and not any(t.get("font-size") for t in drawn)
+    assert plain.find(f".//{SVG}tspan") is None

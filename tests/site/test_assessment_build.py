@@ -17,9 +17,10 @@ from htmlcheck import own_scripts
 from markupsafe import escape
 
 from chophien.assessment.aggregate import PillarAverages, aggregate
+from chophien.assessment.charts import number
 from chophien.assessment.publish import average_key, hidden_cells, published_view
 from chophien.quality.budgets import ASSESSMENT_HTML_BUDGET, measure_site
-from chophien.site import assessment_pages
+from chophien.site import assessment_pages, templating
 from chophien.site.assessment_pages import publish_all
 from chophien.site.build import prepare
 from chophien.site.catalogue_pages import build_pages
@@ -144,13 +145,17 @@ def test_downloads_hide_exactly_the_hidden_cells(built_demo, catalogue):
             assert withheld or (row["dimension"], row["group"], "n") not in hidden, row
 
 
-def _render(pages) -> dict[str, str]:
-    env = theme_environment()
+def _render(pages) -> dict[tuple[str, str], str]:
+    """Every page in both editions: the English twin is rendered from the same context."""
+    vietnamese = theme_environment()
+    english = templating.english_env(vietnamese)
+    templating.install_language(english, "en")
     return {
-        page.url: env.get_template(page.template).render(
+        (lang, page.url): env.get_template(page.template).render(
             SITEURL="", SITENAME="Chợ phiên", page_url=page.url, **page.context
         )
         for page in pages
+        for lang, env in (("vi", vietnamese), ("en", english))
     }
 
 
@@ -179,7 +184,10 @@ def test_no_page_or_download_depends_on_a_hidden_value(catalogue, monkeypatch):
     changed = _render(assessment_pages.assessment_pages(catalogue.assessments, catalogue))
     assert changed.keys() == real.keys()
     assert [url for url in real if real[url] != changed[url]] == []
-    assert not any("9876" in text or "77,8%" in text for text in changed.values())
+    assert not any("9876" in text or "77,8%" in text or "77.8%" in text for text in changed.values())
+    assert any(
+        "Organisations by overall level" in text for (lang, _url), text in real.items() if lang == "en"
+    )
 
 
 def test_no_respondent_level_data_or_participation_is_published(built_demo):
@@ -341,8 +349,10 @@ def _csv(rows: int, broken: bool = False) -> str:
 
 
 def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
+    hostile_option = 'label: Không có trang web, label_en: "No website"}'
+    assert hostile_option in MODEL
     model = MODEL.replace("short_name: Khách hàng", "short_name: '<b>KH</b>'").replace(
-        "label: Không có trang web}", "label: '<img src=x onerror=alert(1)>'}"
+        hostile_option, "label: '<img src=x onerror=alert(1)>', label_en: '<img src=y onerror=alert(2)>'}"
     )
     content = write_tree(
         tmp_path,
@@ -362,6 +372,8 @@ def test_a_small_tree_builds_its_assessment_pages_and_escapes_content(tmp_path):
     assert "<b>KH</b>" not in html and "&lt;b&gt;KH&lt;/b&gt;" in html
     method = (out / "danh-gia/phuong-phap/dbi-2021/index.html").read_text(encoding="utf-8")
     assert "<img src=x" not in method and "&lt;img src=x onerror=alert(1)&gt;" in method
+    english = (out / "en/assessment/methodology/dbi-2021/index.html").read_text(encoding="utf-8")
+    assert "<img src=y" not in english and "&lt;img src=y onerror=alert(2)&gt;" in english
     assert "<script" not in own_scripts(html)
     assert (out / "danh-gia/thu/du-lieu.csv").is_file()
     # one province with 10 respondents in two answers: its level and equipment counts are all published
@@ -398,3 +410,135 @@ def test_the_overview_exists_without_any_survey(tree):
     pages = {p.url: p for p in build_pages(prepared.catalogue, dt.date(2026, 11, 27))}
     assert pages["danh-gia/"].context["surveys"] == []
     assert not [url for url in pages if url.startswith("danh-gia/") and url != "danh-gia/"]
+
+
+# --- the English edition (issue 16) ---------------------------------------------------------------
+
+ENGLISH = "en/assessment"
+VI_TO_EN = {
+    "danh-gia/index.html": f"{ENGLISH}/index.html",
+    "danh-gia/so-sanh/index.html": f"{ENGLISH}/comparison/index.html",
+    "danh-gia/phuong-phap/dbi-2021/index.html": f"{ENGLISH}/methodology/dbi-2021/index.html",
+    f"danh-gia/{BASELINE}/index.html": f"{ENGLISH}/{BASELINE}/index.html",
+    f"danh-gia/{SAMPLE}/index.html": f"{ENGLISH}/{SAMPLE}/index.html",
+    **{
+        f"danh-gia/{SAMPLE}/{vi}/index.html": f"{ENGLISH}/{SAMPLE}/{en}/index.html"
+        for vi, en in (
+            ("theo-tinh", "by-province"),
+            ("theo-vung", "by-region"),
+            ("theo-linh-vuc", "by-sector"),
+            ("theo-loai-hinh", "by-kind"),
+            ("theo-quy-mo", "by-size"),
+        )
+    },
+}
+
+
+def without_vietnamese_data(html: str) -> str:
+    """The page without its elements marked lang="vi" (data that has no English text yet)."""
+    return re.sub(r'<(\w+)[^>]* lang="vi"[^>]*>.*?</\1>', "", html, flags=re.S)
+
+
+def svg_texts(html: str) -> list[str]:
+    return [
+        "".join(node.itertext())
+        for svg in re.findall(r"<svg .*?</svg>", html, re.S)
+        for node in ET.fromstring(svg).iter()
+        if node.tag.rsplit("}", 1)[-1] in ("title", "desc", "text")
+    ]
+
+
+def test_the_english_survey_page_has_english_labels_and_number_forms(built_demo, catalogue):
+    html = read(built_demo, VI_TO_EN[f"danh-gia/{SAMPLE}/index.html"])
+    published = publish_all(catalogue.assessments)[SAMPLE]
+    assert '<html lang="en"' in html
+    for words in (
+        '<h2 id="so-lieu-h">Key figures</h2>',
+        "<dt>Organisations responding</dt><dd>180</dd>",
+        "<dt>Median overall level</dt><dd>Level 2 – Beginning</dd>",
+        f"<dt>Average total points</dt><dd>{number(published.mean_total, lang='en')}/320</dd>",
+        "<caption>Organisations by overall level</caption>",
+        '<th scope="col">Level</th><th scope="col">Organisations</th><th scope="col">Share</th>',
+        '<h2 id="tai-ve-h">Open data</h2>',
+    ):
+        assert words in html, words
+    assert "." in number(published.mean_total, lang="en")
+    national = [k for k, v in published.values.items() if v is None and k[0] in ("level", "equipment")]
+    assert html.count('<td class="sup">hidden</td>') == 2 * len(national)
+    assert (
+        "“hidden”: a cell is hidden so that no one can work out an organisation’s answers: counts under 5"
+        in html
+    )
+    shown = without_vietnamese_data(html)
+    for vietnamese in ("Số liệu chính", "Số đơn vị", ">ẩn<", "Tải CSV", "Mức 2 –", "Trụ cột", "Theo nhóm"):
+        assert vietnamese not in shown, vietnamese
+
+
+def test_the_english_charts_are_english_and_the_vietnamese_ones_unchanged(built_demo, catalogue):
+    level = publish_all(catalogue.assessments)[SAMPLE].value(("level", 2))
+    share = publish_all(catalogue.assessments)[SAMPLE].percent(("level", 2))
+    english = svg_texts(read(built_demo, VI_TO_EN[f"danh-gia/{SAMPLE}/index.html"]))
+    assert "Organisations by overall digital transformation level, 180 organisations" in english
+    assert f"{level} ({number(share, lang='en')}%)" in english and "," not in number(share, lang="en")
+    assert "Average level of each pillar (0–5)" in english
+    assert any(text.startswith("Radar chart, one axis per pillar. ") for text in english)
+    assert not [t for t in english if re.search(r"\d,\d|đơn vị|Mức \d|Biểu đồ|ẩn", t)]
+    vietnamese = svg_texts(read(built_demo, f"danh-gia/{SAMPLE}/index.html"))
+    assert "Số đơn vị theo mức chuyển đổi số chung, 180 đơn vị" in vietnamese
+    assert f"{level} ({number(share)}%)" in vietnamese and "," in number(share)
+    assert any(text.startswith("Biểu đồ mạng nhện, mỗi trục một trụ cột. ") for text in vietnamese)
+    by_province = svg_texts(read(built_demo, VI_TO_EN[f"danh-gia/{SAMPLE}/theo-tinh/index.html"]))
+    assert "Share of organisations by overall level, by province" in by_province
+    assert "hidden: too few responses" in by_province and "ẩn: quá ít phiếu" not in by_province
+
+
+def test_the_english_pages_publish_exactly_what_the_vietnamese_ones_do(built_demo):
+    """Same tables, same hidden cells, same chart marks: only the words and number forms differ."""
+    compared = 0
+    for vi, en in VI_TO_EN.items():
+        vietnamese, english = read(built_demo, vi), read(built_demo, en)
+        for pattern in (
+            r'<td class="sup">',
+            r"<td[ >]",
+            r"<tr[ >]",
+            r"<svg ",
+            r"<rect ",
+            r"<polygon ",
+            r"<circle ",
+        ):
+            assert len(re.findall(pattern, vietnamese)) == len(re.findall(pattern, english)), (en, pattern)
+        # the bars' lengths (the legend's layout follows its words' lengths)
+        bars = [
+            re.findall(r'<rect x="[^"]*" y="[^"]*" width="([^"]*)" height="1[58]"', page)
+            for page in (vietnamese, english)
+        ]
+        assert bars[0] == bars[1], en
+        compared += len(bars[0])
+    assert compared > 100
+
+
+def test_the_english_overview_method_comparison_and_breakdowns(built_demo):
+    overview = read(built_demo, f"{ENGLISH}/index.html")
+    assert "<h1>Technology and digital transformation assessment</h1>" in overview
+    assert "<dt>Organisations surveyed</dt><dd>200</dd>" in overview
+    method = read(built_demo, f"{ENGLISH}/methodology/dbi-2021/index.html")
+    for words in ("<h2>How levels are calculated</h2>", "<h2>Pillars and criteria</h2>", "Level 5 – Leading"):
+        assert words in method, words
+    assert "<h2>Protecting the respondents</h2>" in method and "Bảo vệ người trả lời" not in method
+    comparison = read(built_demo, f"{ENGLISH}/comparison/index.html")
+    assert "<h1>Comparing the surveys</h1>" in comparison and "2022: 200 organisations" in comparison
+    breakdown = without_vietnamese_data(read(built_demo, f"{ENGLISH}/{SAMPLE}/by-kind/index.html"))
+    assert "<h1>By type of organisation <small>" in breakdown
+    assert "Cooperative group" in breakdown or "Cooperative" in breakdown
+    assert '<a href="/en/assessment/khao-sat-mau-2026/by-size/">Size</a>' in breakdown
+    assert "Theo " not in breakdown and "Tải CSV" not in breakdown
+
+
+def test_the_cooperative_result_block_in_english(built_demo, catalogue):
+    slug = sorted(
+        {r.cooperative for s in catalogue.assessments.surveys for r in (s.responses or ()) if r.consent}
+    )[0]
+    html = read(built_demo, f"en/cooperatives/{slug}/index.html")
+    assert '<h2 id="dx-h">Digital transformation assessment results</h2>' in html
+    assert re.search(r"<p><strong>Level \d – [A-Z][a-z ]+</strong> · \d+/320 points · equipment: ", html)
+    assert "Kết quả đánh giá" not in html and "The cooperative agreed to publish this result." in html

@@ -16,6 +16,7 @@ from chophien.assessment.response_code import Codebook
 from chophien.assessment.schema import BASE_COLUMNS
 from chophien.assessment.scoring_models import load_model
 from chophien.core.problems import ProblemList
+from chophien.site import templating
 from chophien.site.enumerator import QRCODE_SHA384, QRCODE_VERSION, enumerator_data, exportable
 from chophien.site.templating import GLOBALS
 
@@ -84,8 +85,13 @@ def test_the_data_lists_are_in_the_codes_order_and_every_exported_cell_is_safe(m
 
 
 def test_the_template_hides_the_mode_until_its_script_runs_and_keeps_the_data_inert(model):
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme/templates"), autoescape=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(ROOT / "theme/templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
     env.globals.update(GLOBALS, SITEURL="")
+    templating.install_gettext(env)
     html = env.get_template("_enumerator.html").render(
         model=model, surveys=[FakeSurvey(model)], cooperatives=[]
     )
@@ -99,6 +105,16 @@ def test_the_template_hides_the_mode_until_its_script_runs_and_keeps_the_data_in
     # the including page loads enumerator-loader.js; the mode's own code is loaded only when opened
     assert re.findall(r"<script([^>]*)>", html) == [' type="application/json" id="enum-data"']
     assert not re.search(r"<[^>]+\s(style|on[a-z]+)=", html)  # no inline style or handler
+    english = templating.english_env(env)
+    templating.install_language(english, "en")
+    in_english = english.get_template("_enumerator.html").render(
+        model=model, surveys=[FakeSurvey(model)], cooperatives=[]
+    )
+    assert '<h2 id="enum-title">Surveying several organisations</h2>' in in_english
+    assert "Download the CSV file" in in_english and "Tải tệp CSV" not in in_english
+    assert "Tải tệp CSV" in env.get_template("_enumerator.html").render(
+        model=model, surveys=[FakeSurvey(model)], cooperatives=[]
+    )  # the Vietnamese environment stays Vietnamese once the English one has its catalogue
     # no survey taking responses with this model: no mode at all
     assert "khao-sat-nhieu-don-vi" not in env.get_template("_enumerator.html").render(
         model=model, surveys=[], cooperatives=[]
@@ -109,3 +125,23 @@ def test_the_export_header_in_the_script_is_the_reader_s():
     script = (ROOT / "theme/static/js/enumerator.js").read_text(encoding="utf-8")
     base = re.search(r"var BASE = \[([^\]]*)\];", script)[1]
     assert json.loads(f"[{base}]") == list(BASE_COLUMNS)
+
+
+def test_the_english_page_gets_english_names_and_the_same_codes(model):
+    """On /en/assessment/self-assessment/ the lists show English names; codes, order and the codebook
+    (what is exported) are those of the Vietnamese page."""
+    cooperatives = [{"slug": "htx-a", "name": "HTX An", "province": "Điện Biên", "kind": "to-hop-tac"}]
+    survey = FakeSurvey(model)
+    survey.title_en = "Survey in English"
+    vietnamese = enumerator_data(model, [survey], cooperatives)
+    english = enumerator_data(model, [survey], cooperatives, "en")
+    for key in ("codebook", "cooperatives", "version"):
+        assert english[key] == vietnamese[key], key
+    for key in ("provinces", "sectors", "kinds", "sizes", "equipment"):
+        assert [row[0] for row in english[key]] == [row[0] for row in vietnamese[key]], key
+    assert dict(english["sectors"])["nong-nghiep"] == SECTORS["nong-nghiep"][1] == "Crops and livestock"
+    assert dict(vietnamese["sectors"])["nong-nghiep"] == SECTORS["nong-nghiep"][0]
+    assert dict(english["kinds"])["to-hop-tac"] == "Cooperative group"
+    assert dict(english["equipment"]) == {e.key: e.name_en or e.name for e in model.equipment}
+    assert english["surveys"][0]["title"] == "Survey in English"
+    assert vietnamese["surveys"][0]["title"] == "Khảo sát </script><b>"

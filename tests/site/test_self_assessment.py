@@ -71,6 +71,7 @@ def test_pages_and_worker(loaded):
         ("danh-gia/tu-danh-gia/", "self_assessment.html"),
         ("danh-gia/tu-danh-gia/thu-3/", "self_assessment.html"),
         ("danh-gia/tu-danh-gia/sw.js", "self_assessment_sw.html"),
+        ("en/assessment/self-assessment/sw.js", "self_assessment_sw.html"),  # the English pages' worker
     ]
     first = pages[0].context
     assert [s.slug for s in first["surveys"]] == ["khao-sat-60"]
@@ -98,18 +99,29 @@ def test_pages_and_worker(loaded):
         "/danh-gia/thu/du-lieu.json",
     ]
     assert re.search(r"const VERSION = '[0-9a-f]{16}';", worker)
+    english = _render(pages[3])
+    english_files = json.loads(re.search(r"const FILES = (\[.*?\]);", english).group(1))
+    assert english_files[:2] == ["/en/assessment/self-assessment/", "/en/assessment/self-assessment/thu-3/"]
+    assert english_files[2:] == files[2:]
+    assert pages[3].context["version"] != pages[2].context["version"]
+    assert first["english"]["worker"] == "en/assessment/self-assessment/sw.js"
 
 
 def test_the_worker_version_follows_the_content(loaded):
-    before = list(self_assessment_pages(loaded.assessments, loaded))[-1].context["version"]
+    before = list(self_assessment_pages(loaded.assessments, loaded))[-2].context["version"]
     survey = loaded.assessments.surveys[1]
     model = survey.model
     renamed = replace(model, pillars=(replace(model.pillars[0], name="Trụ A mới"), *model.pillars[1:]))
     changed = Assessments(
         loaded.assessments.models, [loaded.assessments.surveys[0], replace(survey, model=renamed)]
     )
-    after = list(self_assessment_pages(changed, loaded))[-1].context["version"]
+    after = list(self_assessment_pages(changed, loaded))[-2].context["version"]
     assert before != after
+    # English words count for the English worker only: the Vietnamese worker ignores `english`
+    pages = list(self_assessment_pages(loaded.assessments, loaded))
+    moved = [replace(p, context={**p.context, "english": {}}) for p in pages[:2]]
+    assert self_assessment._version(moved) == pages[2].context["version"]
+    assert self_assessment._version(moved, english=True) != pages[3].context["version"]
 
 
 def test_a_survey_cannot_take_the_self_assessment_address(tree):
@@ -234,6 +246,11 @@ def test_the_built_site_has_the_page_its_links_and_its_worker(built_demo):
     assert all(re.search(r"\.[0-9a-f]{10}\.(js|css)$", f) for f in scripts + styles)  # fingerprinted
     for name in files:
         assert (built_demo / urls.save_as(name.lstrip("/"))).is_file(), name
+    english = (built_demo / "en/assessment/self-assessment/sw.js").read_text(encoding="utf-8")
+    english_files = json.loads(re.search(r"const FILES = (\[.*?\]);", english).group(1))
+    assert english_files[0] == "/en/assessment/self-assessment/" and english_files[1:] == files[1:]
+    english_page = (built_demo / "en/assessment/self-assessment/index.html").read_text(encoding="utf-8")
+    assert 'data-sw="/en/assessment/self-assessment/sw.js"' in english_page
 
 
 @pytest.mark.build
@@ -278,7 +295,7 @@ def test_hostile_model_text_stays_text(loaded):
 
 
 def test_the_worker_lists_paths_under_a_sub_path_site(loaded):
-    worker = list(self_assessment_pages(loaded.assessments, loaded))[-1]
+    worker = list(self_assessment_pages(loaded.assessments, loaded))[-2]
     text = (
         theme_environment()
         .get_template(worker.template)
@@ -286,3 +303,47 @@ def test_the_worker_lists_paths_under_a_sub_path_site(loaded):
     )
     files = json.loads(re.search(r"const FILES = (\[.*?\]);", text).group(1))
     assert files[0] == "/repo/danh-gia/tu-danh-gia/" and all(f.startswith("/repo/") for f in files)
+
+
+def test_the_english_questionnaire_is_the_same_form_in_english(built_demo):
+    """/en/assessment/self-assessment/: English words, and everything the scripts score by (the form's
+    data attributes, the pillars, the radios' names and points, the scripts) as on the Vietnamese page."""
+    vietnamese = (built_demo / "danh-gia/tu-danh-gia/index.html").read_text(encoding="utf-8")
+    english = (built_demo / "en/assessment/self-assessment/index.html").read_text(encoding="utf-8")
+
+    def form(html: str) -> dict[str, str]:
+        tag = re.search(r'<form id="tu-danh-gia"[^>]*>', html).group(0)
+        return dict(re.findall(r' (data-[a-z-]+)="([^"]*)"', tag))
+
+    def scored(html: str) -> list:
+        pillars = re.findall(
+            r'<fieldset class="sa-pillar" id="([^"]+)" data-pillar="([^"]+)" data-max="(\d+)"', html
+        )
+        radios = re.findall(r'<input type="radio" name="([^"]+)" value="(\d+)">', html)
+        levels = re.findall(r'<tr data-level="(\d+)">', html)
+        scripts = re.findall(r'<script src="([^"]+)" defer>', html)
+        return [pillars, radios, levels, scripts]
+
+    vi_form, en_form = form(vietnamese), form(english)
+    own = ("data-levels", "data-sw")  # the level names, and each edition's own worker
+    assert {k: v for k, v in en_form.items() if k not in own} == {
+        k: v for k, v in vi_form.items() if k not in own
+    }
+    assert (vi_form["data-sw"], en_form["data-sw"]) == (
+        "/danh-gia/tu-danh-gia/sw.js",
+        "/en/assessment/self-assessment/sw.js",
+    )
+    assert json.loads(unescape(en_form["data-levels"]))[2] == "Beginning"
+    assert json.loads(unescape(vi_form["data-levels"]))[2] == "Bắt đầu"
+    assert scored(english) == scored(vietnamese) and len(scored(english)[1]) > 200
+    assert '<html lang="en"' in english and "<h1>Digital transformation self-assessment</h1>" in english
+    assert (
+        "<legend>Pillar 1/6: Digital customer experience <small>(at most 65 points)</small></legend>"
+        in english
+    )
+    assert '<span class="pts">0 pts</span>' in english and '<span class="pts">1 pt</span>' in english
+    assert (
+        '<span class="pts">0 đ</span>' in vietnamese
+        and '<h2 id="cach-tinh-h">How levels are calculated</h2>' in english
+    )
+    assert "Nothing is sent anywhere." in english and "Tỉnh, thành phố của đơn vị" not in english

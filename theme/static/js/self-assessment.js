@@ -28,6 +28,10 @@
   const VERSION = 1;
   const model = S.readModel(form);
   const names = JSON.parse(form.dataset.levels || '[]');
+  // The English page (/en/assessment/self-assessment/) is the same questionnaire: the words the
+  // script writes come in both languages, the scoring reads only data attributes and values.
+  const EN = document.documentElement.lang === 'en';
+  const t = (vi, en) => (EN ? en : vi);
   const pillars = Array.from(form.querySelectorAll('fieldset[data-pillar]'));
   const criteria = {};
   model.pillars.forEach((p) => p.criteria.forEach((c) => { criteria[c.key] = c; }));
@@ -80,13 +84,13 @@
     pillars.forEach((set, i) => { set.hidden = i !== current; });
     const buttons = nav.querySelectorAll('button');
     buttons[0].disabled = current === 0;
-    buttons[1].textContent = current === pillars.length - 1 ? 'Câu chưa trả lời ›' : 'Tiếp ›';
+    buttons[1].textContent = current === pillars.length - 1 ? t('Câu chưa trả lời ›', 'Unanswered question ›') : t('Tiếp ›', 'Next ›');
     counts();
   }
 
   function counts() {
     const done = Object.keys(answers).length;
-    progress.textContent = 'Trụ cột ' + (current + 1) + '/' + pillars.length + ' · ' + done + '/' + Object.keys(criteria).length + ' câu';
+    progress.textContent = t('Trụ cột ', 'Pillar ') + (current + 1) + '/' + pillars.length + ' · ' + done + '/' + Object.keys(criteria).length + t(' câu', ' questions');
   }
 
   function firstOpen() {
@@ -131,7 +135,7 @@
     const height = model.pillars.length * rowHeight + 4;
     const svg = el('svg', {viewBox: '0 0 320 ' + height, role: 'img', 'aria-labelledby': 'kq-svg-t'}, undefined, true);
     const described = model.pillars.map((p, i) => pillarName(i) + ': ' + scored.pillarPoints[i] + '/' + p.max);
-    svg.appendChild(el('title', {id: 'kq-svg-t'}, 'Điểm từng trụ cột, phần trăm của điểm tối đa. ' + described.join('; '), true));
+    svg.appendChild(el('title', {id: 'kq-svg-t'}, t('Điểm từng trụ cột, phần trăm của điểm tối đa. ', 'Points per pillar, as a percentage of its maximum. ') + described.join('; '), true));
     model.pillars.forEach((p, i) => {
       const y = i * rowHeight + 2;
       const share = p.max ? scored.pillarPoints[i] / p.max : 0;
@@ -145,7 +149,7 @@
   }
 
   function levelName(n) {
-    return 'Mức ' + n + (names[n] ? ' – ' + names[n] : '');
+    return t('Mức ', 'Level ') + n + (names[n] ? ' – ' + names[n] : '');
   }
 
   // Of the pillars below the top level: the lowest level, then the smallest share of its maximum
@@ -166,7 +170,7 @@
   function render(scored) {
     result.hidden = false;
     result.querySelector('.sa-level').textContent = levelName(scored.level) + ' · ' + scored.total + '/' +
-      model.pillars.reduce((s, p) => s + p.max, 0) + ' điểm';
+      model.pillars.reduce((s, p) => s + p.max, 0) + t(' điểm', ' points');
     const figure = result.querySelector('.sa-chart');
     figure.textContent = '';
     figure.appendChild(chart(scored));
@@ -186,18 +190,21 @@
     const level = scored.pillarLevels[i];
     const next = model.rules.find((r) => r[0] === scored.level + 1);
     if (next) {
-      hold.appendChild(el('p', {}, 'Để lên mức ' + next[0] + ': tổng điểm từ ' + (next[2] + 1) + ' trở lên và ít nhất ' +
+      hold.appendChild(el('p', {}, EN
+        ? 'To reach level ' + next[0] + ': a total of ' + (next[2] + 1) + ' points or more and at least ' + next[3] +
+          (next[3] === 1 ? ' pillar' : ' pillars') + ' at level ' + next[0] + ' or higher.'
+        : 'Để lên mức ' + next[0] + ': tổng điểm từ ' + (next[2] + 1) + ' trở lên và ít nhất ' +
         next[3] + ' trụ cột đạt mức ' + next[0] + '.'));
     }
     if (i >= 0) {
-      hold.insertBefore(el('h3', {}, 'Trụ cột cần làm trước: ' + pillarName(i) + ' (mức ' + level + ')'), hold.firstChild);
+      hold.insertBefore(el('h3', {}, t('Trụ cột cần làm trước: ', 'Pillar to work on first: ') + pillarName(i) + t(' (mức ', ' (level ') + level + ')'), hold.firstChild);
       const steps = document.querySelector('.sa-steps details[data-pillar="' + model.pillars[i].key + '"] ul[data-level="' + level + '"]');
       if (steps) {
-        hold.appendChild(el('p', {}, 'Bước tiếp theo thường làm:'));
+        hold.appendChild(el('p', {}, t('Bước tiếp theo thường làm:', 'Usual next steps:')));
         hold.appendChild(steps.cloneNode(true));
       }
     } else {
-      hold.appendChild(el('p', {}, 'Mọi trụ cột đều ở mức cao nhất.'));
+      hold.appendChild(el('p', {}, t('Mọi trụ cột đều ở mức cao nhất.', 'Every pillar is at the highest level.')));
     }
     compare(scored.level);
   }
@@ -213,7 +220,7 @@
     (openData || (openData = fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null))).then((data) => {
       box.textContent = '';
       if (!data || !Array.isArray(data.rows)) {
-        box.appendChild(el('p', {class: 'small'}, 'Chưa tải được số liệu đã công bố để so sánh (cần mạng lần đầu).'));
+        box.appendChild(el('p', {class: 'small'}, t('Chưa tải được số liệu đã công bố để so sánh (cần mạng lần đầu).', 'The published figures for comparison could not be loaded (the first time needs a connection).')));
         openData = null;
         return;
       }
@@ -230,35 +237,36 @@
   function distribution(data, level, chosen) {
     const rows = data.rows;
     const wrap = el('div');
-    wrap.appendChild(el('h3', {}, 'So với các đơn vị đã được khảo sát'));
+    wrap.appendChild(el('h3', {}, t('So với các đơn vị đã được khảo sát', 'Compared with the organisations surveyed')));
     const survey = data.survey || {};
-    wrap.appendChild(el('p', {class: 'small'}, (survey.title || '') + (survey.sample_data ? ' – Dữ liệu mẫu, không có thật.' : '') +
-      ' “ẩn”: ô được ẩn để bảo vệ người trả lời, không tính lại ở đây.'));
-    const scopes = [['all', 'all', 'Tất cả các địa bàn']];
+    wrap.appendChild(el('p', {class: 'small'}, ((EN && survey.title_en) || survey.title || '') +
+      (survey.sample_data ? t(' – Dữ liệu mẫu, không có thật.', ' – Sample data, not real.') : '') +
+      t(' “ẩn”: ô được ẩn để bảo vệ người trả lời, không tính lại ở đây.', ' “hidden”: cells hidden to protect respondents, not recomputed here.')));
+    const scopes = [['all', 'all', t('Tất cả các địa bàn', 'All areas')]];
     const provinceName = chosen && province.selectedOptions[0] ? province.selectedOptions[0].textContent : '';
     if (chosen) scopes.push(['province', chosen, provinceName]);
     const table = el('table', {class: 'data'});
-    table.appendChild(el('caption', {}, 'Số đơn vị theo mức chung (tỉ lệ)'));
+    table.appendChild(el('caption', {}, t('Số đơn vị theo mức chung (tỉ lệ)', 'Organisations by overall level (share)')));
     const head = el('tr');
-    head.appendChild(el('th', {scope: 'col'}, 'Mức'));
+    head.appendChild(el('th', {scope: 'col'}, t('Mức', 'Level')));
     const totals = scopes.map((s) => cell(rows, s[0], s[1], 'n'));
-    scopes.forEach((s, j) => head.appendChild(el('th', {scope: 'col'}, s[2] + ' (' + (totals[j] === null ? 'ẩn' : totals[j] === undefined ? 0 : totals[j]) + ')')));
+    scopes.forEach((s, j) => head.appendChild(el('th', {scope: 'col'}, s[2] + ' (' + (totals[j] === null ? t('ẩn', 'hidden') : totals[j] === undefined ? 0 : totals[j]) + ')')));
     table.appendChild(el('thead')).appendChild(head);
     const body = table.appendChild(el('tbody'));
     names.forEach((name, n) => {
       const row = el('tr', n === level ? {class: 'mine'} : {});
-      row.appendChild(el('th', {scope: 'row'}, levelName(n) + (n === level ? ' (bạn)' : '')));
+      row.appendChild(el('th', {scope: 'row'}, levelName(n) + (n === level ? t(' (bạn)', ' (you)') : '')));
       scopes.forEach((s, j) => {
         const value = cell(rows, s[0], s[1], 'level-' + n);
         let text = '–';
-        if (value === null) text = 'ẩn';
+        if (value === null) text = t('ẩn', 'hidden');
         else if (typeof value === 'number') text = value + (typeof totals[j] === 'number' && totals[j] ? ' (' + Math.round(100 * value / totals[j]) + '%)' : '');
         row.appendChild(el('td', {}, text));
       });
       body.appendChild(row);
     });
     wrap.appendChild(el('div', {class: 'tablewrap'})).appendChild(table);
-    if (chosen && totals[1] === undefined) wrap.appendChild(el('p', {class: 'small'}, 'Cuộc khảo sát chưa có đơn vị nào ở ' + provinceName + '.'));
+    if (chosen && totals[1] === undefined) wrap.appendChild(el('p', {class: 'small'}, t('Cuộc khảo sát chưa có đơn vị nào ở ', 'The survey has no organisation in ') + provinceName + '.'));
     return wrap;
   }
 
@@ -299,7 +307,7 @@
     form.scrollIntoView({block: 'start'});
   });
   result.querySelector('.sa-reset').addEventListener('click', () => {
-    if (window.confirm('Xoá mọi câu trả lời trên máy này?')) api.reset();
+    if (window.confirm(t('Xoá mọi câu trả lời trên máy này?', 'Delete every answer on this device?'))) api.reset();
   });
 
   const api = {
