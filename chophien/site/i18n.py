@@ -25,6 +25,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
+from chophien.site import urls
 from chophien.site.page import Page
 
 VI, EN = "vi", "en"
@@ -102,6 +103,12 @@ def content_page_english(slug: str) -> str:
     """The English address of a content page: its English word for the four every site has, else
     its own slug under /en/."""
     return f"{EN_ROOT}{CONTENT_PAGES.get(slug, slug)}/"
+
+
+def english_self_assessment_worker() -> str:
+    """The English questionnaires' worker, in their folder (/en/assessment/self-assessment/sw.js): the
+    Vietnamese worker's scope is its own folder, so it cannot keep the English pages."""
+    return f"{english_path(urls.self_assessment())}sw.js"
 
 
 def twin(url: str, lang: str) -> str | None:

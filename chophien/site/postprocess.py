@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from chophien.core.files import TEMP_PREFIX, signature_of, write_atomic
-from chophien.site import urls
+from chophien.site import i18n, urls
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".svg", ".xml", ".json", ".txt", ".csv", ".webmanifest", ".mjs"}
 STATIC_SUFFIXES = {".css", ".js", ".svg", ".mjs"}  # few and long-cached: worth brotli's best
@@ -210,7 +210,11 @@ def headers_file(media_url: str = "", img_origins=(), connect_origins=()) -> str
         lines += [pattern, f"  Cache-Control: {LONG_CACHE}", ""]
     # Cloudflare Pages: `! Header` detaches the site-wide policy; Netlify applies both, see docs/publishing.md.
     # A host that applies both rules (Netlify) joins the values: no-cache still wins.
-    for worker in (urls.service_worker(), urls.self_assessment_worker()):
+    for worker in (
+        urls.service_worker(),
+        urls.self_assessment_worker(),
+        i18n.english_self_assessment_worker(),
+    ):
         lines += [f"/{worker}", f"  Cache-Control: {WORKER_CACHE}", ""]
     lines += ["/admin/*", "  ! Content-Security-Policy", f"  Content-Security-Policy: {ADMIN_CSP}", ""]
     for pattern in SHARED_FILES:

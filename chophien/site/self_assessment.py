@@ -100,10 +100,7 @@ def _cooperatives(catalogue) -> list[dict]:
     ]
 
 
-def english_worker() -> str:
-    """The English questionnaires' worker, in their folder (/en/assessment/self-assessment/sw.js): the
-    Vietnamese worker's scope is its own folder, so it cannot keep the English pages."""
-    return f"{i18n.english_path(urls.self_assessment())}sw.js"
+english_worker = i18n.english_self_assessment_worker
 
 
 def _version(pages: list[Page], english: bool = False) -> str:
