@@ -14,6 +14,7 @@ The build compiles the .po in memory (chophien/site/i18n.py): no .mo file is kep
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -29,11 +30,14 @@ KEYWORDS = ("N_",)  # gettext_noop in Python code (chophien.site.i18n.N_); _/get
 
 
 def extract(target: Path) -> None:
-    args = ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(target)]
+    """Extract into *target*; locations are relative to the checkout (run from its root: no
+    machine's path in the catalogue)."""
+    args = ["pybabel", "-q", "extract", "-F", "babel.cfg", "-o", str(target)]
     args += ["--sort-by-file", "--add-location=file", "--no-wrap", "--project=chophien"]
     for keyword in KEYWORDS:
         args += ["-k", keyword]
-    CommandLineInterface().run([*args, str(ROOT)])
+    with contextlib.chdir(ROOT):
+        CommandLineInterface().run([*args, "."])
 
 
 def catalogue(lang: str) -> Path:

@@ -155,6 +155,11 @@ def media_globals(media_url: str) -> dict:
 
 
 DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"
+# The sample site's SITE_TAGLINE (pelicanconf.py), marked for the catalogue: templates show
+# `_(SITE_TAGLINE)`, so a site keeping this tagline has it in English too (another one stays as written).
+SITE_TAGLINE = i18n.N_("Đặc sản từ các hợp tác xã vùng dân tộc thiểu số và miền núi")
+# The box shown instead of a missing photo; templates pass it translated (_macros.html picture).
+NO_PHOTO = i18n.N_("Chưa có ảnh")
 
 
 def _srcset(siteurl: str, variants, media_url: str = "") -> str:
@@ -169,14 +174,18 @@ def picture_markup(
     eager: bool,
     css_class: str,
     media_url: str = "",
+    nophoto: str = NO_PHOTO,
+    alt_lang: str = "",
 ) -> Markup:
     """`<picture>` with AVIF and WebP sources at every width and the one JPEG as `<img src>`
     (explicit size, lazy unless eager). Browsers without WebP get that JPEG (docs/photos.md);
-    photo addresses from urls.media_address (CHOPHIEN_MEDIA_URL when set)."""
+    photo addresses from urls.media_address (CHOPHIEN_MEDIA_URL when set). Without a photo, a
+    box saying *nophoto* (in the page's language); *alt_lang* marks an alt text in another
+    language than the page's (`lang="vi"` on English pages: the alt texts are Vietnamese)."""
     if info is None or not info.derivatives:
-        return Markup(
-            '<span class="{} nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>'
-        ).format(css_class)
+        return Markup('<span class="{} nophoto" role="img" aria-label="{}">{}</span>').format(
+            css_class, nophoto, nophoto
+        )
     main = info.fallback(480)
     loading = ' fetchpriority="high" decoding="async"' if eager else ' loading="lazy" decoding="async"'
     jpegs = info.variants("jpg")
@@ -190,7 +199,7 @@ def picture_markup(
         '<picture><source type="image/avif" srcset="{avif}" sizes="{sizes}">'
         '<source type="image/webp" srcset="{webp}" sizes="{sizes}">'
         '<img class="{cls}" src="{src}"{jpg} width="{w}" height="{h}" alt="{alt}" '
-        'style="background:{colour}"{loading}></picture>'
+        'style="background:{colour}"{lang}{loading}></picture>'
     ).format(
         avif=_srcset(siteurl, info.variants("avif"), media_url),
         webp=_srcset(siteurl, info.variants("webp"), media_url),
@@ -202,6 +211,7 @@ def picture_markup(
         h=main.height,
         alt=alt,
         colour=info.colour,
+        lang=Markup(' lang="{}"').format(alt_lang) if alt_lang and alt else "",
         loading=Markup(loading),
     )
 
@@ -256,13 +266,22 @@ def install(
         sizes: str = DEFAULT_SIZES,
         eager: bool = False,
         css_class: str = "",
+        nophoto: str = NO_PHOTO,
     ) -> Markup:
-        key = (image, siteurl, sizes, eager, css_class)
+        key = (image, siteurl, sizes, eager, css_class, nophoto)
         if key not in pictures and getattr(image, "remote", False):
             pictures[key] = remote_picture_markup(image, sizes, eager, css_class)
         if key not in pictures:
             pictures[key] = picture_markup(
-                photo(image), image.alt if image else "", siteurl, sizes, eager, css_class, settings.media_url
+                photo(image),
+                image.alt if image else "",
+                siteurl,
+                sizes,
+                eager,
+                css_class,
+                settings.media_url,
+                nophoto,
+                "" if lang == i18n.VI else i18n.VI,
             )
         return pictures[key]
 
