@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import pass_context
+from jinja2.ext import InternationalizationExtension
 from markupsafe import Markup
 
 from chophien.catalogue.model import KINDS, STATUSES, Image
@@ -125,7 +126,12 @@ GLOBALS: dict = {
 def install_gettext(env, lang: str = i18n.VI) -> None:
     """`_`, `gettext`, `ngettext` (Jinja's i18n extension, newstyle) of *lang*: Vietnamese is the
     source language and translates nothing."""
-    env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+    # Through the extension bound to *env*: `env.install_gettext_translations` is the method of the
+    # extension of the environment it was first created on, and an overlay (english_env) copies that
+    # attribute, so calling it on the overlay would install the English catalogue on the Vietnamese
+    # environment's globals.
+    extension = next(e for e in env.extensions.values() if isinstance(e, InternationalizationExtension))
+    extension._install(i18n.translations(lang), newstyle=True)  # noqa: SLF001 - Jinja's installer
 
 
 def english_env(env):
