@@ -71,7 +71,8 @@ def problems(lang: str, template: Path) -> list[str]:
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
-        translated = have.get(message.id)
+        key = f"{message.context}|{key}" if message.context else key
+        translated = have.get(message.id, context=message.context)
         if translated is None:
             found.append(f"missing: {key!r}")
         elif translated.fuzzy:

@@ -23,8 +23,7 @@
   const out = box.querySelector('[role=status]');
   const src = box.dataset.luu;
   const label = button.textContent;
-  // The page's words (cooperative.html, through the message catalogue): no signal, saved at {},
-  // remove the copy, removed, saving.
+  // The page's words (cooperative.html).
   const [offline, savedAt, remove, removed, saving] = box.dataset.w.split('|');
   // The format this browser chose for the page's photos, asked at the tap (a lazy photo has no
   // currentSrc before it loads); none loaded: WebP when the browser can write it, else JPEG.

@@ -13,7 +13,7 @@
   const W = JSON.parse(box.dataset.words);
   let d;
   const cache = Object.create(null);
-  const money = (n) => n.toLocaleString('vi-VN') + '\u00a0₫';
+  const money = (n) => n.toLocaleString(document.documentElement.lang) + '\u00a0₫';
   const cut = (s, n) => (s.length > n ? s.slice(0, n - 1) + '…' : s).normalize('NFC');
   const media = box.dataset.media; // CHOPHIEN_MEDIA_URL
   const own = (path) => {

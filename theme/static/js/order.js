@@ -28,9 +28,8 @@
   };
   window.chophienOrder = {root, load, save, good, count};
   try { if (!localStorage) return; } catch (e) { return; }
-  // The page's words (base.html's order link, through the message catalogue): in the list, added.
-  const link = document.querySelector('.order-link');
-  const W = (link && link.dataset.w || '|').split('|');
+  // base.html's words
+  const W = (document.querySelector('.order-link') || {dataset: {w: '|'}}).dataset.w.split('|');
   const show = (box, button, item) => {
     const note = box.querySelector('.in-list');
     if (note) note.textContent = item ? W[0].replace('{}', item.q) : '';
