@@ -14,7 +14,7 @@ The build compiles the .po in memory (chophien/site/i18n.py): no .mo file is kep
 from __future__ import annotations
 
 import argparse
-import os
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -30,17 +30,14 @@ KEYWORDS = ("N_",)  # gettext_noop in Python code (chophien.site.i18n.N_); _/get
 
 
 def extract(target: Path) -> None:
-    args = ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(target)]
+    """Extract into *target*; locations are relative to the checkout (run from its root: no
+    machine's path in the catalogue)."""
+    args = ["pybabel", "-q", "extract", "-F", "babel.cfg", "-o", str(target)]
     args += ["--sort-by-file", "--add-location=file", "--no-wrap", "--project=chophien"]
     for keyword in KEYWORDS:
         args += ["-k", keyword]
-    # Locations relative to the checkout ("theme/templates/base.html"), never an absolute path.
-    here = Path.cwd()
-    os.chdir(ROOT)
-    try:
+    with contextlib.chdir(ROOT):
         CommandLineInterface().run([*args, "."])
-    finally:
-        os.chdir(here)
 
 
 def catalogue(lang: str) -> Path:
@@ -74,7 +71,8 @@ def problems(lang: str, template: Path) -> list[str]:
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
-        translated = have.get(message.id)
+        key = f"{message.context}|{key}" if message.context else key
+        translated = have.get(message.id, context=message.context)
         if translated is None:
             found.append(f"missing: {key!r}")
         elif translated.fuzzy:

@@ -12,6 +12,11 @@ from urllib.parse import quote
 from chophien.catalogue.model import Contact, Product
 from chophien.core.text import format_phone
 
+# gettext_noop, as chophien.site.i18n.N_ (`make messages` extracts N_ calls; this layer cannot import
+# the site's): the button labels are Vietnamese here and translated where they are shown (product.html;
+# order_list.html names them by channel). The order message itself stays Vietnamese in every edition.
+N_ = str
+
 
 @dataclass(frozen=True)
 class OrderLink:
@@ -42,24 +47,32 @@ def contact_links(contact: Contact, message: str = "", subject: str = "", ref: s
     """
     links: list[OrderLink] = []
     if contact.zalo:
-        links.append(OrderLink("zalo", "Nhắn Zalo", contact.zalo_url, format_phone(contact.zalo)))
+        links.append(OrderLink("zalo", N_("Nhắn Zalo"), contact.zalo_url, format_phone(contact.zalo)))
     if contact.phone:
-        links.append(OrderLink("call", "Gọi điện", f"tel:{contact.phone}", format_phone(contact.phone)))
+        links.append(OrderLink("call", N_("Gọi điện"), f"tel:{contact.phone}", format_phone(contact.phone)))
         body = f"?body={quote(message, safe='')}" if message else ""
         links.append(
             OrderLink(
-                "sms", "Nhắn SMS", f"sms:{contact.phone}{body}", format_phone(contact.phone), bool(message)
+                "sms",
+                N_("Nhắn SMS"),
+                f"sms:{contact.phone}{body}",
+                format_phone(contact.phone),
+                bool(message),
             )
         )
     if contact.messenger:
         suffix = f"?ref={quote(ref)}" if ref else ""
         links.append(
-            OrderLink("messenger", "Nhắn Messenger", f"{contact.messenger_url}{suffix}", contact.messenger)
+            OrderLink(
+                "messenger", N_("Nhắn Messenger"), f"{contact.messenger_url}{suffix}", contact.messenger
+            )
         )
     if contact.email:
         query = f"?subject={quote(subject, safe='')}&body={quote(message, safe='')}" if message else ""
         links.append(
-            OrderLink("email", "Gửi email", f"mailto:{contact.email}{query}", contact.email, bool(message))
+            OrderLink(
+                "email", N_("Gửi email"), f"mailto:{contact.email}{query}", contact.email, bool(message)
+            )
         )
     return links
 

@@ -17,9 +17,10 @@ from chophien.catalogue.orders import needs_copied_message, order_links, order_m
 from chophien.core.text import collation_key, vi_sorted
 from chophien.site import urls
 from chophien.site.assessment_pages import assessment_pages, cooperative_results
+from chophien.site.i18n import N_
 from chophien.site.offline import offline_pages
 from chophien.site.order_list import order_list_pages
-from chophien.site.page import Page, crumbs, paginate
+from chophien.site.page import Named, Page, crumbs, paginate
 from chophien.site.self_assessment import self_assessment_pages, self_assessment_url
 
 RELATED_COUNT = 4
@@ -138,8 +139,8 @@ def product_pages(site: Site) -> Iterator[Page]:
                 "related": related_products(product, catalogue),
                 "ocop_valid": ocop_is_valid(product, site.today),
                 "breadcrumbs": crumbs(
-                    (group.name, urls.category(group.slug)),
-                    (product.category.name, urls.category(product.category.slug)),
+                    (group, urls.category(group.slug)),
+                    (product.category, urls.category(product.category.slug)),
                 ),
             },
         )
@@ -169,8 +170,8 @@ def cooperative_pages(site: Site) -> Iterator[Page]:
                 "assessment_results": cooperative_results(catalogue.assessments, coop.slug),
                 "self_assessment": self_assessment_url(catalogue.assessments),
                 "breadcrumbs": crumbs(
-                    ("Hợp tác xã", urls.cooperatives()),
-                    (coop.province.name, urls.province(coop.province.slug)),
+                    (N_("Hợp tác xã"), urls.cooperatives()),
+                    (coop.province, urls.province(coop.province.slug)),
                 ),
             },
         )
@@ -203,7 +204,7 @@ def category_pages(site: Site) -> Iterator[Page]:
             catalogue.by_group.get(group.slug, []),
             urls.category(group.slug),
             "group",
-            crumbs(("Danh mục", urls.categories())),
+            crumbs((N_("Danh mục"), urls.categories())),
             extra={"group": group, "subcategories": subcategories, "category_counts": counts},
         )
     for category in site.categories:
@@ -214,7 +215,7 @@ def category_pages(site: Site) -> Iterator[Page]:
             catalogue.by_category.get(category.slug, []),
             urls.category(category.slug),
             "category",
-            crumbs(("Danh mục", urls.categories()), (group.name, urls.category(group.slug))),
+            crumbs((N_("Danh mục"), urls.categories()), (group, urls.category(group.slug))),
             extra={"category": category},
         )
 
@@ -226,7 +227,9 @@ def _directory_and_listings(kind: str, items, index: dict, url_of, directory_url
         "directory.html",
         {
             "directory_kind": f"{kind}s",
-            "entries": [(item.name, url_of(item.slug), len(index[item.slug]), note(item)) for item in items],
+            "entries": [
+                (Named(item), url_of(item.slug), len(index[item.slug]), note(item)) for item in items
+            ],
             "breadcrumbs": crumbs(),
         },
     )
@@ -244,7 +247,7 @@ def province_pages(site: Site) -> Iterator[Page]:
         site.catalogue.by_province,
         urls.province,
         urls.provinces(),
-        "Tỉnh, thành phố",
+        N_("Tỉnh, thành phố"),
         lambda p: ", ".join(p.former) if p.former and len(p.former) > 1 else "",
     )
 
@@ -256,7 +259,7 @@ def ethnic_group_pages(site: Site) -> Iterator[Page]:
         site.catalogue.by_ethnic_group,
         urls.ethnic_group,
         urls.ethnic_groups(),
-        "Dân tộc",
+        N_("Dân tộc"),
         lambda _group: "",
     )
 
@@ -269,7 +272,7 @@ def ocop_pages(site: Site) -> Iterator[Page]:
         (p for stars in star_levels for p in by_ocop[stars]),
         key=lambda p: (-p.ocop.stars, collation_key(p.name)),
     )
-    star_links = [(f"{stars} sao", urls.ocop_stars(stars), len(by_ocop[stars])) for stars in star_levels]
+    star_links = [(stars, urls.ocop_stars(stars), len(by_ocop[stars])) for stars in star_levels]
     yield from listing_pages(
         ocop_products, urls.ocop(), "ocop", crumbs(), extra={"star_links": star_links, "stars": None}
     )
@@ -330,7 +333,7 @@ def print_sheets(site: Site) -> Iterator[Page]:
                 "coop": coop,
                 "products": site.catalogue.by_cooperative.get(coop.slug, []),
                 "breadcrumbs": crumbs(
-                    ("Hợp tác xã", urls.cooperatives()), (coop.name, urls.cooperative(coop))
+                    (N_("Hợp tác xã"), urls.cooperatives()), (coop, urls.cooperative(coop))
                 ),
             },
         )

@@ -34,6 +34,7 @@ from chophien.site.catalogue_pages import (
     province_pages,
     search_page,
 )
+from chophien.site.i18n import N_
 from chophien.site.page import Page
 
 CERTIFICATIONS = {c.slug: c for c in reference.certifications()}
@@ -324,7 +325,7 @@ def members_by_province(members: list[MemberState]) -> list[tuple[str, list[Memb
     named = vi_sorted((name for name in groups if name), key=lambda n: n)
     ordered = [(name, vi_sorted(groups[name], key=lambda m: m.name)) for name in named]
     if "" in groups:
-        ordered.append(("Khác", vi_sorted(groups[""], key=lambda m: m.name)))
+        ordered.append((N_("Khác"), vi_sorted(groups[""], key=lambda m: m.name)))
     return ordered
 
 

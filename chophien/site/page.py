@@ -64,6 +64,29 @@ def paginate(items: list, base_url: str, per_page: int = PER_PAGE) -> Iterator[P
         yield Paginator(number, total_pages, len(items), chunk, base_url)
 
 
+# gettext_noop, as i18n.N_ (`make messages` extracts N_ calls): this module cannot import i18n, which
+# imports Page. Labels are translated where they are shown (base.html).
+N_ = str
+
+
+class Named(str):
+    """A thing's name (a category group, a province, a cooperative) where a page shows it, e.g. in a
+    breadcrumb or a directory: the Vietnamese name as the string (JSON-LD, Vietnamese pages), the
+    thing as `source`, so an English page shows `source|tr("name")`."""
+
+    source: object
+
+    def __new__(cls, source) -> Named:
+        crumb = super().__new__(cls, source.name)
+        crumb.source = source
+        return crumb
+
+    def __reduce__(self):
+        return Named, (self.source,)
+
+
 def crumbs(*pairs) -> list[tuple[str, str]]:
-    """A breadcrumb trail of (label, url) pairs, from the home page."""
-    return [("Trang chủ", urls.home())] + list(pairs)
+    """A breadcrumb trail of (label, url) pairs, from the home page. A label is a UI word (marked
+    with N_, translated in the template) or a thing with a `name` (made Named)."""
+    trail = [(N_("Trang chủ"), urls.home())]
+    return trail + [(label if isinstance(label, str) else Named(label), url) for label, url in pairs]

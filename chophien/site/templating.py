@@ -115,7 +115,6 @@ GLOBALS: dict = {
     "enumerator_data": enumerator_data,
     "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS,
     "NATIONAL": False,  # a national build (site/national.py): the Pelican adapter sets it
-    "ENGLISH": True,  # the site has an English edition (CHOPHIEN_ENGLISH; the adapter sets it)
     "LANG": i18n.VI,  # the page's edition (site/i18n.py); English pages are rendered by english_env()
     "LANGUAGE_NAMES": i18n.LANGUAGE_NAMES,
     "edition_links": edition_links,
@@ -127,11 +126,12 @@ GLOBALS: dict = {
 def install_gettext(env, lang: str = i18n.VI) -> None:
     """`_`, `gettext`, `ngettext` (Jinja's i18n extension, newstyle) of *lang*: Vietnamese is the
     source language and translates nothing."""
-    # Through *env*'s own i18n extension: an overlay (english_env) inherits the parent's
-    # `install_gettext_translations`, which is bound to the parent's extension and would install the
-    # catalogue in the parent's globals (the Vietnamese pages then rendered in English).
+    # Through the extension bound to *env*: `env.install_gettext_translations` is the method of the
+    # extension of the environment it was first created on, and an overlay (english_env) copies that
+    # attribute, so calling it on the overlay would install the English catalogue on the Vietnamese
+    # environment's globals.
     extension = next(e for e in env.extensions.values() if isinstance(e, InternationalizationExtension))
-    extension._install(i18n.translations(lang), newstyle=True)  # noqa: SLF001 - what the public method calls
+    extension._install(i18n.translations(lang), newstyle=True)  # noqa: SLF001 - Jinja's installer
 
 
 def english_env(env):
@@ -161,6 +161,11 @@ def media_globals(media_url: str) -> dict:
 
 
 DEFAULT_SIZES = "(min-width: 48em) 30rem, 100vw"
+# The sample site's SITE_TAGLINE (pelicanconf.py), marked for the catalogue: templates show
+# `_(SITE_TAGLINE)`, so a site keeping this tagline has it in English too (another one stays as written).
+SITE_TAGLINE = i18n.N_("Đặc sản từ các hợp tác xã vùng dân tộc thiểu số và miền núi")
+# The box shown instead of a missing photo; templates pass it translated (_macros.html picture).
+NO_PHOTO = i18n.N_("Chưa có ảnh")
 
 
 def _srcset(siteurl: str, variants, media_url: str = "") -> str:
@@ -175,14 +180,18 @@ def picture_markup(
     eager: bool,
     css_class: str,
     media_url: str = "",
+    nophoto: str = NO_PHOTO,
+    alt_lang: str = "",
 ) -> Markup:
     """`<picture>` with AVIF and WebP sources at every width and the one JPEG as `<img src>`
     (explicit size, lazy unless eager). Browsers without WebP get that JPEG (docs/photos.md);
-    photo addresses from urls.media_address (CHOPHIEN_MEDIA_URL when set)."""
+    photo addresses from urls.media_address (CHOPHIEN_MEDIA_URL when set). Without a photo, a
+    box saying *nophoto* (in the page's language); *alt_lang* marks an alt text in another
+    language than the page's (`lang="vi"` on English pages: the alt texts are Vietnamese)."""
     if info is None or not info.derivatives:
-        return Markup(
-            '<span class="{} nophoto" role="img" aria-label="Chưa có ảnh">Chưa có ảnh</span>'
-        ).format(css_class)
+        return Markup('<span class="{} nophoto" role="img" aria-label="{}">{}</span>').format(
+            css_class, nophoto, nophoto
+        )
     main = info.fallback(480)
     loading = ' fetchpriority="high" decoding="async"' if eager else ' loading="lazy" decoding="async"'
     jpegs = info.variants("jpg")
@@ -196,7 +205,7 @@ def picture_markup(
         '<picture><source type="image/avif" srcset="{avif}" sizes="{sizes}">'
         '<source type="image/webp" srcset="{webp}" sizes="{sizes}">'
         '<img class="{cls}" src="{src}"{jpg} width="{w}" height="{h}" alt="{alt}" '
-        'style="background:{colour}"{loading}></picture>'
+        'style="background:{colour}"{lang}{loading}></picture>'
     ).format(
         avif=_srcset(siteurl, info.variants("avif"), media_url),
         webp=_srcset(siteurl, info.variants("webp"), media_url),
@@ -208,6 +217,7 @@ def picture_markup(
         h=main.height,
         alt=alt,
         colour=info.colour,
+        lang=Markup(' lang="{}"').format(alt_lang) if alt_lang and alt else "",
         loading=Markup(loading),
     )
 
@@ -262,13 +272,22 @@ def install(
         sizes: str = DEFAULT_SIZES,
         eager: bool = False,
         css_class: str = "",
+        nophoto: str = NO_PHOTO,
     ) -> Markup:
-        key = (image, siteurl, sizes, eager, css_class)
+        key = (image, siteurl, sizes, eager, css_class, nophoto)
         if key not in pictures and getattr(image, "remote", False):
             pictures[key] = remote_picture_markup(image, sizes, eager, css_class)
         if key not in pictures:
             pictures[key] = picture_markup(
-                photo(image), image.alt if image else "", siteurl, sizes, eager, css_class, settings.media_url
+                photo(image),
+                image.alt if image else "",
+                siteurl,
+                sizes,
+                eager,
+                css_class,
+                settings.media_url,
+                nophoto,
+                "" if lang == i18n.VI else i18n.VI,
             )
         return pictures[key]
 

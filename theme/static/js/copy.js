@@ -7,7 +7,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(function () {
-        button.textContent = "Đã sao chép ✓";
+        button.textContent = button.getAttribute("data-done");
       }, function () {
         field.select();
       });

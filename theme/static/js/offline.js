@@ -23,7 +23,8 @@
   const out = box.querySelector('[role=status]');
   const src = box.dataset.luu;
   const label = button.textContent;
-  const offline = 'Chưa lưu được: mất sóng. Hãy thử lại khi có sóng.';
+  // The page's words (cooperative.html).
+  const [offline, savedAt, remove, removed, saving] = box.dataset.w.split('|');
   // The format this browser chose for the page's photos, asked at the tap (a lazy photo has no
   // currentSrc before it loads); none loaded: WebP when the browser can write it, else JPEG.
   const format = () => {
@@ -39,17 +40,17 @@
     button.textContent = title || label;
     button.disabled = false;
   };
-  const saved = (r) => r.at && show('Đã lưu lúc ' + r.when + '.', 2, 'Xoá bản lưu');
+  const saved = (r) => r.at && show(savedAt.replace('{}', r.when), 2, remove);
   ask({type: 'status', src}).then((r) => saved(r, box.hidden = false));
   button.onclick = async () => {
     button.disabled = true;
     try {
-      if (step == 2) return show((await ask({type: 'remove', src}), 'Đã xoá bản lưu.'), 0);
+      if (step == 2) return show((await ask({type: 'remove', src}), removed), 0);
       if (step == 0) {
         const r = await ask({type: 'plan', src, format: chosen = format()}); // the size, and whether there is room
         return show(r.text || offline, r.title ? 1 : 0, r.title);
       }
-      out.textContent = 'Đang lưu…';
+      out.textContent = saving;
       navigator.storage && navigator.storage.persist().catch(() => 0);
       const r = await ask({type: 'save', src, format: chosen});
       r.at ? saved(r) : show(r.text || offline, 0);

@@ -13,7 +13,7 @@
   const W = JSON.parse(box.dataset.words);
   let d;
   const cache = Object.create(null);
-  const money = (n) => n.toLocaleString('vi-VN') + '\u00a0₫';
+  const money = (n) => n.toLocaleString(document.documentElement.lang) + '\u00a0₫';
   const cut = (s, n) => (s.length > n ? s.slice(0, n - 1) + '…' : s).normalize('NFC');
   const media = box.dataset.media; // CHOPHIEN_MEDIA_URL
   const own = (path) => {
@@ -110,7 +110,7 @@
       $('.msgs', s).append(m);
     }
     for (const x of chans) {
-      const label = x.label;
+      const label = W[x.channel] || x.label;
       if (x.channel === 'sms') {
         const ps = split(lines, head, (t) => plain(t).length <= 268).map(plain);
         ps.forEach((t, n) => link(x, x.href + '?body=' + encodeURIComponent(t), label + of(ps, n), x.detail));
@@ -120,7 +120,7 @@
       } else link(x, x.href, label, x.detail);
     }
     fill(s, {h2: name, strong: money(sum), '.sum>span>span': ask, '.sent span': name,
-      '.contacts': chans.map((x) => x.label + ': ' + x.detail).join(' · ')});
+      '.contacts': chans.map((x) => (W[x.channel] || x.label) + ': ' + x.detail).join(' · ')});
     const sent = $('.sent input', s);
     sent.checked = d.sent[c] === chat.join();
     sent.onchange = () => {

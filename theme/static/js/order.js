@@ -28,10 +28,12 @@
   };
   window.chophienOrder = {root, load, save, good, count};
   try { if (!localStorage) return; } catch (e) { return; }
+  // base.html's words
+  const W = (document.querySelector('.order-link') || {dataset: {w: '|'}}).dataset.w.split('|');
   const show = (box, button, item) => {
     const note = box.querySelector('.in-list');
-    if (note) note.textContent = item ? 'Đã có ' + item.q + ' trong danh sách.' : '';
-    else if (item) button.textContent = 'Đã thêm ✓ (' + item.q + ')';
+    if (note) note.textContent = item ? W[0].replace('{}', item.q) : '';
+    else if (item) button.textContent = W[1].replace('{}', item.q);
   };
   for (const box of document.querySelectorAll('[data-o]')) {
     const [c, p, price, k] = box.dataset.o.split(' ');

@@ -9,6 +9,14 @@
   var list = document.getElementById("ket-qua");
   var more = document.getElementById("them");
   var PAGE = 12;
+  // The page's words (search.html, through the message catalogue), "|"-separated; {} where a
+  // number or the query goes: busy, one result, several results, the query, none found, not loaded.
+  var W = (form.getAttribute("data-words") || "").split("|");
+  function say(i, value) {
+    return (W[i] || "").replace("{}", function () {
+      return value;
+    });
+  }
   var results = [];
   var shown = 0;
   var run = 0;
@@ -142,7 +150,7 @@
       more.hidden = true;
       return;
     }
-    status.textContent = "Đang tìm…";
+    status.textContent = W[0];
     ready
       .then(function (pagefind) {
         return pagefind.search(query || null, chosen ? { filters: chosen } : {});
@@ -154,14 +162,14 @@
         list.textContent = "";
         return showMore(mine).then(function () {
           if (mine !== run) return;
-          var about = query ? " cho “" + query + "”" : "";
+          var about = query ? " " + say(3, query) : "";
           status.textContent = results.length
-            ? results.length + " kết quả" + about
-            : "Không tìm thấy kết quả" + about + ". Thử từ khác, bỏ bớt bộ lọc, hoặc duyệt theo mục bên dưới.";
+            ? say(results.length === 1 ? 1 : 2, results.length) + about
+            : say(4, about);
         });
       })
       .catch(function () {
-        if (mine === run) status.textContent = "Chưa tải được công cụ tìm kiếm. Hãy duyệt theo mục bên dưới.";
+        if (mine === run) status.textContent = W[5];
       });
   }
 
