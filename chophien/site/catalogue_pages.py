@@ -297,24 +297,24 @@ def search_page(site: Site) -> Iterator[Page]:
     products = catalogue.products
     used_categories = {p.category.slug for p in products}
     category_options = [
-        (g.name, [c.name for c in site.categories if c.group == g.slug and c.slug in used_categories])
+        (g, [c for c in site.categories if c.group == g.slug and c.slug in used_categories])
         for g in site.groups
     ]
-    provinces = {p.name for p in (pr.origin_province or pr.cooperative.province for pr in products)}
-    provinces |= {c.province.name for c in catalogue.cooperatives.values()}
-    certifications = {h.certification.name for p in products for h in p.certifications}
-    certifications |= {
-        h.certification.name for c in catalogue.cooperatives.values() for h in c.certifications
-    }
+    # Reference objects, not names: each edition's page shows (and filters by) their name in its
+    # language, the value its records carry (site/search.py).
+    provinces = {pr.origin_province or pr.cooperative.province for pr in products}
+    provinces |= {c.province for c in catalogue.cooperatives.values()}
+    certifications = {h.certification for p in products for h in p.certifications}
+    certifications |= {h.certification for c in catalogue.cooperatives.values() for h in c.certifications}
     yield Page(
         urls.search(),
         "search.html",
         {
             "noindex": True,
-            "category_options": [(group, names) for group, names in category_options if names],
-            "province_options": vi_sorted(provinces),
-            "ocop_options": [f"{stars} sao" for stars in sorted(catalogue.by_ocop, reverse=True)],
-            "certification_options": vi_sorted(certifications),
+            "category_options": [(group, items) for group, items in category_options if items],
+            "province_options": vi_sorted(provinces, key=lambda p: p.name),
+            "ocop_options": sorted(catalogue.by_ocop, reverse=True),
+            "certification_options": vi_sorted(certifications, key=lambda c: c.name),
             "category_groups": site.groups,
             "group_counts": site.group_counts,
             "breadcrumbs": crumbs(),

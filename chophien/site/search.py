@@ -150,8 +150,9 @@ def index_terms(name: str, parts: list[str]) -> tuple[str, str]:
     return " ".join(name_words), " ".join(other)
 
 
-def _record(name: str, parts: list[str], filters, meta) -> SearchRecord:
-    name_terms, terms = index_terms(name, parts)
+def _record(name: str, parts: list[str], filters, meta, also_named: str = "") -> SearchRecord:
+    """*also_named*: the Vietnamese name of an English record, weighted as a name too."""
+    name_terms, terms = index_terms(f"{name} {also_named}" if also_named else name, parts)
     return SearchRecord(
         name=name,
         name_terms=name_terms,
@@ -229,7 +230,7 @@ def product_record(
         ("place", _text(province, "name", lang)),
     ]
     meta += _thumbnail(product.images[0] if product.images else None, images, siteurl, media_url)
-    return _record(name, parts, filters, meta)
+    return _record(name, parts, filters, meta, product.name if english else "")
 
 
 def cooperative_record(
@@ -271,7 +272,7 @@ def cooperative_record(
         ("place", _text(coop.province, "name", lang)),
     ]
     meta += _thumbnail(image, images, siteurl, media_url)
-    return _record(name, parts, filters, meta)
+    return _record(name, parts, filters, meta, coop.name if english else "")
 
 
 # --- running Pagefind ---------------------------------------------------------------------
