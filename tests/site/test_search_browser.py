@@ -55,6 +55,25 @@ def test_mat_ong_and_dien_bien_find_the_right_products(site, page):
     assert page.url.endswith("/tim-kiem/?q=dac+san")  # the address keeps the query
 
 
+def test_the_english_search_finds_english_and_vietnamese_names_in_english(site, page):
+    """/en/search/ reads the English index (Pagefind: one per <html lang>): English names, the
+    Vietnamese name with or without marks, English prices and English product pages."""
+    base, _ = site
+    page.goto(f"{base}/en/search/")
+    honey = search_bytes.search_results(page, "honey")
+    assert honey and any(r["name"] == "Karst plateau mint-flower honey" for r in honey), honey
+    assert all(r["href"].startswith(("/en/products/", "/en/cooperatives/")) for r in honey), honey
+    named = next(r for r in honey if r["name"] == "Karst plateau mint-flower honey")
+    assert named["price"] == "650,000 ₫ / 500 ml bottle"
+    for query in ("mat ong", "mật ong"):
+        found = search_bytes.search_results(page, query)
+        assert any(r["href"] == "/en/products/to-hop-tac-ong-mat-dong-van/mat-ong-bac-ha/" for r in found), (
+            query
+        )
+        assert not any(r["href"].startswith("/san-pham/") for r in found)
+    assert "results for" in page.locator("#trang-thai").inner_text()
+
+
 def test_filters_narrow_the_results(site, page):
     base, _ = site
     page.goto(f"{base}/tim-kiem/?tinh=%C4%90i%E1%BB%87n+Bi%C3%AAn")  # tinh=Điện Biên, no query
