@@ -17,6 +17,8 @@ from chophien.assessment.model import SECTORS, SIZE_BANDS, ScoringModel
 from chophien.assessment.response_code import Codebook
 from chophien.catalogue.model import KINDS
 from chophien.core.text import reads_as_formula
+from chophien.site import i18n
+from chophien.site.i18n import N_
 
 # The QR library the mode loads only when a code is shown: npm qrcode-generator (Kazuhiko Arase, MIT
 # licence in its header), its dist/qrcode.js byte for byte as in the npm tarball whose integrity is
@@ -53,6 +55,38 @@ def _english(item, field: str = "name") -> str:
     return getattr(item, f"{field}_en", "") or getattr(item, field)
 
 
+# What enumerator.js says (its words are the Vietnamese text; "{}" takes a number): translated through the
+# message catalogue for the English page (enumerator_data's "words"), so the script holds no English.
+WORDS = (
+    N_(" (dữ liệu mẫu)"),
+    N_("Máy không cho lưu dữ liệu (chế độ ẩn danh?): phiếu sẽ mất khi đóng trang."),
+    N_("Dữ liệu phiếu cũ trên máy bị hỏng nên đã được để riêng; bắt đầu danh sách mới."),
+    N_("Không lưu được trên máy (bộ nhớ đầy?). Hãy tải tệp CSV ngay."),
+    N_("Chưa có phiếu nào trên máy này."),
+    N_(" câu"),
+    N_("Sửa"),
+    N_("Mã phiếu"),
+    N_("Xoá"),
+    N_("Xoá phiếu của "),
+    N_("? Phiếu đã xoá không lấy lại được."),
+    N_("Đã xoá phiếu của "),
+    N_("tên đơn vị"),
+    N_("Còn thiếu: "),
+    N_("Đã có phiếu của "),
+    N_(" trên máy này. Mở phiếu đó để sửa?"),
+    N_("Chưa tải xong bảng câu hỏi; hãy thử lại."),
+    N_("Đã lưu phiếu của "),
+    N_(" câu)."),
+    N_("Đã trả lời đủ câu hỏi: bấm “Lưu phiếu”."),
+    N_(" phiếu chưa đủ câu trả lời nên chưa có trong tệp."),
+    N_("Chưa có phiếu nào đủ câu trả lời để tải."),
+    N_("Mã QR của mã phiếu"),
+    N_("{} phiếu lưu trên máy này, {} phiếu đủ câu trả lời."),
+    N_("Đã tải {} phiếu (tệp CSV)."),
+    N_("Đã tải {} phiếu (bản JSON)."),
+)
+
+
 def enumerator_data(model: ScoringModel, surveys, cooperatives, lang: str = "vi") -> dict:
     """What enumerator.js needs for *model*'s page: surveys taking responses with it, lists, codebook.
 
@@ -64,8 +98,10 @@ def enumerator_data(model: ScoringModel, surveys, cooperatives, lang: str = "vi"
     book = Codebook.of(model)
     provinces = {p.slug: p for p in reference.provinces()}
     taking = [s for s in surveys or () if s.model.slug == model.slug and s.responses is not None]
+    gettext = i18n.translations(lang).gettext
     return {
         "version": 1,
+        "words": {word: gettext(word) for word in WORDS} if en else {},
         "codebook": book.as_json(),
         "surveys": [
             {

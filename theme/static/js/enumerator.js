@@ -15,10 +15,15 @@
   try { data = JSON.parse(dataNode.textContent); } catch (e) { return; }
   if (!data || data.version !== 1 || !data.surveys || !data.surveys.length) return;
   var Code = window.ChophienCode;
-  // The English page (/en/assessment/self-assessment/) shows the same mode: its words in both
-  // languages; codes, columns and files are the same on both pages.
-  var EN = document.documentElement.lang === "en";
-  function t(vi, en) { return EN ? en : vi; }
+  // Words: the Vietnamese text, or the page's translation of it (data.words, from the message
+  // catalogue: chophien/site/enumerator.py WORDS); "{}" takes the next argument. Codes, columns and
+  // files are the same on both pages.
+  var words = data.words || {};
+  function t(vi) {
+    var text = words[vi] || vi;
+    for (var i = 1; i < arguments.length; i++) text = text.replace("{}", arguments[i]);
+    return text;
+  }
   var book = data.codebook;
   var criteria = book.criteria; // [[key, [points…]], …]
   // responses.csv's columns (chophien.assessment.schema.BASE_COLUMNS), then the criteria in model order
@@ -37,7 +42,7 @@
     var select = $(id);
     items.forEach(function (item) { select.appendChild(new Option(item[1], item[0])); });
   }
-  fill("enum-survey", data.surveys.map(function (s) { return [s.slug, s.title + (s.sample_data ? t(" (dữ liệu mẫu)", " (sample data)") : "")]; }));
+  fill("enum-survey", data.surveys.map(function (s) { return [s.slug, s.title + (s.sample_data ? t(" (dữ liệu mẫu)") : "")]; }));
   fill("enum-coop", data.cooperatives);
   fill("enum-province", data.provinces);
   fill("enum-kind", data.kinds);
@@ -64,14 +69,14 @@
   }
   function load() {
     var raw;
-    try { raw = localStorage.getItem(key()); } catch (e) { say(t("Máy không cho lưu dữ liệu (chế độ ẩn danh?): phiếu sẽ mất khi đóng trang.", "This device does not allow saving (private browsing?): the responses will be lost when the page is closed.")); return []; }
+    try { raw = localStorage.getItem(key()); } catch (e) { say(t("Máy không cho lưu dữ liệu (chế độ ẩn danh?): phiếu sẽ mất khi đóng trang.")); return []; }
     if (!raw) return [];
     try {
       var doc = JSON.parse(raw);
       if (doc && doc.version === STORE && Array.isArray(doc.responses)) return doc.responses.filter(sane);
     } catch (e) { /* corrupt: below */ }
     try { localStorage.setItem(key() + ":hong:" + Date.now(), raw); localStorage.removeItem(key()); } catch (e) { /* full */ }
-    say(t("Dữ liệu phiếu cũ trên máy bị hỏng nên đã được để riêng; bắt đầu danh sách mới.", "The responses saved on this device were damaged and have been set aside; a new list is started."));
+    say(t("Dữ liệu phiếu cũ trên máy bị hỏng nên đã được để riêng; bắt đầu danh sách mới."));
     return [];
   }
   function store(responses) {
@@ -79,7 +84,7 @@
       localStorage.setItem(key(), JSON.stringify({ version: STORE, model: book.model, fingerprint: book.fingerprint, responses: responses }));
       return true;
     } catch (e) {
-      say(t("Không lưu được trên máy (bộ nhớ đầy?). Hãy tải tệp CSV ngay.", "Could not save on this device (storage full?). Download the CSV file now."));
+      say(t("Không lưu được trên máy (bộ nhớ đầy?). Hãy tải tệp CSV ngay."));
       return false;
     }
   }
@@ -128,9 +133,8 @@
     var done = all.filter(complete).length;
     var p = document.createElement("p");
     p.textContent = all.length
-      ? (EN ? all.length + (all.length === 1 ? " response" : " responses") + " saved on this device, " + done + " complete."
-        : all.length + " phiếu lưu trên máy này, " + done + " phiếu đủ câu trả lời.")
-      : t("Chưa có phiếu nào trên máy này.", "No response on this device yet.");
+      ? t("{} phiếu lưu trên máy này, {} phiếu đủ câu trả lời.", all.length, done)
+      : t("Chưa có phiếu nào trên máy này.");
     list.appendChild(p);
     if (!all.length) return;
     var ol = document.createElement("ol");
@@ -141,11 +145,11 @@
       var name = document.createElement("strong");
       name.textContent = label(r);
       li.appendChild(name);
-      li.appendChild(document.createTextNode(" · " + answered(r) + "/" + criteria.length + t(" câu", " questions") + (complete(r) ? " ✓ " : " ")));
-      li.appendChild(button(t("Sửa", "Edit"), "edit", r.id));
+      li.appendChild(document.createTextNode(" · " + answered(r) + "/" + criteria.length + t(" câu") + (complete(r) ? " ✓ " : " ")));
+      li.appendChild(button(t("Sửa"), "edit", r.id));
       li.appendChild(document.createTextNode(" "));
-      if (complete(r)) { li.appendChild(button(t("Mã phiếu", "Response code"), "code", r.id)); li.appendChild(document.createTextNode(" ")); }
-      li.appendChild(button(t("Xoá", "Delete"), "delete", r.id));
+      if (complete(r)) { li.appendChild(button(t("Mã phiếu"), "code", r.id)); li.appendChild(document.createTextNode(" ")); }
+      li.appendChild(button(t("Xoá"), "delete", r.id));
       ol.appendChild(li);
     });
     list.appendChild(ol);
@@ -159,11 +163,11 @@
     var action = target.getAttribute("data-action");
     if (action === "edit") openUnit(r);
     else if (action === "code") showCode(r);
-    else if (action === "delete" && window.confirm(t("Xoá phiếu của ", "Delete the response of ") + label(r) + t("? Phiếu đã xoá không lấy lại được.", "? A deleted response cannot be recovered."))) {
+    else if (action === "delete" && window.confirm(t("Xoá phiếu của ") + label(r) + t("? Phiếu đã xoá không lấy lại được."))) {
       store(load().filter(function (x) { return x.id !== id; }));
       try { localStorage.removeItem(answersKey(r)); } catch (e) { /* nothing to remove */ }
       if (current && current.id === id) stopAnswering();
-      say(t("Đã xoá phiếu của ", "Deleted the response of ") + label(r) + ".");
+      say(t("Đã xoá phiếu của ") + label(r) + ".");
       render();
     }
   });
@@ -209,12 +213,12 @@
     var coop = $("enum-coop").value, name = $("enum-name").value.trim();
     var missing = fields.concat(["consent"]).filter(function (f) { return !$("enum-" + f).value; });
     var labels = missing.map(function (f) { return document.querySelector('label[for="enum-' + f + '"]').textContent; });
-    if (!coop && !name) labels.unshift(t("tên đơn vị", "the unit's name"));
-    if (labels.length) { say(t("Còn thiếu: ", "Missing: ") + labels.join("; ") + "."); return; }
+    if (!coop && !name) labels.unshift(t("tên đơn vị"));
+    if (labels.length) { say(t("Còn thiếu: ") + labels.join("; ") + "."); return; }
     var id = unit.getAttribute("data-id"), r = id ? find(id) : null, all = load();
     var same = coop && all.filter(function (x) { return x.coop === coop && (!r || x.id !== r.id); })[0];
     if (same) {
-      if (!window.confirm(t("Đã có phiếu của ", "There is already a response of ") + label(same) + t(" trên máy này. Mở phiếu đó để sửa?", " on this device. Open it to edit?"))) return;
+      if (!window.confirm(t("Đã có phiếu của ") + label(same) + t(" trên máy này. Mở phiếu đó để sửa?"))) return;
       r = same;
     } else if (!r) {
       r = { id: Date.now().toString(36) + Code.anonymousId(randomBytes).slice(3), answers: {}, created: new Date().toISOString() };
@@ -235,7 +239,7 @@
   var listening = false;
   function startAnswering(r) {
     var s = self();
-    if (!s) { say(t("Chưa tải xong bảng câu hỏi; hãy thử lại.", "The questionnaire has not finished loading; try again.")); return; }
+    if (!s) { say(t("Chưa tải xong bảng câu hỏi; hãy thử lại.")); return; }
     current = r;
     if (!listening) {
       listening = true;
@@ -268,12 +272,12 @@
     var r = current;
     stopAnswering();
     r = find(r.id) || r;
-    say(t("Đã lưu phiếu của ", "Saved the response of ") + label(r) + " (" + answered(r) + "/" + criteria.length + t(" câu).", " questions)."));
+    say(t("Đã lưu phiếu của ") + label(r) + " (" + answered(r) + "/" + criteria.length + t(" câu)."));
     render();
   }
   $("enum-save").addEventListener("click", function () { saveCurrent(); root.scrollIntoView(); });
   /* --- onComplete: a hint when the last question is answered ----------------------------- */
-  if (self() && self().onComplete) self().onComplete(function () { if (current) say(t("Đã trả lời đủ câu hỏi: bấm “Lưu phiếu”.", "Every question is answered: press “Save response”.")); });
+  if (self() && self().onComplete) self().onComplete(function () { if (current) say(t("Đã trả lời đủ câu hỏi: bấm “Lưu phiếu”.")); });
   $("enum-next").addEventListener("click", function () { saveCurrent(); openUnit(null); root.scrollIntoView(); });
 
   /* --- export ---------------------------------------------------------------------------------- */
@@ -284,7 +288,7 @@
   }
   function ready() {
     var all = load(), good = all.filter(exportable);
-    if (good.length < all.length) say((all.length - good.length) + t(" phiếu chưa đủ câu trả lời nên chưa có trong tệp.", " incomplete response(s) left out of the file."));
+    if (good.length < all.length) say((all.length - good.length) + t(" phiếu chưa đủ câu trả lời nên chưa có trong tệp."));
     return good;
   }
   function download(name, type, text) {
@@ -297,23 +301,23 @@
   function stamp() { return new Date().toISOString().slice(0, 10).replace(/-/g, ""); }
   $("enum-csv").addEventListener("click", function () {
     var good = ready();
-    if (!good.length) { say(t("Chưa có phiếu nào đủ câu trả lời để tải.", "No complete response to download yet.")); return; }
+    if (!good.length) { say(t("Chưa có phiếu nào đủ câu trả lời để tải.")); return; }
     var lines = [header.map(cell).join(",")];
     good.forEach(function (r) { lines.push(rowOf(r).map(cell).join(",")); });
     // UTF-8 with a byte-order mark, as the site's spreadsheet downloads: Excel then reads Vietnamese right
     download("phieu-" + survey().slug + "-" + stamp() + ".csv", "text/csv;charset=utf-8", "\ufeff" + lines.join("\n") + "\n");
-    say(EN ? "Downloaded " + good.length + (good.length === 1 ? " response" : " responses") + " (CSV file)." : "Đã tải " + good.length + " phiếu (tệp CSV).");
+    say(t("Đã tải {} phiếu (tệp CSV).", good.length));
   });
   $("enum-json").addEventListener("click", function () {
     var good = ready();
-    if (!good.length) { say(t("Chưa có phiếu nào đủ câu trả lời để tải.", "No complete response to download yet.")); return; }
+    if (!good.length) { say(t("Chưa có phiếu nào đủ câu trả lời để tải.")); return; }
     var items = good.map(function (r) {
       var row = rowOf(r), item = {};
       header.forEach(function (name, i) { item[name] = i >= 8 ? Number(row[i]) : row[i]; });
       return item;
     });
     download("phieu-" + survey().slug + "-" + stamp() + ".json", "application/json", JSON.stringify(items, null, 1) + "\n");
-    say(EN ? "Downloaded " + good.length + (good.length === 1 ? " response" : " responses") + " (JSON copy)." : "Đã tải " + good.length + " phiếu (bản JSON).");
+    say(t("Đã tải {} phiếu (bản JSON).", good.length));
   });
 
   /* --- response codes and their QR -------------------------------------------------------------- */
@@ -340,7 +344,7 @@
     var svg = document.createElementNS(NS, "svg");
     svg.setAttribute("viewBox", "0 0 " + size + " " + size);
     svg.setAttribute("width", String(size * 6)); svg.setAttribute("height", String(size * 6));
-    svg.setAttribute("role", "img"); svg.setAttribute("aria-label", t("Mã QR của mã phiếu", "QR code of the response code"));
+    svg.setAttribute("role", "img"); svg.setAttribute("aria-label", t("Mã QR của mã phiếu"));
     svg.setAttribute("shape-rendering", "crispEdges");
     var bg = document.createElementNS(NS, "rect");
     bg.setAttribute("width", String(size)); bg.setAttribute("height", String(size)); bg.setAttribute("fill", "#fff");
