@@ -10,13 +10,13 @@ git does not track, or without git installed, there is nothing to compare and no
 
 from __future__ import annotations
 
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from chophien.core.git import git
 from chophien.core.problems import WARNING, ProblemList
 from chophien.formats.strictyaml import Document, YamlProblem, decode, parse_front_matter
 
@@ -41,16 +41,6 @@ class Pair:
     vi_lines: tuple[int, int]  # first and last line, 1-based, inclusive
     en_lines: tuple[int, int]
     vi_what: object  # a PAIRS value
-
-
-def _git(cwd: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args], cwd=cwd, capture_output=True, text=True, check=False
-        )
-    except OSError:  # no git on this machine
-        return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def _span(doc: Document, path: tuple) -> tuple[int, int]:
@@ -150,16 +140,16 @@ class _Repo:
 
 def _repo(content: Path) -> _Repo | None:
     root = content.parent
-    prefix = _git(root, "rev-parse", "--show-prefix")
+    prefix = git(root, "rev-parse", "--show-prefix")
     if prefix is None:
         return None
     prefix = prefix.strip()
-    listed = _git(root, "ls-files", "-z", "--", content.name)
+    listed = git(root, "ls-files", "-z", "--", content.name)
     if not listed:
         return None
     tracked = {name for name in listed.split("\0") if name}
-    diff = _git(root, "diff", "--name-only", "-z", "--relative", "HEAD", "--", content.name) or ""
-    log = _git(root, "log", "--format=", "--name-only", "--no-renames", "--", content.name) or ""
+    diff = git(root, "diff", "--name-only", "-z", "--relative", "HEAD", "--", content.name) or ""
+    log = git(root, "log", "--format=", "--name-only", "--no-renames", "--", content.name) or ""
     commits: dict[str, int] = {}
     for name in log.split("\n"):
         if name.startswith(prefix) and name:
@@ -195,7 +185,7 @@ def stale_translations(content_dir, sources) -> ProblemList:
     now = int(time.time())
 
     def blame(source: str) -> tuple[str, str | None]:
-        return source, _git(repo.root, "blame", "--line-porcelain", "--", source)
+        return source, git(repo.root, "blame", "--line-porcelain", "--", source)
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         blamed = list(pool.map(blame, to_blame))

@@ -11,20 +11,11 @@ commits, such as `chophien fmt` migrations) do not count as a change, only as a 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 
+from chophien.core.git import git
+
 UTC = dt.UTC
-
-
-def _git(cwd: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args], cwd=cwd, capture_output=True, text=True, check=False
-        )
-    except OSError:  # no git on this machine
-        return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def git_dates(content_dir: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
@@ -35,11 +26,11 @@ def git_dates(content_dir: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     """
     content_dir = Path(content_dir).resolve()
     root = content_dir.parent
-    prefix = _git(root, "rev-parse", "--show-prefix")
+    prefix = git(root, "rev-parse", "--show-prefix")
     if prefix is None:
         return {}
     prefix = prefix.strip()
-    log = _git(root, "log", "--format=\x1e%H %ct", "--name-only", "--no-renames", "--", content_dir.name)
+    log = git(root, "log", "--format=\x1e%H %ct", "--name-only", "--no-renames", "--", content_dir.name)
     if not log:
         return {}
     ignored = _ignored_revisions(root)
