@@ -308,11 +308,16 @@ def date_en(day: dt.date | None) -> str:
     return babel_format_date(day, format="long", locale="en") if day else ""
 
 
-def months_en(months) -> str:
-    """(9, 10, 11, 12) → 'September–December'; (1, 5, 6) → 'January, May, June'."""
+def months_text(months, name=str, before: str = "") -> str:
+    """A season's months: a run of three or more as a range, else a list; *name* writes one month."""
     months = list(months)
     if not months:
         return ""
     if len(months) > 2 and months == list(range(months[0], months[0] + len(months))):
-        return f"{MONTHS_EN[months[0] - 1]}–{MONTHS_EN[months[-1] - 1]}"
-    return ", ".join(MONTHS_EN[m - 1] for m in months)
+        return f"{before}{name(months[0])}–{name(months[-1])}"
+    return before + ", ".join(name(m) for m in months)
+
+
+def months_en(months) -> str:
+    """(9, 10, 11, 12) → 'September–December'; (1, 5, 6) → 'January, May, June'."""
+    return months_text(months, lambda m: MONTHS_EN[m - 1])

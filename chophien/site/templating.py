@@ -33,12 +33,7 @@ def date_vi(day: dt.date | None) -> str:
 
 def months_vi(months) -> str:
     """(9, 10, 11, 12) → 'tháng 9–12'; (1, 5, 6) → 'tháng 1, 5, 6'."""
-    months = list(months)
-    if not months:
-        return ""
-    if len(months) > 2 and months == list(range(months[0], months[0] + len(months))):
-        return f"tháng {months[0]}–{months[-1]}"
-    return "tháng " + ", ".join(str(m) for m in months)
+    return i18n.months_text(months, before="tháng ")
 
 
 def kind_label(slug: str) -> str:
