@@ -228,6 +228,9 @@ def test_the_self_assessment_page_has_one_budget_for_page_scripts_and_styles(tmp
     ]
     elsewhere = {k.replace("danh-gia/tu-danh-gia/", "gioi-thieu/"): v for k, v in files.items()}
     assert any("of JavaScript" in f for f in measure_budgets(write(tmp_path / "other", elsewhere)).failures())
+    english = {k.replace("danh-gia/tu-danh-gia/", "en/assessment/self-assessment/"): v for k, v in files.items()}
+    report = measure_budgets(write(tmp_path / "english", english))  # its English twin has the same budget
+    assert report.failures() == [] and len(report.self_assessment) == 1
 
 
 def test_a_service_worker_has_its_own_budget(tmp_path):
