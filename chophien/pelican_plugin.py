@@ -654,6 +654,23 @@ def _generator_i18n(generator) -> None:
     _add_i18n(generator.env)
 
 
+class _PelicanPage:
+    """A Pelican page in one of the catalogue's page contexts: the template reads it as it is; its
+    fingerprint (site/fingerprint.py walks the context) is its source and text, not Pelican's default
+    repr, which holds a memory address (the service worker's version then changed every build)."""
+
+    def __init__(self, page):
+        self._page = page
+
+    def __getattr__(self, name):
+        return getattr(self._page, name)
+
+    def __repr__(self) -> str:
+        page = self._page
+        text = repr((page.get_relative_source_path(), page.lang, page.title, page.content, page.summary))
+        return f"<page {hashlib.sha256(text.encode()).hexdigest()[:24]}>"
+
+
 def english_content_pages(context) -> list[Page]:
     """The English versions of content/pages (content/pages/en/<slug>.md, `lang: en`, a translation of
     the Vietnamese page of the same slug): Pelican does not write them (PAGE_LANG_SAVE_AS is empty);
@@ -665,7 +682,11 @@ def english_content_pages(context) -> list[Page]:
                 continue
             vi_url = urls.content_page(page.slug)
             alternates = {i18n.VI: vi_url, i18n.EN: i18n.content_page_english(page.slug)}
-            context_of = {"page": translation, "alternates": alternates, "title": translation.title}
+            context_of = {
+                "page": _PelicanPage(translation),
+                "alternates": alternates,
+                "title": translation.title,
+            }
             pages.append(Page(alternates[i18n.EN], translation.template + ".html", context_of, i18n.EN))
     return pages
 

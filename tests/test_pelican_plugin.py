@@ -164,3 +164,19 @@ def test_a_build_that_stopped_before_its_finish_is_abandoned_by_the_next(monkeyp
     finally:
         generator._abandon()
     assert gc.isenabled() and plugin._active is None
+
+
+def test_an_english_content_page_is_fingerprinted_by_its_text_not_its_address_in_memory():
+    """English content pages are rendered by the catalogue generator with the Pelican page in their
+    context: its fingerprint (and so the service worker's version) must be the same in every build."""
+    from chophien.site.fingerprint import fingerprint
+
+    def page(text):
+        made = PelicanPage(text, metadata={"title": "About", "slug": "gioi-thieu", "lang": "en"})
+        made.source_path = "pages/en/gioi-thieu.md"
+        return plugin._PelicanPage(made)
+
+    one, same, other = page("<p>Hello</p>"), page("<p>Hello</p>"), page("<p>Hello!</p>")
+    assert "0x" not in repr(one) and one.title == "About"  # the template reads it as it is
+    assert fingerprint({"page": one}, "") == fingerprint({"page": same}, "")
+    assert fingerprint({"page": one}, "") != fingerprint({"page": other}, "")
