@@ -65,11 +65,7 @@ class Words:
 
     def tr(self, obj, field: str = "name") -> str:
         """A data text in this language where the data has it (`tr` in the templates)."""
-        if self.lang != i18n.VI:
-            english = getattr(obj, f"{field}_{self.lang}", "")
-            if english:
-                return english
-        return getattr(obj, field)
+        return i18n.text_in(obj, field, self.lang)
 
     def level(self, level) -> str:
         """'Mức 2 – Bắt đầu' / 'Level 2 – Beginning' (the templates' level_label macro)."""

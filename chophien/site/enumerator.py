@@ -52,7 +52,7 @@ def _cooperative(item) -> list[str]:
 
 
 def _english(item, field: str = "name") -> str:
-    return getattr(item, f"{field}_en", "") or getattr(item, field)
+    return i18n.text_in(item, field, i18n.EN)
 
 
 # What enumerator.js says (its words are the Vietnamese text; "{}" takes a number): translated through the

@@ -173,6 +173,7 @@ class EnglishUrls:
                 return f"{english_path(path)}?{query}"
             return english_path(address) or address
 
+        setattr(self, name, english)  # made once: templates call these on every English page
         return english
 
     def local(self, url: str) -> str:
@@ -256,23 +257,30 @@ def N_(message: str) -> str:  # noqa: N802 - gettext_noop's usual name; `make me
 # --- data texts in the page's language -----------------------------------------------------------
 
 
+def translation_of(obj, field: str, lang: str) -> str:
+    """*obj*'s *field* written in *lang* (`name_en`, …), "" where it has none (or in Vietnamese)."""
+    return "" if lang == DEFAULT_LANG else getattr(obj, f"{field}_{lang}", "")
+
+
+def text_in(obj, field: str, lang: str):
+    """*obj*'s *field* in *lang* where the data has it, else the Vietnamese text: the one rule of the
+    templates' `tr`, the heads, the search records and the assessment figures."""
+    return translation_of(obj, field, lang) or getattr(obj, field)
+
+
 def text_filters(lang: str) -> dict:
     """`tr` and `lang_of` for *lang*: `{{ product|tr("name") }}` and `<p{{ product|lang_of("summary") }}>`."""
 
     def tr(obj, field: str):
-        if lang != DEFAULT_LANG:
-            english = getattr(obj, f"{field}_{lang}", "")
-            if english:
-                return english
-        return getattr(obj, field)
+        return text_in(obj, field, lang)
 
     def lang_of(obj, field: str) -> Markup:
-        if lang == DEFAULT_LANG or getattr(obj, f"{field}_{lang}", ""):
+        if lang == DEFAULT_LANG or translation_of(obj, field, lang):
             return Markup("")
         return Markup(' lang="vi"')
 
     def translated(obj, field: str = "name") -> bool:
-        return lang == DEFAULT_LANG or bool(getattr(obj, f"{field}_{lang}", ""))
+        return lang == DEFAULT_LANG or bool(translation_of(obj, field, lang))
 
     return {"tr": tr, "lang_of": lang_of, "translated": translated}
 

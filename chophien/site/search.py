@@ -168,9 +168,7 @@ def _clip(text: str) -> str:
     return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
-def _text(obj, field: str, lang: str) -> str:
-    """*obj*'s *field* in *lang*: the English text where it has one, else the Vietnamese."""
-    return (lang == i18n.EN and getattr(obj, f"{field}_en", "")) or getattr(obj, field)
+_text = i18n.text_in
 
 
 def ocop_label(stars: int, lang: str = i18n.VI) -> str:

@@ -136,22 +136,22 @@ def clip(text: str, length: int = DESCRIPTION_LENGTH) -> str:
     return text[:length].rsplit(" ", 1)[0].rstrip(",.;:–- ") + "…"
 
 
-def _text(obj, field: str, lang: str) -> str:
-    """*obj*'s *field* in the page's language: the English text when it has one, else the Vietnamese."""
-    return (lang == i18n.EN and _in_english(obj, field)) or getattr(obj, field)
+_text = i18n.text_in
 
 
 def _in_english(obj, field: str) -> str:
-    """*obj*'s English *field* ("" when untranslated)."""
-    return getattr(obj, f"{field}_en", "")
+    return i18n.translation_of(obj, field, i18n.EN)
 
 
 def _english(lang: str) -> bool:
     return lang == i18n.EN
 
 
+_ENGLISH_URLS = i18n.EnglishUrls(urls)
+
+
 def _urls(lang: str):
-    return i18n.EnglishUrls(urls) if _english(lang) else urls
+    return _ENGLISH_URLS if _english(lang) else urls
 
 
 def place(product: Product, lang: str = i18n.VI) -> str:
