@@ -25,6 +25,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 YES = ("1", "true", "yes", "on", "co", "có")
+NO = ("0", "false", "no", "off", "khong", "không")
 # Old spellings still read for one release, with a warning: old name → current name.
 RENAMED = {"CHOPHIEN_SITE_URL": "CHOPHIEN_SITEURL"}
 
@@ -258,6 +259,7 @@ class SettingsError(ValueError):
 
 
 # field → (what the value must be, vi / en, an example)
+_YES_OR_NO = ("true hoặc false (1/0, yes/no, có/không)", "true or false (1/0, yes/no)", "false")
 _EXPECTED = {
     "today": ("một ngày dạng NĂM-THÁNG-NGÀY", "a date as YEAR-MONTH-DAY", "2026-11-27"),
     "jobs": ("một số nguyên dương", "a positive whole number", "2"),
@@ -306,7 +308,7 @@ def media_url_value(value: str) -> str | None:
 
 def _refuse(cls, name: str, value) -> SettingsError:
     setting = next(f for f in dataclasses.fields(cls) if f.name == name).metadata["name"]
-    vi, en, example = _EXPECTED[name]
+    vi, en, example = _EXPECTED.get(name, _YES_OR_NO)
     shown = str(value).encode("unicode_escape").decode("ascii")[:60]  # one line, whatever it holds
     return SettingsError(
         f"lỗi: {setting}: “{shown}” phải là {vi}. Ví dụ: {setting}={example} "
@@ -355,6 +357,11 @@ def _convert(cls, name: str, value):
     if name == "public_url":
         return str(value).strip().rstrip("/")
     default = next(f for f in dataclasses.fields(cls) if f.name == name).default
+    if isinstance(default, bool) and isinstance(value, str):  # from the environment: "false" is False
+        word = value.strip().lower()
+        if word not in YES + NO:
+            raise _refuse(cls, name, value)
+        return word in YES
     if isinstance(default, bool):
         return bool(value)
     return value

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from chophien.core import settings as settings_module
-from chophien.core.settings import NAMES, RENAMED, Settings, markdown_table, today, today_is
+from chophien.core.settings import NAMES, RENAMED, Settings, SettingsError, markdown_table, today, today_is
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = re.compile(r"\bCHOPHIEN_[A-Z0-9_]*[A-Z0-9]\b")
@@ -231,3 +231,17 @@ def test_unusable_media_bucket_settings_are_one_line(name, value):
     with pytest.raises(settings_module.SettingsError) as raised:
         Settings.from_environ({name: value})
     assert str(raised.value).startswith(f"lỗi: {name}: “") and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"), [("false", False), ("0", False), ("không", False), ("true", True), ("1", True)]
+)
+def test_a_yes_or_no_setting_from_the_environment_means_what_it_says(word, expected):
+    assert Settings.from_pelican({}, {"CHOPHIEN_ENGLISH": word}).english is expected
+
+
+def test_a_yes_or_no_setting_that_is_neither_is_refused_in_one_line():
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_pelican({}, {"CHOPHIEN_ENGLISH": "maybe\nrm -rf"})
+    message = str(refused.value)
+    assert "\n" not in message and "CHOPHIEN_ENGLISH" in message and "CHOPHIEN_ENGLISH=false" in message
