@@ -307,10 +307,26 @@ def _resolve(host: str, port: int, allow_private: bool) -> str:
     if not addresses:
         raise _Failed(BROKEN, "dns")
     if not allow_private:
-        for address in addresses:
-            if not ipaddress.ip_address(address.split("%")[0]).is_global:
-                raise _Failed(BROKEN, "private-address")
+        if not all(map(is_public, addresses)):
+            raise _Failed(BROKEN, "private-address")
     return addresses[0]
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def is_public(address: str) -> bool:
+    """True for an address on the public internet; IPv4 inside IPv6 (mapped, 6to4, NAT64) is judged as IPv4."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if ip.version == 6:
+        inner = (
+            ip.ipv4_mapped
+            or ip.sixtofour
+            or (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else None)
+        )
+        if inner is not None and not inner.is_global:
+            return False
+    return ip.is_global
 
 
 def _connection(

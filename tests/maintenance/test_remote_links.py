@@ -306,6 +306,9 @@ def test_only_public_http_addresses_are_fetched(tmp_path):
             "http://169.254.169.254/latest/meta-data/",
             "http://10.0.0.1/",
             "http://0.0.0.0:1/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[64:ff9b::a9fe:a9fe]/",  # NAT64 of 169.254.169.254
+            "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
         ]
         results = check(urls, tmp_path, allow_private=False)
         assert recorder.requests == []
@@ -321,7 +324,27 @@ def test_only_public_http_addresses_are_fetched(tmp_path):
         "http://169.254.169.254/latest/meta-data/": ("broken", "private-address"),
         "http://10.0.0.1/": ("broken", "private-address"),
         "http://0.0.0.0:1/": ("broken", "private-address"),
+        "http://[::ffff:127.0.0.1]/": ("broken", "private-address"),
+        "http://[64:ff9b::a9fe:a9fe]/": ("broken", "private-address"),
+        "http://[2002:7f00:1::]/": ("broken", "private-address"),
     }
+
+
+def test_public_addresses():
+    assert [
+        links.is_public(a) for a in ("8.8.8.8", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808")
+    ] == [True] * 4
+    private = (
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.1.1",
+        "172.16.0.1",
+        "100.64.0.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1%eth0",
+    )
+    assert not any(links.is_public(a) for a in private)
 
 
 def test_vietnamese_in_an_address_is_sent_percent_encoded(tmp_path):
