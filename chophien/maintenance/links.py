@@ -26,12 +26,13 @@ import email.utils
 import http.client
 import ipaddress
 import json
+import os
 import socket
 import ssl
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from itertools import zip_longest
@@ -40,6 +41,7 @@ from urllib.parse import parse_qsl, quote, urljoin, urlsplit
 
 from chophien.core.files import make_folders, write_atomic
 from chophien.core.problems import log_line
+from chophien.core.settings import Settings
 
 OK, BROKEN, SUSPICIOUS, UNREACHABLE = "ok", "broken", "suspicious", "unreachable"
 STATUSES = (OK, BROKEN, SUSPICIOUS, UNREACHABLE)
@@ -92,6 +94,17 @@ def user_agent(site_url: str = "") -> str:
     """`ChoPhien-LinkCheck/1 (+https://site/)`: the User-Agent naming the site (its address when set)."""
     site = "".join(ch for ch in site_url.strip() if "!" <= ch <= "~")[:200]
     return f"{AGENT_NAME} (+{site})" if site.startswith(("http://", "https://")) else AGENT_NAME
+
+
+def default_user_agent(settings: Settings, environ: Mapping[str, str] = os.environ) -> str:
+    """The User-Agent for this site: its public address (CHOPHIEN_SITEURL, else an absolute SITEURL),
+    else, in GitHub Actions, the repository's address, so a marketplace can always see who asks."""
+    site = settings.public_url or (
+        settings.siteurl if settings.siteurl.startswith(("http://", "https://")) else ""
+    )
+    if not site and environ.get("GITHUB_SERVER_URL") and environ.get("GITHUB_REPOSITORY"):
+        site = f"{environ['GITHUB_SERVER_URL']}/{environ['GITHUB_REPOSITORY']}"
+    return user_agent(site)
 
 
 def check_links(
@@ -278,7 +291,8 @@ def _with_retries(url: str, method: str, options: _Options, hosts: _HostLimits) 
 def _target(url: str) -> tuple[str, str, int, str]:
     """(scheme, host, port, path?query) of an http(s) address, non-ASCII quoted; _Failed otherwise."""
     try:
-        parts = urlsplit(url.strip())
+        url = url.strip()
+        parts = urlsplit(url)
         scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
     except ValueError:
         raise _Failed(BROKEN, "bad-url") from None

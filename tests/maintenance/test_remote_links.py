@@ -401,6 +401,20 @@ def test_the_user_agent_names_the_site_and_cannot_carry_a_header():
     )
 
 
+def test_the_default_user_agent_names_the_site_else_the_repository():
+    from chophien.core.settings import Settings
+
+    actions = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "cho-phien/cho-phien"}
+    site = Settings.from_environ({"CHOPHIEN_SITEURL": "https://cho.example/"})
+    assert links.default_user_agent(site, actions) == "ChoPhien-LinkCheck/1 (+https://cho.example)"
+    bare = Settings.from_environ({})
+    assert (
+        links.default_user_agent(bare, actions)
+        == "ChoPhien-LinkCheck/1 (+https://github.com/cho-phien/cho-phien)"
+    )
+    assert links.default_user_agent(bare, {}) == "ChoPhien-LinkCheck/1"
+
+
 # --- the cache --------------------------------------------------------------------------------------
 
 
