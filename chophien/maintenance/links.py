@@ -48,6 +48,8 @@ STATUSES = (OK, BROKEN, SUSPICIOUS, UNREACHABLE)
 CACHE_FORMAT, CACHE_VERSION = "chophien-links", 1
 MAX_CACHE_BYTES = 32 * 1024 * 1024
 MAX_REDIRECTS = 8
+MAX_URL = 2048  # characters of a redirect target kept
+MAX_CACHED_URL = 4096
 WORKERS = 8  # threads in all; each host still gets at most `per_host` of them at a time
 DEADLINE_FACTOR = 3  # a whole answer within three timeouts
 FIRST_BYTES = 1024  # what a GET reads of a body: enough to know the server answers
@@ -205,7 +207,8 @@ def check_one(url: str, options: _Options, hosts: _HostLimits, today: dt.date) -
         status, code, final, reason = failed.status, failed.code, "", failed.reason
     except Exception as error:  # one odd answer never stops the report
         status, code, final, reason = UNREACHABLE, None, "", f"error-{type(error).__name__}"[:40].lower()
-    return LinkResult(url, status, code, final, today.isoformat(), reason)
+    reason = "".join(ch for ch in reason if ch.isascii() and (ch.isalnum() or ch == "-"))[:40] or "error"
+    return LinkResult(url, status, code, final[:MAX_URL], today.isoformat(), reason)
 
 
 def _follow(url: str, options: _Options, hosts: _HostLimits) -> tuple[str, int | None, str, str]:
@@ -459,7 +462,7 @@ def load_cache(path: Path, today: dt.date, max_age_days: int) -> dict[str, LinkR
 
 def _entry(url, entry) -> LinkResult | None:
     """One cached result, every field checked, or None."""
-    if not isinstance(url, str) or not isinstance(entry, dict) or len(url) > 4096:
+    if not isinstance(url, str) or not isinstance(entry, dict) or len(url) > MAX_CACHED_URL:
         return None
     status, code, final, checked, reason = (
         entry.get(k) for k in ("status", "code", "final_url", "checked", "reason")
@@ -494,7 +497,11 @@ def _ignored(path: Path, why: str) -> dict:
 
 def save_cache(path: Path, results: dict[str, LinkResult]) -> None:
     """The results as the cache, sorted, written whole or not at all; a failure is a warning."""
-    links = {url: {k: v for k, v in asdict(r).items() if k != "url"} for url, r in sorted(results.items())}
+    links = {
+        url: {k: v for k, v in asdict(r).items() if k != "url"}
+        for url, r in sorted(results.items())
+        if len(url) <= MAX_CACHED_URL  # what load_cache would refuse is not written
+    }
     data = {"format": CACHE_FORMAT, "version": CACHE_VERSION, "links": links}
     try:
         make_folders(Path(path).parent)

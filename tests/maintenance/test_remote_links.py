@@ -89,6 +89,8 @@ def handler_for(recorder: Recorder, host_name: str):
                 self.send(302, [("Location", "/buyer/login?next=%2Fproduct%2F1")])
             elif path == "/to-search":
                 self.send(302, [("Location", "/search?q=ch%C3%A8")])
+            elif path == "/far":
+                self.send(301, [("Location", "/ok?" + "a" * 5000)])
             elif path == "/loop":
                 self.send(302, [("Location", "/loop")])
             elif path == "/missing":
@@ -208,6 +210,14 @@ def test_retry_after_is_honoured_within_the_cap(tmp_path):
     assert len(busy) == 2 and busy[1] - busy[0] >= 0.95  # the 1 second asked for, not the 0.05 backoff
     # An hour is beyond the cap: no waiting, no hammering; next week's run tries again.
     assert outcome(results[f"{base}/later"]) == ("unreachable", 503, "503") and later == ["/later"]
+
+
+def test_a_long_redirect_target_is_cut_and_the_cache_stays_readable(tmp_path, capsys):
+    with serve() as (base, recorder):
+        (result,) = check([f"{base}/far"], tmp_path).values()
+        assert outcome(result) == ("ok", 200, "ok") and len(result.final_url) == links.MAX_URL
+        assert check([f"{base}/far"], tmp_path) == {f"{base}/far": result} and len(recorder.requests) == 2
+    assert capsys.readouterr().err == ""
 
 
 def test_a_redirect_loop_is_suspicious_and_bounded(tmp_path):
