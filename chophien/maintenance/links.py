@@ -145,7 +145,7 @@ def check_links(
     if to_check:
         hosts = _HostLimits(options.per_host)
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(to_check)))) as pool:
-            futures = [pool.submit(check_one, url, options, hosts, today) for url in _interleaved(to_check)]
+            futures = [pool.submit(_check_one, url, options, hosts, today) for url in _interleaved(to_check)]
             for future in as_completed(futures):
                 result = future.result()
                 results[result.url] = result
@@ -199,7 +199,7 @@ class _Answer:
     retry_after: float | None
 
 
-def check_one(url: str, options: _Options, hosts: _HostLimits, today: dt.date) -> LinkResult:
+def _check_one(url: str, options: _Options, hosts: _HostLimits, today: dt.date) -> LinkResult:
     """One address's outcome; never raises."""
     try:
         status, code, final, reason = _follow(url, options, hosts)
