@@ -355,7 +355,8 @@ def line_chart(
         body.append(_label(left - 4, y + 4, count(int(tick), lang), "end", fill=MUTED))
     every = max(1, math.ceil(n * CHAR_WIDTH * (max(map(len, labels), default=1) + 2) / width))
     for index in range(0, n, every):
-        body.append(_label(x_of(index), bottom + 16, labels[index], "middle"))
+        half = CHAR_WIDTH * len(labels[index]) / 2  # kept inside the viewBox at both ends
+        body.append(_label(min(max(x_of(index), half), WIDTH - half), bottom + 16, labels[index], "middle"))
     for number_, (_name, values) in enumerate(series):
         colour, dash_attr = _series_style(number_)
         points = [(x_of(i), y_of(v)) for i, v in enumerate(values)]

@@ -260,3 +260,11 @@ def test_line_chart_labels_thin_out_when_there_are_many_months():
     root = parse(charts.line_chart("c", "t", "d", months, [("Sản phẩm", list(range(36)))]))
     shown = [t.text for t in root.iter(f"{SVG}text") if "/" in (t.text or "")]
     assert shown[0] == "1/2025" and 3 <= len(shown) <= 6
+
+
+def test_line_chart_month_labels_stay_inside_the_viewbox():
+    root = parse(charts.line_chart("c", "t", "d", ["11/2026", "12/2026"], [("Sản phẩm", [20, 79])]))
+    for text in root.iter(f"{SVG}text"):
+        if "/" in text.text:
+            half = charts.CHAR_WIDTH * len(text.text) / 2
+            assert half <= float(text.get("x")) <= charts.WIDTH - half, text.text
