@@ -355,7 +355,7 @@ def line_chart(
         body.append(_label(left - 4, y + 4, count(int(tick), lang), "end", fill=MUTED))
     every = max(1, math.ceil(n * CHAR_WIDTH * (max(map(len, labels), default=1) + 2) / width))
     for index in range(0, n, every):
-        half = CHAR_WIDTH * len(labels[index]) / 2  # kept inside the viewBox at both ends
+        half = 7.2 * len(labels[index]) / 2 + 1  # inside the viewBox at both ends (wide digits: 7.2)
         body.append(_label(min(max(x_of(index), half), WIDTH - half), bottom + 16, labels[index], "middle"))
     for number_, (_name, values) in enumerate(series):
         colour, dash_attr = _series_style(number_)
