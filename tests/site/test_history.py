@@ -66,4 +66,6 @@ def test_first_commits_leave_out_what_git_does_not_know(tmp_path):
     (content / "cooperatives/a.md").write_text(COOP + "\nThêm.\n", encoding="utf-8")
     subprocess.run(["git", "commit", "-qam", "again"], cwd=tmp_path, check=True, capture_output=True,
                    env=dict(env, GIT_AUTHOR_DATE="2025-06-01T00:00:00Z", GIT_COMMITTER_DATE="2025-06-01T00:00:00Z"))  # fmt: skip
-    assert first_commits(content) == {"content/cooperatives/a.md": dt.datetime(2025, 2, 3, 4, 5, 6, tzinfo=dt.UTC)}
+    assert first_commits(content) == {
+        "content/cooperatives/a.md": dt.datetime(2025, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+    }
