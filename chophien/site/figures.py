@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from chophien import reference
@@ -87,59 +87,56 @@ def has_marketplace(coop: Cooperative, products: Iterable[Product]) -> bool:
     return bool(coop.marketplaces) or any(p.marketplaces for p in products)
 
 
-def _rows(items, key_of, name_of, coops_of: Callable, products_of: Callable, keep_empty=False):
-    """One Row per item (in the given order); items with nothing are left out unless *keep_empty*."""
-    rows = []
-    for item in items:
-        key = key_of(item)
-        coops, products = coops_of(key), products_of(key)
-        if coops or products or keep_empty:
-            rows.append(Row(key, name_of(item, "vi"), name_of(item, EN), coops, products))
-    return tuple(rows)
+@dataclass(frozen=True)
+class Kind:
+    """A kind of organisation (catalogue.model.KINDS) as a named thing, like the reference data's."""
+
+    slug: str
+    name: str
+    name_en: str
 
 
-def _named(item, lang: str) -> str:
-    return text_in(item, "name", lang)
+def kinds() -> tuple[Kind, ...]:
+    return tuple(Kind(slug, vi, en) for slug, (vi, en) in KINDS.items())
+
+
+def _rows(items, coop_keys, product_keys, coops, products, keep_empty: bool) -> tuple[Row, ...]:
+    """One Row per item (reference things in display order) with the cooperatives and products whose
+    keys (*coop_keys*, *product_keys*: thing → slugs) include it; empty ones only if *keep_empty*."""
+    coop_counts = Counter(key for c in coops for key in coop_keys(c))
+    product_counts = Counter(key for p in products for key in product_keys(p))
+    return tuple(
+        Row(
+            item.slug, item.name, text_in(item, "name", EN), coop_counts[item.slug], product_counts[item.slug]
+        )
+        for item in items
+        if keep_empty or coop_counts[item.slug] or product_counts[item.slug]
+    )
 
 
 def breakdowns(catalogue: Catalogue) -> dict[str, tuple[Row, ...]]:
-    """Cooperatives and products by province, region, ethnic group, kind and category."""
-    coops = list(catalogue.cooperatives.values())
-    products = catalogue.products
-    coop_province = Counter(c.province.slug for c in coops)
-    product_province_ = Counter(product_province(p).slug for p in products)
-    region_of = {p.slug: p.region for p in reference.provinces()}
-    coop_region = Counter(region_of[c.province.slug] for c in coops)
-    product_region = Counter(region_of[product_province(p).slug] for p in products)
-    coop_group = Counter(g.slug for c in coops for g in c.ethnic_groups)
-    product_group = Counter(g.slug for p in products for g in p.cooperative.ethnic_groups)
-    coop_kind = Counter(c.kind for c in coops)
-    product_kind = Counter(p.cooperative.kind for p in products)
-    coop_category = Counter(
-        slug for c in coops for slug in {p.category.slug for p in catalogue.by_cooperative.get(c.slug, ())}
-    )
-    product_category = Counter(p.category.slug for p in products)
-    slug = lambda item: item.slug  # noqa: E731
-    return {
-        "province": _rows(
-            vi_sorted(reference.provinces(), key=lambda p: p.name), slug, _named,
-            coop_province.__getitem__, product_province_.__getitem__,
-        ),
-        "region": _rows(
-            reference.regions(), slug, _named, coop_region.__getitem__, product_region.__getitem__, True
-        ),
-        "ethnic_group": _rows(
-            vi_sorted(reference.ethnic_groups(), key=lambda g: g.name), slug, _named,
-            coop_group.__getitem__, product_group.__getitem__,
-        ),
-        "kind": _rows(
-            KINDS, lambda k: k, lambda k, lang: KINDS[k][1 if lang == EN else 0],
-            coop_kind.__getitem__, product_kind.__getitem__, True,
-        ),
-        "category": _rows(
-            reference.categories(), slug, _named, coop_category.__getitem__, product_category.__getitem__
-        ),
+    """Cooperatives and products by province, region, ethnic group, kind and category. Regions and
+    kinds are few and all shown (zeros too); provinces, ethnic groups and categories only when used."""
+
+    def categories_of(coop: Cooperative) -> set[str]:
+        return {p.category.slug for p in catalogue.by_cooperative.get(coop.slug, ())}
+
+    dimensions = {  # items in display order, a cooperative's keys, a product's keys, keep empty rows
+        "province": (vi_sorted(reference.provinces(), key=lambda p: p.name),
+                     lambda c: (c.province.slug,), lambda p: (product_province(p).slug,), False),
+        "region": (reference.regions(), lambda c: (c.province.region,),
+                   lambda p: (product_province(p).region,), True),
+        "ethnic_group": (vi_sorted(reference.ethnic_groups(), key=lambda g: g.name),
+                         lambda c: [g.slug for g in c.ethnic_groups],
+                         lambda p: [g.slug for g in p.cooperative.ethnic_groups], False),
+        "kind": (kinds(), lambda c: (c.kind,), lambda p: (p.cooperative.kind,), True),
+        "category": (reference.categories(), categories_of, lambda p: (p.category.slug,), False),
     }  # fmt: skip
+    coops = list(catalogue.cooperatives.values())
+    return {
+        name: _rows(items, coop_keys, product_keys, coops, catalogue.products, keep_empty)
+        for name, (items, coop_keys, product_keys, keep_empty) in dimensions.items()
+    }
 
 
 def ocop_stars(catalogue: Catalogue, today: dt.date) -> tuple[Stars, ...]:
