@@ -116,6 +116,10 @@ def test_the_english_twin_and_the_language_switch(site):
         alternates = {link["hreflang"]: link["href"] for link in page.select("link[rel=alternate][hreflang]")}
         assert alternates["vi"].endswith("/so-lieu/") and alternates["en"].endswith("/en/figures/")
     assert en.select_one("link[rel=canonical]")["href"].endswith("/en/figures/")
+    # The head as other listing pages have it: the intro as the sharing preview, in the page's language.
+    assert en.select_one("meta[property='og:description']")["content"].startswith("How many cooperatives")
+    assert vi.select_one("meta[property='og:description']")["content"].startswith("Bao nhiêu hợp tác xã")
+    assert en.title.get_text().startswith("Chợ phiên in figures")
 
 
 def test_linked_from_the_footer_the_assessment_overview_and_the_sitemap(site):
