@@ -12,10 +12,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from chophien import reference
-from chophien.catalogue.model import KINDS, Catalogue, Cooperative, Product
-from chophien.catalogue.orders import order_links
+from chophien.catalogue.model import KINDS, Catalogue, Contact, Cooperative, Product
+from chophien.catalogue.orders import contact_links
 from chophien.core.text import vi_sorted
 from chophien.site.i18n import EN, text_in
 
@@ -80,7 +81,15 @@ def product_province(product: Product):
 
 def channels(product: Product) -> set[str]:
     """The distinct ways to order *product* (order_links): phone, zalo, messenger, email, marketplace."""
-    return {CHANNEL_OF.get(link.channel, link.channel) for link in order_links(product)}
+    found = set(contact_channels(product.contact))
+    return found | {"marketplace"} if product.marketplaces else found
+
+
+@lru_cache(maxsize=4096)
+def contact_channels(contact: Contact) -> frozenset[str]:
+    """A contact's channels (orders.contact_links, the buttons a product page shows), once per contact:
+    most products share their cooperative's."""
+    return frozenset(CHANNEL_OF.get(link.channel, link.channel) for link in contact_links(contact))
 
 
 def has_marketplace(coop: Cooperative, products: Iterable[Product]) -> bool:

@@ -320,3 +320,23 @@ def test_the_family_is_part_of_every_build_with_its_twin_and_downloads():
     assert '"sample_data": true' in found["so-lieu/du-lieu.json"].context["body"]
     assert {"so-lieu/du-lieu.csv", "so-lieu/du-lieu.json"} <= set(found)
     assert "en/figures/du-lieu.csv" not in found  # one file for both editions
+
+
+def test_channels_are_the_order_buttons_of_the_product_page():
+    """figures.channels (one per contact, cached) gives the channels of orders.order_links, call and SMS as one."""
+    from chophien.catalogue.orders import order_links
+    from chophien.site.figures import CHANNEL_OF, channels
+
+    contacts = [
+        make_contact(),
+        make_contact(zalo=None, messenger=None, email=None),
+        make_contact(phone=None, zalo=None, messenger=None),
+        make_contact(phone=None, zalo="+84912345678", messenger=None, email=None),
+    ]
+    shop = (make_marketplace("shopee", "https://shopee.vn/htx"),)
+    for contact in contacts:
+        for marketplaces in ((), shop):
+            product = make_product(contact=contact, marketplaces=marketplaces)
+            expected = {CHANNEL_OF.get(link.channel, link.channel) for link in order_links(product)}
+            assert channels(product) == expected
+    assert channels(make_product(contact=contacts[1])) == {"phone"}
