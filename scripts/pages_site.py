@@ -9,7 +9,7 @@ docs/publishing.md ("Previews of pull requests") explains it.
   pages_site.py remove --number N --open "3 5 8"              # pr-preview/N/ and every closed one go
   pages_site.py prune --open "3 5 8"                          # every preview whose pull request closed
   pages_site.py assemble --production site.zip --out _site    # production + every preview
-  pages_site.py comment --number N --site URL --sha SHA [--code-changed true] [--removed]
+  pages_site.py comment --number N --site URL --sha SHA [--code-changed true] [--removed true]
 
 `--changed-to FILE` appends `changed=true|false` (GitHub's step output). The branch's remote is
 `origin`, reached with $TOKEN (never stored in git's configuration). Numbers come from trusted event
@@ -85,15 +85,23 @@ def assemble(args) -> None:
             previews = Path(args.previews)
         else:
             branch(args).fetch(previews)
-        files, size = pages_site.assemble(production, previews, Path(args.out))
-        shown = ", ".join(f"#{n}" for n in sorted(pages_site.previews_in(previews))) or "không có"
-        print(f"Trang GitHub Pages: {files} tệp, {size / pages_site.MB:.1f} MB; bản xem trước: {shown}")
+        done = pages_site.assemble(production, previews, Path(args.out))
+        shown = ", ".join(f"#{n}" for n in done.previews) or "không có"
+        print(
+            f"Trang GitHub Pages: {done.files} tệp, {done.bytes / pages_site.MB:.1f} MB; bản xem trước: {shown}"
+        )
+        for number, why in done.left_out:
+            # our own workflow command, then the reason as one escaped line (it names no file of the artifact's
+            # choosing that could start a command: log_line)
+            print("::warning::" + log_line(f"Bỏ bản xem trước #{number}: {why}"))
 
 
 def comment(args) -> None:
-    address = pages_site.preview_address(args.site, args.number)
+    removed = args.removed == "true"
+    number = pages_site.preview_number(args.number)
+    address = "" if removed else pages_site.preview_address(args.site, number)
     code_changed = args.code_changed == "true"
-    print(pages_site.comment_body(int(args.number), address, args.sha, code_changed, args.removed), end="")
+    print(pages_site.comment_body(number, address, args.sha, code_changed, removed), end="")
 
 
 def main(argv=None) -> int:
@@ -108,7 +116,7 @@ def main(argv=None) -> int:
     parser.add_argument("--site", default="")
     parser.add_argument("--sha", default="")
     parser.add_argument("--code-changed", default="false")
-    parser.add_argument("--removed", action="store_true")
+    parser.add_argument("--removed", default="false", help="true: the pull request closed")
     parser.add_argument("--repo", default=".")
     parser.add_argument("--remote", default="origin")
     parser.add_argument("--branch", default=pages_site.BRANCH)

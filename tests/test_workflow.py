@@ -1,5 +1,6 @@
 """The workflows pass actionlint; the pull-request workflow validates, builds and uploads a preview."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +89,13 @@ def actionlint(folder: Path, *files: str) -> subprocess.CompletedProcess:
 
 def test_workflows_pass_actionlint():
     files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / ".github/workflows").glob("*.y*ml"))
-    assert files == [".github/workflows/lfs.yml", ".github/workflows/pr.yml", ".github/workflows/publish.yml"]
+    assert files == [
+        ".github/workflows/lfs.yml",
+        ".github/workflows/pages.yml",
+        ".github/workflows/pr-preview.yml",
+        ".github/workflows/pr.yml",
+        ".github/workflows/publish.yml",
+    ]
     result = actionlint(ROOT, *files)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
@@ -120,17 +127,17 @@ def test_actionlint_flags_actions_on_retired_node_runtimes(tmp_path):
 def test_pages_upload_wraps_a_current_upload_artifact():
     """actionlint cannot see inside composite actions: upload-pages-artifact v3 and v4 wrap
     upload-artifact@v4 (Node 20); v5 wraps upload-artifact@v7."""
-    text = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    text = (ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8")
     assert "actions/upload-pages-artifact@v5" in text
 
 
 def test_checkouts_leave_no_token_for_later_steps():
-    for name in ("lfs.yml", "pr.yml", "publish.yml"):
+    for name in ("lfs.yml", "pr.yml", "publish.yml", "pages.yml", "pr-preview.yml"):
         workflow = yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))
         checkouts = [
             step
             for job in workflow["jobs"].values()
-            for step in job["steps"]
+            for step in job.get("steps", [])  # a job calling a reusable workflow has none
             if step.get("uses", "").startswith("actions/checkout@")
         ]
         assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts), name
@@ -193,3 +200,163 @@ def test_pull_requests_turn_web_uploads_into_lfs_pointers():
     assert 'git show "$BASE_SHA:scripts/lfs_convert.py"' in script and "python3 scripts/" not in script
     assert convert["steps"][2]["run"] == 'gh workflow run pr.yml --ref "$HEAD_REF"'
     assert "--check" in fork["steps"][1]["run"]
+
+
+# --- pull requests' previews on GitHub Pages (pr-preview.yml, pages.yml; docs/publishing.md) --------
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))
+
+
+WRITES = {"write"}
+PR_EVENT_DATA = re.compile(r"\$\{\{[^}]*github\.(event\.pull_request|head_ref|event\.issue|event\.comment)")
+
+
+def write_permissions(job: dict) -> set[str]:
+    return {scope for scope, level in (job.get("permissions") or {}).items() if level in WRITES}
+
+
+def test_previews_run_on_the_base_branch_s_workflow_for_pull_requests_and_weekly():
+    preview = workflow("pr-preview.yml")
+    on = preview[True]
+    assert set(on) == {"pull_request_target", "schedule", "workflow_dispatch"}
+    assert on["pull_request_target"] == {"types": ["opened", "synchronize", "reopened", "closed"]}
+    assert preview["permissions"] == {}  # each job asks for what it needs, nothing more
+    assert preview["cache-mode"] == "read"
+    assert preview["concurrency"]["cancel-in-progress"] is False
+    jobs = preview["jobs"]
+    assert (
+        jobs["build"]["if"] == "github.event_name == 'pull_request_target' && github.event.action != 'closed'"
+    )
+    assert set(jobs) == {"build", "branch", "deploy", "comment"}
+
+
+def test_each_preview_job_has_only_the_permissions_it_needs():
+    jobs = workflow("pr-preview.yml")["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert jobs["branch"]["permissions"] == {"contents": "write", "pull-requests": "read"}
+    deploy = {"contents": "read", "actions": "read", "pages": "write", "id-token": "write"}
+    assert jobs["deploy"]["permissions"] == deploy and jobs["deploy"]["cache-mode"] == "none"
+    assert jobs["comment"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert workflow("pages.yml")["jobs"]["deploy"]["permissions"] == deploy
+    assert workflow("pages.yml")["permissions"] == {"contents": "read"}
+    publish = workflow("publish.yml")
+    assert publish["permissions"] == {"contents": "read"}
+    assert publish["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert publish["jobs"]["deploy"]["permissions"] == deploy
+
+
+def test_no_secret_and_no_pull_request_text_reaches_a_script():
+    """Titles, branch names and bodies are the author's text: in a `run:` they would be shell code.
+    The preview workflows interpolate nothing at all into scripts; values arrive in the environment."""
+    for name in ("pr-preview.yml", "pages.yml", "publish.yml", "pr.yml", "lfs.yml"):
+        text = (ROOT / ".github/workflows" / name).read_text(encoding="utf-8")
+        for job_name, job in workflow(name)["jobs"].items():
+            for step in job.get("steps", []):
+                script = step.get("run", "")
+                assert not PR_EVENT_DATA.search(script), (name, job_name, step.get("name"))
+                if name in ("pr-preview.yml", "pages.yml"):
+                    assert "${{" not in script, (name, job_name, step.get("name"))
+        if name in ("pr-preview.yml", "pages.yml"):
+            assert "secrets." not in text, name  # only the run's own token, per step
+    jobs = workflow("pr-preview.yml")["jobs"]
+    for job in ("build", "branch", "comment"):
+        assert jobs[job]["env"]["PR"] == "${{ github.event.pull_request.number }}"  # the event's, trusted
+
+
+def test_no_job_that_can_write_checks_out_or_fetches_the_pull_request():
+    for name in ("pr-preview.yml", "pages.yml"):
+        for job_name, job in workflow(name)["jobs"].items():
+            steps = job.get("steps", [])
+            checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+            scripts = "\n".join(s.get("run", "") for s in steps)
+            for checkout in checkouts:  # main, or pull_request_target's default: the base branch
+                assert checkout["with"].get("ref", "main") == "main", (name, job_name)
+            if write_permissions(job) or "uses" in job:
+                assert "refs/pull" not in scripts and "checkout" not in scripts, (name, job_name)
+                assert job_name != "build"
+    build = workflow("pr-preview.yml")["jobs"]["build"]
+    assert not write_permissions(build)
+    scripts = [s.get("run", "") for s in build["steps"]]
+    fetch = next(i for i, run in enumerate(scripts) if "refs/pull/$PR/head" in run)
+    # of the pull request's commit, only content/ is checked out, as files
+    commands = [
+        line.strip() for line in scripts[fetch].splitlines() if re.search(r"\bgit( -c \S+)* checkout ", line)
+    ]
+    assert commands == ['GIT_LFS_SKIP_SMUDGE=1 git -c core.hooksPath=/dev/null checkout "$head" -- content']
+    assert "git lfs checkout content" in scripts[fetch]
+    install = next(i for i, run in enumerate(scripts) if "pip install" in run)
+    build_site = next(i for i, run in enumerate(scripts) if "pelican content" in run)
+    assert fetch < install < build_site  # main's code installed; content/ is the only thing of the PR
+    assert 'CHOPHIEN_PREVIEW="$PR"' in scripts[build_site] and "-s publishconf.py" in scripts[build_site]
+    caches = [s["uses"] for s in build["steps"] if s.get("uses", "").startswith("actions/cache")]
+    assert caches == ["actions/cache/restore@v6"]  # never saves a cache main restores
+
+
+def test_the_preview_is_taken_from_the_artifact_checked_and_the_number_from_the_event():
+    jobs = workflow("pr-preview.yml")["jobs"]
+    upload = next(
+        s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")
+    )
+    assert upload["with"] == {
+        "name": "ban-xem-truoc",
+        "path": "output/",
+        "include-hidden-files": True,
+        "retention-days": 1,
+    }
+    download = next(
+        s for s in jobs["branch"]["steps"] if s.get("uses", "").startswith("actions/download-artifact@")
+    )
+    assert download["with"]["name"] == "ban-xem-truoc" and download["with"]["skip-decompress"] is True
+    record = next(s for s in jobs["branch"]["steps"] if s.get("id") == "record")
+    assert 'scripts/pages_site.py record --number "$PR" --artifact "$archive"' in record["run"]
+    remove = next(s for s in jobs["branch"]["steps"] if s.get("id") == "remove")
+    assert "gh pr list" in remove["run"] and 'remove --number "$PR" --open "$open"' in remove["run"]
+    assert jobs["deploy"]["uses"] == "./.github/workflows/pages.yml"
+    assert (
+        jobs["deploy"]["needs"] == "branch"
+        and "needs.branch.outputs.changed == 'true'" in jobs["deploy"]["if"]
+    )
+
+
+def test_one_comment_is_edited_on_every_push():
+    from chophien.publishing.pages_site import MARKER
+
+    (step,) = workflow("pr-preview.yml")["jobs"]["comment"]["steps"][1:]
+    script = step["run"]
+    assert f'startswith("{MARKER}")' in script and 'select(.user.login == "github-actions[bot]"' in script
+    assert "--method PATCH" in script and "issues/comments/$id" in script
+    post = script.index("--method POST")
+    assert script.index('elif [ "$CLOSED" != true ]') < post  # a closed pull request gets no new comment
+
+
+def test_every_deploy_assembles_production_and_the_previews_one_at_a_time():
+    pages = workflow("pages.yml")
+    assert set(pages[True]) == {"workflow_call"}
+    (job,) = pages["jobs"].values()
+    assert job["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    uses = [s.get("uses", "") for s in job["steps"]]
+    runs = [s.get("run", "") for s in job["steps"]]
+    find = next(
+        i for i, run in enumerate(runs) if "actions/workflows/publish.yml/runs?branch=main&event=push" in run
+    )
+    download = next(i for i, u in enumerate(uses) if u.startswith("actions/download-artifact@"))
+    assemble = next(i for i, run in enumerate(runs) if "scripts/pages_site.py assemble" in run)
+    upload = uses.index("actions/upload-pages-artifact@v5")
+    assert find < download < assemble < upload < uses.index("actions/deploy-pages@v5")
+    assert job["steps"][download]["with"]["name"] == "trang-chinh-thuc"
+    assert job["steps"][upload]["with"]["path"] == "_site/"
+    # production keeps its build for it, and deploys only through it
+    publish = workflow("publish.yml")
+    keep = next(
+        s
+        for s in publish["jobs"]["build"]["steps"]
+        if s.get("uses", "").startswith("actions/upload-artifact@")
+    )
+    assert keep["with"]["name"] == "trang-chinh-thuc" and keep["with"]["include-hidden-files"] is True
+    assert publish["jobs"]["deploy"]["uses"] == "./.github/workflows/pages.yml"
+    assert publish["concurrency"]["group"] != "pages"  # it would wait on itself
+    for name in ("publish.yml", "pr-preview.yml", "pr.yml", "lfs.yml"):
+        text = (ROOT / ".github/workflows" / name).read_text(encoding="utf-8")
+        assert "deploy-pages" not in text and "upload-pages-artifact" not in text, name

@@ -21,7 +21,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from chophien.core.text import printable
@@ -258,28 +258,53 @@ def prune(tree: Path, open_numbers: Iterable[int]) -> list[int]:
     return remove(tree, previews_in(tree) - set(open_numbers))
 
 
-def assemble(production: Path, previews: Path, out: Path) -> tuple[int, int]:
-    """The site to deploy: *production* (a build) with every preview of *previews* (the branch's
-    tree) under `pr-preview/`, as the new folder *out*; (files, bytes)."""
-    check_tree(production, SITE_LIMITS)
+@dataclass
+class Assembled:
+    """What `assemble` deployed: counts, the previews in it, and the ones left out (with why)."""
+
+    files: int = 0
+    bytes: int = 0
+    previews: list[int] = field(default_factory=list)
+    left_out: list[tuple[int, str]] = field(default_factory=list)
+
+
+def assemble(production: Path, previews: Path, out: Path, limits: Limits = SITE_LIMITS) -> Assembled:
+    """The site to deploy: *production* (a build) with the previews of *previews* (the branch's
+    tree) under `pr-preview/`, as the new folder *out*.
+
+    Production always goes out whole or not at all. A preview that is refused (check_tree) or that
+    would take the site past *limits* (GitHub Pages publishes 1 GB) is left out and named, oldest
+    pull requests first in: previews never cost production its deploy."""
+    files, size = check_tree(production, limits)
     if (production / PREVIEWS).exists():
         raise PagesSiteError(
             f"bản dựng chính thức đã có thư mục {PREVIEWS}/", f"the production build already has {PREVIEWS}/"
         )
-    numbers = previews_in(previews)
-    for number in numbers:
-        check_tree(previews / PREVIEWS / str(number), PREVIEW_LIMITS)
     if out.exists():
         raise PagesSiteError(f"{out} đã có", f"{out} already exists")
+    done = Assembled(files, size)
+    chosen = []
+    for number in sorted(previews_in(previews)):
+        try:
+            more, extra = check_tree(previews / PREVIEWS / str(number), PREVIEW_LIMITS)
+        except PagesSiteError as error:
+            done.left_out.append((number, str(error)))
+            continue
+        if done.files + more > limits.files or done.bytes + extra > limits.total_bytes:
+            done.left_out.append((number, "không đủ chỗ trên GitHub Pages (no room left on GitHub Pages)"))
+            continue
+        done.files, done.bytes = done.files + more, done.bytes + extra
+        chosen.append(number)
     shutil.copytree(production, out, symlinks=True, copy_function=_link_or_copy)
-    for number in sorted(numbers):
+    for number in chosen:
         shutil.copytree(
             previews / PREVIEWS / str(number),
             out / PREVIEWS / str(number),
             symlinks=True,
             copy_function=_link_or_copy,
         )
-    return check_tree(out, SITE_LIMITS)
+    done.previews = chosen
+    return done
 
 
 def _link_or_copy(source: str, target: str) -> None:

@@ -206,22 +206,41 @@ def test_assemble_production_and_every_preview(tmp_path):
     pages_site.record(tree, 7, site(tmp_path / "p7", "PR 7"))
     pages_site.record(tree, 12, site(tmp_path / "p12", "PR 12"))
     out = tmp_path / "out"
-    files, _size = pages_site.assemble(production, tree, out)
-    assert files == 12
+    done = pages_site.assemble(production, tree, out)
+    assert (done.files, done.previews, done.left_out) == (12, [7, 12], [])
+    assert done.bytes == sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     assert (out / "index.html").read_text() == (production / "index.html").read_text()
     assert "PR 7" in (out / "pr-preview/7/index.html").read_text()
     assert "PR 12" in (out / "pr-preview/12/san-pham/index.html").read_text()
-    # production may not hold the previews' folder; a preview may not hold a symlink
     with pytest.raises(PagesSiteError, match="already exists"):
         pages_site.assemble(production, tree, out)
+    # production may not hold the previews' folder
     (production / "pr-preview").mkdir()
     with pytest.raises(PagesSiteError, match="production build already has pr-preview/"):
         pages_site.assemble(production, tree, tmp_path / "out2")
+    assert not (tmp_path / "out2").exists()
     (production / "pr-preview").rmdir()
+
+
+def test_a_bad_or_oversized_preview_is_left_out_and_production_still_goes(tmp_path):
+    production = site(tmp_path / "production", "Chợ phiên")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for number in (3, 7, 12):
+        pages_site.record(tree, number, site(tmp_path / f"p{number}", f"PR {number}"))
     (tree / "pr-preview/7/token").symlink_to(Path.home() / ".gitconfig")
-    with pytest.raises(PagesSiteError, match="not a regular file"):
-        pages_site.assemble(production, tree, tmp_path / "out3")
-    assert not (tmp_path / "out3").exists()
+    done = pages_site.assemble(production, tree, tmp_path / "out")
+    assert done.previews == [3, 12] and [n for n, _ in done.left_out] == [7]
+    assert "not a regular file" in done.left_out[0][1]
+    assert sorted(os.listdir(tmp_path / "out" / "pr-preview")) == ["12", "3"]
+    assert everything_under(tmp_path / "out" / "pr-preview" / "3") == everything_under(tmp_path / "p3")
+    assert not (tmp_path / "out" / "pr-preview" / "7").exists()
+    # Pages' size limit: production fits, the second preview does not
+    room = pages_site.Limits(files=10, total_bytes=10**6)
+    done = pages_site.assemble(production, tree, tmp_path / "out2", room)
+    assert done.previews == [3] and [n for n, _ in done.left_out] == [7, 12]
+    assert "no room left on GitHub Pages" in done.left_out[1][1]
+    assert (tmp_path / "out2/index.html").is_file() and not (tmp_path / "out2/pr-preview/12").exists()
 
 
 def test_the_comment_names_the_address_and_says_when_code_changed(tmp_path):
@@ -232,8 +251,8 @@ def test_the_comment_names_the_address_and_says_when_code_changed(tmp_path):
     assert f"({address})" in body and "`0123456`" in body and "mã nguồn" not in body
     changed = pages_site.comment_body(7, address, "zzz", code_changed=True)
     assert "sửa cả mã nguồn" in changed and "code outside `content/`" in changed and "`zzz`" not in changed
-    removed = pages_site.comment_body(7, address, "", code_changed=False, removed=True)
-    assert removed.startswith(pages_site.MARKER) and "đã được gỡ" in removed and address not in removed
+    removed = pages_site.comment_body(7, "", "", code_changed=False, removed=True)
+    assert removed.startswith(pages_site.MARKER) and "đã được gỡ" in removed and "/pr-preview/" not in removed
     for bad in ("javascript:alert(1)", "https://x.example/a b", "https://x.example/)[y](z"):
         with pytest.raises(PagesSiteError):
             pages_site.preview_address(bad, 7)
