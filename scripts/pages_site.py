@@ -6,8 +6,8 @@ only, the package is not installed); chophien/publishing/pages_site.py does the 
 docs/publishing.md ("Previews of pull requests") explains it.
 
   pages_site.py record --number N --artifact preview.zip      # pr-preview/N/ := the checked build
-  pages_site.py remove --number N --open "3 5 8"              # pr-preview/N/ and every closed one go
-  pages_site.py prune --open "3 5 8"                          # every preview whose pull request closed
+  pages_site.py remove --number N --open "3 5 8" --newest 9   # pr-preview/N/ and every closed one go
+  pages_site.py prune --open "3 5 8" --newest 9               # every preview whose pull request closed
   pages_site.py assemble --production site.zip --out _site    # production + every preview
   pages_site.py comment --number N --site URL --sha SHA [--code-changed true] [--removed true]
 
@@ -61,9 +61,10 @@ def record(args) -> bool:
 def remove(args) -> bool:
     gone = {pages_site.preview_number(args.number)} if args.number else set()
     still_open = numbers(args.open) - gone
+    newest = pages_site.preview_number(args.newest) if args.newest else None
 
     def change(tree: Path) -> bool:
-        removed = pages_site.remove(tree, gone) + pages_site.prune(tree, still_open)
+        removed = pages_site.remove(tree, gone) + pages_site.prune(tree, still_open, newest)
         print(f"Gỡ bản xem trước: {', '.join(f'#{n}' for n in sorted(set(removed))) or 'không có'}")
         return bool(removed)
 
@@ -110,6 +111,7 @@ def main(argv=None) -> int:
     parser.add_argument("--number", default="")
     parser.add_argument("--artifact")
     parser.add_argument("--open", default="")
+    parser.add_argument("--newest", default="", help="the highest pull request number when --open was listed")
     parser.add_argument("--production")
     parser.add_argument("--previews", help="a folder instead of the branch (tests)")
     parser.add_argument("--out")

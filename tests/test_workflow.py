@@ -312,7 +312,8 @@ def test_the_preview_is_taken_from_the_artifact_checked_and_the_number_from_the_
     record = next(s for s in jobs["branch"]["steps"] if s.get("id") == "record")
     assert 'scripts/pages_site.py record --number "$PR" --artifact "$archive"' in record["run"]
     remove = next(s for s in jobs["branch"]["steps"] if s.get("id") == "remove")
-    assert "gh pr list" in remove["run"] and 'remove --number "$PR" --open "$open"' in remove["run"]
+    assert 'remove --number "$PR" --open "$open" --newest "$newest"' in remove["run"]
+    assert remove["run"].index("--state all --limit 1") < remove["run"].index("--state open")
     assert jobs["deploy"]["uses"] == "./.github/workflows/pages.yml"
     assert (
         jobs["deploy"]["needs"] == "branch"

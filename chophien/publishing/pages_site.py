@@ -253,9 +253,12 @@ def remove(tree: Path, numbers: Iterable[int]) -> list[int]:
     return removed
 
 
-def prune(tree: Path, open_numbers: Iterable[int]) -> list[int]:
-    """Remove every preview whose pull request is not among *open_numbers*."""
-    return remove(tree, previews_in(tree) - set(open_numbers))
+def prune(tree: Path, open_numbers: Iterable[int], newest: int | None = None) -> list[int]:
+    """Remove every preview whose pull request is not among *open_numbers*, the pull requests open
+    when the list was taken. *newest*: the highest pull request number then; a preview above it
+    belongs to a pull request opened since (numbers only grow) and stays."""
+    closed = previews_in(tree) - set(open_numbers)
+    return remove(tree, {n for n in closed if newest is None or n <= newest})
 
 
 @dataclass

@@ -180,7 +180,10 @@ def test_record_replace_remove_and_prune(tmp_path):
     assert pages_site.previews_in(tree) == {7, 9}
     assert not (tree / "pr-preview/7/old.html").exists()
     assert "C" in (tree / "pr-preview/7/index.html").read_text()
-    assert pages_site.prune(tree, {9, 12}) == [7]
+    pages_site.record(tree, 15, site(tmp_path / "e", "E"))  # opened after the list below was taken
+    assert pages_site.prune(tree, {9, 12}, newest=14) == [7]
+    assert pages_site.previews_in(tree) == {9, 15}
+    assert pages_site.prune(tree, {9, 12}) == [15]
     assert pages_site.remove(tree, [9, 30]) == [9]
     assert pages_site.previews_in(tree) == set() and everything_under(tree) == []
     with pytest.raises(PagesSiteError, match="is not a pull request's number"):
@@ -381,6 +384,11 @@ def test_the_script_records_removes_prunes_and_assembles(repo, tmp_path):
     assert {name.split("/")[1] for name in branch_files(repo)} == {"7"}
     result = run_script("prune", "--open", "7", "--changed-to", str(output), cwd=repo)
     assert result.returncode == 0 and output.read_text().splitlines()[-1] == "changed=false"
+    # a pull request opened after the list of open ones was taken keeps its preview
+    assert run_script("record", "--number", "20", "--artifact", str(archive), cwd=repo).returncode == 0
+    result = run_script("prune", "--open", "7", "--newest", "19", "--changed-to", str(output), cwd=repo)
+    assert result.returncode == 0 and output.read_text().splitlines()[-1] == "changed=false"
+    assert {name.split("/")[1] for name in branch_files(repo)} == {"7", "20"}
 
 
 def test_the_script_refuses_a_hostile_artifact_in_one_line_and_leaves_the_branch(repo, tmp_path):
