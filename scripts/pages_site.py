@@ -79,7 +79,7 @@ def assemble(args) -> None:
         production = Path(args.production)
         if production.is_file():
             folder = Path(work) / "production"
-            pages_site.extract_zip(production, folder, pages_site.SITE_LIMITS)
+            pages_site.extract_zip(production, folder, pages_site.PRODUCTION_LIMITS)
             production = folder
         previews = Path(work) / "previews"
         if args.previews:

@@ -52,7 +52,10 @@ class Limits:
 
 
 PREVIEW_LIMITS = Limits()
-SITE_LIMITS = Limits(files=400_000, file_bytes=95 * MB, total_bytes=1000 * MB)
+# Production's own build (trusted: main's code, on a push) is only checked for shape, with limits it
+# cannot reach; previews are then added while the whole site stays within PAGES_ROOM.
+PRODUCTION_LIMITS = Limits(files=2_000_000, file_bytes=4096 * MB, total_bytes=10 * 1024 * MB)
+PAGES_ROOM = Limits(files=1_000_000, file_bytes=95 * MB, total_bytes=1000 * MB)  # Pages: 1 GB a site
 
 
 def preview_number(value: str | int) -> int:
@@ -271,14 +274,14 @@ class Assembled:
     left_out: list[tuple[int, str]] = field(default_factory=list)
 
 
-def assemble(production: Path, previews: Path, out: Path, limits: Limits = SITE_LIMITS) -> Assembled:
+def assemble(production: Path, previews: Path, out: Path, room: Limits = PAGES_ROOM) -> Assembled:
     """The site to deploy: *production* (a build) with the previews of *previews* (the branch's
     tree) under `pr-preview/`, as the new folder *out*.
 
     Production always goes out whole or not at all. A preview that is refused (check_tree) or that
-    would take the site past *limits* (GitHub Pages publishes 1 GB) is left out and named, oldest
+    would take the site past *room* (GitHub Pages publishes 1 GB) is left out and named, oldest
     pull requests first in: previews never cost production its deploy."""
-    files, size = check_tree(production, limits)
+    files, size = check_tree(production, PRODUCTION_LIMITS)
     if (production / PREVIEWS).exists():
         raise PagesSiteError(
             f"bản dựng chính thức đã có thư mục {PREVIEWS}/", f"the production build already has {PREVIEWS}/"
@@ -293,7 +296,7 @@ def assemble(production: Path, previews: Path, out: Path, limits: Limits = SITE_
         except PagesSiteError as error:
             done.left_out.append((number, str(error)))
             continue
-        if done.files + more > limits.files or done.bytes + extra > limits.total_bytes:
+        if done.files + more > room.files or done.bytes + extra > room.total_bytes:
             done.left_out.append((number, "không đủ chỗ trên GitHub Pages (no room left on GitHub Pages)"))
             continue
         done.files, done.bytes = done.files + more, done.bytes + extra
