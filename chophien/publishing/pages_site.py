@@ -12,6 +12,7 @@ run it with the runner's Python, without installing the package.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -234,7 +235,7 @@ def record(tree: Path, number: int, site: Path, limits: Limits = PREVIEW_LIMITS)
     folder = tree / PREVIEWS
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / str(preview_number(number))
-    staged = Path(tempfile.mkdtemp(prefix=f".{number}-", dir=folder))
+    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=folder))
     shutil.rmtree(staged)
     shutil.copytree(site, staged, symlinks=True)
     if target.exists():
@@ -392,8 +393,6 @@ class Branch:
     def git(self, *args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
         prefix = ["git", "-C", str(self.repo)]
         if self.token:
-            import base64
-
             auth = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
             prefix += ["-c", f"http.https://github.com/.extraheader=AUTHORIZATION: basic {auth}"]
         result = subprocess.run(prefix + list(args), capture_output=True, text=True, env=env)
