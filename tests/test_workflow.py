@@ -1,5 +1,6 @@
 """The workflows pass actionlint; the pull-request workflow validates, builds and uploads a preview."""
 
+import os
 import re
 import subprocess
 import sys
@@ -361,3 +362,104 @@ def test_every_deploy_assembles_production_and_the_previews_one_at_a_time():
     for name in ("publish.yml", "pr-preview.yml", "pr.yml", "lfs.yml"):
         text = (ROOT / ".github/workflows" / name).read_text(encoding="utf-8")
         assert "deploy-pages" not in text and "upload-pages-artifact" not in text, name
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(cwd.parent),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "GIT_AUTHOR_DATE": "2026-12-01T10:00:00+07:00",
+        "GIT_COMMITTER_DATE": "2026-12-01T10:00:00+07:00",
+    }
+    result = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def _commit(repo: Path, files: dict, message: str) -> str:
+    for name, text in files.items():
+        path = repo / name
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, tuple):  # ("symlink", target)
+            path.symlink_to(text[1])
+        else:
+            path.write_text(text, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", message)
+    return _git(repo, "rev-parse", "HEAD")
+
+
+def test_the_preview_build_takes_only_the_pull_request_s_content(tmp_path):
+    """The build job's own script, run against a real repository with pull request refs: content/
+    of the head replaces main's, nothing else changes; code changes are told from the merge base."""
+    remote = tmp_path / "github.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    author = tmp_path / "author"
+    _git(tmp_path, "clone", "-q", str(remote), str(author))
+    _commit(author, {"chophien/code.py": "v1\n", "content/a.md": "main\n", "README.md": "r1\n"}, "main")
+    _git(author, "push", "-q", "origin", "main")
+    pulls = {
+        5: {
+            "content/a.md": "pr 5\n",
+            "content/b.md": "new\n",
+            "chophien/code.py": "import os; os.system('x')\n",
+        },
+        6: {"content/a.md": "pr 6\n"},
+        7: {},  # content/ itself becomes a link to the runner's files
+    }
+    for number, files in pulls.items():
+        _git(author, "checkout", "-q", "-B", f"pr{number}", "main")
+        if number == 7:
+            _git(author, "rm", "-rq", "content")
+            _commit(author, {"content": ("symlink", "/etc")}, "pr 7")
+        else:
+            _commit(author, files, f"pr {number}")
+        _git(author, "push", "-q", "origin", f"HEAD:refs/pull/{number}/head")
+    _git(author, "checkout", "-q", "main")
+    _commit(author, {"README.md": "r2\n"}, "main moves on after the pull requests branched")
+    _git(author, "push", "-q", "origin", "main")
+
+    script = next(
+        s["run"] for s in workflow("pr-preview.yml")["jobs"]["build"]["steps"] if s.get("id") == "content"
+    )
+    results = {}
+    for number in pulls:
+        runner = tmp_path / f"runner{number}"
+        _git(tmp_path, "clone", "-q", str(remote), str(runner))  # actions/checkout: the base branch
+        output = tmp_path / f"output{number}"
+        output.write_text("")
+        env = dict(
+            os.environ, PR=str(number), TOKEN="not-a-token", GITHUB_OUTPUT=str(output), HOME=str(tmp_path)
+        )
+        result = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=runner,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+        results[number] = (result, runner, outputs)
+    result, runner, outputs = results[5]
+    assert result.returncode == 0, result.stderr
+    assert (runner / "content/a.md").read_text() == "pr 5\n" and (
+        runner / "content/b.md"
+    ).read_text() == "new\n"
+    assert (runner / "chophien/code.py").read_text() == "v1\n"  # main's code, not the pull request's
+    assert (runner / "README.md").read_text() == "r2\n"
+    assert outputs == {"sha": _git(runner, "rev-parse", "refs/remotes/pull/head"), "code-changed": "true"}
+    result, runner, outputs = results[6]
+    assert result.returncode == 0, result.stderr
+    assert (runner / "content/a.md").read_text() == "pr 6\n"
+    assert outputs["code-changed"] == "false"  # main's own later change to README.md is not the PR's
+    result, runner, outputs = results[7]
+    assert result.returncode == 1
+    assert "::error::content/ của pull request không phải một thư mục" in result.stdout
