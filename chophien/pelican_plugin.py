@@ -265,6 +265,8 @@ class CatalogueGenerator(Generator):
                 self.pages = list(i18n.editions(pages)) + english_content_pages(self.context)
             else:
                 self.pages = list(pages)
+        if self.config.preview is not None:  # no service worker (docs/publishing.md, previews)
+            self.pages = [page for page in self.pages if page.url not in offline.worker_addresses()]
         outputs = {page.save_as for page in self.pages} | set(SITE_FILES) | {"index.html"}
         written = []
         for attribute in ("pages", "hidden_pages", "draft_pages"):  # Pelican's pages generator's
@@ -376,7 +378,8 @@ class CatalogueGenerator(Generator):
         }
         self._render_all(writer, [page for page in pages if self._changed(page, values[page.save_as])])
         coops = sorted(self.prepared.catalogue.cooperatives.values(), key=lambda c: collation_key(c.name))
-        write_admin(Path(self.output_path), [(c.slug, c.name) for c in coops], self.config)
+        if self.config.preview is None:  # a preview shares production's origin: no editor logs in there
+            write_admin(Path(self.output_path), [(c.slug, c.name) for c in coops], self.config)
         media = Path(self.output_path) / urls.MEDIA
         media.mkdir(parents=True, exist_ok=True)
         cache = self.prepared.image_cache
@@ -635,14 +638,16 @@ def _add_template_helpers(pelican) -> None:
     try:
         chosen = Settings.from_pelican(settings)
         media_url, national, english = chosen.media_url, bool(chosen.federation), chosen.english
+        preview = chosen.preview
     except SettingsError:  # reported by the catalogue generator, which stops the build
-        media_url, national, english = "", False, False
+        media_url, national, english, preview = "", False, False, None
     settings.setdefault("JINJA_GLOBALS", {}).update(
         templating.GLOBALS,
         asset=asset,
         NATIONAL=national,
         ENGLISH=english and not national,  # a national site is Vietnamese only (docs/i18n.md)
         **templating.media_globals(media_url),
+        **templating.preview_globals(preview),  # CHOPHIEN_PREVIEW: the banner, no worker's registration
     )
 
 

@@ -1,5 +1,7 @@
 """The workflows pass actionlint; the pull-request workflow validates, builds and uploads a preview."""
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -86,11 +88,17 @@ def actionlint(folder: Path, *files: str) -> subprocess.CompletedProcess:
     )
 
 
+def all_workflows() -> list[str]:
+    return sorted(p.name for p in (ROOT / ".github/workflows").glob("*.y*ml"))
+
+
 def test_workflows_pass_actionlint():
     files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / ".github/workflows").glob("*.y*ml"))
     assert files == [
         ".github/workflows/lfs.yml",
         ".github/workflows/maintenance.yml",
+        ".github/workflows/pages.yml",
+        ".github/workflows/pr-preview.yml",
         ".github/workflows/pr.yml",
         ".github/workflows/publish.yml",
     ]
@@ -125,17 +133,17 @@ def test_actionlint_flags_actions_on_retired_node_runtimes(tmp_path):
 def test_pages_upload_wraps_a_current_upload_artifact():
     """actionlint cannot see inside composite actions: upload-pages-artifact v3 and v4 wrap
     upload-artifact@v4 (Node 20); v5 wraps upload-artifact@v7."""
-    text = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    text = (ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8")
     assert "actions/upload-pages-artifact@v5" in text
 
 
 def test_checkouts_leave_no_token_for_later_steps():
-    for name in ("lfs.yml", "pr.yml", "publish.yml"):
+    for name in all_workflows():  # every workflow, including one added later
         workflow = yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))
         checkouts = [
             step
             for job in workflow["jobs"].values()
-            for step in job["steps"]
+            for step in job.get("steps", [])  # a job calling a reusable workflow has none
             if step.get("uses", "").startswith("actions/checkout@")
         ]
         assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts), name
@@ -257,3 +265,263 @@ def test_maintenance_reports_with_links_keeps_the_files_then_writes_the_issue():
     # The link cache lives where `chophien report` looks: CHOPHIEN_CACHE_PATH + /links.json.
     workflow, _ = maintenance()
     assert workflow["jobs"]["bao-tri"]["env"]["CHOPHIEN_CACHE_PATH"] == "${{ github.workspace }}/.cache"
+# --- pull requests' previews on GitHub Pages (pr-preview.yml, pages.yml; docs/publishing.md) --------
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))
+
+
+WRITES = {"write"}
+PR_EVENT_DATA = re.compile(r"\$\{\{[^}]*github\.(event\.pull_request|head_ref|event\.issue|event\.comment)")
+
+
+def write_permissions(job: dict) -> set[str]:
+    return {scope for scope, level in (job.get("permissions") or {}).items() if level in WRITES}
+
+
+def test_previews_run_on_the_base_branch_s_workflow_for_pull_requests_and_weekly():
+    preview = workflow("pr-preview.yml")
+    on = preview[True]
+    assert set(on) == {"pull_request_target", "schedule", "workflow_dispatch"}
+    assert on["pull_request_target"] == {"types": ["opened", "synchronize", "reopened", "closed"]}
+    assert preview["permissions"] == {}  # each job asks for what it needs, nothing more
+    assert preview["cache-mode"] == "read"
+    assert preview["concurrency"]["cancel-in-progress"] is False
+    jobs = preview["jobs"]
+    assert (
+        jobs["build"]["if"] == "github.event_name == 'pull_request_target' && github.event.action != 'closed'"
+    )
+    assert set(jobs) == {"build", "branch", "deploy", "comment"}
+
+
+def test_each_preview_job_has_only_the_permissions_it_needs():
+    jobs = workflow("pr-preview.yml")["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert jobs["branch"]["permissions"] == {"contents": "write", "pull-requests": "read"}
+    deploy = {"contents": "read", "actions": "read", "pages": "write", "id-token": "write"}
+    assert jobs["deploy"]["permissions"] == deploy and jobs["deploy"]["cache-mode"] == "none"
+    assert jobs["comment"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert workflow("pages.yml")["jobs"]["deploy"]["permissions"] == deploy
+    assert workflow("pages.yml")["permissions"] == {"contents": "read"}
+    publish = workflow("publish.yml")
+    assert publish["permissions"] == {"contents": "read"}
+    assert publish["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert publish["jobs"]["deploy"]["permissions"] == deploy
+
+
+def test_no_secret_and_no_pull_request_text_reaches_a_script():
+    """Titles, branch names and bodies are the author's text: in a `run:` they would be shell code.
+    The preview workflows interpolate nothing at all into scripts; values arrive in the environment."""
+    for name in all_workflows():
+        text = (ROOT / ".github/workflows" / name).read_text(encoding="utf-8")
+        for job_name, job in workflow(name)["jobs"].items():
+            for step in job.get("steps", []):
+                script = step.get("run", "")
+                assert not PR_EVENT_DATA.search(script), (name, job_name, step.get("name"))
+                if name in ("pr-preview.yml", "pages.yml"):
+                    assert "${{" not in script, (name, job_name, step.get("name"))
+        if name in ("pr-preview.yml", "pages.yml"):
+            assert "secrets." not in text, name  # only the run's own token, per step
+    jobs = workflow("pr-preview.yml")["jobs"]
+    for job in ("build", "branch", "comment"):
+        assert jobs[job]["env"]["PR"] == "${{ github.event.pull_request.number }}"  # the event's, trusted
+
+
+def test_no_job_that_can_write_checks_out_or_fetches_the_pull_request():
+    for name in ("pr-preview.yml", "pages.yml"):
+        for job_name, job in workflow(name)["jobs"].items():
+            steps = job.get("steps", [])
+            checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+            scripts = "\n".join(s.get("run", "") for s in steps)
+            for checkout in checkouts:  # main, or pull_request_target's default: the base branch
+                assert checkout["with"].get("ref", "main") == "main", (name, job_name)
+            if write_permissions(job) or "uses" in job:
+                assert "refs/pull" not in scripts and "checkout" not in scripts, (name, job_name)
+                assert job_name != "build"
+    build = workflow("pr-preview.yml")["jobs"]["build"]
+    assert not write_permissions(build)
+    scripts = [s.get("run", "") for s in build["steps"]]
+    fetch = next(i for i, run in enumerate(scripts) if "refs/pull/$PR/head" in run)
+    # of the pull request's commit, only content/ is checked out, as files
+    commands = [
+        line.strip() for line in scripts[fetch].splitlines() if re.search(r"\bgit( -c \S+)* checkout ", line)
+    ]
+    assert commands == ['GIT_LFS_SKIP_SMUDGE=1 git -c core.hooksPath=/dev/null checkout "$head" -- content']
+    assert "git lfs checkout content" in scripts[fetch]
+    install = next(i for i, run in enumerate(scripts) if "pip install" in run)
+    build_site = next(i for i, run in enumerate(scripts) if "pelican content" in run)
+    assert fetch < install < build_site  # main's code installed; content/ is the only thing of the PR
+    assert 'CHOPHIEN_PREVIEW="$PR"' in scripts[build_site] and "-s publishconf.py" in scripts[build_site]
+    caches = [s["uses"] for s in build["steps"] if s.get("uses", "").startswith("actions/cache")]
+    assert caches == ["actions/cache/restore@v6"]  # never saves a cache main restores
+
+
+def test_the_preview_is_taken_from_the_artifact_checked_and_the_number_from_the_event():
+    jobs = workflow("pr-preview.yml")["jobs"]
+    upload = next(
+        s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")
+    )
+    assert upload["with"] == {
+        "name": "ban-xem-truoc",
+        "path": "output/",
+        "include-hidden-files": True,
+        "retention-days": 1,
+    }
+    download = next(
+        s for s in jobs["branch"]["steps"] if s.get("uses", "").startswith("actions/download-artifact@")
+    )
+    assert download["with"]["name"] == "ban-xem-truoc" and download["with"]["skip-decompress"] is True
+    record = next(s for s in jobs["branch"]["steps"] if s.get("id") == "record")
+    assert 'scripts/pages_site.py record --number "$PR" --artifact "$archive"' in record["run"]
+    remove = next(s for s in jobs["branch"]["steps"] if s.get("id") == "remove")
+    assert 'remove --number "$PR" --open "$open" --newest "$newest"' in remove["run"]
+    assert remove["run"].index("--state all --limit 1") < remove["run"].index("--state open")
+    assert jobs["deploy"]["uses"] == "./.github/workflows/pages.yml"
+    assert (
+        jobs["deploy"]["needs"] == "branch"
+        and "needs.branch.outputs.changed == 'true'" in jobs["deploy"]["if"]
+    )
+
+
+def test_one_comment_is_edited_on_every_push():
+    from chophien.publishing.pages_site import MARKER
+
+    (step,) = workflow("pr-preview.yml")["jobs"]["comment"]["steps"][1:]
+    script = step["run"]
+    assert f'startswith("{MARKER}")' in script and 'select(.user.login == "github-actions[bot]"' in script
+    assert "--method PATCH" in script and "issues/comments/$id" in script
+    post = script.index("--method POST")
+    assert script.index('elif [ "$CLOSED" != true ]') < post  # a closed pull request gets no new comment
+
+
+def test_every_deploy_assembles_production_and_the_previews_one_at_a_time():
+    pages = workflow("pages.yml")
+    assert set(pages[True]) == {"workflow_call"}
+    (job,) = pages["jobs"].values()
+    assert job["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    uses = [s.get("uses", "") for s in job["steps"]]
+    runs = [s.get("run", "") for s in job["steps"]]
+    find = next(
+        i for i, run in enumerate(runs) if "actions/workflows/publish.yml/runs?branch=main&event=push" in run
+    )
+    download = next(i for i, u in enumerate(uses) if u.startswith("actions/download-artifact@"))
+    assemble = next(i for i, run in enumerate(runs) if "scripts/pages_site.py assemble" in run)
+    upload = uses.index("actions/upload-pages-artifact@v5")
+    assert find < download < assemble < upload < uses.index("actions/deploy-pages@v5")
+    assert job["steps"][download]["with"]["name"] == "trang-chinh-thuc"
+    assert job["steps"][upload]["with"]["path"] == "_site/"
+    # production keeps its build for it, and deploys only through it
+    publish = workflow("publish.yml")
+    keep = next(
+        s
+        for s in publish["jobs"]["build"]["steps"]
+        if s.get("uses", "").startswith("actions/upload-artifact@")
+    )
+    assert keep["with"]["name"] == "trang-chinh-thuc" and keep["with"]["include-hidden-files"] is True
+    assert publish["jobs"]["deploy"]["uses"] == "./.github/workflows/pages.yml"
+    assert publish["concurrency"]["group"] != "pages"  # it would wait on itself
+    for name in ("publish.yml", "pr-preview.yml", "pr.yml", "lfs.yml"):
+        text = (ROOT / ".github/workflows" / name).read_text(encoding="utf-8")
+        assert "deploy-pages" not in text and "upload-pages-artifact" not in text, name
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(cwd.parent),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "GIT_AUTHOR_DATE": "2026-12-01T10:00:00+07:00",
+        "GIT_COMMITTER_DATE": "2026-12-01T10:00:00+07:00",
+    }
+    result = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def _commit(repo: Path, files: dict, message: str) -> str:
+    for name, text in files.items():
+        path = repo / name
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, tuple):  # ("symlink", target)
+            path.symlink_to(text[1])
+        else:
+            path.write_text(text, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", message)
+    return _git(repo, "rev-parse", "HEAD")
+
+
+def test_the_preview_build_takes_only_the_pull_request_s_content(tmp_path):
+    """The build job's own script, run against a real repository with pull request refs: content/
+    of the head replaces main's, nothing else changes; code changes are told from the merge base."""
+    remote = tmp_path / "github.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    author = tmp_path / "author"
+    _git(tmp_path, "clone", "-q", str(remote), str(author))
+    _commit(author, {"chophien/code.py": "v1\n", "content/a.md": "main\n", "README.md": "r1\n"}, "main")
+    _git(author, "push", "-q", "origin", "main")
+    pulls = {
+        5: {
+            "content/a.md": "pr 5\n",
+            "content/b.md": "new\n",
+            "chophien/code.py": "import os; os.system('x')\n",
+        },
+        6: {"content/a.md": "pr 6\n"},
+        7: {},  # content/ itself becomes a link to the runner's files
+    }
+    for number, files in pulls.items():
+        _git(author, "checkout", "-q", "-B", f"pr{number}", "main")
+        if number == 7:
+            _git(author, "rm", "-rq", "content")
+            _commit(author, {"content": ("symlink", "/etc")}, "pr 7")
+        else:
+            _commit(author, files, f"pr {number}")
+        _git(author, "push", "-q", "origin", f"HEAD:refs/pull/{number}/head")
+    _git(author, "checkout", "-q", "main")
+    _commit(author, {"README.md": "r2\n"}, "main moves on after the pull requests branched")
+    _git(author, "push", "-q", "origin", "main")
+
+    script = next(
+        s["run"] for s in workflow("pr-preview.yml")["jobs"]["build"]["steps"] if s.get("id") == "content"
+    )
+    results = {}
+    for number in pulls:
+        runner = tmp_path / f"runner{number}"
+        _git(tmp_path, "clone", "-q", str(remote), str(runner))  # actions/checkout: the base branch
+        output = tmp_path / f"output{number}"
+        output.write_text("")
+        env = dict(
+            os.environ, PR=str(number), TOKEN="not-a-token", GITHUB_OUTPUT=str(output), HOME=str(tmp_path)
+        )
+        result = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=runner,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+        results[number] = (result, runner, outputs)
+    result, runner, outputs = results[5]
+    assert result.returncode == 0, result.stderr
+    assert (runner / "content/a.md").read_text() == "pr 5\n" and (
+        runner / "content/b.md"
+    ).read_text() == "new\n"
+    assert (runner / "chophien/code.py").read_text() == "v1\n"  # main's code, not the pull request's
+    assert (runner / "README.md").read_text() == "r2\n"
+    assert outputs == {"sha": _git(runner, "rev-parse", "refs/remotes/pull/head"), "code-changed": "true"}
+    result, runner, outputs = results[6]
+    assert result.returncode == 0, result.stderr
+    assert (runner / "content/a.md").read_text() == "pr 6\n"
+    assert outputs["code-changed"] == "false"  # main's own later change to README.md is not the PR's
+    result, runner, outputs = results[7]
+    assert result.returncode == 1
+    assert "::error::content/ của pull request không phải một thư mục" in result.stdout

@@ -209,6 +209,14 @@ class Settings:
     cms_dist: str = _field(
         "CHOPHIEN_CMS_DIST", "", "Folder of the Decap CMS bundle to copy (tests). Empty: the bundled copy."
     )
+    preview: int | None = _field(
+        "CHOPHIEN_PREVIEW",
+        None,
+        "A pull request's preview (docs/publishing.md, \"Previews of pull requests\"): the pull request's number. "
+        "Every page says so in a banner and carries `noindex`; no /admin/, no sitemap, a robots.txt that "
+        "disallows everything, no service worker. Empty: an ordinary build.",
+        environ=True,
+    )
     assets: Mapping[str, str] = _field(
         "CHOPHIEN_ASSETS",
         None,
@@ -282,6 +290,7 @@ _EXPECTED = {
         "the absolute http(s) address of the S3 server",
         "https://s3.ap-southeast-1.wasabisys.com",
     ),
+    "preview": ("số của một pull request (số nguyên dương)", "a pull request's number (a positive whole number)", "42"),
     "media_keep": ("một số nguyên từ 1 trở lên", "a whole number of at least 1", "5"),
     "media_grace_days": ("một số nguyên từ 0 trở lên", "a whole number of at least 0", "3"),
 }
@@ -323,6 +332,13 @@ def _convert(cls, name: str, value):
             return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
         if name == "jobs":
             return max(1, int(value))
+        if name == "preview":
+            text = str(value).strip() if not isinstance(value, bool) else "x"
+            if not text:
+                return None
+            if not re.fullmatch(r"[1-9][0-9]{0,8}", text):
+                raise ValueError(value)
+            return int(text)
         if name in ("federation_timeout", "federation_max_mb"):
             number = int(str(value).strip())
             if number < 1:

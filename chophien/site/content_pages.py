@@ -90,6 +90,7 @@ CATALOGUE_NAMES: dict[str, tuple[str, str]] = {
     "media": ("ảnh đã xử lý", "the processed photos"),
     "theme": ("giao diện (CSS, JavaScript)", "the theme files (CSS, JavaScript)"),
     "admin": ("trang quản trị nội dung (CMS)", "the content admin (CMS)"),
+    urls.PREVIEWS: ("bản xem trước của các pull request", "the pull requests' previews"),
     "page": ("các trang phân trang", "the pagination pages"),
     "pages": ("các trang của Pelican", "Pelican's own pages"),
     "drafts": ("các bản nháp của Pelican", "Pelican's drafts"),

@@ -48,6 +48,7 @@ class DiscoveryOptions:
     media_url: str = ""  # CHOPHIEN_MEDIA_URL: where the photos of previews, feeds and search results are
     tagline_en: str = ""  # CHOPHIEN_TAGLINE_EN: the description of English pages
     english: bool = True  # CHOPHIEN_ENGLISH (and not a national site): the English edition is built
+    preview: bool = False  # CHOPHIEN_PREVIEW: a pull request's preview (noindex, no sitemap)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscoveryOptions:
@@ -62,6 +63,7 @@ class DiscoveryOptions:
             search_index=settings.search_index,  # False: quick local rebuilds of huge catalogues
             national=bool(settings.federation),
             media_url=settings.media_url,
+            preview=settings.preview is not None,
         )
 
 
@@ -79,6 +81,7 @@ class Discovery:
             today,
             options.media_url,
             options.tagline_en,
+            options.preview,
         )
         self.page_head = self.heads.page_head
         self.install(env)
@@ -93,6 +96,7 @@ class Discovery:
             tagline=options.tagline,
             media_url=options.media_url,
             english=options.english,
+            preview=options.preview,
         )
         output_key = hashlib.sha256(os.path.realpath(output_path).encode()).hexdigest()[:12]
         self.marker = Path(cache_dir) / f"search-{output_key}.json"

@@ -76,8 +76,10 @@ class Extras:
         tagline: str,
         media_url: str = "",
         english: bool = True,
+        preview: bool = False,
     ):
         self.catalogue = catalogue
+        self.preview = preview  # CHOPHIEN_PREVIEW: no sitemap, a robots.txt that disallows everything
         self.english = english  # CHOPHIEN_ENGLISH: the English pages' QR codes too
         self.media_url = media_url  # CHOPHIEN_MEDIA_URL: the feeds' photo addresses
         self.images = images
@@ -99,8 +101,11 @@ class Extras:
         yield from self.qr_codes()
         dates = self.dates()
         yield from self.feeds(dates, build_digest)
-        yield from self.sitemaps(dates, pages, pelican_pages)
-        yield _text_file(urls.robots(), feeds.robots_txt(self.base, urls.base_path(self.base)))
+        if self.preview:
+            yield _text_file(urls.robots(), feeds.PREVIEW_ROBOTS_TXT)
+        else:
+            yield from self.sitemaps(dates, pages, pelican_pages)
+            yield _text_file(urls.robots(), feeds.robots_txt(self.base, urls.base_path(self.base)))
         yield self.member_catalogue(dates, build_digest)
 
     def qr_codes(self) -> Iterator[ExtraFile]:

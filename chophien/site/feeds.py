@@ -118,6 +118,11 @@ def sitemaps(base: str, entries: Iterable[SitemapEntry], limit: int = SITEMAP_LI
     return files
 
 
+# A pull request's preview (CHOPHIEN_PREVIEW): nothing of it is for crawlers. Under a sub-path
+# crawlers never read it; every page's `<meta name="robots" content="noindex">` is what counts.
+PREVIEW_ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+
+
 def robots_txt(base: str, path: str) -> str:
     """Allow everything buyers read; keep the editors' CMS and the search bundle out.
 

@@ -73,8 +73,10 @@ class PageHeads:
         today: dt.date,
         media_url: str = "",
         tagline_en: str = "",
+        preview: bool = False,
     ):
         self.base = base
+        self.preview_build = preview  # CHOPHIEN_PREVIEW: every page noindex
         self.media_url = media_url  # CHOPHIEN_MEDIA_URL: where the previews' photos are
         self.sitename = sitename
         self.taglines = {i18n.VI: tagline, i18n.EN: tagline_en or tagline}
@@ -94,7 +96,10 @@ class PageHeads:
         page = ctx.get("page")  # a content/pages page, rendered by Pelican (or in English by the catalogue)
         title = ctx.get("title") or (getattr(page, "title", "") if page else "") or self.sitename
         noindex = (
-            bool(ctx.get("noindex")) or output_file in NOT_INDEXED_FILES or ctx.get("problems") is not None
+            self.preview_build
+            or bool(ctx.get("noindex"))
+            or output_file in NOT_INDEXED_FILES
+            or ctx.get("problems") is not None
         )
         preview = self.preview(ctx, editions.get(i18n.VI, url), page, lang)
         trail = ctx.get("breadcrumbs")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from chophien.site import urls
+from chophien.site import i18n, urls
 from chophien.site.page import Page
 
 WORKER_TEMPLATE = "offline_sw.html"
@@ -47,6 +47,14 @@ def offline_pages() -> Iterable[Page]:
         urls.service_worker(),
         WORKER_TEMPLATE,
         {"version": UNSET, "offline": urls.offline_page(), "precache": PRECACHE_ASSETS},
+    )
+
+
+def worker_addresses() -> frozenset[str]:
+    """Every service worker the site has (the site-wide one, the self-assessment pages' two): a
+    pull request's preview writes none of them (CHOPHIEN_PREVIEW, docs/publishing.md)."""
+    return frozenset(
+        (urls.service_worker(), urls.self_assessment_worker(), i18n.english_self_assessment_worker())
     )
 
 

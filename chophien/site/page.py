@@ -15,6 +15,7 @@ PER_PAGE = 24
 # The enhancement scripts base.html loads on every page (docs/phone.md): the order list's button and
 # count, and the offline worker's registration. A page kept offline by another worker keeps them too.
 EVERY_PAGE_SCRIPTS = ("js/order.js", "js/offline.js")
+OFFLINE_SCRIPTS = ("js/offline.js",)  # registers the worker: left out of a pull request's preview
 
 
 @dataclass(frozen=True)

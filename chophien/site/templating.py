@@ -17,7 +17,7 @@ from chophien.photos.model import Derivative, ProcessedImage
 from chophien.site import i18n, urls
 from chophien.site.enumerator import enumerator_data
 from chophien.site.order_list import cooperative_data
-from chophien.site.page import EVERY_PAGE_SCRIPTS
+from chophien.site.page import EVERY_PAGE_SCRIPTS, OFFLINE_SCRIPTS
 from chophien.site.postprocess import CSP_META, csp_meta
 
 MONTHS = {m: f"tháng {m}" for m in range(1, 13)}
@@ -109,6 +109,7 @@ GLOBALS: dict = {
     "urls": urls,
     "enumerator_data": enumerator_data,
     "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS,
+    "PREVIEW": None,  # CHOPHIEN_PREVIEW: a pull request's number (preview_globals)
     "NATIONAL": False,  # a national build (site/national.py): the Pelican adapter sets it
     "LANG": i18n.VI,  # the page's edition (site/i18n.py); English pages are rendered by english_env()
     "LANGUAGE_NAMES": i18n.LANGUAGE_NAMES,
@@ -305,3 +306,13 @@ def install(
     # page); they read SITEURL from here. Links are SITEURL-based: RELATIVE_URLS is not used.
     env.globals["SITEURL"] = settings.siteurl
     env.globals.update(media_globals(settings.media_url))
+    env.globals.update(preview_globals(settings.preview))
+
+
+def preview_globals(preview: int | None) -> dict:
+    """CHOPHIEN_PREVIEW for the templates: the pull request's number (base.html's banner) and, in a
+    preview, the page scripts without the service worker's registration (docs/publishing.md)."""
+    if preview is None:
+        return {"PREVIEW": None, "EVERY_PAGE_SCRIPTS": EVERY_PAGE_SCRIPTS}
+    scripts = tuple(script for script in EVERY_PAGE_SCRIPTS if script not in OFFLINE_SCRIPTS)
+    return {"PREVIEW": preview, "EVERY_PAGE_SCRIPTS": scripts}

@@ -235,6 +235,15 @@ def member_catalogue() -> str:
 OFFLINE = "ngoai-tuyen"  # reserved top-level name (content_pages.CATALOGUE_NAMES)
 
 
+# Pull requests' previews (docs/publishing.md): beside the site, never built by it.
+PREVIEWS = "pr-preview"
+
+
+def preview_folder(number: int) -> str:
+    """Where pull request *number*'s preview is published, relative to the site's address."""
+    return f"{PREVIEWS}/{int(number)}/"
+
+
 def service_worker() -> str:
     """The site-wide service worker: at the root, so its scope is the whole site."""
     return "sw.js"
