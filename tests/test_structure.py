@@ -208,6 +208,7 @@ LAYERS = (
     "publishing",
     "quality",
     "volunteer",
+    "maintenance",
     "entry",  # chophien.cli, chophien.pelican_plugin
 )
 ENTRY_POINTS = {"chophien.cli", ADAPTER}
