@@ -4,7 +4,8 @@ The JSON follows the contract in docs/maintenance.md (format "chophien-report", 
 text stays raw (its consumers escape it), invisible and control characters as \\u escapes, and the
 same tree on the same day gives the same bytes. The Markdown is for people (a terminal, a file, a
 GitHub issue): every text from the content is escaped as core/problems escapes a CI summary, and a
-word holding `@` or `#` is a code span, so a name can forge no mention, reference, link or HTML.
+word GitHub would link (`@name`, `#12`) is a code span, so a name can forge no mention, reference,
+link, HTML or CI-log command.
 """
 
 from __future__ import annotations
@@ -139,15 +140,16 @@ def render_json(report: dict) -> str:
     return "".join(chars).replace("##[", "#\\u0023[") + "\n"
 
 
+# What GitHub links in plain text whatever escapes surround it: @mentions, #12, owner/repo#12, GH-12,
+# commit hashes. A word holding one is shown as code, where GitHub links nothing.
+_REFERENCE = re.compile(r"[@#]|(?i:gh-[0-9])|\b[0-9a-f]{7,40}\b")
+
+
 def _text(text: str) -> str:
-    """Content-bearing text for Markdown: escaped, and every word with `@` or `#` a code span."""
+    """Content-bearing text for Markdown: escaped, and every word GitHub would link a code span."""
     pieces = re.split(r"( +)", printable(text))
     return "".join(
-        markdown_code(piece)
-        if ("@" in piece or "#" in piece)
-        else markdown_text(piece)
-        if piece.strip()
-        else piece
+        markdown_code(piece) if _REFERENCE.search(piece) else markdown_text(piece) if piece.strip() else piece
         for piece in pieces
     )
 
@@ -184,7 +186,8 @@ def render_markdown(report: dict) -> str:
             lines.append(
                 f"| {words[f['severity']]} | {where} | {_text(f['message'])} | {_text(f['action'])} |"
             )
-    return "\n".join(lines) + "\n"
+    # GitHub's older workflow-command syntax starts anywhere in a line, a code span included.
+    return "\n".join(lines).replace("##[", "#\\x23[") + "\n"
 
 
 def worst(report: dict) -> str | None:

@@ -205,23 +205,26 @@ def other_coop(contact: str) -> str:
 
 
 def test_a_single_order_channel(tree):
-    content = tree(minimal_tree(**{OTHER_COOP: other_coop("  messenger: ongsaphin\n  website: https://ong.vn\n")}))
+    content = tree(
+        minimal_tree(**{OTHER_COOP: other_coop("  messenger: ongsaphin\n  website: https://ong.vn\n")})
+    )
     line = line_of(content / OTHER_COOP, "  messenger:")
     found = findings(content)
-    assert where(found) == [
-        ("single-channel", "content/" + OTHER_COOP, line, "contact.messenger", "low")
-    ]
+    assert where(found) == [("single-channel", "content/" + OTHER_COOP, line, "contact.messenger", "low")]
     assert "messenger" in found[0].message_vi
 
 
 def test_a_number_two_cooperatives_share_is_reported_in_each(tree):
     files = minimal_tree(**{OTHER_COOP: other_coop("  zalo: 0912.345.678\n  email: ong@example.com\n")})
     files["products/htx-mat-ong-sa-phin/mat-ong.md"] = PRODUCT.replace(
-        "images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết", "images: none\norder:\n  phone: 0399 000 101"
+        "images:\n  - file: che.jpg\n    alt: Búp chè Shan tuyết",
+        "images: none\norder:\n  phone: 0399 000 101",
     )
-    files["cooperatives/htx-thu-ba.md"] = other_coop("  phone: 0399 000 101\n  email: ba@example.com\n").replace(
-        "Mật ong Sà Phìn", "Thứ Ba"
-    ).replace("HTX Ong Sà Phìn", "HTX Thứ Ba")
+    files["cooperatives/htx-thu-ba.md"] = (
+        other_coop("  phone: 0399 000 101\n  email: ba@example.com\n")
+        .replace("Mật ong Sà Phìn", "Thứ Ba")
+        .replace("HTX Ong Sà Phìn", "HTX Thứ Ba")
+    )
     content = tree(files)
     shared = [f for f in findings(content) if f.kind == "shared-phone"]
     assert where(shared) == [
