@@ -24,6 +24,7 @@ from chophien.core.settings import today_is
 from chophien.core.text import add_months, format_phone
 from chophien.formats.strictyaml import Document, YamlProblem, parse_front_matter
 from chophien.formats.weblinks import parse_web_address
+from chophien.photos.formats import HEAD_BYTES, lfs_pointer_oid
 from chophien.photos.limits import CHECK_MIN_WIDTH
 from chophien.site.build import prepare
 from chophien.site.history import _ignored_revisions, git_dates
@@ -55,6 +56,7 @@ KINDS = {
     "photo-no-alt": LOW,
     "photo-too-small": LOW,
     "photo-problem": LOW,
+    "photos-not-fetched": LOW,
     "single-channel": LOW,
     "website-suspicious": LOW,
     "translation-stale": LOW,
@@ -172,8 +174,9 @@ def read_history(content: Path) -> History:
 # --- the rules -------------------------------------------------------------------------------------
 
 
-def content_errors(problems: ProblemList) -> list[Finding]:
-    """The validator's errors: the site cannot be built until they are fixed."""
+def content_errors(problems: ProblemList, unfetched: set = frozenset()) -> list[Finding]:
+    """The validator's errors: the site cannot be built until they are fixed (not the photos of
+    *unfetched*, which are on this machine only as Git LFS pointers: see unfetched_photos)."""
     return [
         Finding(
             "content-error",
@@ -187,7 +190,7 @@ def content_errors(problems: ProblemList) -> list[Finding]:
             p.example,
         )
         for p in problems.sorted()
-        if p.severity == ERROR
+        if p.severity == ERROR and (p.path, p.line) not in unfetched
     ]
 
 
@@ -347,8 +350,42 @@ def stock_findings(products, history: History, today: dt.date, lines: Lines) -> 
 _PHOTO_KINDS = (("alt text is missing", "photo-no-alt"), ("image too small", "photo-too-small"))
 
 
-def photo_findings(catalogue: Catalogue, content: Path, lines: Lines) -> list[Finding]:
-    """Products without a photo (`images: none`), and what `chophien images --check` reports."""
+def unfetched_photos(catalogue: Catalogue, content: Path) -> set[tuple[str, int]]:
+    """(path, line) of each reference to a photo that is a well-formed Git LFS pointer: the photo
+    is in LFS but not on this machine (a clone without `git lfs pull`), so it cannot be judged here."""
+    found = set()
+    for image in catalogue.referenced_images():
+        try:
+            with open(content / image.source, "rb") as handle:
+                head = handle.read(HEAD_BYTES)
+        except OSError:
+            continue
+        if lfs_pointer_oid(head):
+            found.add(image.referenced_at[:2])
+    return found
+
+
+def not_fetched(content: Path, unfetched: set) -> list[Finding]:
+    """One finding for all the photos not fetched from Git LFS (instead of one error per photo)."""
+    if not unfetched:
+        return []
+    count = len(unfetched)
+    return [
+        Finding(
+            "photos-not-fetched", content.name, 0, "",
+            f"{count} ảnh chỉ là con trỏ Git LFS (chưa tải về máy này): chưa kiểm tra được kích thước",
+            f"{count} photos are only Git LFS pointers (not downloaded here): their sizes were not checked",
+            "chạy `git lfs pull` trong thư mục kho rồi chạy lại báo cáo",
+            "run `git lfs pull` in the repository, then run the report again",
+        )
+    ]  # fmt: skip
+
+
+def photo_findings(
+    catalogue: Catalogue, content: Path, lines: Lines, unfetched: set = frozenset()
+) -> list[Finding]:
+    """Products without a photo (`images: none`), and what `chophien images --check` reports (for a
+    photo not fetched from Git LFS, only a missing alt text: the photo itself is not here)."""
     found = [
         Finding(
             "no-photo",
@@ -371,6 +408,8 @@ def photo_findings(catalogue: Catalogue, content: Path, lines: Lines) -> list[Fi
     for p in problems.sorted():
         said = p.message_en.split("”: ", 1)[-1]  # after the “file name”: report_at_reference puts first
         kind = next((k for prefix, k in _PHOTO_KINDS if said.startswith(prefix)), "photo-problem")
+        if (p.path, p.line) in unfetched and kind != "photo-no-alt":
+            continue
         severity = HIGH if p.severity == ERROR else ""
         found.append(_photo_finding(kind, p, severity))
     return found
@@ -693,11 +732,12 @@ def scan(
     lines = Lines(content.parent)
     sources = [c.source for c in catalogue.cooperatives.values()] + [p.source for p in catalogue.products]
     history = read_history(content)
-    findings = content_errors(prepared.problems)
+    unfetched = unfetched_photos(catalogue, content)
+    findings = content_errors(prepared.problems, unfetched) + not_fetched(content, unfetched)
     findings += ocop_findings(catalogue.products, today, lines)
     findings += stale_findings(catalogue.products, history, today, stale_months, lines)
     findings += stock_findings(catalogue.products, history, today, lines)
-    findings += photo_findings(catalogue, content, lines)
+    findings += photo_findings(catalogue, content, lines, unfetched)
     findings += contact_findings(catalogue, lines)
     findings += translation_findings(content, sources, history)
     if check_links:

@@ -373,3 +373,26 @@ def test_the_sample_has_only_its_real_ocop_findings(tmp_path):
     ]
     for f in found:
         assert (ROOT / f.path).read_text(encoding="utf-8").split("\n")[f.line - 1].startswith("  date: ")
+
+
+POINTER = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 2345678\n"
+
+
+def test_photos_left_in_git_lfs_are_one_finding_not_an_error_each(tree):
+    """A clone without `git lfs pull` (CI's weekly run) has pointers for photos: not errors of the
+    content, one low finding; a missing alt text is still reported, a damaged pointer is an error."""
+    files = minimal_tree(**{"products/htx-che-na-hang/che.jpg": POINTER})
+    files["products/htx-che-na-hang/mat-ong.md"] = PRODUCT.replace("name: Chè", "name: Mật ong").replace(
+        "    alt: Búp chè Shan tuyết\n", ""
+    )
+    content = tree(files)
+    honey = content / "products/htx-che-na-hang/mat-ong.md"
+    found = findings(content)
+    assert where(found) == [
+        ("photos-not-fetched", "content", 0, "", "low"),
+        ("photo-no-alt", "content/products/htx-che-na-hang/mat-ong.md", line_of(honey, "  - file:"), "images[1]",
+         "low"),
+    ]  # fmt: skip
+    assert found[0].message_vi.startswith("2 ảnh") and "git lfs pull" in found[0].action_en
+    (content / "products/htx-che-na-hang/che.jpg").write_bytes(POINTER.replace(b"size 2345678", b"size x"))
+    assert [(f.kind, f.severity) for f in findings(content)][:1] == [("content-error", "high")]
