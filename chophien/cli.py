@@ -239,7 +239,7 @@ def cmd_report(args) -> int:
     content = Path(args.content_dir)
     settings = Settings.from_environ()
     today = settings.current_date()  # CHOPHIEN_TODAY, as validate and the build read it
-    site = settings.public_url or "a Chợ phiên site"
+    site = settings.public_url or "a Cho phien site"  # HTTP headers are ASCII
     agent = f"ChoPhien-LinkCheck/1 (weekly maintenance check of {site})".encode("ascii", "replace").decode()
     result = scan(
         content,

@@ -504,22 +504,32 @@ def email_doubt(email: str) -> tuple[str, str, str] | None:
     return None
 
 
+# The field a Facebook, Messenger or Zalo address belongs in, with an example of what it takes
+# (the schema's: a page name for Messenger, the phone number for Zalo).
+_SOCIAL_FIELDS = {
+    "facebook": "facebook: {url}",
+    "messenger": "messenger: htxchenahang",
+    "zalo": "zalo: 0912 345 678",
+}
+
+
 def website_doubt(url: str) -> tuple[str, str, str] | None:
-    """(vi, en, what to do instead) when a website is really a Facebook, Zalo or marketplace page, or a
-    short link. http://, IP addresses and look-alike hosts never get here: the validator refuses them."""
+    """(vi, en, example) when a website is really a Facebook, Messenger, Zalo or marketplace page, or
+    a short link. http://, IP addresses and look-alike hosts never get here: the validator refuses them."""
     try:
         host = parse_web_address(url).host
     except ValueError:
         return None
     site = reference.site_for_host(host)
     if isinstance(site, reference.Marketplace):
-        return (f"đây là trang trên {site.name}, không phải trang web riêng",
-                f"this is a page on {site.name}, not a website of its own",
-                "marketplaces: - platform: " + site.slug)  # fmt: skip
+        return (f"đây là trang trên {site.name}, không phải trang web riêng; hãy ghi vào marketplaces",
+                f"this is a page on {site.name}, not a website of its own; list it under marketplaces",
+                f"marketplaces: [{{platform: {site.slug}, url: {url}}}]")  # fmt: skip
     if site is not None:
-        field = {"facebook": "facebook", "messenger": "messenger", "zalo": "zalo"}.get(site.slug, site.slug)
+        example = _SOCIAL_FIELDS.get(site.slug, "").format(url=url)
+        field = example.split(":")[0] or site.slug
         return (f"đây là trang {site.name}, không phải trang web riêng; hãy ghi vào trường {field}",
-                f"this is a {site.name} page, not a website; put it in the {field} field", field)  # fmt: skip
+                f"this is a {site.name} page, not a website; put it in the {field} field", example)  # fmt: skip
     if host in LINK_SHORTENERS:
         return ("đây là liên kết rút gọn: không ai biết nó dẫn đi đâu và nó có thể hết hạn; hãy ghi địa chỉ thật",
                 "this is a short link: nobody can tell where it goes and it may expire; write the real address",
@@ -578,7 +588,7 @@ def _doubt_finding(name: str, source: str, line: int, value: str, problem) -> Fi
     return Finding(
         kind, source, line, field, f"“{value}”: {vi}", f"“{value}”: {en}",
         "hỏi lại hợp tác xã và sửa cho đúng", "check with the cooperative and correct it",
-        f"{name}: {suggestion}" if name == "email" and suggestion else suggestion,
+        f"email: {suggestion}" if name == "email" and suggestion else suggestion,
     )  # fmt: skip
 
 
