@@ -239,16 +239,13 @@ def cmd_report(args) -> int:
     content = Path(args.content_dir)
     settings = Settings.from_environ()
     today = settings.current_date()  # CHOPHIEN_TODAY, as validate and the build read it
-    site = settings.public_url or "a Cho phien site"  # HTTP headers are ASCII
-    agent = f"ChoPhien-LinkCheck/1 (weekly maintenance check of {site})".encode("ascii", "replace").decode()
-    result = scan(
-        content,
-        today,
-        settings.cache_folder(content.resolve()),
-        args.stale_months,
-        args.check_links,
-        agent,
-    )
+    agent = ""
+    if args.check_links:  # maintenance/links.py: the polite checker, which names the site it checks for
+        from chophien.maintenance.links import default_user_agent
+
+        agent = default_user_agent(settings)
+    cache = settings.cache_folder(content.resolve())
+    result = scan(content, today, cache, args.stale_months, args.check_links, agent)
     report = build(result, today, args.lang, content.as_posix())
     text = render_json(report) if args.format == "json" else render_markdown(report)
     if args.output:

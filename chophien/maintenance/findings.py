@@ -17,6 +17,7 @@ from pathlib import Path
 
 from chophien import reference
 from chophien.catalogue.model import Catalogue, Cooperative
+from chophien.catalogue.schema import field_label
 from chophien.catalogue.stale import stale_translations
 from chophien.core.git import git
 from chophien.core.problems import ERROR, Problem, ProblemList
@@ -670,21 +671,27 @@ def link_places(catalogue: Catalogue):
 
 
 _LINK_KINDS = {"broken": "link-broken", "unreachable": "link-unreachable", "suspicious": "link-suspicious"}
+# The checker's reason words (LinkResult.reason) said in words; any other is shown as it is.
+LINK_REASONS = {
+    "dns": ("tên miền không tồn tại", "the domain name does not exist"),
+    "timeout": ("quá thời gian chờ", "timed out"),
+    "refused": ("máy chủ từ chối kết nối", "the server refused the connection"),
+    "tls": ("lỗi kết nối bảo mật (TLS)", "secure connection (TLS) failed"),
+    "login-redirect": ("chuyển tới trang đăng nhập", "redirects to a login page"),
+    "search-redirect": ("chuyển tới trang tìm kiếm", "redirects to a search page"),
+    "home-redirect": ("chuyển về trang chủ của gian hàng", "redirects to the shop's home page"),
+}
 
 
-def link_findings(catalogue: Catalogue, content: Path, today: dt.date, cache_file: Path, lines: Lines,
-                  user_agent: str, progress=None) -> list[Finding]:  # fmt: skip
-    """Marketplace and website links that are broken, unreachable or suspicious (maintenance/links.py)."""
+def link_findings(catalogue: Catalogue, today: dt.date, cache_file: Path, lines: Lines, user_agent: str,
+                  **options) -> list[Finding]:  # fmt: skip
+    """Marketplace and website links that are broken, unreachable or suspicious (maintenance/links.py;
+    *options* go to its check_links)."""
     from chophien.maintenance.links import check_links  # the links branch's module (docs/maintenance.md)
 
     places = list(link_places(catalogue))
-    results = check_links(
-        sorted({url for url, _, _ in places}),
-        cache_file,
-        today=today,
-        user_agent=user_agent,
-        progress=progress,
-    )
+    urls = sorted({url for url, _, _ in places})
+    results = check_links(urls, cache_file, today=today, user_agent=user_agent, **options)
     found = []
     for url, source, path in places:
         result = results.get(url)
@@ -695,18 +702,19 @@ def link_findings(catalogue: Catalogue, content: Path, today: dt.date, cache_fil
 
 
 def _link_finding(kind: str, result, source: str, line: int, path: tuple) -> Finding:
-    field = ".".join(str(p + 1) if isinstance(p, int) else p for p in path)
-    code = f"HTTP {result.code}" if result.code else result.reason
+    field = field_label(path)  # marketplaces[1].url, as the validator names it
+    why_vi, why_en = LINK_REASONS.get(result.reason, (result.reason, result.reason))
+    if result.code and result.reason not in LINK_REASONS:
+        why_vi = why_en = f"HTTP {result.code}"
     said = {
         "link-broken": ("liên kết hỏng", "broken link"),
-        "link-unreachable": ("không mở được liên kết", "link could not be opened"),
-        "link-suspicious": ("liên kết chuyển tới trang đăng nhập hoặc tìm kiếm, hoặc bị chặn",
-                            "link goes to a login or search page, or was refused"),
+        "link-unreachable": ("không mở được liên kết", "the link could not be opened"),
+        "link-suspicious": ("liên kết đáng ngờ", "suspicious link"),
     }[kind]  # fmt: skip
     return Finding(
         kind, source, line, field,
-        f"{said[0]} ({code}, kiểm tra ngày {result.checked})",
-        f"{said[1]} ({code}, checked {result.checked})",
+        f"{said[0]}: {why_vi} (kiểm tra ngày {result.checked})",
+        f"{said[1]}: {why_en} (checked {result.checked})",
         "mở liên kết trên điện thoại; nếu sản phẩm hoặc gian hàng đã đổi địa chỉ, sửa lại; đã gỡ thì xoá dòng này",
         "open the link on a phone; if the listing or shop moved, update it; if it was removed, delete the line",
         url=result.url,
@@ -752,6 +760,6 @@ def scan(
     findings += translation_findings(content, sources, history)
     if check_links:
         cache_file = Path(cache_dir) / "links.json"
-        findings += link_findings(catalogue, content, today, cache_file, lines, user_agent, progress)
+        findings += link_findings(catalogue, today, cache_file, lines, user_agent, progress=progress)
     findings.sort(key=Finding.sort_key)
     return Scan(findings, catalogue, prepared.files_checked, check_links)

@@ -180,8 +180,17 @@ def test_check_links_maps_the_checkers_results_to_findings(tmp_path, link_server
         cooperative=coop, marketplaces=(make_marketplace("shopee", f"{link_server}/gone"),)
     )
     catalogue = make_catalogue(product, cooperatives=(coop,))
-    found = link_findings(catalogue, tmp_path, TODAY, tmp_path / "links.json", Lines(tmp_path), "test-agent")
+    found = link_findings(
+        catalogue,
+        TODAY,
+        tmp_path / "links.json",
+        Lines(tmp_path),
+        "test-agent",
+        allow_private=True,
+        retries=0,
+    )
     assert [(f.kind, f.severity, f.path, f.field, f.url) for f in found] == [
-        ("link-broken", "high", product.source, "marketplaces.1.url", f"{link_server}/gone")
+        ("link-broken", "high", product.source, "marketplaces[1].url", f"{link_server}/gone")
     ]
+    assert found[0].message_vi == "liên kết hỏng: HTTP 404 (kiểm tra ngày 2026-12-02)"
     assert (tmp_path / "links.json").exists()
