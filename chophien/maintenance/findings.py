@@ -195,68 +195,71 @@ def content_errors(problems: ProblemList, unfetched: set = frozenset()) -> list[
     ]
 
 
+_RENEW = (
+    "khi có quyết định mới, sửa ocop.year, ocop.date và ocop.decision theo quyết định đó",
+    "when the new decision comes, update ocop.year, ocop.date and ocop.decision to match it",
+)
+_REEVALUATED = (
+    "hỏi hợp tác xã kết quả đánh giá lại; nếu không được công nhận lại, xoá mục ocop; " + _RENEW[0],
+    "ask the cooperative about its re-evaluation; if the rating was not renewed, remove ocop; " + _RENEW[1],
+)
+
+
 def ocop_findings(products, today: dt.date, lines: Lines) -> list[Finding]:
     """OCOP ratings expired, expiring within OCOP_NOTICE_DAYS, or without the date that says when."""
-    found = []
-    for product in products:
-        ocop = product.ocop
-        if ocop is None:
-            continue
-        label = f"OCOP {ocop.stars} sao" + (f" (quyết định {ocop.decision})" if ocop.decision else "")
-        label_en = f"OCOP {ocop.stars}-star rating" + (
-            f" (decision {ocop.decision})" if ocop.decision else ""
-        )
-        renew_vi = "khi có quyết định mới, sửa ocop.year, ocop.date và ocop.decision theo quyết định đó"
-        renew_en = "when the new decision comes, update ocop.year, ocop.date and ocop.decision to match it"
-        example = f"date: 15/11/{today.year}"
-        if ocop.expires is None:
-            latest = dt.date(ocop.year + 3, 12, 31)  # decided in `year`: valid 36 months at most past its end
-            at = lines(product.source, ("ocop", "year"))
-            if latest < today:
-                found.append(Finding(
-                    "ocop-expired", product.source, at, "ocop.year",
-                    f"{label} công nhận năm {ocop.year}, không ghi ngày quyết định: đã hết hạn muộn nhất "
-                    f"ngày {_day(latest)} (hiệu lực 36 tháng)",
-                    f"{label_en} awarded in {ocop.year}, with no decision date: it expired on {_day(latest)} "
-                    "at the latest (valid for 36 months)",
-                    "hỏi hợp tác xã kết quả đánh giá lại; nếu không được công nhận lại, xoá mục ocop; "
-                    + renew_vi,
-                    "ask the cooperative about its re-evaluation; if the rating was not renewed, remove "
-                    "ocop; " + renew_en,
-                    example,
-                ))  # fmt: skip
-            else:
-                found.append(Finding(
-                    "ocop-date-missing", product.source, at, "ocop.date",
-                    f"{label} không ghi ngày quyết định (ocop.date): không biết ngày hết hạn",
-                    f"{label_en} has no decision date (ocop.date): its expiry is unknown",
-                    "thêm ngày quyết định để trang hiện ngày hết hạn và báo cáo nhắc trước khi hết hạn",
-                    "add the decision date so pages show the expiry and this report warns before it",
-                    example,
-                ))  # fmt: skip
-            continue
-        at = lines(product.source, ("ocop", "date"))
-        left = (ocop.expires - today).days
-        if left < 0:
-            found.append(Finding(
-                "ocop-expired", product.source, at, "ocop.date",
-                f"{label} ngày {_day(ocop.date)} đã hết hạn ngày {_day(ocop.expires)} (hiệu lực 36 tháng)",
-                f"{label_en} of {_day(ocop.date)} expired on {_day(ocop.expires)} (valid for 36 months)",
-                "hỏi hợp tác xã kết quả đánh giá lại; nếu không được công nhận lại, xoá mục ocop; " + renew_vi,
-                "ask the cooperative about its re-evaluation; if the rating was not renewed, remove ocop; "
-                + renew_en,
-                example,
-            ))  # fmt: skip
-        elif left <= OCOP_NOTICE_DAYS:
-            found.append(Finding(
-                "ocop-expiring", product.source, at, "ocop.date",
-                f"{label} ngày {_day(ocop.date)} hết hạn ngày {_day(ocop.expires)} (còn {left} ngày)",
-                f"{label_en} of {_day(ocop.date)} expires on {_day(ocop.expires)} ({left} days left)",
-                f"nhắc hợp tác xã xin đánh giá lại trước ngày {_day(ocop.expires)}; " + renew_vi,
-                f"remind the cooperative to apply for re-evaluation before {_day(ocop.expires)}; " + renew_en,
-                example,
-            ))  # fmt: skip
-    return found
+    found = [_ocop_finding(p, today, lines) for p in products if p.ocop is not None]
+    return [f for f in found if f is not None]
+
+
+def _ocop_finding(product, today: dt.date, lines: Lines) -> Finding | None:
+    ocop = product.ocop
+    label = f"OCOP {ocop.stars} sao" + (f" (quyết định {ocop.decision})" if ocop.decision else "")
+    label_en = f"OCOP {ocop.stars}-star rating" + (f" (decision {ocop.decision})" if ocop.decision else "")
+    example = f"date: 15/11/{today.year}"
+    if ocop.expires is None:
+        return _undated_ocop(product, today, lines, label, label_en, example)
+    at, left = lines(product.source, ("ocop", "date")), (ocop.expires - today).days
+    if left < 0:
+        return Finding(
+            "ocop-expired", product.source, at, "ocop.date",
+            f"{label} ngày {_day(ocop.date)} đã hết hạn ngày {_day(ocop.expires)} (hiệu lực 36 tháng)",
+            f"{label_en} of {_day(ocop.date)} expired on {_day(ocop.expires)} (valid for 36 months)",
+            *_REEVALUATED, example,
+        )  # fmt: skip
+    if left <= OCOP_NOTICE_DAYS:
+        return Finding(
+            "ocop-expiring", product.source, at, "ocop.date",
+            f"{label} ngày {_day(ocop.date)} hết hạn ngày {_day(ocop.expires)} (còn {left} ngày)",
+            f"{label_en} of {_day(ocop.date)} expires on {_day(ocop.expires)} ({left} days left)",
+            f"nhắc hợp tác xã xin đánh giá lại trước ngày {_day(ocop.expires)}; " + _RENEW[0],
+            f"remind the cooperative to apply for re-evaluation before {_day(ocop.expires)}; " + _RENEW[1],
+            example,
+        )  # fmt: skip
+    return None
+
+
+def _undated_ocop(product, today: dt.date, lines: Lines, label: str, label_en: str, example: str) -> Finding:
+    """A rating without decision date: expired if even the end of its year + 36 months is past."""
+    ocop = product.ocop
+    latest = dt.date(ocop.year + 3, 12, 31)
+    at = lines(product.source, ("ocop", "year"))
+    if latest < today:
+        return Finding(
+            "ocop-expired", product.source, at, "ocop.year",
+            f"{label} công nhận năm {ocop.year}, không ghi ngày quyết định: đã hết hạn muộn nhất "
+            f"ngày {_day(latest)} (hiệu lực 36 tháng)",
+            f"{label_en} awarded in {ocop.year}, with no decision date: it expired on {_day(latest)} "
+            "at the latest (valid for 36 months)",
+            *_REEVALUATED, example,
+        )  # fmt: skip
+    return Finding(
+        "ocop-date-missing", product.source, at, "ocop.date",
+        f"{label} không ghi ngày quyết định (ocop.date): không biết ngày hết hạn",
+        f"{label_en} has no decision date (ocop.date): its expiry is unknown",
+        "thêm ngày quyết định để trang hiện ngày hết hạn và báo cáo nhắc trước khi hết hạn",
+        "add the decision date so pages show the expiry and this report warns before it",
+        example,
+    )  # fmt: skip
 
 
 def _months_ago(today: dt.date, months: int) -> dt.date:
