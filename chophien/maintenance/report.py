@@ -75,7 +75,9 @@ def _finding_json(finding: Finding, lang: str) -> dict:
     }
 
 
-def _groups(result: Scan, content_name: str) -> list[tuple[str | None, str, str | None, list[Finding]]]:
+def _groups(
+    result: Scan, content_name: str, lang: str
+) -> list[tuple[str | None, str, str | None, list[Finding]]]:
     """(slug, name, path, findings) per cooperative (None: the rest), most urgent group first."""
     by_slug: dict[str | None, list[Finding]] = {}
     for finding in result.findings:
@@ -83,7 +85,7 @@ def _groups(result: Scan, content_name: str) -> list[tuple[str | None, str, str 
     groups = []
     for slug, findings in by_slug.items():
         coop = result.catalogue.cooperatives.get(slug) if slug else None
-        name = coop.name if coop else (slug or "")
+        name = ((lang == "en" and coop.name_en) or coop.name) if coop else (slug or "")
         path = coop.source if coop else (f"{content_name}/cooperatives/{slug}.md" if slug else None)
         groups.append((slug, name, path, sorted(findings, key=Finding.sort_key)))
     groups.sort(
@@ -100,7 +102,7 @@ def _groups(result: Scan, content_name: str) -> list[tuple[str | None, str, str 
 def build(result: Scan, today: dt.date, lang: str, content_label: str) -> dict:
     """The report as data, in the JSON contract's shape."""
     content_name = content_label.rstrip("/").split("/")[-1] or content_label
-    groups = _groups(result, content_name)
+    groups = _groups(result, content_name, lang)
     counts = {s: sum(f.severity == s for f in result.findings) for s in SEVERITIES}
     return {
         "format": FORMAT,
@@ -159,7 +161,11 @@ def _summary_line(report: dict, lang: str) -> str:
     counts = ", ".join(f"**{summary[s]}** {words[s]}" for s in SEVERITIES)
     where = markdown_code(report["content"])
     if lang == "en":
-        return f"{where}: {counts}; {summary['cooperatives']} cooperatives, {summary['files']} files."
+        coops, files = summary["cooperatives"], summary["files"]
+        return (
+            f"{where}: {counts}; {coops} cooperative{'s' if coops != 1 else ''}, "
+            f"{files} file{'s' if files != 1 else ''}."
+        )
     return f"{where}: {counts}; {summary['cooperatives']} hợp tác xã, {summary['files']} tệp."
 
 

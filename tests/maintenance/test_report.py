@@ -174,6 +174,11 @@ def test_markdown_in_english_and_when_there_is_nothing_to_do():
     assert empty.startswith("# Content maintenance report: 02/12/2026\n")
     assert "Nothing to do." in empty and "**0** act now" in empty and "--check-links" in empty
     assert worst(build(scan_of(), TODAY, "en", "content")) is None
+    named = make_cooperative(slug="htx-a", name="Hợp tác xã Chè Hồ Thầu", name_en="Hồ Thầu Tea Cooperative")
+    one = scan_of(finding("ocop-expiring", "content/products/htx-a/p.md"), coops=(named,))
+    english = render_markdown(build(one, TODAY, "en", "content"))
+    assert "## Hồ Thầu Tea Cooperative (" in english and "1 cooperative, 1 file." in english
+    assert build(one, TODAY, "vi", "content")["groups"][0]["name"] == "Hợp tác xã Chè Hồ Thầu"
     vi = render_markdown(
         build(scan_of(finding("ocop-expiring", "content/products/htx-a/p.md")), TODAY, "vi", "c")
     )
