@@ -245,7 +245,9 @@ def cmd_report(args) -> int:
 
         agent = default_user_agent(settings)
     cache = settings.cache_folder(content.resolve())
-    result = scan(content, today, cache, args.stale_months, args.check_links, agent)
+    result = scan(
+        content, today, cache, args.stale_months, args.check_links, agent, _link_progress(args.lang)
+    )
     report = build(result, today, args.lang, content.as_posix())
     text = render_json(report) if args.format == "json" else render_markdown(report)
     if args.output:
@@ -262,6 +264,17 @@ def cmd_report(args) -> int:
         print(text, end="")
     most = worst(report)
     return 1 if args.fail_on and most and SEVERITIES.index(most) <= SEVERITIES.index(args.fail_on) else 0
+
+
+def _link_progress(lang: str):
+    """A line on stderr every 50 links checked and at the end: a weekly run can take an hour."""
+
+    def progress(done: int, total: int, _result) -> None:
+        if done % 50 == 0 or done == total:
+            said = f"đã kiểm tra {done}/{total} liên kết" if lang == "vi" else f"{done}/{total} links checked"
+            print(said, file=sys.stderr, flush=True)
+
+    return progress
 
 
 def _positive(text: str) -> int:
