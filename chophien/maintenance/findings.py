@@ -354,11 +354,15 @@ def stock_findings(products, history: History, today: dt.date, lines: Lines) -> 
 _PHOTO_KINDS = (("alt text is missing", "photo-no-alt"), ("image too small", "photo-too-small"))
 
 
-def unfetched_photos(catalogue: Catalogue, content: Path) -> set[tuple[str, int]]:
+def unfetched_photos(catalogue: Catalogue, content: Path, problems: ProblemList) -> set[tuple[str, int]]:
     """(path, line) of each reference to a photo that is a well-formed Git LFS pointer: the photo
-    is in LFS but not on this machine (a clone without `git lfs pull`), so it cannot be judged here."""
+    is in LFS but not on this machine (a clone without `git lfs pull`), so it cannot be judged here.
+    Only photos with an error at their reference (build.report_lfs_pointers') are read again."""
+    errors = {(p.path, p.line) for p in problems.items if p.severity == ERROR}
     found = set()
     for image in catalogue.referenced_images():
+        if image.referenced_at[:2] not in errors:
+            continue
         try:
             with open(content / image.source, "rb") as handle:
                 head = handle.read(HEAD_BYTES)
@@ -753,7 +757,7 @@ def scan(
     lines = Lines(content.parent)
     sources = [c.source for c in catalogue.cooperatives.values()] + [p.source for p in catalogue.products]
     history = read_history(content)
-    unfetched = unfetched_photos(catalogue, content)
+    unfetched = unfetched_photos(catalogue, content, prepared.problems)
     findings = content_errors(prepared.problems, unfetched) + not_fetched(content, unfetched)
     findings += ocop_findings(catalogue.products, today, lines)
     findings += stale_findings(catalogue.products, history, today, stale_months, lines)
