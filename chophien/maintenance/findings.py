@@ -29,6 +29,7 @@ from chophien.photos.formats import HEAD_BYTES, lfs_pointer_oid
 from chophien.photos.limits import CHECK_MIN_WIDTH
 from chophien.site.build import prepare
 from chophien.site.history import _ignored_revisions, git_dates
+from chophien.site.i18n import money_en
 from chophien.volunteer.photo_tools import check_photos
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
@@ -279,7 +280,7 @@ def stale_findings(products, history: History, today: dt.date, months: int, line
             found.append(Finding(
                 "stale-price", product.source, lines(product.source, ("price",)), "price",
                 f"giá {product.price_display} không đổi từ {_day(last_price.date())} (hơn {months} tháng)",
-                f"the price {product.price_display} has not changed since {_day(last_price.date())} "
+                f"the price {money_en(product.price)} has not changed since {_day(last_price.date())} "
                 f"(over {months} months)",
                 "hỏi hợp tác xã giá hiện nay; nếu đã khác, sửa price",
                 "ask the cooperative for today's price; if it changed, update price",

@@ -98,7 +98,8 @@ def test_a_price_unchanged_for_a_year_is_stale_even_after_other_edits(tree):
     commit(content, "2026-11-01", "unit")
     found = findings(content)
     assert where(found) == [("stale-price", SOURCE, price_line, "price", "medium")]  # the price line is old
-    assert "01/10/2025" in found[0].message_vi and "450.000" in found[0].message_vi
+    assert "01/10/2025" in found[0].message_vi and "450.000\u00a0₫" in found[0].message_vi
+    assert "the price 450,000 ₫ has not changed since 01/10/2025" in found[0].message_en
     edit(path, "price: 450000", "price: 480000")
     commit(content, "2026-11-20", "price")
     assert findings(content) == []
