@@ -397,3 +397,11 @@ def test_photos_left_in_git_lfs_are_one_finding_not_an_error_each(tree):
     assert found[0].message_vi.startswith("2 ảnh") and "git lfs pull" in found[0].action_en
     (content / "products/htx-che-na-hang/che.jpg").write_bytes(POINTER.replace(b"size 2345678", b"size x"))
     assert [(f.kind, f.severity) for f in findings(content)][:1] == [("content-error", "high")]
+
+
+def test_other_photo_problems_of_images_check(tree):
+    content = tree(minimal_tree(**{"products/htx-che-na-hang/che.jpg": jpeg_bytes(1500, 300)}))
+    found = findings(content)
+    line = line_of(content / PRODUCT_FILE, "  - file: che.jpg")
+    assert where(found) == [("photo-problem", SOURCE, line, "images[1]", "low")]
+    assert "1500×300" in found[0].message_vi and "chophien images --check" in found[0].action_vi

@@ -13,7 +13,7 @@ import threading
 
 import pytest
 from conftest import COOP, PRODUCT, ROOT, minimal_tree
-from factories import make_catalogue, make_cooperative, make_marketplace, make_product
+from factories import make_catalogue, make_contact, make_cooperative, make_marketplace, make_product
 from git_history import TODAY
 
 from chophien.cli import main
@@ -153,7 +153,7 @@ def test_make_report_runs_the_command():
 
 class _Links(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):  # noqa: N802 - http.server's name
-        self.send_response({"/ok": 200, "/gone": 404}.get(self.path, 500))
+        self.send_response({"/ok": 200, "/gone": 404, "/members": 403}.get(self.path, 503))
         self.end_headers()
 
     do_GET = do_HEAD  # noqa: N815
@@ -175,10 +175,10 @@ def link_server():
 def test_check_links_maps_the_checkers_results_to_findings(tmp_path, link_server):
     """Skipped only while maintenance/links.py (the links branch) is not there."""
     pytest.importorskip("chophien.maintenance.links", reason="chophien.maintenance.links is not merged yet")
-    coop = make_cooperative(marketplaces=(make_marketplace("shopee", f"{link_server}/ok"),))
-    product = make_product(
-        cooperative=coop, marketplaces=(make_marketplace("shopee", f"{link_server}/gone"),)
-    )
+    listings = [make_marketplace("shopee", f"{link_server}/{path}") for path in ("ok", "members")]
+    coop = make_cooperative(marketplaces=tuple(listings), contact=make_contact(website=f"{link_server}/down"))
+    gone = (make_marketplace("shopee", f"{link_server}/gone"),)
+    product = make_product(cooperative=coop, marketplaces=gone)
     catalogue = make_catalogue(product, cooperatives=(coop,))
     found = link_findings(
         catalogue,
@@ -189,8 +189,12 @@ def test_check_links_maps_the_checkers_results_to_findings(tmp_path, link_server
         allow_private=True,
         retries=0,
     )
-    assert [(f.kind, f.severity, f.path, f.field, f.url) for f in found] == [
-        ("link-broken", "high", product.source, "marketplaces[1].url", f"{link_server}/gone")
+    assert sorted((f.kind, f.severity, f.path, f.field, f.url) for f in found) == [
+        ("link-broken", "high", product.source, "marketplaces[1].url", f"{link_server}/gone"),
+        ("link-suspicious", "low", coop.source, "marketplaces[2].url", f"{link_server}/members"),
+        ("link-unreachable", "medium", coop.source, "contact.website", f"{link_server}/down"),
     ]
-    assert found[0].message_vi == "liên kết hỏng: HTTP 404 (kiểm tra ngày 2026-12-02)"
+    said = {f.kind: f.message_vi for f in found}
+    assert said["link-broken"] == "liên kết hỏng: HTTP 404 (kiểm tra ngày 2026-12-02)"
+    assert said["link-suspicious"] == "liên kết đáng ngờ: HTTP 403 (kiểm tra ngày 2026-12-02)"
     assert (tmp_path / "links.json").exists()
