@@ -45,6 +45,7 @@ from chophien.site.catalogue_pages import build_pages
 from chophien.site.content_pages import check_pelican_pages
 from chophien.site.discovery import Discovery, DiscoveryOptions
 from chophien.site.fingerprint import PageState, files_digest, fingerprint
+from chophien.site.history import first_commits
 from chophien.site.media_list import media_list_text
 from chophien.site.national import gather, national_pages
 from chophien.site.page import Page
@@ -256,7 +257,10 @@ class CatalogueGenerator(Generator):
         if self.prepared.ok and self.national is not None:
             self.pages = list(national_pages(self.national, self.today))
         elif self.prepared.ok:
-            pages = build_pages(self.prepared.catalogue, self.today)
+            content = self.config.content_path
+            pages = build_pages(
+                self.prepared.catalogue, self.today, first_commits(content), self.config.sample_data
+            )
             if self.config.english:
                 self.pages = list(i18n.editions(pages)) + english_content_pages(self.context)
             else:

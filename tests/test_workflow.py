@@ -88,7 +88,12 @@ def actionlint(folder: Path, *files: str) -> subprocess.CompletedProcess:
 
 def test_workflows_pass_actionlint():
     files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / ".github/workflows").glob("*.y*ml"))
-    assert files == [".github/workflows/lfs.yml", ".github/workflows/pr.yml", ".github/workflows/publish.yml"]
+    assert files == [
+        ".github/workflows/lfs.yml",
+        ".github/workflows/maintenance.yml",
+        ".github/workflows/pr.yml",
+        ".github/workflows/publish.yml",
+    ]
     result = actionlint(ROOT, *files)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
@@ -193,3 +198,62 @@ def test_pull_requests_turn_web_uploads_into_lfs_pointers():
     assert 'git show "$BASE_SHA:scripts/lfs_convert.py"' in script and "python3 scripts/" not in script
     assert convert["steps"][2]["run"] == 'gh workflow run pr.yml --ref "$HEAD_REF"'
     assert "--check" in fork["steps"][1]["run"]
+
+
+# --- the weekly maintenance run (docs/maintenance.md, "the weekly run") ---------------------------
+
+
+def maintenance() -> tuple[dict, list[dict]]:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/maintenance.yml").read_text(encoding="utf-8"))
+    (job,) = workflow["jobs"].values()
+    return workflow, job["steps"]
+
+
+def test_maintenance_runs_weekly_and_by_hand_only_with_issue_rights():
+    workflow, steps = maintenance()
+    # Monday 01:00 UTC is 08:00 in Việt Nam; no pull-request or push trigger, no inputs to inject.
+    assert workflow[True] == {"schedule": [{"cron": "0 1 * * 1"}], "workflow_dispatch": None}
+    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    assert all("permissions" not in job for job in workflow["jobs"].values())
+    (checkout,) = [step for step in steps if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
+
+
+def test_maintenance_runs_no_pull_request_controlled_text_and_gives_the_token_to_two_steps():
+    text = (ROOT / ".github/workflows/maintenance.yml").read_text(encoding="utf-8")
+    assert "github.event" not in text and "github.head_ref" not in text and "inputs." not in text
+    _, steps = maintenance()
+    assert all("${{" not in step.get("run", "") for step in steps)
+    with_token = [step["name"] for step in steps if "github.token" in str(step.get("env", {}))]
+    assert with_token == ["Tải ảnh gốc (Git LFS)", "Mở, cập nhật hoặc đóng issue bảo trì"]
+
+
+def test_maintenance_reports_with_links_keeps_the_files_then_writes_the_issue():
+    _, steps = maintenance()
+    runs = [step.get("run", "") for step in steps]
+    uses = [step.get("uses", "") for step in steps]
+    listed = runs.index("git lfs ls-files --long | cut -d ' ' -f1 | sort > .lfs-objects")
+    pull = next(i for i, run in enumerate(runs) if run.rstrip().endswith("lfs pull"))
+    install = runs.index("python -m pip install -e .")
+    links = next(i for i, step in enumerate(steps) if step.get("with", {}).get("path") == ".cache/links.json")
+    report = next(i for i, run in enumerate(runs) if "chophien report" in run)
+    upload = next(i for i, name in enumerate(uses) if name.startswith("actions/upload-artifact@"))
+    issue = runs.index("python scripts/maintenance_issue.py bao-cao.json")
+    assert listed < pull < install < links < report < upload < issue
+    assert steps[links]["with"] == {
+        "path": ".cache/links.json", "key": "links-${{ github.run_id }}", "restore-keys": "links-"
+    }  # fmt: skip
+    assert runs[report].splitlines() == [
+        "chophien report content --check-links --format json --output bao-cao.json",
+        "chophien report content --check-links --format markdown --output bao-cao.md",
+    ]
+    assert steps[upload]["with"]["name"] == "bao-cao-bao-tri"
+    assert steps[upload]["with"]["path"].split() == ["bao-cao.json", "bao-cao.md"]
+    assert steps[issue]["env"] == {"GH_TOKEN": "${{ github.token }}"}
+    # The artifact's name is the one the issue body points to.
+    from chophien.maintenance.issue import ARTIFACT
+
+    assert ARTIFACT == "bao-cao-bao-tri"
+    # The link cache lives where `chophien report` looks: CHOPHIEN_CACHE_PATH + /links.json.
+    workflow, _ = maintenance()
+    assert workflow["jobs"]["bao-tri"]["env"]["CHOPHIEN_CACHE_PATH"] == "${{ github.workspace }}/.cache"

@@ -1,4 +1,7 @@
-"""Deterministic inline SVG charts — horizontal bars, 100% stacked bars, a radar — for the assessment pages.
+"""Deterministic inline SVG charts — horizontal bars, 100% stacked bars, a radar, lines over time — for the chart pages.
+
+The assessment pages (/danh-gia/) use the first three, the programme's figures (/so-lieu/, site/figures_pages.py)
+the bars and the lines.
 
 Every chart is an `<svg role="img">` labelled by its own `<title>` and `<desc>`; the page puts
 the same numbers in a table beside it. Charts draw only what they are given: a hidden value
@@ -233,6 +236,27 @@ def _axis_label(x: float, y: float, text: str, anchor: str) -> str:
     return _label(x, y, text, anchor, font_size=str(size))
 
 
+def _series_style(number_: int) -> tuple[str, str]:
+    """Series *number_*'s colour and its stroke-dasharray attribute ("" for a solid line)."""
+    dash = SERIES_DASHES[number_ % len(SERIES_DASHES)]
+    return SERIES_COLOURS[number_ % len(SERIES_COLOURS)], f' stroke-dasharray="{dash}"' if dash else ""
+
+
+def _series_legend(names: Sequence[str], y: float) -> tuple[list[str], float]:
+    """A line sample and a name per series from *y* down (none for a single series), and the new height."""
+    if len(names) < 2:
+        return [], y
+    parts = []
+    for number_, name in enumerate(names):
+        colour, dash_attr = _series_style(number_)
+        parts.append(
+            f'<line x1="0" y1="{_n(y)}" x2="24" y2="{_n(y)}" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+        )
+        parts.append(_label(30, y + 4, _fit(name, 46)))
+        y += 17
+    return parts, y
+
+
 def radar_chart(
     chart_id: str,
     title: str,
@@ -267,24 +291,81 @@ def radar_chart(
             _axis_label(lx, ly + (4 if abs(ly - cy) < radius else (0 if ly < cy else 9)), axis, anchor)
         )
     for number_, (_name, values) in enumerate(series):
-        colour = SERIES_COLOURS[number_ % len(SERIES_COLOURS)]
-        dash = SERIES_DASHES[number_ % len(SERIES_DASHES)]
+        colour, dash_attr = _series_style(number_)
         points = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(i, v) for i, v in enumerate(values)))
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         body.append(
             f'<polygon points="{points}" fill="{colour}" fill-opacity=".18" stroke="{colour}" stroke-width="2"{dash_attr}/>'
         )
         for x, y in (point(i, v) for i, v in enumerate(values)):
             body.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{colour}"/>')
-    height = cy + radius + 30
-    if len(series) > 1:
-        for number_, (name, _values) in enumerate(series):
-            colour = SERIES_COLOURS[number_ % len(SERIES_COLOURS)]
-            dash = SERIES_DASHES[number_ % len(SERIES_DASHES)]
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    legend, height = _series_legend([name for name, _values in series], cy + radius + 30)
+    return _svg(chart_id, title, description, height, body + legend)
+
+
+# --- lines over time ---------------------------------------------------------------------------
+
+
+def count(value: int, lang: str = "vi") -> str:
+    """A whole count with the site's grouping: 1.234 (Vietnamese), 1,234 (English)."""
+    text = f"{value:,}"
+    return text if lang == "en" else text.replace(",", ".")
+
+
+def _scale(top: float) -> tuple[float, float]:
+    """A round step (1, 2 or 5 × 10ⁿ) giving at most 4 gridlines up to *top*, and the axis maximum."""
+    if top <= 0:
+        return 1, 1
+    rough = top / 4
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    step = max(step, 1)  # counts: no gridline between two whole numbers
+    return step, math.ceil(top / step) * step
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    lang: str = "vi",
+) -> Markup:
+    """Counts over time: one line per series from zero, a dot per value when there are few, round
+    gridlines with their value on the left, every few labels below, a legend for several series."""
+    step, top = _scale(max([v for _name, values in series for v in values] + [0]))
+    ticks = [step * i for i in range(int(top // step) + 1)]
+    left = CHAR_WIDTH * max(len(count(int(t), lang)) for t in ticks) + 6
+    plot_top, plot_height = 8.0, 150.0
+    bottom = plot_top + plot_height
+    width = WIDTH - left - 14
+    n = len(labels)
+
+    def x_of(index: int) -> float:
+        return left + (width / 2 if n == 1 else width * index / (n - 1))
+
+    def y_of(value: float) -> float:
+        return bottom - plot_height * value / top
+
+    body = []
+    for tick in ticks:
+        y = y_of(tick)
+        body.append(
+            f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{WIDTH}" y2="{_n(y)}" stroke="{GRID}" stroke-width=".8"/>'
+        )
+        body.append(_label(left - 4, y + 4, count(int(tick), lang), "end", fill=MUTED))
+    every = max(1, math.ceil(n * CHAR_WIDTH * (max(map(len, labels), default=1) + 2) / width))
+    for index in range(0, n, every):
+        half = 7.2 * len(labels[index]) / 2 + 1  # inside the viewBox at both ends (wide digits: 7.2)
+        body.append(_label(min(max(x_of(index), half), WIDTH - half), bottom + 16, labels[index], "middle"))
+    for number_, (_name, values) in enumerate(series):
+        colour, dash_attr = _series_style(number_)
+        points = [(x_of(i), y_of(v)) for i, v in enumerate(values)]
+        if len(points) > 1:
+            path = " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
             body.append(
-                f'<line x1="0" y1="{_n(height)}" x2="24" y2="{_n(height)}" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>'
             )
-            body.append(_label(30, height + 4, _fit(name, 46)))
-            height += 17
-    return _svg(chart_id, title, description, height, body)
+        if n <= 36:
+            body.extend(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{colour}"/>' for x, y in points)
+    legend, height = _series_legend([name for name, _values in series], bottom + 30)
+    return _svg(chart_id, title, description, height, body + legend)

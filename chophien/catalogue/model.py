@@ -104,6 +104,10 @@ class Ocop:
     date: dt.date | None = None
     expires: dt.date | None = None  # decision date + 36 months; None if the date is unknown
 
+    def valid_on(self, today: dt.date) -> bool:
+        """Still valid on *today*: not expired (a rating without a known date counts as valid)."""
+        return self.expires is None or self.expires >= today
+
 
 @dataclass(frozen=True)
 class Cooperative:

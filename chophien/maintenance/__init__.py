@@ -1,1 +1,1 @@
-"""Keeping the catalogue alive: what needs a person's attention (`chophien report`, docs/maintenance.md)."""
+"""Keeping the market alive: the maintenance report, the link checker and the weekly GitHub issue."""

@@ -20,6 +20,8 @@ from chophien.site import i18n
 
 HTML_BUDGET = 14 * 1024
 ASSESSMENT_HTML_BUDGET = 30 * 1024  # /danh-gia/ pages carry charts and tables (DESIGN §5)
+# The chart pages (type "assessment", 30 KB): /danh-gia/… and the programme's figures, /so-lieu/.
+CHART_SECTIONS = ("danh-gia", "so-lieu")
 CSS_BUDGET = 8 * 1024
 JS_BUDGET = 6 * 1024
 KB = 1024
@@ -85,15 +87,15 @@ def page_kind(rel: str) -> str:
         return "directory"  # the lists of categories, provinces, ethnic groups (no product cards)
     if top in ("hop-tac-xa", "san-pham") and rel.endswith("/in/index.html"):
         return "page"  # a printable sheet with QR codes (/hop-tac-xa/<coop>/in/)
-    return {
+    kinds = {
         "san-pham": "product" if rel.count("/") == 3 and "/page/" not in rel else "listing",
         "hop-tac-xa": "cooperative" if rel.count("/") == 2 else "directory",
         "danh-muc": "listing",
         "tinh": "listing",
         "dan-toc": "listing",
         "ocop": "listing",
-        "danh-gia": "assessment",
-    }.get(top, "page")
+    } | dict.fromkeys(CHART_SECTIONS, "assessment")
+    return kinds.get(top, "page")
 
 
 def classify(rel: str) -> str | None:

@@ -8,8 +8,8 @@ from the indexes, so the whole pass is linear in the number of products.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from chophien import reference
 from chophien.catalogue.model import Catalogue, Product
@@ -17,6 +17,7 @@ from chophien.catalogue.orders import needs_copied_message, order_links, order_m
 from chophien.core.text import collation_key, vi_sorted
 from chophien.site import urls
 from chophien.site.assessment_pages import assessment_pages, cooperative_results
+from chophien.site.figures_pages import figures_pages
 from chophien.site.i18n import N_
 from chophien.site.offline import offline_pages
 from chophien.site.order_list import order_list_pages
@@ -45,8 +46,7 @@ def related_products(product: Product, catalogue: Catalogue, count: int = RELATE
 
 
 def ocop_is_valid(product: Product, today: dt.date) -> bool:
-    ocop = product.ocop
-    return bool(ocop and (ocop.expires is None or ocop.expires >= today))
+    return bool(product.ocop and product.ocop.valid_on(today))
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,19 @@ class Site:
     provinces: list  # with at least one product, Vietnamese order
     ethnic_groups: list  # with at least one product, Vietnamese order
     cooperatives: list  # Vietnamese order
+    # When each content file was first committed (history.first_commits; /so-lieu/'s growth), and
+    # whether the content is sample data (CHOPHIEN_SAMPLE_DATA: the figures' downloads say so).
+    first_commits: Mapping[str, dt.datetime] = field(default_factory=dict)
+    sample_data: bool = False
 
     @classmethod
-    def of(cls, catalogue: Catalogue, today: dt.date) -> Site:
+    def of(
+        cls,
+        catalogue: Catalogue,
+        today: dt.date,
+        first_commits: Mapping[str, dt.datetime] | None = None,
+        sample_data: bool = False,
+    ) -> Site:
         groups = reference.category_groups()
         categories = reference.categories()
         return cls(
@@ -85,6 +95,8 @@ class Site:
                 if catalogue.by_ethnic_group.get(g.slug)
             ],
             cooperatives=vi_sorted(catalogue.cooperatives.values(), key=lambda c: c.name),
+            first_commits=first_commits or {},
+            sample_data=sample_data,
         )
 
 
@@ -291,6 +303,11 @@ def assessment_family(site: Site) -> Iterator[Page]:
     yield from self_assessment_pages(site.catalogue.assessments, site.catalogue)
 
 
+def figures_family(site: Site) -> Iterator[Page]:
+    """/so-lieu/, the programme's figures, and their downloads (site/figures_pages.py)."""
+    yield from figures_pages(site.catalogue, site.today, site.first_commits, site.sample_data)
+
+
 def search_page(site: Site) -> Iterator[Page]:
     """/tim-kiem/ and its filters: only values some product or cooperative has."""
     catalogue = site.catalogue
@@ -367,6 +384,7 @@ FAMILIES: tuple[Callable[[Site], Iterator[Page]], ...] = (
     ethnic_group_pages,
     ocop_pages,
     assessment_family,
+    figures_family,
     search_page,
     print_sheets,
     order_list_family,
@@ -375,8 +393,15 @@ FAMILIES: tuple[Callable[[Site], Iterator[Page]], ...] = (
 )
 
 
-def build_pages(catalogue: Catalogue, today: dt.date) -> Iterator[Page]:
-    """Every page of the catalogue, in a stable order: FAMILIES, one after the other."""
-    site = Site.of(catalogue, today)
+def build_pages(
+    catalogue: Catalogue,
+    today: dt.date,
+    first_commits: Mapping[str, dt.datetime] | None = None,
+    sample_data: bool = False,
+) -> Iterator[Page]:
+    """Every page of the catalogue, in a stable order: FAMILIES, one after the other.
+
+    *first_commits*: each content file's first commit (history.first_commits), for /so-lieu/."""
+    site = Site.of(catalogue, today, first_commits, sample_data)
     for family in FAMILIES:
         yield from family(site)

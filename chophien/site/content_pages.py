@@ -62,6 +62,7 @@ ENGLISH_NAMES: dict[str, tuple[str, str]] = {
     "assessment": ("các trang đánh giá tiếng Anh", "the English assessment pages"),
     "search": ("trang tìm kiếm tiếng Anh", "the English search page"),
     "order-list": ("trang danh sách đơn hàng tiếng Anh", "the English order list page"),
+    "figures": ("trang số liệu tiếng Anh", "the English figures page"),
     "en": ("các trang tiếng Anh", "the English pages"),
 }
 # Pelican's internal links: {static}/{attach} copy any file they name (even ../../x) onto the site.

@@ -1,4 +1,4 @@
-"""When each content file was first published and last changed, for feeds and the sitemap.
+"""When each content file was first published and last changed, for feeds, the sitemap and /so-lieu/'s growth.
 
 Products have no date field: the dates come from git — the first and the last commit that
 touched the file — so a clean checkout always gives the same feeds. A file git does not know
@@ -61,6 +61,14 @@ def _ignored_revisions(root: Path) -> set[str]:
     except OSError:
         return set()
     return {line.split("#")[0].strip() for line in text.splitlines() if line.split("#")[0].strip()}
+
+
+def first_commits(content_dir: Path) -> dict[str, dt.datetime]:
+    """{path: first commit time} of the committed files under *content_dir* (git_dates' first date).
+
+    A file git does not know is not in it: unlike file_dates, no modification time stands in, so
+    what counts the files by date (/so-lieu/'s growth, site/figures.py) is the same on every checkout."""
+    return {path: dates[0] for path, dates in git_dates(content_dir).items()}
 
 
 def file_dates(content_dir: Path, sources) -> dict[str, tuple[dt.datetime, dt.datetime]]:

@@ -47,6 +47,7 @@ SECTIONS = {
     "danh-gia": "assessment",
     "tim-kiem": "search",
     "don-hang": "order-list",
+    "so-lieu": "figures",
 }
 # The content pages every site has (content/pages/<slug>.md and content/pages/en/<slug>.md).
 CONTENT_PAGES = {
@@ -145,6 +146,7 @@ PAGE_ADDRESSES = frozenset(
         "survey",
         "survey_path",
         "self_assessment",
+        "figures",
         "method",
         "method_path",
         "survey_breakdown",

@@ -290,6 +290,19 @@ def theme_file(relative: str) -> str:
     return f"theme/{relative}"
 
 
+# --- the programme's figures (site/figures_pages.py) ------------------------------------------------
+
+
+def figures() -> str:
+    """/so-lieu/: the programme's figures (cooperatives and products online, growth, open data)."""
+    return "so-lieu/"
+
+
+def figures_download(extension: str) -> str:
+    """The figures' open data: "csv" or "json"."""
+    return f"{figures()}du-lieu.{extension}"
+
+
 # --- assessment ------------------------------------------------------------------------------------
 
 

@@ -217,3 +217,54 @@ def test_long_english_axis_labels_stay_inside_the_radar_s_viewbox():
     drawn = [t for t in plain.iter(f"{SVG}text") if t.text in vietnamese]
     assert len(drawn) == 6 and not any(t.get("font-size") for t in drawn)
     assert plain.find(f".//{SVG}tspan") is None
+
+
+# --- lines over time (the programme's figures, /so-lieu/) --------------------------------------------
+
+MONTHS = ["8/2026", "9/2026", "10/2026", "11/2026"]
+SERIES = [("Sản phẩm", [1, 1, 2, 1234]), ("Hợp tác xã", [1, 1, 1, 2])]
+
+
+def test_line_chart_is_valid_accessible_and_deterministic():
+    svg = charts.line_chart("c-t", "Tăng trưởng", "Biểu đồ đường.", MONTHS, SERIES)
+    root = assert_accessible(svg, "c-t", "Tăng trưởng")
+    assert svg == charts.line_chart("c-t", "Tăng trưởng", "Biểu đồ đường.", MONTHS, SERIES)
+    lines = root.findall(f"{SVG}polyline")
+    assert len(lines) == 2 and lines[1].get("stroke-dasharray")  # told apart without colour
+    assert len(root.findall(f"{SVG}circle")) == 8  # a dot per value
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert texts[-2:] == ["Sản phẩm", "Hợp tác xã"]  # the legend
+    assert "1.500" in texts and "0" in texts  # round gridlines, Vietnamese grouping
+    assert "1,500" in [
+        t.text for t in parse(charts.line_chart("c", "t", "d", MONTHS, SERIES, lang="en")).iter(f"{SVG}text")
+    ]
+
+
+def test_line_chart_points_stay_inside_the_plot_and_zero_is_the_baseline():
+    root = parse(charts.line_chart("c", "t", "d", MONTHS, [("Sản phẩm", [0, 3, 0, 7])]))
+    ys = [float(c.get("cy")) for c in root.findall(f"{SVG}circle")]
+    xs = [float(c.get("cx")) for c in root.findall(f"{SVG}circle")]
+    assert ys[0] == ys[2] == max(ys) and ys[3] == min(ys) > 0
+    assert xs == sorted(xs) and 0 < xs[0] and xs[-1] <= 320
+    assert root.find(f"{SVG}line[@stroke-dasharray]") is None  # one series: no legend
+
+
+def test_line_chart_of_one_month_or_all_zeros_draws_dots_not_a_broken_line():
+    one = parse(charts.line_chart("c", "t", "d", ["12/2026"], [("Sản phẩm", [0])]))
+    assert one.find(f"{SVG}polyline") is None and len(one.findall(f"{SVG}circle")) == 1
+    assert float(one.find(f"{SVG}circle").get("cx")) > 100  # in the middle
+
+
+def test_line_chart_labels_thin_out_when_there_are_many_months():
+    months = [f"{m}/{y}" for y in (2025, 2026, 2027) for m in range(1, 13)]
+    root = parse(charts.line_chart("c", "t", "d", months, [("Sản phẩm", list(range(36)))]))
+    shown = [t.text for t in root.iter(f"{SVG}text") if "/" in (t.text or "")]
+    assert shown[0] == "1/2025" and 3 <= len(shown) <= 6
+
+
+def test_line_chart_month_labels_stay_inside_the_viewbox():
+    root = parse(charts.line_chart("c", "t", "d", ["Nov 2026", "Dec 2026"], [("Sản phẩm", [20, 79])]))
+    for text in root.iter(f"{SVG}text"):
+        if "2026" in text.text:
+            half = 7 * len(text.text) / 2  # digits and capitals are wider than the average 6.6
+            assert half <= float(text.get("x")) <= charts.WIDTH - half, text.text

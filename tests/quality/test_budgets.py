@@ -50,6 +50,11 @@ from chophien.quality.budgets import (
         ("ocop/5-sao/index.html", "listing"),
         ("danh-gia/index.html", "assessment"),
         ("danh-gia/khao-sat/theo-tinh/index.html", "assessment"),
+        ("so-lieu/index.html", "assessment"),  # the programme's figures: a chart page, 30 KB
+        ("en/figures/index.html", "assessment"),  # its English twin, the same budget
+        ("en/assessment/index.html", "assessment"),
+        ("so-lieu/du-lieu.csv", None),  # open data: only the single-file limit
+        ("so-lieu/du-lieu.json", None),
         ("gioi-thieu/index.html", "page"),
         ("404.html", "page"),
         ("en/san-pham/htx-a/che/index.html", "product"),

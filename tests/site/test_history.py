@@ -49,3 +49,23 @@ def test_dates_come_from_git_and_fall_back_to_mtime(tmp_path):
     (tmp_path / ".git-blame-ignore-revs").write_text(f"# chophien fmt\n{sha}", encoding="utf-8")
     first, last = file_dates(content, ["content/cooperatives/a.md"])["content/cooperatives/a.md"]
     assert (first.date(), last.date()) == (dt.date(2025, 1, 1), dt.date(2025, 3, 1))
+
+
+def test_first_commits_leave_out_what_git_does_not_know(tmp_path):
+    """/so-lieu/ counts a file in the month of its first commit; an uncommitted file has none (no mtime)."""
+    from chophien.site.history import first_commits
+
+    content = write_tree(tmp_path, {"cooperatives/a.md": COOP, "cooperatives/b.md": COOP})
+    assert first_commits(content) == {}  # not a repository
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@x")  # fmt: skip
+    for args, when in ((["init", "-q"], "2025-01-01T00:00:00Z"), (["add", "content/cooperatives/a.md"], "2025-01-01T00:00:00Z"),
+                       (["commit", "-qm", "a"], "2025-02-03T04:05:06Z")):  # fmt: skip
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True,
+                       env=dict(env, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when))  # fmt: skip
+    (content / "cooperatives/a.md").write_text(COOP + "\nThêm.\n", encoding="utf-8")
+    subprocess.run(["git", "commit", "-qam", "again"], cwd=tmp_path, check=True, capture_output=True,
+                   env=dict(env, GIT_AUTHOR_DATE="2025-06-01T00:00:00Z", GIT_COMMITTER_DATE="2025-06-01T00:00:00Z"))  # fmt: skip
+    assert first_commits(content) == {
+        "content/cooperatives/a.md": dt.datetime(2025, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+    }

@@ -34,6 +34,7 @@ ENGLISH_TWINS = [
     ("danh-gia/khao-sat-2022/theo-tinh/", "en/assessment/khao-sat-2022/by-province/"),
     ("tim-kiem/", "en/search/"),
     ("don-hang/", "en/order-list/"),
+    ("so-lieu/", "en/figures/"),  # the programme's figures (site/figures_pages.py)
     ("gioi-thieu/", "en/about/"),
     ("cach-dat-hang/", "en/how-to-order/"),
     ("dong-gop-noi-dung/", "en/contributing/"),
@@ -51,6 +52,8 @@ def test_every_page_address_has_its_english_twin(vietnamese, english):
     "address",
     [
         "danh-gia/khao-sat-2022/du-lieu.csv",  # open data: one file for both editions
+        "so-lieu/du-lieu.csv",
+        "so-lieu/du-lieu.json",
         "hop-tac-xa/htx-che/in/",  # the printed price list
         "hop-tac-xa/htx-che/don-hang.json",
         "san-pham/atom.xml",
