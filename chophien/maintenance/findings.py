@@ -220,7 +220,7 @@ def _ocop_finding(product, today: dt.date, lines: Lines) -> Finding | None:
     if ocop.expires is None:
         return _undated_ocop(product, today, lines, label, label_en, example)
     at, left = lines(product.source, ("ocop", "date")), (ocop.expires - today).days
-    if left < 0:
+    if not ocop.valid_on(today):  # the model's one validity rule (pages and /so-lieu/ use it too)
         return Finding(
             "ocop-expired", product.source, at, "ocop.date",
             f"{label} ngày {_day(ocop.date)} đã hết hạn ngày {_day(ocop.expires)} (hiệu lực 36 tháng)",
