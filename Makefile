@@ -15,13 +15,14 @@ CACHEDIR := $(or $(CHOPHIEN_CACHE_PATH),.cache)
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help install cms html clean clean-cache regenerate serve devserver check test lint fuzz bench bench-national bench-self-assessment bench-phone audit publish rollback publish-media publish-media-gc messages
+.PHONY: help install cms html clean clean-cache regenerate serve devserver check report test lint fuzz bench bench-national bench-self-assessment bench-phone audit publish rollback publish-media publish-media-gc messages
 
 help:
 	@echo "make devserver  set up, build the sample catalogue, serve it at http://$(HOST):$(PORT) and rebuild on change"
 	@echo "make html       build into $(OUTPUTDIR)/"
 	@echo "make clean      remove $(OUTPUTDIR)/; make clean-cache removes the build cache $(CACHEDIR)/"
 	@echo "make check      validate content ($(INPUTDIR)/)"
+	@echo "make report     maintenance report of $(INPUTDIR)/: OCOP expiry, old prices, photos, contacts (REPORT_ARGS=--check-links; docs/maintenance.md)"
 	@echo "make test       set up and run the whole test suite"
 	@echo "make cms        install the /admin/ CMS from npm (cms/package-lock.json), served by the site itself"
 	@echo "make serve      serve $(OUTPUTDIR)/ without rebuilding"
@@ -77,6 +78,11 @@ devserver: $(STAMP)
 check: $(STAMP)
 	$(BIN)/chophien validate $(INPUTDIR)
 	$(BIN)/chophien docs --check
+
+# The maintenance report (docs/maintenance.md), e.g. make report REPORT_ARGS="--lang en --check-links".
+REPORT_ARGS ?=
+report: $(STAMP)
+	$(BIN)/chophien report $(INPUTDIR) $(REPORT_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

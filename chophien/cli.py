@@ -230,6 +230,99 @@ def cmd_assessment_add(args) -> int:
     return outcome.code
 
 
+def cmd_report(args) -> int:
+    """The maintenance report (docs/maintenance.md): exit 1 only with --fail-on and a finding that urgent."""
+    from chophien.core.files import write_atomic
+    from chophien.maintenance.findings import SEVERITIES, scan
+    from chophien.maintenance.report import build, render_json, render_markdown, worst
+
+    content = Path(args.content_dir)
+    settings = Settings.from_environ()
+    today = settings.current_date()  # CHOPHIEN_TODAY, as validate and the build read it
+    agent = ""
+    if args.check_links:  # maintenance/links.py: the polite checker, which names the site it checks for
+        from chophien.maintenance.links import default_user_agent
+
+        agent = default_user_agent(settings)
+    cache = settings.cache_folder(content.resolve())
+    result = scan(
+        content, today, cache, args.stale_months, args.check_links, agent, _link_progress(args.lang)
+    )
+    report = build(result, today, args.lang, content.as_posix())
+    text = render_json(report) if args.format == "json" else render_markdown(report)
+    if args.output:
+        write_atomic(args.output, text.encode("utf-8"))
+        total = report["summary"]["total"]
+        print(
+            log_line(
+                f"Đã ghi {args.output} ({total} việc)"
+                if args.lang == "vi"
+                else f"Wrote {args.output} ({total} findings)"
+            )
+        )
+    else:
+        print(text, end="")
+    most = worst(report)
+    return 1 if args.fail_on and most and SEVERITIES.index(most) <= SEVERITIES.index(args.fail_on) else 0
+
+
+def _link_progress(lang: str):
+    """A line on stderr every 50 links checked and at the end: a weekly run can take an hour."""
+
+    def progress(done: int, total: int, _result) -> None:
+        if done % 50 == 0 or done == total:
+            said = f"đã kiểm tra {done}/{total} liên kết" if lang == "vi" else f"{done}/{total} links checked"
+            print(said, file=sys.stderr, flush=True)
+
+    return progress
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"cần một số tháng lớn hơn 0 (a whole number of months above 0): {text!r}"
+        )
+    return value
+
+
+def _add_report_command(sub) -> None:
+    report = sub.add_parser(
+        "report",
+        help="báo cáo bảo trì: OCOP hết hạn, giá cũ, ảnh, liên hệ, bản dịch, liên kết; theo hợp tác xã"
+        " (maintenance report, grouped by cooperative, most urgent first)",
+    )
+    report.add_argument(
+        "content_dir", nargs="?", default=_default_content(), help="thư mục nội dung (default: content)"
+    )
+    report.add_argument("--lang", choices=("vi", "en"), default=Settings.from_environ().lang)
+    report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    report.add_argument(
+        "--output", metavar="FILE", help="ghi vào FILE thay vì in ra (write FILE, atomically)"
+    )
+    report.add_argument(
+        "--check-links",
+        action="store_true",
+        help="kiểm tra liên kết tới sàn và trang web (cần mạng; kết quả nhớ 7 ngày trong .cache/links.json)",
+    )
+    report.add_argument(
+        "--stale-months",
+        type=_positive,
+        default=12,
+        metavar="N",
+        help="giá hoặc tệp sản phẩm không đổi quá N tháng thì báo (default: 12)",
+    )
+    report.add_argument(
+        "--fail-on",
+        choices=("high", "medium", "low"),
+        help="thoát 1 nếu có việc ở mức này hoặc gấp hơn (exit 1 on a finding this urgent or more)",
+    )
+    report.set_defaults(func=cmd_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chophien",
@@ -291,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     images.add_argument("--lang", choices=("vi", "en"), default=Settings.from_environ().lang)
     images.set_defaults(func=cmd_images)
+    _add_report_command(sub)
     version = sub.add_parser(
         "cache-version",
         help="in phiên bản bộ nhớ đệm: mã, thư viện, Python (print the cache version, for CI's cache key)",

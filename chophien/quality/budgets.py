@@ -238,7 +238,11 @@ class BudgetReport:
             for w in self.self_assessment
             if w.total > SELF_ASSESSMENT_BUDGET
         ]
-        out += [f"{w.path}: {w.served} B ({w.encoding}) > {w.budget} B (service worker)" for w in self.workers if w.over]
+        out += [
+            f"{w.path}: {w.served} B ({w.encoding}) > {w.budget} B (service worker)"
+            for w in self.workers
+            if w.over
+        ]
         return out
 
     def by_kind(self) -> dict[str, list[Weight]]:
@@ -341,7 +345,9 @@ def measure_budgets(site: Path, base: str = "/") -> BudgetReport:
         rel = path.relative_to(site).as_posix()
         if classify(rel) == "service-worker":
             size, encoding = served_size(path)
-            workers.append(Weight(rel, "service-worker", path.stat().st_size, size, encoding, SERVICE_WORKER_BUDGET))
+            workers.append(
+                Weight(rel, "service-worker", path.stat().st_size, size, encoding, SERVICE_WORKER_BUDGET)
+            )
     return BudgetReport(pages, css, scripts, self_assessment, workers)
 
 

@@ -121,7 +121,7 @@ class NationalProduct:
 
 
 def origin(url: str) -> str:
-    """"https://a.example.vn:443/x/" → "https://a.example.vn" (federation.model.origin_of, so both
+    """ "https://a.example.vn:443/x/" → "https://a.example.vn" (federation.model.origin_of, so both
     sides compare the same forms); "" for anything not http(s) or with a user name in it."""
     try:
         parts = urlsplit(url)
@@ -181,7 +181,9 @@ def member_products(
             continue
         groups = tuple(
             g
-            for g in (_lookup(reference.ethnic_group_by_slug, s) for s in getattr(remote, "ethnic_groups", ()) or ())
+            for g in (
+                _lookup(reference.ethnic_group_by_slug, s) for s in getattr(remote, "ethnic_groups", ()) or ()
+            )
             if g is not None
         )
         coops[slug] = NationalCooperative(
