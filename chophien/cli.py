@@ -245,9 +245,24 @@ def cmd_report(args) -> int:
 
         agent = default_user_agent(settings)
     cache = settings.cache_folder(content.resolve())
-    result = scan(
-        content, today, cache, args.stale_months, args.check_links, agent, _link_progress(args.lang)
-    )
+    from chophien.maintenance.links import NoNetwork
+
+    try:
+        result = scan(
+            content, today, cache, args.stale_months, args.check_links, agent, _link_progress(args.lang)
+        )
+    except NoNetwork as offline:  # says nothing about the links: no report, so no issue is changed
+        print(
+            log_line(
+                f"lỗi: không có mạng: không liên kết nào trong {offline.checked} liên kết mở được và "
+                f"không tra được {offline.probe_host}; chưa kiểm tra được liên kết, chạy lại khi có mạng"
+                if args.lang == "vi"
+                else f"error: no network: none of {offline.checked} link(s) answered and "
+                f"{offline.probe_host} does not resolve; links not checked, run again with a network"
+            ),
+            file=sys.stderr,
+        )
+        return 2
     report = build(result, today, args.lang, content.as_posix())
     text = render_json(report) if args.format == "json" else render_markdown(report)
     if args.output:

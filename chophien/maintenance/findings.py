@@ -682,6 +682,7 @@ _LINK_KINDS = {"broken": "link-broken", "unreachable": "link-unreachable", "susp
 # The checker's reason words (LinkResult.reason) said in words; any other is shown as it is.
 LINK_REASONS = {
     "dns": ("tên miền không tồn tại", "the domain name does not exist"),
+    "dns-temporary": ("không tra được tên miền lúc kiểm tra", "the domain name could not be looked up at the time"),
     "timeout": ("quá thời gian chờ", "timed out"),
     "refused": ("máy chủ từ chối kết nối", "the server refused the connection"),
     "tls": ("lỗi kết nối bảo mật (TLS)", "secure connection (TLS) failed"),

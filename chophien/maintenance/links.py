@@ -15,7 +15,8 @@ connection goes to the address that was checked (no second lookup), so a link or
 with a local server). Nothing a server or the cache file does raises: every outcome is a LinkResult.
 Outcomes (the report's severities: broken → high, unreachable → medium, suspicious → low):
 - broken: 404, 410 and other 4xx except 401/403/429; a name that does not resolve; not http(s);
-- unreachable: timeouts, refused or dropped connections, TLS failures, 5xx after the retries;
+- unreachable: timeouts, refused or dropped connections, TLS failures, 5xx after the retries, a
+  resolver that fails for now ("dns-temporary");
 - suspicious: a redirect to a login, search or home page, 401/403/429, a redirect loop.
 """
 
@@ -55,6 +56,11 @@ DEADLINE_FACTOR = 3  # a whole answer within three timeouts
 FIRST_BYTES = 1024  # what a GET reads of a body: enough to know the server answers
 RETRY_AFTER_CAP = 60.0  # seconds: a longer Retry-After ends the retries
 AGENT_NAME = "ChoPhien-LinkCheck/1"
+# Failures that an offline machine gives for every address; when all of a run's checks fail so,
+# the probe host (where the weekly run itself lives: its name always resolves when there is a
+# network; only resolved, never fetched) tells an offline machine from dead links.
+NETWORK_REASONS = frozenset({"dns", "dns-temporary", "refused", "timeout", "connection-dropped"})
+PROBE_HOST = "github.com"
 # HEAD answers that do not say anything about the page: servers refuse or mishandle HEAD this way.
 # 410 (gone) and 429 (slow down) are believed.
 _HEAD_NOT_BELIEVED = frozenset({*range(400, 410), *range(411, 429), *range(430, 500), 501})
@@ -124,11 +130,14 @@ def check_links(
     retry_after_cap: float = RETRY_AFTER_CAP,
     allow_private: bool = False,
     workers: int = WORKERS,
+    probe_host: str | None = None,
 ) -> dict[str, LinkResult]:
     """Check each distinct URL at most once per max_age_days (the cache keeps dates); write the cache atomically.
 
     *progress* (done, total, result) is called in the caller's thread after each address, cached
     ones included. *allow_private* lets loopback and private addresses through: tests only.
+    When every address checked failed at the network level (no name, no connection, no answer)
+    and *probe_host* (default PROBE_HOST) does not resolve either, NoNetwork is raised and nothing is cached.
     """
     wanted = list(dict.fromkeys(urls))
     cached = load_cache(cache_file, today, max_age_days)
@@ -152,8 +161,28 @@ def check_links(
                 done += 1
                 if progress:
                     progress(done, len(wanted), result)
+        fresh = [results[url] for url in to_check]
+        probe_host = probe_host or PROBE_HOST
+        if all(r.reason in NETWORK_REASONS for r in fresh) and not _resolves(probe_host):
+            raise NoNetwork(len(fresh), probe_host)  # nothing cached: next run checks them again
         save_cache(cache_file, {**cached, **{url: results[url] for url in to_check}})
     return {url: results[url] for url in wanted}
+
+
+class NoNetwork(RuntimeError):
+    """Not one address answered and the probe host does not resolve: this machine has no network,
+    which says nothing about the links (a weekly run would otherwise report every link broken)."""
+
+    def __init__(self, checked: int, probe_host: str):
+        super().__init__(f"no network: none of {checked} address(es) answered and {probe_host} does not resolve")
+        self.checked, self.probe_host = checked, probe_host
+
+
+def _resolves(host: str) -> bool:
+    try:
+        return bool(socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM))
+    except (OSError, UnicodeError):
+        return False
 
 
 def _interleaved(urls: list[str]) -> list[str]:
@@ -318,7 +347,12 @@ def _resolve(host: str, port: int, allow_private: bool) -> str:
     """The one address the connection will use, checked to be public (unless *allow_private*)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError):
+    except socket.gaierror as error:
+        # "No such name" is the link's fault; "try again" / a failing resolver is the network's.
+        if error.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+            raise _Failed(BROKEN, "dns") from None
+        raise _Failed(UNREACHABLE, "dns-temporary", retry=True) from None
+    except (UnicodeError, OSError):
         raise _Failed(BROKEN, "dns") from None
     addresses = [info[4][0] for info in infos]
     if not addresses:

@@ -148,6 +148,7 @@ def serve(address: str = "127.0.0.1", recorder: Recorder | None = None):
 
 def check(urls, tmp_path, **options):
     settings = dict(today=TODAY, user_agent=AGENT, timeout=1.0, retries=2, backoff=0.05, allow_private=True)
+    settings["probe_host"] = "localhost"  # the network's probe: resolves here, so failures are the links'
     settings.update(options)
     return check_links(urls, tmp_path / ".cache" / "links.json", **settings)
 
@@ -264,6 +265,48 @@ def test_a_port_that_never_answers_and_a_closed_port(tmp_path):
         silent.close()
     assert outcome(results[silent_url]) == ("unreachable", None, "timeout")
     assert outcome(results[closed_url]) == ("unreachable", None, "refused")
+
+
+def test_an_offline_machine_is_said_once_and_caches_nothing(tmp_path):
+    """Every address failing at the network level while the probe host does not resolve either is
+    no network, not a catalogue of broken links: NoNetwork, and the next run checks them again."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    urls = [f"http://127.0.0.1:{port}/a", "http://shop.invalid/b"]
+    with pytest.raises(links.NoNetwork) as raised:
+        check(urls, tmp_path, retries=0, probe_host="no-network.invalid")
+    assert (raised.value.checked, raised.value.probe_host) == (2, "no-network.invalid")
+    assert not (tmp_path / ".cache" / "links.json").exists()
+    # With a resolving probe the same failures are the links' own, and they are kept.
+    results = check(urls, tmp_path, retries=0)
+    assert [outcome(results[u]) for u in urls] == [("unreachable", None, "refused"), ("broken", None, "dns")]
+    assert (tmp_path / ".cache" / "links.json").exists()
+
+
+def test_one_answer_is_enough_to_know_the_network_works(tmp_path):
+    with serve() as (base, _):
+        results = check([f"{base}/ok", "http://shop.invalid/b"], tmp_path, probe_host="no-network.invalid")
+    assert [r.status for r in results.values()] == ["ok", "broken"]
+
+
+def test_a_name_that_cannot_be_looked_up_for_now_is_unreachable_not_broken(tmp_path, monkeypatch):
+    """EAI_AGAIN (the resolver failing for now) is retried and unreachable; EAI_NONAME is broken."""
+    calls = []
+
+    real = socket.getaddrinfo
+
+    def flaky(host, *args, **kwargs):
+        calls.append(host)
+        if host == "cho.example":
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(links.socket, "getaddrinfo", flaky)
+    (result,) = check(["http://cho.example/a"], tmp_path, retries=1).values()
+    assert outcome(result) == ("unreachable", None, "dns-temporary")
+    assert calls.count("cho.example") >= 2  # retried
 
 
 def test_a_server_hanging_up_is_unreachable(tmp_path):

@@ -172,9 +172,23 @@ def link_server():
     server.server_close()
 
 
+def test_check_links_on_a_machine_without_network_is_one_line_and_no_report(tree, capsys, monkeypatch):
+    """Every link failing while the probe host does not resolve: exit 2, one line, no file written
+    (the weekly workflow then leaves the issue as it was), and nothing cached."""
+    from chophien.maintenance import links
+
+    monkeypatch.setattr(links, "PROBE_HOST", "no-network.invalid")
+    coop = COOP.replace("  email: htxchenahang@example.com\n", "  website: https://htx-che-na-hang.invalid/\n")
+    content = tree(minimal_tree(**{"cooperatives/htx-che-na-hang.md": coop}))
+    output = content.parent / "bao-cao.json"
+    code, out, err = run(capsys, str(content), "--check-links", "--output", str(output))
+    assert code == 2 and out == "" and not output.exists()
+    (line,) = err.strip().splitlines()[-1:]
+    assert line.startswith("lỗi: không có mạng: không liên kết nào trong 1 liên kết mở được")
+    assert not list(content.parent.rglob("links.json"))
+
+
 def test_check_links_maps_the_checkers_results_to_findings(tmp_path, link_server):
-    """Skipped only while maintenance/links.py (the links branch) is not there."""
-    pytest.importorskip("chophien.maintenance.links", reason="chophien.maintenance.links is not merged yet")
     listings = [make_marketplace("shopee", f"{link_server}/{path}") for path in ("ok", "members")]
     coop = make_cooperative(marketplaces=tuple(listings), contact=make_contact(website=f"{link_server}/down"))
     gone = (make_marketplace("shopee", f"{link_server}/gone"),)
