@@ -211,13 +211,13 @@ _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MARKDOWN_PUNCTUATION = re.compile(r"""[!"#$%'()*+,\-./:;=?@\[\\\]^_`{|}~]""")
 
 
-def _cell(text: str) -> str:
+def markdown_text(text: str) -> str:
     """Text for one cell of a GitHub-flavoured Markdown table, shown literally."""
     text = _MARKDOWN_PUNCTUATION.sub(lambda m: "\\" + m.group(), printable(text))
     return "".join(_HTML.get(ch, ch) for ch in text)
 
 
-def _code_cell(text: str) -> str:
+def markdown_code(text: str) -> str:
     """Text as a code span in a table cell: nothing inside is Markdown or HTML; the fence is
     longer than any run of backticks inside, and `|` is escaped (GitHub splits cells first)."""
     text = printable(text).replace("|", "\\|")
@@ -242,7 +242,7 @@ def render_markdown(problems: ProblemList, lang: str = "vi", files_checked: int 
     lines.append("|---|---:|---|---|---|---|")
     for p in problems.sorted():
         lines.append(
-            f"| {_code_cell(p.path)} | {p.line or ''} | {_cell(p.field)} | {labels[p.severity]} | "
-            f"{_cell(p.message(lang))} | {_code_cell(p.example)} |"
+            f"| {markdown_code(p.path)} | {p.line or ''} | {markdown_text(p.field)} | {labels[p.severity]} | "
+            f"{markdown_text(p.message(lang))} | {markdown_code(p.example)} |"
         )
     return "\n".join(lines)

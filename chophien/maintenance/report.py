@@ -14,8 +14,7 @@ import datetime as dt
 import json
 import re
 
-from chophien.core.problems import _cell as markdown_text
-from chophien.core.problems import _code_cell as markdown_code
+from chophien.core.problems import markdown_code, markdown_text
 from chophien.core.text import collation_key, printable, unsafe_characters
 from chophien.maintenance.findings import SEVERITIES, Finding, Scan, cooperative_of
 
