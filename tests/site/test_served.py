@@ -7,6 +7,7 @@ pages and the CSS reference, every file of the release, and every precompressed 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http.client
 import os
@@ -162,36 +163,42 @@ def served(tmp_path_factory, request):
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         assert "current → releases/" in result.stdout
         release = (target / "current").resolve()
-        port = free_port()
-        logs = work / "nginx"
-        logs.mkdir()
-        config = logs / "nginx.conf"
-        config.write_text(nginx_config(target / "current", port, logs, brotli_static))
-        error_log = logs / "error.log"
-        process = subprocess.Popen(
-            [NGINX, "-c", str(config), "-p", str(logs), "-e", str(error_log)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            deadline = time.monotonic() + 15
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"nginx did not start: {process.stderr.read()}")
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, "nginx did not listen within 15 s"
-                    time.sleep(0.05)
-            assert worker_users(process.pid) == {WORKER_USER}  # the files are read as another user
-            yield (lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=30)), release
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        with running_nginx(target / "current", work / "nginx", brotli_static) as connect:
+            yield connect, release
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running_nginx(root: Path, logs: Path, brotli_static: bool):
+    """Debian's nginx serving *root* with the documented server block on a free port of 127.0.0.1,
+    its worker running as www-data (the files are read as another user): yields a connection maker."""
+    port = free_port()
+    logs.mkdir()
+    config = logs / "nginx.conf"
+    config.write_text(nginx_config(root, port, logs, brotli_static))
+    process = subprocess.Popen(
+        [NGINX, "-c", str(config), "-p", str(logs), "-e", str(logs / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"nginx did not start: {process.stderr.read()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "nginx did not listen within 15 s"
+                time.sleep(0.05)
+        assert worker_users(process.pid) == {WORKER_USER}
+        yield lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 class Client:

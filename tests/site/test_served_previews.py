@@ -10,14 +10,11 @@ photo and icon they load, answer 200 with the bytes assembled.
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -29,11 +26,9 @@ from test_served import (
     NGINX,
     WORKER_USER,
     References,
-    free_port,
     has_user,
-    nginx_config,
     require,
-    worker_users,
+    running_nginx,
 )
 
 pytestmark = pytest.mark.build
@@ -124,32 +119,8 @@ def served(tmp_path_factory):
         assembled = base / "cho"
         production_zip = zip_folder(work / "production", work / "production.zip")
         script("assemble", "--production", str(production_zip), "--out", str(assembled), cwd=work / "repo")
-        port = free_port()
-        logs = work / "nginx"
-        logs.mkdir()
-        (logs / "nginx.conf").write_text(nginx_config(base, port, logs, brotli_static))
-        process = subprocess.Popen(
-            [NGINX, "-c", str(logs / "nginx.conf"), "-p", str(logs), "-e", str(logs / "error.log")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            deadline = time.monotonic() + 15
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"nginx did not start: {process.stderr.read()}")
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, "nginx did not listen within 15 s"
-                    time.sleep(0.05)
-            assert worker_users(process.pid) == {WORKER_USER}
-            yield (lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=30)), assembled
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        with running_nginx(base, work / "nginx", brotli_static) as connect:  # the site is /cho/ of it
+            yield connect, assembled
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
