@@ -107,9 +107,12 @@ def tree(tmp_path):
 
 
 def run_pelican(
-    content: Path, output: Path, *extra: str, env_extra: dict | None = None
+    content: Path, output: Path, *extra: str, env_extra: dict | None = None, settings: str = "pelicanconf.py"
 ) -> subprocess.CompletedProcess:
+    """`pelican content -o output -s settings` as a separate process, on a fixed day, with the build
+    cache beside *output* (*env_extra* may name another; an empty CHOPHIEN_PREVIEW is an ordinary build)."""
     env = dict(os.environ, CHOPHIEN_TODAY=TODAY, CHOPHIEN_CACHE_PATH=str(output.parent / ".cache"))
+    env.pop("CHOPHIEN_PREVIEW", None)
     env.update(env_extra or {})
     return subprocess.run(
         [
@@ -120,7 +123,7 @@ def run_pelican(
             "-o",
             str(output),
             "-s",
-            str(ROOT / "pelicanconf.py"),
+            str(ROOT / settings),
             *extra,
         ],
         cwd=ROOT,

@@ -6,15 +6,12 @@ under the sub-path a preview has on GitHub Pages, and every file of the output i
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, TODAY
+from conftest import ROOT, run_pelican
 
 pytestmark = pytest.mark.build
 
@@ -27,26 +24,8 @@ BANNER = {
 
 
 def build(content: Path, output: Path, *, preview: str | None, siteurl: str, cache: Path):
-    env = dict(os.environ, CHOPHIEN_TODAY=TODAY, CHOPHIEN_CACHE_PATH=str(cache), CHOPHIEN_SITEURL=siteurl)
-    env.pop("CHOPHIEN_PREVIEW", None)
-    if preview is not None:
-        env["CHOPHIEN_PREVIEW"] = preview
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(content),
-            "-o",
-            str(output),
-            "-s",
-            str(ROOT / "publishconf.py"),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    env = {"CHOPHIEN_CACHE_PATH": str(cache), "CHOPHIEN_SITEURL": siteurl, "CHOPHIEN_PREVIEW": preview or ""}
+    return run_pelican(content, output, env_extra=env, settings="publishconf.py")
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import PRODUCT, ROOT, TODAY, minimal_tree, write_tree
+from conftest import PRODUCT, ROOT, minimal_tree, run_pelican, write_tree
 from test_served import (
     BROTLI_MODULE,
     NGINX,
@@ -40,26 +40,12 @@ GIT_ENV = {"GIT_AUTHOR_DATE": "2026-12-01T10:00:00+07:00", "GIT_COMMITTER_DATE":
 
 
 def build(content: Path, output: Path, siteurl: str, cache: Path, preview: int | None = None) -> None:
-    env = dict(os.environ, CHOPHIEN_TODAY=TODAY, CHOPHIEN_CACHE_PATH=str(cache), CHOPHIEN_SITEURL=siteurl)
-    env.pop("CHOPHIEN_PREVIEW", None)
-    if preview is not None:
-        env["CHOPHIEN_PREVIEW"] = str(preview)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(content),
-            "-o",
-            str(output),
-            "-s",
-            str(ROOT / "publishconf.py"),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    env = {
+        "CHOPHIEN_CACHE_PATH": str(cache),
+        "CHOPHIEN_SITEURL": siteurl,
+        "CHOPHIEN_PREVIEW": str(preview or ""),
+    }
+    result = run_pelican(content, output, env_extra=env, settings="publishconf.py")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 
@@ -151,7 +137,9 @@ def loads(connect, site: Path, page: str) -> list[str]:
         status, data, _kind = get(connect, absolute.path)
         assert status == 200, absolute.path
         local = site / unquote(absolute.path).removeprefix("/cho/")
-        assert data == (local / "index.html" if absolute.path.endswith("/") else local).read_bytes(), absolute.path
+        assert data == (local / "index.html" if absolute.path.endswith("/") else local).read_bytes(), (
+            absolute.path
+        )
         fetched.append(absolute.path)
     return fetched
 
