@@ -397,3 +397,15 @@ def test_files_git_no_longer_tracks_leave_the_cache(history, tmp_path):
     commit(history.parent, "removed", 1_700_300_000)
     stale_translations(history, SOURCES[:2], cache)
     assert sorted(BlameCache.load(cache).files) == SOURCES[:2]
+
+
+def test_chophien_validate_keeps_the_blames_in_its_cache_folder(history, blamed, tmp_path, capsys):
+    from chophien.cli import main
+
+    cache = tmp_path / "validate-cache"
+    for expected_blames in (SOURCES, []):
+        blamed.clear()
+        assert main(["validate", str(history), "--no-images", "--cache-dir", str(cache)]) == 0
+        assert sorted(blamed) == expected_blames
+        assert capsys.readouterr().out.count("cảnh báo: translations.en.summary:") == 3
+    assert (cache / "stale-translations.json").is_file()
