@@ -29,7 +29,8 @@ def cmd_validate(args) -> int:
     problems = prepared.problems
     catalogue = prepared.catalogue
     sources = [c.source for c in catalogue.cooperatives.values()] + [p.source for p in catalogue.products]
-    problems.extend(stale_translations(content, sources))  # warnings only: git dates (catalogue/stale.py)
+    # Warnings only: git dates (catalogue/stale.py), each file's blame kept in the cache folder.
+    problems.extend(stale_translations(content, sources, cache))
     if args.format == "json":
         print(render_json(problems))
     else:

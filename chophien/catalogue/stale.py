@@ -4,8 +4,10 @@
 `unit`, the Markdown body (for `story`) or its first paragraph (for `summary`, which a card shows)
 — was committed after the newest line of its English counterpart. The dates are git's:
 one `git blame --line-porcelain` per file that has `translations.en` and more than one commit (or
-uncommitted changes); a line not committed yet counts as now. Outside a git checkout, for files
-git does not track, or without git installed, there is nothing to compare and nothing is said.
+uncommitted changes); a line not committed yet counts as now. Given a cache folder, what a blame
+of a committed file found is kept per file and last commit (catalogue/stale_cache.py), so a
+later run blames only the files committed since. Outside a git checkout, for files git does not
+track, or without git installed, there is nothing to compare and nothing is said.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from chophien.catalogue.stale_cache import BlameCache, Key, Times
 from chophien.core.git import git
 from chophien.core.problems import WARNING, ProblemList
 from chophien.formats.strictyaml import Document, YamlProblem, decode, parse_front_matter
@@ -133,35 +136,49 @@ def _date(stamp: int, now: int) -> tuple[str, str]:
 class _Repo:
     root: Path  # the content folder's parent: where paths are shown from
     prefix: str  # that folder inside the repository ("" at the top)
-    tracked: set[str]
+    tracked: dict[str, str]  # tracked file → its blob in the index
     changed: set[str]  # tracked files with uncommitted changes
     commits: dict[str, int]  # commits that touched each file
+    last: dict[str, str]  # the newest of them
+    shallow: bool  # a shallow clone: a later fetch can give the same commit another history
+
+    def key(self, source: str) -> Key | None:
+        """What the blame of *source* depends on, or None when it has uncommitted changes."""
+        if source in self.changed or not self.last.get(source) or not self.tracked.get(source):
+            return None
+        return self.last[source], self.tracked[source]
 
 
 def _repo(content: Path) -> _Repo | None:
     root = content.parent
-    prefix = git(root, "rev-parse", "--show-prefix")
-    if prefix is None:
+    about = git(root, "rev-parse", "--show-prefix", "--is-shallow-repository")
+    if about is None:
         return None
-    prefix = prefix.strip()
-    listed = git(root, "ls-files", "-z", "--", content.name)
+    prefix, _, shallow = about.partition("\n")
+    listed = git(root, "ls-files", "-s", "-z", "--", content.name)
     if not listed:
         return None
-    tracked = {name for name in listed.split("\0") if name}
+    tracked = {}
+    for row in listed.split("\0"):
+        info, _, name = row.partition("\t")
+        if name:
+            tracked[name] = info.split(" ")[1] if info.count(" ") == 2 else ""
     diff = git(root, "diff", "--name-only", "-z", "--relative", "HEAD", "--", content.name) or ""
-    log = git(root, "log", "--format=", "--name-only", "--no-renames", "--", content.name) or ""
+    log = git(root, "log", "--format=\x1e%H", "--name-only", "--no-renames", "--", content.name) or ""
     commits: dict[str, int] = {}
-    for name in log.split("\n"):
-        if name.startswith(prefix) and name:
-            commits[name[len(prefix) :]] = commits.get(name[len(prefix) :], 0) + 1
-    return _Repo(root, prefix, tracked, {name for name in diff.split("\0") if name}, commits)
+    last: dict[str, str] = {}
+    for commit in log.split("\x1e")[1:]:  # newest first
+        sha, *names = commit.strip("\n").split("\n")
+        for name in names:
+            if name.startswith(prefix) and name:
+                commits[name[len(prefix) :]] = commits.get(name[len(prefix) :], 0) + 1
+                last.setdefault(name[len(prefix) :], sha)
+    changed = {name for name in diff.split("\0") if name}
+    return _Repo(root, prefix, tracked, changed, commits, last, shallow.strip() != "false")
 
 
-def stale_translations(content_dir, sources) -> ProblemList:
-    """Warnings for the English texts older than their Vietnamese ones among *sources*
-    (content files shown relative to the content folder's parent, as the loader shows them)."""
-    problems = ProblemList()
-    content = Path(content_dir).resolve()
+def _candidates(content: Path, sources) -> dict[str, list[Pair]]:
+    """The pairs of each of *sources* that has `translations.en`."""
     candidates: dict[str, list[Pair]] = {}
     for source in sources:
         try:
@@ -173,6 +190,18 @@ def stale_translations(content_dir, sources) -> ProblemList:
         found = pairs(raw)
         if found:
             candidates[source] = found
+    return candidates
+
+
+def stale_translations(content_dir, sources, cache=None) -> ProblemList:
+    """Warnings for the English texts older than their Vietnamese ones among *sources*
+    (content files shown relative to the content folder's parent, as the loader shows them).
+
+    *cache*: the cache folder where the blames' findings are kept (stale_cache); None keeps nothing.
+    """
+    problems = ProblemList()
+    content = Path(content_dir).resolve()
+    candidates = _candidates(content, sources)
     if not candidates:
         return problems
     repo = _repo(content)
@@ -182,22 +211,46 @@ def stale_translations(content_dir, sources) -> ProblemList:
     to_blame = [
         s for s in candidates if s in repo.tracked and (repo.commits.get(s, 0) > 1 or s in repo.changed)
     ]
+    store = BlameCache.load(cache) if cache is not None and not repo.shallow else BlameCache(None)
     now = int(time.time())
+    known = _times(repo, store, candidates, to_blame, now)
+    store.save(set(repo.tracked))
+    for source in to_blame:
+        if source in known:
+            _compare(problems, source, candidates[source], known[source], now)
+    return problems
+
+
+def _times(repo: _Repo, store: BlameCache, candidates, to_blame: list[str], now: int) -> dict[str, Times]:
+    """The times of each file of *to_blame*: from the cache, else from one `git blame` (then kept)."""
+    known: dict[str, Times] = {}
+    for source in to_blame:
+        key = repo.key(source)
+        cached = store.get(source, key) if key else None
+        if cached is not None and set(cached) == {pair.field for pair in candidates[source]}:
+            known[source] = cached
 
     def blame(source: str) -> tuple[str, str | None]:
         return source, git(repo.root, "blame", "--line-porcelain", "--", source)
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        blamed = list(pool.map(blame, to_blame))
+        blamed = list(pool.map(blame, [s for s in to_blame if s not in known]))
     for source, output in blamed:
-        if output:
-            _compare(problems, source, candidates[source], blame_times(output, now), now)
-    return problems
+        if not output:
+            continue
+        lines = blame_times(output, now)
+        known[source] = {
+            p.field: (_newest(lines, p.vi_lines), _newest(lines, p.en_lines)) for p in candidates[source]
+        }
+        key = repo.key(source)
+        if key:
+            store.put(source, key, known[source])
+    return known
 
 
-def _compare(problems: ProblemList, source: str, found: list[Pair], times: dict[int, int], now: int) -> None:
+def _compare(problems: ProblemList, source: str, found: list[Pair], times: Times, now: int) -> None:
     for pair in found:
-        vi_time, en_time = _newest(times, pair.vi_lines), _newest(times, pair.en_lines)
+        vi_time, en_time = times[pair.field]
         if vi_time is None or en_time is None or vi_time <= en_time:
             continue
         what_vi, what_en = _WHAT[pair.vi_what]

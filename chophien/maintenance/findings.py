@@ -635,8 +635,9 @@ def _name(coop: Cooperative) -> str:
 # --- translations and links ------------------------------------------------------------------------
 
 
-def translation_findings(content: Path, sources, history: History) -> list[Finding]:
-    """English texts older than their Vietnamese ones: catalogue.stale's own warnings.
+def translation_findings(content: Path, sources, history: History, cache_dir=None) -> list[Finding]:
+    """English texts older than their Vietnamese ones: catalogue.stale's own warnings (its blames kept
+    in *cache_dir*, as `chophien validate` keeps them: catalogue/stale_cache.py).
 
     Only files changed more than once (or changed now) can have one, so only those are read:
     a file committed once has every line from the same commit.
@@ -655,7 +656,7 @@ def translation_findings(content: Path, sources, history: History) -> list[Findi
             "dịch lại phần tiếng Anh theo bản tiếng Việt mới (hoặc nhờ người dịch)",
             "translate the English part again from the new Vietnamese (or ask a translator)",
         )  # fmt: skip
-        for p in stale_translations(content, candidates).sorted()
+        for p in stale_translations(content, candidates, cache_dir).sorted()
     ]
 
 
@@ -766,7 +767,7 @@ def scan(
     findings += stock_findings(catalogue.products, history, today, lines)
     findings += photo_findings(catalogue, content, lines, unfetched)
     findings += contact_findings(catalogue, lines)
-    findings += translation_findings(content, sources, history)
+    findings += translation_findings(content, sources, history, cache_dir)
     if check_links:
         cache_file = Path(cache_dir) / "links.json"
         findings += link_findings(catalogue, today, cache_file, lines, user_agent, progress=progress)

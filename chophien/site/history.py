@@ -6,6 +6,11 @@ touched the file — so a clean checkout always gives the same feeds. A file git
 CI needs the full history (`fetch-depth: 0`): in a shallow clone every file dates from the one
 commit it has. Commits listed in `.git-blame-ignore-revs` (git's convention for formatting-only
 commits, such as `chophien fmt` migrations) do not count as a change, only as a creation.
+
+One build asks twice (feeds and the sitemap through file_dates, /so-lieu/ through first_commits):
+the dates are kept per (content folder, HEAD commit, shallow or not, ignored revisions), so the
+`git log` over the whole content folder runs once per build; `make devserver` rebuilds in the
+same process after a new commit, which moves HEAD and so reads the history again.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from pathlib import Path
 from chophien.core.git import git
 
 UTC = dt.UTC
+MEMO_SIZE = 4  # histories kept in one process (a key per content folder and HEAD)
+_memo: dict[tuple, dict[str, tuple[dt.datetime, dt.datetime]]] = {}
 
 
 def git_dates(content_dir: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
@@ -26,14 +33,23 @@ def git_dates(content_dir: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     """
     content_dir = Path(content_dir).resolve()
     root = content_dir.parent
-    prefix = git(root, "rev-parse", "--show-prefix")
-    if prefix is None:
+    about = git(root, "rev-parse", "--show-prefix", "--is-shallow-repository", "HEAD")
+    if about is None:  # not a checkout, or no commit yet
         return {}
-    prefix = prefix.strip()
-    log = git(root, "log", "--format=\x1e%H %ct", "--name-only", "--no-renames", "--", content_dir.name)
-    if not log:
-        return {}
+    prefix, shallow, head = (about.split("\n") + ["", ""])[:3]
     ignored = _ignored_revisions(root)
+    key = (content_dir, head, shallow, frozenset(ignored))
+    if key not in _memo:
+        log = git(root, "log", "--format=\x1e%H %ct", "--name-only", "--no-renames", "--", content_dir.name)
+        if log is None:  # git failed: nothing to keep
+            return {}
+        while len(_memo) >= MEMO_SIZE:
+            del _memo[next(iter(_memo))]  # the oldest: a devserver moves HEAD forward
+        _memo[key] = _parse(log, prefix, ignored)
+    return dict(_memo[key])  # a copy: callers may change theirs
+
+
+def _parse(log: str, prefix: str, ignored: set[str]) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     dates: dict[str, tuple[dt.datetime, dt.datetime]] = {}
     changed: dict[str, bool] = {}  # the last date is a real change, not a formatting commit
     for commit in log.split("\x1e")[1:]:  # newest first

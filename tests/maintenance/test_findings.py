@@ -327,6 +327,10 @@ def test_an_english_name_older_than_the_vietnamese_one(tree):
     line = line_of(content / PRODUCT_FILE, "    name:")
     assert where(found) == [("translation-stale", SOURCE, line, "translations.en.name", "low")]
     assert "translations.en.name" in found[0].message_en
+    # The blame is kept in the report's cache folder (catalogue/stale_cache.py), as validate keeps it.
+    from chophien.catalogue.stale_cache import BlameCache
+
+    assert list(BlameCache.load(content.parent / ".cache").files) == [SOURCE]
 
 
 def test_content_errors_are_findings_and_the_rest_is_still_reported(tree):

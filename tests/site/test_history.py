@@ -69,3 +69,50 @@ def test_first_commits_leave_out_what_git_does_not_know(tmp_path):
     assert first_commits(content) == {
         "content/cooperatives/a.md": dt.datetime(2025, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
     }
+
+
+def test_one_build_reads_the_history_once_and_sees_a_new_commit(tmp_path, monkeypatch):
+    """feeds/sitemap (file_dates) and /so-lieu/ (first_commits) share one `git log`; `make devserver`
+    rebuilds in the same process after a commit, which moves HEAD: the history is read again."""
+    from chophien.core.git import git as real_git
+    from chophien.site import history
+
+    logs = []
+
+    def counting(cwd, *args):
+        if args[0] == "log":
+            logs.append(cwd)
+        return real_git(cwd, *args)
+
+    monkeypatch.setattr(history, "git", counting)
+    monkeypatch.setattr(history, "_memo", {})
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@x")  # fmt: skip
+
+    def commit(folder, message, when):
+        for args in (["add", "-A"], ["commit", "-qm", message]):
+            subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True,
+                           env=dict(env, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when))  # fmt: skip
+
+    content = write_tree(tmp_path / "one", {"cooperatives/a.md": COOP})
+    subprocess.run(["git", "init", "-q"], cwd=content.parent, check=True)
+    commit(content.parent, "a", "2025-01-01T00:00:00Z")
+    a, b = "content/cooperatives/a.md", "content/cooperatives/b.md"
+    assert list(history.file_dates(content, [a])) == [a]
+    assert list(history.first_commits(content)) == [a] and len(logs) == 1
+    history.git_dates(content).clear()  # a caller's copy: the kept history is untouched
+    assert list(history.git_dates(content)) == [a] and len(logs) == 1
+
+    (content / "cooperatives/b.md").write_text(COOP, encoding="utf-8")
+    assert list(history.first_commits(content)) == [a]  # not committed: HEAD has not moved
+    commit(content.parent, "b", "2025-03-01T00:00:00Z")
+    assert history.first_commits(content) == {
+        a: dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        b: dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+    }
+    assert len(logs) == 2
+
+    other = write_tree(content.parent / "site2", {"cooperatives/c.md": COOP})  # another site, same commit
+    commit(content.parent, "c", "2025-05-01T00:00:00Z")
+    assert list(history.first_commits(other)) == ["content/cooperatives/c.md"]
+    assert sorted(history.first_commits(content)) == [a, b] and len(logs) == 4
