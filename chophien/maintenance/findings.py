@@ -28,7 +28,7 @@ from chophien.formats.weblinks import parse_web_address
 from chophien.photos.formats import HEAD_BYTES, lfs_pointer_oid
 from chophien.photos.limits import CHECK_MIN_WIDTH
 from chophien.site.build import prepare
-from chophien.site.history import _ignored_revisions, git_dates
+from chophien.site.history import ignored_revisions, git_dates
 from chophien.site.i18n import money_en
 from chophien.volunteer.photo_tools import check_photos
 
@@ -152,7 +152,7 @@ def price_dates(content: Path) -> dict[str, dt.datetime]:
     )
     if not log:
         return {}
-    prefix, ignored = prefix.strip(), _ignored_revisions(root)
+    prefix, ignored = prefix.strip(), ignored_revisions(root)
     dates: dict[str, dt.datetime] = {}
     real: dict[str, bool] = {}
     for commit in log.split("\x1e")[1:]:  # newest first

@@ -37,7 +37,7 @@ def git_dates(content_dir: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     if about is None:  # not a checkout, or no commit yet
         return {}
     prefix, shallow, head = (about.split("\n") + ["", ""])[:3]
-    ignored = _ignored_revisions(root)
+    ignored = ignored_revisions(root)
     key = (content_dir, head, shallow, frozenset(ignored))
     if key not in _memo:
         log = git(root, "log", "--format=\x1e%H %ct", "--name-only", "--no-renames", "--", content_dir.name)
@@ -71,7 +71,8 @@ def _parse(log: str, prefix: str, ignored: set[str]) -> dict[str, tuple[dt.datet
     return dates
 
 
-def _ignored_revisions(root: Path) -> set[str]:
+def ignored_revisions(root: Path) -> set[str]:
+    """The commits `.git-blame-ignore-revs` lists (formatting only: a creation, never a change)."""
     try:
         text = (root / ".git-blame-ignore-revs").read_text(encoding="utf-8")
     except OSError:
