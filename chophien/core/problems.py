@@ -206,9 +206,12 @@ def render_json(problems: ProblemList) -> str:
 
 
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-# Every other ASCII punctuation character is backslash-escaped: no emphasis, link, image,
-# code span, heading or autolink (`www.`, `https:`, `a@b.c`) can start inside a cell.
-_MARKDOWN_PUNCTUATION = re.compile(r"""[!"#$%'()*+,\-./:;=?@\[\\\]^_`{|}~]""")
+# The ASCII punctuation that can open something inside a cell is backslash-escaped: emphasis and
+# strikethrough (* _ ~), code spans (`), links and images ([ ]), the cell's end (|), GitHub's math
+# ($), references and mentions (# @), escapes (\\) and autolinks (`www.`, `https:`, `a@b.c`: . :).
+# The rest ( ) / - , ; ! ? ' " = + % ^ { } cannot start anything inside a cell, and is left as
+# written, so dates (15/09/2024), decisions (3287/QĐ-UBND) and sentences stay readable.
+_MARKDOWN_PUNCTUATION = re.compile(r"""[#$*.:@\[\\\]_`|~]""")
 
 
 def markdown_text(text: str) -> str:

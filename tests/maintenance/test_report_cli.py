@@ -134,7 +134,7 @@ def test_content_with_errors_and_hostile_names_is_reported_safely(tree):
     )
     assert "@octocat" in found["hong.md"]["message"]
     markdown = outputs["markdown"]
-    assert "## HTX &lt;b&gt;đậm&lt;\\/b&gt; \\[x\\]" in markdown and "`@octocat`" in markdown
+    assert "## HTX &lt;b&gt;đậm&lt;/b&gt; \\[x\\]" in markdown and "`@octocat`" in markdown
     assert "<b>" not in markdown and "<i>" not in markdown and "\n## giả" not in markdown
 
 
