@@ -140,7 +140,8 @@ def test_content_with_errors_and_hostile_names_is_reported_safely(tree):
 
 def test_make_report_runs_the_command():
     done = subprocess.run(
-        ["make", "-n", "report", "INPUTDIR=noi-dung", "REPORT_ARGS=--lang en"],
+        # --no-print-directory: under `make test` the inherited MAKEFLAGS would print "Entering directory"
+        ["make", "--no-print-directory", "-n", "report", "INPUTDIR=noi-dung", "REPORT_ARGS=--lang en"],
         cwd=ROOT,
         capture_output=True,
         text=True,
