@@ -28,7 +28,7 @@ from chophien.formats.weblinks import parse_web_address
 from chophien.photos.formats import HEAD_BYTES, lfs_pointer_oid
 from chophien.photos.limits import CHECK_MIN_WIDTH
 from chophien.site.build import prepare
-from chophien.site.history import ignored_revisions, git_dates
+from chophien.site.history import git_dates, ignored_revisions
 from chophien.site.i18n import money_en
 from chophien.volunteer.photo_tools import check_photos
 
