@@ -17,6 +17,7 @@ import re
 from chophien.core.problems import markdown_code, markdown_text
 from chophien.core.text import collation_key, printable, unsafe_characters
 from chophien.maintenance.findings import SEVERITIES, Finding, Scan, cooperative_of
+from chophien.site.i18n import date_en
 
 FORMAT, VERSION = "chophien-report", 1
 
@@ -173,7 +174,8 @@ def render_markdown(report: dict) -> str:
     lang = report["lang"]
     words = _WORDS[lang]
     day = dt.date.fromisoformat(report["date"])
-    lines = [f"# {words['title']}: {day:%d/%m/%Y}", "", _summary_line(report, lang)]
+    said = date_en(day) if lang == "en" else f"{day:%d/%m/%Y}"  # "December 2, 2026": no dd/mm or mm/dd doubt
+    lines = [f"# {words['title']}: {said}", "", _summary_line(report, lang)]
     lines += ["", words["links_on"] if report["links_checked"] else words["links_off"]]
     if not report["groups"]:
         lines += ["", words["nothing"]]

@@ -171,7 +171,7 @@ def test_markdown_forges_nothing_from_content_text():
 
 def test_markdown_in_english_and_when_there_is_nothing_to_do():
     empty = render_markdown(build(scan_of(), TODAY, "en", "content"))
-    assert empty.startswith("# Content maintenance report: 02/12/2026\n")
+    assert empty.startswith("# Content maintenance report: December 2, 2026\n")
     assert "Nothing to do." in empty and "**0** act now" in empty and "--check-links" in empty
     assert worst(build(scan_of(), TODAY, "en", "content")) is None
     named = make_cooperative(slug="htx-a", name="Hợp tác xã Chè Hồ Thầu", name_en="Hồ Thầu Tea Cooperative")

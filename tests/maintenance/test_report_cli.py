@@ -50,7 +50,7 @@ def test_json_and_markdown_in_both_languages(tree, capsys):
     code, out, _ = run(capsys, str(content), "--format", "json", "--lang", "en")
     assert "expired on 20/05/2025" in json.loads(out)["groups"][0]["findings"][0]["message"]
     code, out, _ = run(capsys, str(content), "--lang", "en")
-    assert out.startswith("# Content maintenance report: 02/12/2026") and "| act now |" in out
+    assert out.startswith("# Content maintenance report: December 2, 2026") and "| act now |" in out
     code, out, _ = run(capsys, str(content))
     assert out.startswith("# Báo cáo bảo trì nội dung: 02/12/2026") and "| cần làm ngay |" in out
 
