@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from chophien.catalogue.stale_cache import BlameCache, Key, Times
-from chophien.core.git import git
+from chophien.core.git import git, log_files
 from chophien.core.problems import WARNING, ProblemList
 from chophien.formats.strictyaml import Document, YamlProblem, decode, parse_front_matter
 
@@ -164,15 +164,12 @@ def _repo(content: Path) -> _Repo | None:
         if name:
             tracked[name] = info.split(" ")[1] if info.count(" ") == 2 else ""
     diff = git(root, "diff", "--name-only", "-z", "--relative", "HEAD", "--", content.name) or ""
-    log = git(root, "log", "--format=\x1e%H", "--name-only", "--no-renames", "--", content.name) or ""
     commits: dict[str, int] = {}
     last: dict[str, str] = {}
-    for commit in log.split("\x1e")[1:]:  # newest first
-        sha, *names = commit.strip("\n").split("\n")
+    for sha, _, names in log_files(root, prefix, "--", content.name) or ():  # newest first
         for name in names:
-            if name.startswith(prefix) and name:
-                commits[name[len(prefix) :]] = commits.get(name[len(prefix) :], 0) + 1
-                last.setdefault(name[len(prefix) :], sha)
+            commits[name] = commits.get(name, 0) + 1
+            last.setdefault(name, sha)
     changed = {name for name in diff.split("\0") if name}
     return _Repo(root, prefix, tracked, changed, commits, last, shallow.strip() != "false")
 

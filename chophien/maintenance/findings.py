@@ -19,7 +19,7 @@ from chophien import reference
 from chophien.catalogue.model import Catalogue, Cooperative
 from chophien.catalogue.schema import field_label
 from chophien.catalogue.stale import stale_translations
-from chophien.core.git import git
+from chophien.core.git import git, log_files
 from chophien.core.problems import ERROR, Problem, ProblemList
 from chophien.core.settings import today_is
 from chophien.core.text import add_months, format_phone
@@ -147,21 +147,16 @@ def price_dates(content: Path) -> dict[str, dt.datetime]:
     formatting-only commits (.git-blame-ignore-revs) count only when no other commit did."""
     root = content.resolve().parent
     prefix = git(root, "rev-parse", "--show-prefix")
-    log = prefix is not None and git(
-        root, "log", "-G^price:", "--format=\x1e%H %ct", "--name-only", "--no-renames", "--", content.name
-    )
-    if not log:
+    commits = prefix is not None and log_files(root, prefix.strip(), "-G^price:", "--", content.name)
+    if not commits:
         return {}
-    prefix, ignored = prefix.strip(), ignored_revisions(root)
+    ignored = ignored_revisions(root)
     dates: dict[str, dt.datetime] = {}
     real: dict[str, bool] = {}
-    for commit in log.split("\x1e")[1:]:  # newest first
-        lines = commit.strip("\n").split("\n")
-        sha, stamp = lines[0].split()
-        for name in lines[1:]:
-            rel = name[len(prefix) :] if name.startswith(prefix) and name else None
-            if rel and not real.get(rel, False):
-                dates[rel] = dt.datetime.fromtimestamp(int(stamp), dt.UTC)
+    for sha, stamp, names in commits:  # newest first
+        for rel in names:
+            if not real.get(rel, False):
+                dates[rel] = dt.datetime.fromtimestamp(stamp, dt.UTC)
                 real[rel] = sha not in ignored
     return dates
 
@@ -683,7 +678,10 @@ _LINK_KINDS = {"broken": "link-broken", "unreachable": "link-unreachable", "susp
 # The checker's reason words (LinkResult.reason) said in words; any other is shown as it is.
 LINK_REASONS = {
     "dns": ("tên miền không tồn tại", "the domain name does not exist"),
-    "dns-temporary": ("không tra được tên miền lúc kiểm tra", "the domain name could not be looked up at the time"),
+    "dns-temporary": (
+        "không tra được tên miền lúc kiểm tra",
+        "the domain name could not be looked up at the time",
+    ),
     "timeout": ("quá thời gian chờ", "timed out"),
     "refused": ("máy chủ từ chối kết nối", "the server refused the connection"),
     "tls": ("lỗi kết nối bảo mật (TLS)", "secure connection (TLS) failed"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from chophien.core.git import git
+from chophien.core.git import git, log_files
 
 UTC = dt.UTC
 MEMO_SIZE = 4  # histories kept in one process (a key per content folder and HEAD)
@@ -40,27 +40,22 @@ def git_dates(content_dir: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     ignored = ignored_revisions(root)
     key = (content_dir, head, shallow, frozenset(ignored))
     if key not in _memo:
-        log = git(root, "log", "--format=\x1e%H %ct", "--name-only", "--no-renames", "--", content_dir.name)
-        if log is None:  # git failed: nothing to keep
+        commits = log_files(root, prefix, "--", content_dir.name)
+        if commits is None:  # git failed: nothing to keep
             return {}
         while len(_memo) >= MEMO_SIZE:
             del _memo[next(iter(_memo))]  # the oldest: a devserver moves HEAD forward
-        _memo[key] = _parse(log, prefix, ignored)
+        _memo[key] = _dates(commits, ignored)
     return dict(_memo[key])  # a copy: callers may change theirs
 
 
-def _parse(log: str, prefix: str, ignored: set[str]) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+def _dates(commits, ignored: set[str]) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     dates: dict[str, tuple[dt.datetime, dt.datetime]] = {}
     changed: dict[str, bool] = {}  # the last date is a real change, not a formatting commit
-    for commit in log.split("\x1e")[1:]:  # newest first
-        lines = commit.strip("\n").split("\n")
-        sha, stamp = lines[0].split()
-        when = dt.datetime.fromtimestamp(int(stamp), UTC)
+    for sha, stamp, names in commits:  # newest first
+        when = dt.datetime.fromtimestamp(stamp, UTC)
         real = sha not in ignored
-        for name in lines[1:]:
-            if not name or not name.startswith(prefix):
-                continue
-            rel = name[len(prefix) :]
+        for rel in names:
             if rel not in dates:
                 dates[rel], changed[rel] = (when, when), real
                 continue

@@ -74,6 +74,7 @@ def test_first_commits_leave_out_what_git_does_not_know(tmp_path):
 def test_one_build_reads_the_history_once_and_sees_a_new_commit(tmp_path, monkeypatch):
     """feeds/sitemap (file_dates) and /so-lieu/ (first_commits) share one `git log`; `make devserver`
     rebuilds in the same process after a commit, which moves HEAD: the history is read again."""
+    from chophien.core import git as core_git
     from chophien.core.git import git as real_git
     from chophien.site import history
 
@@ -84,7 +85,7 @@ def test_one_build_reads_the_history_once_and_sees_a_new_commit(tmp_path, monkey
             logs.append(cwd)
         return real_git(cwd, *args)
 
-    monkeypatch.setattr(history, "git", counting)
+    monkeypatch.setattr(core_git, "git", counting)  # every `git log` goes through core.git.log_files
     monkeypatch.setattr(history, "_memo", {})
     env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x", GIT_COMMITTER_NAME="t",
                GIT_COMMITTER_EMAIL="t@x")  # fmt: skip
