@@ -28,6 +28,7 @@ from chophien.formats.weblinks import parse_web_address
 from chophien.photos.formats import HEAD_BYTES, lfs_pointer_oid
 from chophien.photos.limits import CHECK_MIN_WIDTH
 from chophien.site.build import prepare
+from chophien.site.figures import contact_channels
 from chophien.site.history import git_dates, ignored_revisions
 from chophien.site.i18n import money_en
 from chophien.volunteer.photo_tools import check_photos
@@ -64,7 +65,6 @@ KINDS = {
     "translation-stale": LOW,
     "link-suspicious": LOW,
 }
-ORDER_CHANNELS = ("phone", "zalo", "messenger", "email")  # the validator's "cách đặt hàng"
 
 
 @dataclass(frozen=True)
@@ -541,10 +541,6 @@ def website_doubt(url: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _channels(contact) -> list[str]:
-    return [name for name in ORDER_CHANNELS if getattr(contact, name)]
-
-
 def _own_contacts(catalogue: Catalogue):
     """(cooperative, source, field path, Contact) for each cooperative and each product's `order:`
     override (the channels that differ from its cooperative's)."""
@@ -560,7 +556,7 @@ def contact_findings(catalogue: Catalogue, lines: Lines) -> list[Finding]:
     """A single order channel; a number two cooperatives share; doubtful emails and websites."""
     found = []
     for coop in catalogue.cooperatives.values():
-        channels = _channels(coop.contact)
+        channels = sorted(contact_channels(coop.contact))  # the order buttons' channels, as /so-lieu/ counts
         if len(channels) == 1:
             found.append(Finding(
                 "single-channel", coop.source, lines(coop.source, ("contact", channels[0])),
